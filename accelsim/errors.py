@@ -1,0 +1,72 @@
+"""User-facing errors.
+
+Every problem with a user's input is reported as one :class:`AccelsimError`: a single
+paragraph that names the file, the place in it (layer or field), what was expected and
+what was found. The CLI prints it and exits non-zero without a traceback.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class AccelsimError(Exception):
+    """An error in something the user gave us (a file, a flag, a shape)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        where: str | None = None,
+        expected: str | None = None,
+        found: object = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.where = where
+        self.expected = expected
+        self.found = found
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        head = ": ".join(str(p) for p in (self.file, self.where) if p)
+        text = f"{head}: {self.message}" if head else self.message
+        text = text.rstrip(".") + "."
+        if self.expected is not None:
+            text += f" Expected {self.expected}"
+            text += f"; found {self.found!r}." if self.found is not None else "."
+        elif self.found is not None:
+            text += f" Found {self.found!r}."
+        return text
+
+    def within(self, file: str | None = None, where: str | None = None) -> "AccelsimError":
+        """The same error, with the file and/or place filled in where they were unknown."""
+        return AccelsimError(
+            self.message,
+            file=self.file or file,
+            where=self.where if self.where else where,
+            expected=self.expected,
+            found=self.found,
+        )
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or '' if none is close."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in an input file, used to build errors: ``Where(file, 'layer conv1')``."""
+
+    file: str | None
+    where: str | None = None
+
+    def at(self, more: str) -> "Where":
+        return Where(self.file, f"{self.where}, {more}" if self.where else more)
+
+    def error(self, message: str, *, expected: str | None = None, found: object = None) -> AccelsimError:
+        return AccelsimError(message, file=self.file, where=self.where, expected=expected, found=found)

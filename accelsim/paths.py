@@ -1,0 +1,58 @@
+"""Finding inputs: a workload or hardware config given as a path or as a shipped name.
+
+``accelsim info resnet50`` and ``accelsim info workloads/resnet50.yaml`` are the same;
+shipped names resolve to the zoo builders and to ``hw_configs/<name>.yaml`` of this
+checkout (or of the current directory when accelsim is installed without one).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import AccelsimError, did_you_mean
+from .workload import Network, load_workload
+from .workload.zoo import ZOO, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def config_dir(name: str) -> Path:
+    """The shipped ``workloads/`` or ``hw_configs/`` folder."""
+    for base in (REPO, Path.cwd()):
+        if (base / name).is_dir():
+            return base / name
+    return REPO / name
+
+
+def shipped_hardware() -> list[Path]:
+    return sorted(config_dir("hw_configs").glob("*.yaml"))
+
+
+def resolve_workload(arg: str) -> Network:
+    p = Path(arg)
+    if p.exists():
+        return load_workload(p)
+    if arg in ZOO:
+        return build(arg)
+    if p.suffix or "/" in arg:
+        raise AccelsimError("no such file", file=arg)
+    raise AccelsimError(
+        f"'{arg}' is neither a workload file nor a zoo network{did_you_mean(arg, ZOO)}",
+        expected="a path to a workload YAML or one of " + ", ".join(ZOO),
+        found=arg,
+    )
+
+
+def resolve_hardware_path(arg: str) -> Path:
+    p = Path(arg)
+    if p.exists():
+        return p
+    shipped = {q.stem: q for q in shipped_hardware()}
+    if arg in shipped:
+        return shipped[arg]
+    if p.suffix or "/" in arg:
+        raise AccelsimError("no such file", file=arg)
+    raise AccelsimError(
+        f"'{arg}' is neither a hardware config file nor a shipped config{did_you_mean(arg, shipped)}",
+        expected="a path to a hardware YAML or one of " + ", ".join(shipped),
+        found=arg,
+    )
