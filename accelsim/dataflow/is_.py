@@ -1,0 +1,33 @@
+"""Input stationary (IS): each PE keeps an ifmap value while every filter passes by it.
+
+(The module is ``is_`` because ``is`` is a Python keyword; the dataflow is ``is``.)
+Sze et al., Proc. IEEE 2017, §V-B; SCALE-Sim's IS (Samajdar et al., 2018). The array
+holds C channels (rows) × E output rows (cols); PE (c, e) keeps the ifmap value a MAC
+needs and reuses it for all M filters, which stream past; its RF holds the psums of all
+those filters for the current output pixel, and the column adds the C partial sums on
+the way out::
+
+    for g, m_blk, c_blk, n_blk, e_blk, f_blk:      # passes
+        parallel-for c in rows, e in cols:         # the PE array
+            for n, f:                              # temporal, inside the PE
+                keep psum[0:M] of o[n][·][e][f]    # in the RF
+                for r, s:
+                    keep x = i[n][c][e·U+r][f·U+s] # stationary while the filters pass
+                    for m:                         # one MAC per cycle
+                        psum[m] += w[m][c][r][s] * x           # weights streamed
+                o[n][·][e][f] += Σ_c psum          # reduced down the column
+"""
+from .base import Dataflow
+
+IS = Dataflow(
+    name="is",
+    title="input stationary",
+    rows=("C",),
+    cols=("E",),
+    rf_order=("N", "F", "R", "S", "M"),
+    keep={"weight": "mac", "ifmap": "S", "psum": "F"},
+    pass_order=("G", "M", "C", "R", "S", "N", "E", "F"),
+    full_in_pass=("R", "S"),
+    description="ifmap values stay in the PE RFs while the filters stream past; psums of all filters held per pixel",
+    reference="Sze et al., Proc. IEEE 105(12), 2017, §V-B; Samajdar et al., SCALE-Sim, 2018",
+)

@@ -1,0 +1,103 @@
+"""The DRAM level: walk the GLB tiles of a layer in loop order and count, exactly, what
+crosses between DRAM and the GLB (docs/engine.md, §4).
+
+A GLB tile is a block of T¹ = (N, G, M, C, E, F) with R and S whole. The GLB keeps the
+current tile's weights and ifmaps; on the next tile it fetches only what it does not
+already hold (for ifmaps the sliding-window halo of a neighbouring E/F tile is reused).
+An output block is written back when the tile moves to other outputs: as ofmap when all
+C tiles are done, else as psum; it is read back as psum when it was visited before.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .footprint import rows_count, rows_overlap
+
+# result slots
+W_READS, I_READS, P_READS, P_WRITES, O_WRITES, TILES, W_MAX, I_MAX, O_MAX = range(9)
+N_SLOTS = 9
+
+
+@njit(cache=True)
+def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Counts for GLB tiles ``tile`` (sizes of N G M C E F) visited in ``order``.
+
+    ``p`` is :meth:`Problem.as_array`; ``order`` lists dim indices 0..5 outermost first.
+    Returns int64 slots: weight reads, ifmap reads, psum reads, psum writes, ofmap
+    writes (all DRAM, in elements), the number of tiles, and the largest weight, ifmap
+    and output footprint of any tile (elements; what the GLB must hold).
+    """
+    bound = p[:6]
+    R, S, H, W, U, D, pt, pl = p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
+    cnt = np.empty(6, np.int64)
+    for d in range(6):
+        cnt[d] = (bound[d] + tile[d] - 1) // tile[d]
+    idx = np.zeros(6, np.int64)
+    lo = np.zeros(6, np.int64)
+    hi = np.zeros(6, np.int64)
+    plo = np.full(6, -1, np.int64)
+    phi = np.full(6, -1, np.int64)
+    out = np.zeros(N_SLOTS, np.int64)
+    total = 1
+    for d in range(6):
+        total *= cnt[d]
+    out[TILES] = total
+    prev_c_last = False
+    have_prev = False
+    for _ in range(total):
+        for d in range(6):
+            lo[d] = idx[d] * tile[d]
+            hi[d] = min(lo[d] + tile[d], bound[d])
+        n_, g_, m_, c_ = hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], hi[3] - lo[3]
+        rows = rows_count(lo[4], hi[4], 0, R, U, D, pt, H)
+        cols = rows_count(lo[5], hi[5], 0, S, U, D, pl, W)
+        w_size = g_ * m_ * c_ * R * S
+        i_size = n_ * g_ * c_ * rows * cols
+        o_size = n_ * g_ * m_ * (hi[4] - lo[4]) * (hi[5] - lo[5])
+        out[W_MAX] = max(out[W_MAX], w_size)
+        out[I_MAX] = max(out[I_MAX], i_size)
+        out[O_MAX] = max(out[O_MAX], o_size)
+        # weights: a tile's block is either the previous one or disjoint from it
+        same_w = have_prev and lo[1] == plo[1] and lo[2] == plo[2] and lo[3] == plo[3]
+        if not same_w:
+            out[W_READS] += w_size
+        # ifmaps: reuse the overlap with the previous tile when N, G, C are the same
+        if have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[3] == plo[3]:
+            ov = rows_overlap(lo[4], hi[4], 0, R, plo[4], phi[4], 0, R, U, D, pt, H)
+            if ov > 0:
+                ov *= rows_overlap(lo[5], hi[5], 0, S, plo[5], phi[5], 0, S, U, D, pl, W)
+            out[I_READS] += i_size - n_ * g_ * c_ * ov
+        else:
+            out[I_READS] += i_size
+        # outputs: a new block evicts the old one
+        same_o = (
+            have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[2] == plo[2] and lo[4] == plo[4] and lo[5] == plo[5]
+        )
+        if not same_o:
+            if have_prev:
+                po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
+                if prev_c_last:
+                    out[O_WRITES] += po
+                else:
+                    out[P_WRITES] += po
+            if idx[3] > 0:
+                out[P_READS] += o_size
+        prev_c_last = idx[3] == cnt[3] - 1
+        for d in range(6):
+            plo[d] = lo[d]
+            phi[d] = hi[d]
+        have_prev = True
+        # advance the mixed-radix counter, innermost loop first
+        for k in range(5, -1, -1):
+            d = order[k]
+            idx[d] += 1
+            if idx[d] < cnt[d]:
+                break
+            idx[d] = 0
+    po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
+    if prev_c_last:
+        out[O_WRITES] += po
+    else:
+        out[P_WRITES] += po
+    return out

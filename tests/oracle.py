@@ -1,0 +1,185 @@
+"""A literal re-enactment of docs/engine.md §4 for small layers (the tests' oracle).
+
+It walks every GLB tile, every array pass, every PE and every MAC, keeps the real sets
+of elements each buffer holds, and counts what moves. It shares no code with the engine.
+Spatial (multicast) arrays.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+
+DIMS = "NGMCEFRS"
+
+
+def ifmap_elem(p, n, g, c, e, f, r, s):
+    y = e * p.U - p.pt + r * p.D
+    x = f * p.U - p.pl + s * p.D
+    if 0 <= y < p.H and 0 <= x < p.W:
+        return (n, g, c, y, x)
+    return None
+
+
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True):
+    """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
+    ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
+    factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order."""
+    bounds = dict(zip(DIMS, p.bounds))
+    cnt = Counter()
+    red = p.C * p.R * p.S
+    acc = Counter()  # products accumulated per output element
+    t1 = dict(zip("NGMCEF", t1), R=p.R, S=p.S)
+    glb_w, glb_i, glb_o = set(), set(), None
+    tiles = [range(0, bounds[d], t1[d]) for d in dram_order]
+    for pos in itertools.product(*tiles):
+        lo1 = dict(zip(dram_order, pos), R=0, S=0)
+        rng1 = {d: range(lo1[d], min(lo1[d] + t1[d], bounds[d])) for d in DIMS}
+        # ---- DRAM <-> GLB (same rules as accelsim.engine.tiles)
+        need_w = {(g, m, c, r, s) for g in rng1["G"] for m in rng1["M"] for c in rng1["C"] for r in range(p.R) for s in range(p.S)}
+        need_i = set()
+        for n, g, c, e, f, r, s in itertools.product(*(rng1[d] for d in "NGCEFRS")):
+            el = ifmap_elem(p, n, g, c, e, f, r, s)
+            if el is not None:
+                need_i.add(el)
+        cnt["dram_read_weight"] += len(need_w - glb_w)
+        cnt["dram_read_ifmap"] += len(need_i - glb_i)
+        glb_w, glb_i = need_w, need_i
+        out = frozenset(itertools.product(*(rng1[d] for d in "NGMEF")))
+        if out != glb_o:
+            if glb_o is not None:
+                done = all(acc[o] == red for o in glb_o)
+                cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
+            if any(acc[o] > 0 for o in out):
+                cnt["dram_read_psum"] += len(out)
+            glb_o = out
+        # ---- GLB tile: passes; RFs start empty
+        held = {}  # (pe, type) -> set
+        prev_pos = {}
+        b2 = {d: sp[d] * t3[d] for d in DIMS}
+        npass = {d: math.ceil(len(rng1[d]) / b2[d]) for d in DIMS}
+        for ppos in itertools.product(*(range(npass[d]) for d in pass_order)):
+            pidx = dict(zip(pass_order, ppos))
+            prng = {d: range(rng1[d].start + pidx[d] * b2[d], min(rng1[d].start + (pidx[d] + 1) * b2[d], rng1[d].stop)) for d in DIMS}
+            pes = []
+            for q in itertools.product(*(range(sp[d]) for d in DIMS)):
+                r_ = {d: range(prng[d].start + q[i] * t3[d], min(prng[d].start + (q[i] + 1) * t3[d], prng[d].stop)) for i, d in enumerate(DIMS)}
+                if all(len(r_[d]) for d in DIMS):
+                    pes.append((q, r_))
+            spatial = {d for d in DIMS if sp[d] > 1}
+            bnd = {d: (t3[d] if d in spatial else min(t3[d], len(prng[d]))) for d in rf_order}
+            last_key = {}
+            # a PE idle in this pass gives back its psums and drops its inputs
+            active = {q for q, _ in pes}
+            idle_out = set()
+            for (q, t), blk in list(held.items()):
+                if q not in active and blk:
+                    if t == "psum":
+                        cnt["noc_psum_out"] += len(blk)
+                        idle_out |= blk
+                    held[(q, t)] = set()
+            for it in itertools.product(*(range(bnd[d]) for d in rf_order)):
+                idx = dict(zip(rf_order, it))
+                for t in ("weight", "ifmap", "psum"):
+                    k = keep[t]
+                    key = it[:k]
+                    if last_key.get(t) == key:
+                        continue
+                    # which dims' loop indices moved since this type's last event
+                    now = {**{d: ("P", pidx[d]) for d in DIMS}, **{d: ("P", pidx[d], "Q", idx[d]) for d in rf_order[:k]}}
+                    before = prev_pos.get(t)
+                    moved = {d for d in DIMS if before is None or before[d] != now[d]}
+                    prev_pos[t] = now
+                    last_key[t] = key
+                    groups = {"weight": ["G", "M", "C", "R", "S"], "ifmap": ["N", "G", "C", "ER", "FS"]}.get(t, [])
+                    refetch_all = k == len(rf_order) or any(
+                        any(sp[d] > 1 for d in grp) and any(d in moved for d in grp) for grp in groups
+                    )
+                    union_new, union_old = set(), set()
+                    if t == "psum" and idle_out:
+                        union_old |= idle_out
+                        idle_out = set()
+                    for q, r_ in pes:
+                        blk = {}
+                        for d in DIMS:
+                            if d in rf_order and rf_order.index(d) < k:
+                                i = r_[d].start + idx[d]
+                                blk[d] = range(i, i + 1) if i < r_[d].stop else range(0)
+                            else:
+                                blk[d] = r_[d]
+                        if t == "weight":
+                            A = set(itertools.product(*(blk[d] for d in "GMCRS")))
+                        elif t == "ifmap":
+                            A = set()
+                            for n, g, c, e, f, r, s in itertools.product(*(blk[d] for d in "NGCEFRS")):
+                                el = ifmap_elem(p, n, g, c, e, f, r, s)
+                                if el is not None:
+                                    A.add(el)
+                        else:
+                            A = set(itertools.product(*(blk[d] for d in "NGMEF")))
+                        old = held.get((q, t), set())
+                        if t == "psum":
+                            if A == old:
+                                continue
+                            if old:
+                                cnt["noc_psum_out"] += len(old)
+                                union_old |= old
+                            union_new |= A
+                        else:
+                            new = A if refetch_all else A - old
+                            cnt[f"noc_{t}"] += len(new)
+                            union_new |= new
+                            if uses_rf and k < len(rf_order):
+                                cnt[f"rf_write_{t}"] += len(new)
+                        held[(q, t)] = A
+                    if t == "psum":
+                        if union_old:
+                            done = all(acc[o] == red for o in union_old)
+                            cnt["glb_write_ofmap" if done else "glb_write_psum"] += len(union_old)
+                        visited = [o for o in union_new if acc[o] > 0]
+                        assert len(visited) in (0, len(union_new))
+                        if visited:
+                            cnt["glb_read_psum"] += len(union_new)
+                            cnt["noc_psum_in"] += len(union_new)
+                    else:
+                        cnt[f"glb_read_{t}"] += len(union_new)
+                # the MACs of this iteration
+                for q, r_ in pes:
+                    pt = {}
+                    ok = True
+                    for d in DIMS:
+                        if d in rf_order:
+                            i = r_[d].start + idx[d]
+                            if i >= r_[d].stop:
+                                ok = False
+                                break
+                            pt[d] = i
+                    if not ok:
+                        continue
+                    free = [d for d in DIMS if d not in rf_order]
+                    for vals in itertools.product(*(r_[d] for d in free)):
+                        pt.update(zip(free, vals))
+                        cnt["macs"] += 1
+                        acc[(pt["N"], pt["G"], pt["M"], pt["E"], pt["F"])] += 1
+                        padding = ifmap_elem(p, *(pt[d] for d in "NGCEFRS")) is None
+                        if uses_rf:
+                            if keep["weight"] < len(rf_order):
+                                cnt["rf_read_weight"] += 1
+                            if keep["ifmap"] < len(rf_order) and not padding:
+                                cnt["rf_read_ifmap"] += 1
+                            if keep["psum"] < len(rf_order):
+                                cnt["rf_read_psum"] += 1
+                                cnt["rf_write_psum"] += 1
+            # end of pass: nothing is flushed; the RFs keep their blocks
+        # end of GLB tile: psums in the PEs go back to the GLB; RFs are emptied
+        union_old = set()
+        for (q, t), blk in held.items():
+            if t == "psum" and blk:
+                cnt["noc_psum_out"] += len(blk)
+                union_old |= blk
+        if union_old:
+            done = all(acc[o] == red for o in union_old)
+            cnt["glb_write_ofmap" if done else "glb_write_psum"] += len(union_old)
+    done = all(acc[o] == red for o in glb_o)
+    cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
+    return cnt
