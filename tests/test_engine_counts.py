@@ -6,10 +6,23 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import numpy as np
+
 from accelsim.dataflow import DATAFLOWS
+from accelsim.engine import kernel as K
 from accelsim.engine.layer import layer_counts
-from accelsim.engine.problem import Problem
+from accelsim.engine.problem import DIMS, Problem
 from oracle import simulate
+
+SLOTS = {
+    "noc_weight": K.NOC_W, "glb_read_weight": K.GLB_W, "rf_write_weight": K.RFW_W,
+    "noc_ifmap": K.NOC_I, "glb_read_ifmap": K.GLB_I, "rf_write_ifmap": K.RFW_I,
+    "noc_psum_out": K.NOC_PO, "glb_write_psum": K.GLB_WP, "glb_write_ofmap": K.GLB_WO,
+    "glb_read_psum": K.GLB_RP, "noc_psum_in": K.NOC_PI, "macs": K.MACS,
+    "rf_read_weight": K.RFR_W, "rf_read_ifmap": K.RFR_I, "rf_read_psum": K.RFR_P, "rf_write_psum": K.RFW_P,
+    "dram_read_weight": K.DRAM_RW, "dram_read_ifmap": K.DRAM_RI, "dram_read_psum": K.DRAM_RP,
+    "dram_write_psum": K.DRAM_WP, "dram_write_ofmap": K.DRAM_WO,
+}
 
 
 @st.composite
@@ -40,9 +53,17 @@ def check(df, case):
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
     ref = simulate(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
     got = layer_counts(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
-    keys = set(ref) | set(got)
+    keys = set(ref) | set(got) | set(SLOTS)
     assert {k: got[k] for k in keys} == {k: ref[k] for k in keys}
     assert got["macs"] == p.macs
+    # the numba kernel (what runs) gives the same numbers
+    res = K.layer(
+        p.as_array(), np.array(t1, np.int64), np.array(["NGMCEF".index(d) for d in order], np.int64),
+        np.array([sp[d] for d in DIMS], np.int64), np.array([t3[d] for d in DIMS], np.int64),
+        np.array([DIMS.index(d) for d in df.pass_order], np.int64), np.array([DIMS.index(d) for d in df.rf_order], np.int64),
+        np.array([keep["weight"], keep["ifmap"], keep["psum"]], np.int64), df.uses_rf,
+    )
+    assert {k: int(res[i]) for k, i in SLOTS.items()} == {k: ref[k] for k in SLOTS}
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,552 @@
+"""The counting kernel: numba, plain int64 arrays, one call per layer and mapping.
+
+The same rules and the same closed-form sums as :mod:`accelsim.engine.passes` (which
+reads more easily and is kept as the executable description); this module is what runs.
+An *entry* is one combination of a dim's loop positions at an event, for one spatial
+index, as a row of int64:
+
+    KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO
+    pass index, RF index (-1: none) of the new position; spatial index; the new and old
+    range of the dim in the PE's block; whether every loop of the dim is at its last
+    index in the old position / at 0 in the new one.
+
+Entries come grouped by position (KP, KR), spatial index innermost.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .footprint import rows_count, rows_overlap
+from .tiles import walk_tiles
+
+KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
+EVENT, FIRST, LAST = 0, 1, 2
+
+# problem array (Problem.as_array): N G M C E F R S H W U D pt pl
+P_H, P_W, P_U, P_D, P_PT, P_PL = 8, 9, 10, 11, 12, 13
+DN, DG, DM, DC, DE, DF, DR, DS = range(8)
+
+# result slots
+(
+    NOC_W, GLB_W, RFW_W,
+    NOC_I, GLB_I, RFW_I,
+    NOC_PO, GLB_WP, GLB_WO, GLB_RP, NOC_PI,
+    MACS, RFR_W, RFR_I, RFR_P, RFW_P,
+    DRAM_RW, DRAM_RI, DRAM_RP, DRAM_WP, DRAM_WO,
+    COMPUTE, PASSES, GLB_TILES, MAX_W, MAX_I, MAX_O,
+) = range(27)
+N_OUT = 27
+
+
+@njit(cache=True)
+def _npass(lo, hi, sp, t3, d):
+    b2 = sp[d] * t3[d]
+    return (hi[d] - lo[d] + b2 - 1) // b2
+
+
+@njit(cache=True)
+def _pass_range(lo, hi, sp, t3, d, pi):
+    b2 = sp[d] * t3[d]
+    a = lo[d] + pi * b2
+    return a, min(a + b2, hi[d])
+
+
+@njit(cache=True)
+def _rf_bound(lo, hi, sp, t3, d, pi):
+    if sp[d] > 1:
+        return t3[d]
+    a, b = _pass_range(lo, hi, sp, t3, d, pi)
+    return min(t3[d], b - a)
+
+
+@njit(cache=True)
+def _pe_range(lo, hi, sp, t3, d, pi, q):
+    a, b = _pass_range(lo, hi, sp, t3, d, pi)
+    s = a + q * t3[d]
+    return s, max(s, min(s + t3[d], b))
+
+
+@njit(cache=True)
+def dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode):
+    """Entries of dim d at the events of loop j (mode EVENT), or FIRST / LAST."""
+    npass = _npass(lo, hi, sp, t3, d)
+    a = a_idx[d]
+    b = b_idx[d]
+    # pass index pairs (new, old)
+    if mode == FIRST:
+        pn0, pn1, shift_p, fixed_old_p = 0, 1, 0, -2
+    elif mode == LAST:
+        pn0, pn1, shift_p, fixed_old_p = npass - 1, npass, 0, -2
+    elif a < j:
+        pn0, pn1, shift_p, fixed_old_p = 0, npass, 0, -2
+    elif a == j:
+        pn0, pn1, shift_p, fixed_old_p = 1, npass, -1, -2
+    else:  # reset
+        pn0, pn1, shift_p, fixed_old_p = 0, 1, 0, npass - 1
+    # count entries
+    n = 0
+    for pn in range(pn0, pn1):
+        po = fixed_old_p if fixed_old_p != -2 else pn + shift_p
+        if b < 0 or b >= K:
+            nr = 1
+        elif mode != EVENT:
+            nr = 1
+        elif b < j:
+            nr = _rf_bound(lo, hi, sp, t3, d, pn)
+        elif b == j:
+            nr = max(0, _rf_bound(lo, hi, sp, t3, d, pn) - 1)
+        else:
+            nr = 1
+        n += nr * sp[d]
+    out = np.empty((n, 9), np.int64)
+    i = 0
+    for pn in range(pn0, pn1):
+        po = fixed_old_p if fixed_old_p != -2 else pn + shift_p
+        bn = _rf_bound(lo, hi, sp, t3, d, pn)
+        bo = _rf_bound(lo, hi, sp, t3, d, po)
+        has_rf = b >= 0 and b < K
+        if not has_rf:
+            r0, r1, rshift, rfixed_old = -1, 0, 0, -2
+        elif mode == FIRST:
+            r0, r1, rshift, rfixed_old = 0, 1, 0, -2
+        elif mode == LAST:
+            r0, r1, rshift, rfixed_old = bo - 1, bo, 0, -2
+        elif b < j:
+            r0, r1, rshift, rfixed_old = 0, bn, 0, -2
+        elif b == j:
+            r0, r1, rshift, rfixed_old = 1, bn, -1, -2
+        else:
+            r0, r1, rshift, rfixed_old = 0, 1, 0, bo - 1
+        for rn in range(r0, r1):
+            if has_rf:
+                ro = rfixed_old if rfixed_old != -2 else rn + rshift
+            else:
+                ro = -1
+            old_last = po == npass - 1 and (ro < 0 or ro == bo - 1)
+            new_zero = pn == 0 and rn <= 0
+            for q in range(sp[d]):
+                nl, nh = _pe_range(lo, hi, sp, t3, d, pn, q)
+                ol, oh = _pe_range(lo, hi, sp, t3, d, po, q)
+                if has_rf:
+                    if nl + rn < nh:
+                        nl, nh = nl + rn, nl + rn + 1
+                    else:
+                        nh = nl
+                    if ol + ro < oh:
+                        ol, oh = ol + ro, ol + ro + 1
+                    else:
+                        oh = ol
+                out[i, KP] = pn
+                out[i, KR] = rn
+                out[i, Q] = q
+                out[i, NL] = nl
+                out[i, NH] = nh
+                out[i, OL] = ol
+                out[i, OH] = oh
+                out[i, OLAST] = 1 if old_last else 0
+                out[i, NZERO] = 1 if new_zero else 0
+                i += 1
+    if mode == FIRST:
+        for k in range(n):
+            out[k, OL] = 0
+            out[k, OH] = 0
+    elif mode == LAST:
+        for k in range(n):
+            out[k, NL] = 0
+            out[k, NH] = 0
+    return out
+
+
+@njit(cache=True)
+def _single(e, only_unch):
+    """Σ new size, Σ overlap, Σ over positions of the union over q of new ranges."""
+    sa = 0
+    sov = 0
+    su = 0
+    n = e.shape[0]
+    i = 0
+    while i < n:
+        k = i
+        ulo = 1 << 62
+        uhi = -(1 << 62)
+        while k < n and e[k, KP] == e[i, KP] and e[k, KR] == e[i, KR]:
+            nl, nh, ol, oh = e[k, NL], e[k, NH], e[k, OL], e[k, OH]
+            if (not only_unch) or (nl == ol and nh == oh):
+                sa += nh - nl
+                ov = min(nh, oh) - max(nl, ol)
+                if ov > 0:
+                    sov += ov
+                if nh > nl:
+                    ulo = min(ulo, nl)
+                    uhi = max(uhi, nh)
+            k += 1
+        if uhi > ulo:
+            su += uhi - ulo
+        i = k
+    return sa, sov, su
+
+
+@njit(cache=True)
+def _groups_of(e):
+    """Start index of each position group in an entry array (plus the end)."""
+    n = e.shape[0]
+    starts = np.empty(n + 1, np.int64)
+    g = 0
+    for i in range(n):
+        if i == 0 or e[i, KP] != e[i - 1, KP] or e[i, KR] != e[i - 1, KR]:
+            starts[g] = i
+            g += 1
+    starts[g] = n
+    return starts[: g + 1]
+
+
+@njit(cache=True)
+def _pair(ee, re, only_unch, U, D, pad, H):
+    """The same sums for an ifmap (E, R) or (F, S) pair, rows counted exactly."""
+    sa = 0
+    sov = 0
+    su = 0
+    ge = _groups_of(ee)
+    gr = _groups_of(re)
+    for a in range(ge.shape[0] - 1):
+        for b in range(gr.shape[0] - 1):
+            elo = rlo = 1 << 62
+            ehi = rhi = -(1 << 62)
+            for i in range(ge[a], ge[a + 1]):
+                e_unch = ee[i, NL] == ee[i, OL] and ee[i, NH] == ee[i, OH]
+                if only_unch and not e_unch:
+                    continue
+                for k in range(gr[b], gr[b + 1]):
+                    r_unch = re[k, NL] == re[k, OL] and re[k, NH] == re[k, OH]
+                    if only_unch and not r_unch:
+                        continue
+                    sa += rows_count(ee[i, NL], ee[i, NH], re[k, NL], re[k, NH], U, D, pad, H)
+                    sov += rows_overlap(
+                        ee[i, NL], ee[i, NH], re[k, NL], re[k, NH], ee[i, OL], ee[i, OH], re[k, OL], re[k, OH], U, D, pad, H
+                    )
+                    if ee[i, NH] > ee[i, NL] and re[k, NH] > re[k, NL]:
+                        elo = min(elo, ee[i, NL])
+                        ehi = max(ehi, ee[i, NH])
+                        rlo = min(rlo, re[k, NL])
+                        rhi = max(rhi, re[k, NH])
+            if ehi > elo:
+                su += rows_count(elo, ehi, rlo, rhi, U, D, pad, H)
+    return sa, sov, su
+
+
+@njit(cache=True)
+def _activity(e):
+    """Σ|Q_new|, Σ|Q_new ∩ Q_old|, Σ[Q_new ≠ ∅], Σ[Q_new ≠ ∅, Q_new ⊆ Q_old]."""
+    r = np.zeros(4, np.int64)
+    g = _groups_of(e)
+    for a in range(g.shape[0] - 1):
+        nn = 0
+        both = 0
+        sub = True
+        for i in range(g[a], g[a + 1]):
+            new = e[i, NH] > e[i, NL]
+            old = e[i, OH] > e[i, OL]
+            if new:
+                nn += 1
+                if old:
+                    both += 1
+                else:
+                    sub = False
+        r[0] += nn
+        r[1] += both
+        if nn > 0:
+            r[2] += 1
+            if sub:
+                r[3] += 1
+    return r
+
+
+@njit(cache=True)
+def _red(e):
+    """Per position, the PEs active at the old (Q_old) and new (Q_new) position:
+    n_old, n_both, old_any, old_sub, old_any_done, old_sub_done, new_any, new_sub,
+    new_any_zero, new_sub_zero (see passes._red_sums)."""
+    r = np.zeros(10, np.int64)
+    g = _groups_of(e)
+    for a in range(g.shape[0] - 1):
+        no = 0
+        nn = 0
+        both = 0
+        o_sub = True  # Q_old ⊆ Q_new
+        n_sub = True  # Q_new ⊆ Q_old
+        last = e[g[a], OLAST] == 1
+        zero = e[g[a], NZERO] == 1
+        for i in range(g[a], g[a + 1]):
+            new = e[i, NH] > e[i, NL]
+            old = e[i, OH] > e[i, OL]
+            if old:
+                no += 1
+            if new:
+                nn += 1
+            if old and new:
+                both += 1
+            if old and not new:
+                o_sub = False
+            if new and not old:
+                n_sub = False
+        r[0] += no
+        r[1] += both
+        if no > 0:
+            r[2] += 1
+            if o_sub:
+                r[3] += 1
+            if last:
+                r[4] += 1
+            if o_sub and last:
+                r[5] += 1
+        if nn > 0:
+            r[6] += 1
+            if n_sub:
+                r[7] += 1
+            if zero:
+                r[8] += 1
+            if n_sub and zero:
+                r[9] += 1
+    return r
+
+
+@njit(cache=True)
+def _entries_all(lo, hi, sp, t3, a_idx, b_idx, j, K, mode):
+    ents = []
+    for d in range(8):
+        ents.append(dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode))
+    return ents
+
+
+@njit(cache=True)
+def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
+    """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K."""
+    U, D = p[P_U], p[P_D]
+    streamed = K >= n_loops
+    noc = 0
+    glb = 0
+    top = min(K, n_loops)
+    for jj in range(-1, top):
+        mode = FIRST if jj < 0 else EVENT
+        ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
+        I = np.ones(4, np.int64)
+        sp_all_a = sp_all_u = sp_un_a = sp_un_u = 1
+        ns_a = ns_ov = ns_u = 1
+        if weight:
+            # groups G M C R S; irrelevant N E F
+            for d in (DN, DE, DF):
+                r = _activity(ents[d])
+                for k in range(4):
+                    I[k] *= r[k]
+            for d in (DG, DM, DC, DR, DS):
+                sa, sov, su = _single(ents[d], False)
+                if sp[d] > 1:
+                    ua, _, uu = _single(ents[d], True)
+                    sp_all_a *= sa
+                    sp_all_u *= su
+                    sp_un_a *= ua
+                    sp_un_u *= uu
+                else:
+                    ns_a *= sa
+                    ns_ov *= 0 if streamed else sov
+                    ns_u *= su
+        else:
+            # groups N G C (E,R) (F,S); irrelevant M
+            r = _activity(ents[DM])
+            for k in range(4):
+                I[k] *= r[k]
+            for d in (DN, DG, DC):
+                sa, sov, su = _single(ents[d], False)
+                if sp[d] > 1:
+                    ua, _, uu = _single(ents[d], True)
+                    sp_all_a *= sa
+                    sp_all_u *= su
+                    sp_un_a *= ua
+                    sp_un_u *= uu
+                else:
+                    ns_a *= sa
+                    ns_ov *= 0 if streamed else sov
+                    ns_u *= su
+            for pair in range(2):
+                de = DE if pair == 0 else DF
+                dr = DR if pair == 0 else DS
+                pad = p[P_PT] if pair == 0 else p[P_PL]
+                H = p[P_H] if pair == 0 else p[P_W]
+                sa, sov, su = _pair(ents[de], ents[dr], False, U, D, pad, H)
+                if sp[de] > 1 or sp[dr] > 1:
+                    ua, _, uu = _pair(ents[de], ents[dr], True, U, D, pad, H)
+                    sp_all_a *= sa
+                    sp_all_u *= su
+                    sp_un_a *= ua
+                    sp_un_u *= uu
+                else:
+                    ns_a *= sa
+                    ns_ov *= 0 if streamed else sov
+                    ns_u *= su
+        if streamed or mode == FIRST:
+            noc += sp_all_a * ns_a * I[0]
+            glb += sp_all_u * ns_u * I[2]
+            continue
+        noc += (sp_all_a - sp_un_a) * ns_a * I[0]
+        glb += (sp_all_u - sp_un_u) * ns_u * I[2]
+        noc += sp_un_a * (ns_a * I[0] - ns_ov * I[1])
+        glb += sp_un_u * ((ns_a - ns_ov) * I[2] + ns_ov * (I[2] - I[3]))
+    return noc, glb
+
+
+@njit(cache=True)
+def _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, K, c_first, c_last, res):
+    top = min(K, n_loops)
+    for jj in range(-1, top + 1):
+        if jj < 0:
+            mode = FIRST
+        elif jj == top:
+            mode = LAST
+        else:
+            mode = EVENT
+        ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
+        OA = OU = NA = NU = 1
+        for d in (DN, DG, DM, DE, DF):
+            e = ents[d]
+            sa_all = sa_unch = sb_all = sb_unch = 0
+            for i in range(e.shape[0]):
+                sa_all += e[i, NH] - e[i, NL]
+                sb_all += e[i, OH] - e[i, OL]
+                if e[i, NL] == e[i, OL] and e[i, NH] == e[i, OH]:
+                    sa_unch += e[i, NH] - e[i, NL]
+                    sb_unch += e[i, OH] - e[i, OL]
+            OA *= sb_all
+            OU *= sb_unch
+            NA *= sa_all
+            NU *= sa_unch
+        P = np.ones(10, np.int64)
+        for d in (DC, DR, DS):
+            r = _red(ents[d])
+            for k in range(10):
+                P[k] *= r[k]
+        if mode != FIRST:
+            res[NOC_PO] += (OA - OU) * P[0] + OU * (P[0] - P[1])
+            writes = (OA - OU) * P[2] + OU * (P[2] - P[3])
+            done = 0
+            if c_last:
+                done = (OA - OU) * P[4] + OU * (P[4] - P[5])
+            res[GLB_WO] += done
+            res[GLB_WP] += writes - done
+        if mode != LAST:
+            cf = 1 if c_first else 0
+            reads = (NA - NU) * (P[6] - cf * P[8]) + NU * ((P[6] - P[7]) - cf * (P[8] - P[9]))
+            res[GLB_RP] += reads
+            res[NOC_PI] += reads
+
+
+@njit(cache=True)
+def _valid_pairs(e0, e1, R, U, D, pad, H):
+    n = 0
+    for e in range(e0, e1):
+        for r in range(R):
+            y = e * U - pad + r * D
+            if y >= 0 and y < H:
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, res):
+    """Add one GLB tile's GLB/NoC/RF counts and compute cycles to ``res``."""
+    L = rf_order.shape[0]
+    n_loops = 8 + L
+    a_idx = np.empty(8, np.int64)
+    b_idx = np.full(8, -1, np.int64)
+    for i in range(8):
+        a_idx[pass_order[i]] = i
+    for i in range(L):
+        b_idx[rf_order[i]] = 8 + i
+    for t in range(2):
+        K = 8 + keep[t]
+        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, t == 0)
+        if t == 0:
+            res[NOC_W] += noc
+            res[GLB_W] += glb
+            if uses_rf and keep[0] < L:
+                res[RFW_W] += noc
+        else:
+            res[NOC_I] += noc
+            res[GLB_I] += glb
+            if uses_rf and keep[1] < L:
+                res[RFW_I] += noc
+    _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[2], c_first, c_last, res)
+    macs = 1
+    for d in range(8):
+        macs *= hi[d] - lo[d]
+    res[MACS] += macs
+    if uses_rf:
+        if keep[0] < L:
+            res[RFR_W] += macs
+        if keep[2] < L:
+            res[RFR_P] += macs
+            res[RFW_P] += macs
+        if keep[1] < L:
+            rows = _valid_pairs(lo[DE], hi[DE], p[DR], p[P_U], p[P_D], p[P_PT], p[P_H])
+            cols = _valid_pairs(lo[DF], hi[DF], p[DS], p[P_U], p[P_D], p[P_PL], p[P_W])
+            res[RFR_I] += (hi[DN] - lo[DN]) * (hi[DG] - lo[DG]) * (hi[DM] - lo[DM]) * (hi[DC] - lo[DC]) * rows * cols
+    # compute cycles: every pass takes its busiest PE's RF iterations (a product over
+    # dims of per-dim bounds, so the sum over passes is a product of per-dim sums)
+    comp = 1
+    npasses = 1
+    for d in range(8):
+        np_d = _npass(lo, hi, sp, t3, d)
+        npasses *= np_d
+        s = 0
+        for pi in range(np_d):
+            if b_idx[d] >= 0:
+                a, b = _pass_range(lo, hi, sp, t3, d, pi)
+                s += min(t3[d], b - a)
+            else:
+                s += 1
+        comp *= s
+    res[COMPUTE] += comp
+    res[PASSES] += npasses
+
+
+@njit(cache=True)
+def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
+    """All counts of one layer under one mapping (see the slot names above).
+
+    ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim indices 0..5 outermost
+    first; ``sp``, ``t3``: spatial factor and per-PE extent of each of the 8 dims;
+    ``pass_order`` (8) and ``rf_order`` (L): dim indices; ``keep``: the keep level of
+    weight, ifmap, psum as an index into rf_order (0 = the pass, L = streamed).
+    """
+    res = np.zeros(N_OUT, np.int64)
+    bound = p[:8]
+    cnt = np.empty(6, np.int64)
+    for d in range(6):
+        cnt[d] = (bound[d] + t1[d] - 1) // t1[d]
+    idx = np.zeros(6, np.int64)
+    lo = np.zeros(8, np.int64)
+    hi = np.zeros(8, np.int64)
+    hi[DR] = p[DR]
+    hi[DS] = p[DS]
+    total = 1
+    for d in range(6):
+        total *= cnt[d]
+    res[GLB_TILES] = total
+    for _ in range(total):
+        for d in range(6):
+            lo[d] = idx[d] * t1[d]
+            hi[d] = min(lo[d] + t1[d], bound[d])
+        glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, idx[DC] == 0, idx[DC] == cnt[DC] - 1, res)
+        for k in range(5, -1, -1):
+            d = dram_order[k]
+            idx[d] += 1
+            if idx[d] < cnt[d]:
+                break
+            idx[d] = 0
+    dram = walk_tiles(p, t1, dram_order)
+    for k in range(5):
+        res[DRAM_RW + k] = dram[k]
+    res[MAX_W] = dram[6]
+    res[MAX_I] = dram[7]
+    res[MAX_O] = dram[8]
+    return res
