@@ -64,6 +64,10 @@ CASES = {
         "- {name: s, type: add, inputs: [input]}\n",
         ["layer 's'", "wrong number of inputs for add", "at least 2", "found 1"],
     ),
+    "slice beyond the input": (
+        "- {name: s, type: slice, start: 2, stop: 9, inputs: [input]}\n",
+        ["layer 's'", "stop", "channel range beyond the input", "stop <= C=4", "found 9"],
+    ),
     "bad activation": (
         "- {name: a, type: activation, fn: gelu2, inputs: [input]}\n",
         ["layer 'a'", "fn", "unknown value 'gelu2'", "relu"],

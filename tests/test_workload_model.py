@@ -136,3 +136,11 @@ layers:
     )
     assert [l.name for l in net.layers] == ["a", "b", "sum"]
     assert sorted(net.graph.predecessors("sum")) == ["a", "b"]
+
+
+def test_slice_takes_a_channel_range():
+    from accelsim.workload.ops import Slice
+
+    t = Tensor(116, 28, 28)
+    assert Slice(58, 116).infer((t,), AT) == Tensor(58, 28, 28)  # ShuffleNet v2's chunk
+    assert Slice(58, 116).ops((t,), Tensor(58, 28, 28)) == 0

@@ -33,6 +33,7 @@ from .ops import (
     Scale,
     Shift,
     Shuffle,
+    Slice,
 )
 from .tensor import Tensor
 
@@ -162,6 +163,10 @@ class NetBuilder:
     def shift(self, x: str, k: Kernel = 3, name: str | None = None) -> str:
         R, S = _rs(k)
         return self.add_layer(Shift(R, S), [x], name)
+
+    def slice(self, x: str, start: int, stop: int, name: str | None = None) -> str:
+        """Channels [start, stop) of x (a channel split, e.g. ShuffleNet v2's chunk)."""
+        return self.add_layer(Slice(start, stop), [x], name)
 
     def lrn(self, x: str, size: int = 5, name: str | None = None) -> str:
         return self.add_layer(LRN(size), [x], name)

@@ -533,7 +533,39 @@ class Shift(Op):
         return {"R": self.R, "S": self.S}
 
 
+@dataclass(frozen=True)
+class Slice(Op):
+    """Channels [start, stop) of the input (ShuffleNet v2's channel split). No arithmetic."""
+
+    type: ClassVar[str] = "slice"
+    fields: ClassVar[tuple[str, ...]] = ("start", "stop")
+    start: int = 0
+    stop: int = 1
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Slice":
+        check_keys(d, at, allowed=cls.fields, required=("stop",))
+        start = get_int(d, "start", at, default=0, minimum=0)
+        stop = get_int(d, "stop", at)
+        if stop <= start:
+            raise at.at("stop").error("empty channel range", expected=f"stop > start={start}", found=stop)
+        return cls(start=start, stop=stop)
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"start": self.start, "stop": self.stop}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        t = ins[0]
+        if self.stop > t.C:
+            raise at.at("stop").error("channel range beyond the input", expected=f"stop <= C={t.C}", found=self.stop)
+        return Tensor(self.stop - self.start, t.H, t.W)
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        t = ins[0]
+        return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
+
+
 OP_TYPES: dict[str, type[Op]] = {
     cls.type: cls
-    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift)
+    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice)
 }
