@@ -320,6 +320,26 @@ def _entries_all(lo, hi, sp, t3, a_idx, b_idx, j, K, mode):
 
 
 @njit(cache=True)
+def _times(acc, r):
+    for k in range(acc.shape[0]):
+        acc[k] *= r[k]
+
+
+@njit(cache=True)
+def _group(acc, sa, sov, su, ua, uu, spatial, streamed):
+    """Multiply one group's sums into the event's accumulators."""
+    if spatial:
+        acc[0] *= sa
+        acc[1] *= su
+        acc[2] *= ua
+        acc[3] *= uu
+    else:
+        acc[4] *= sa
+        acc[5] *= 0 if streamed else sov
+        acc[6] *= su
+
+
+@njit(cache=True)
 def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
     """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K."""
     U, D = p[P_U], p[P_D]
@@ -331,59 +351,32 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
         mode = FIRST if jj < 0 else EVENT
         ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
         I = np.ones(4, np.int64)
-        sp_all_a = sp_all_u = sp_un_a = sp_un_u = 1
-        ns_a = ns_ov = ns_u = 1
+        # accumulators: spatial groups (all entries, unchanged entries), other groups
+        acc = np.ones(7, np.int64)  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
         if weight:
             # groups G M C R S; irrelevant N E F
             for d in (DN, DE, DF):
-                r = _activity(ents[d])
-                for k in range(4):
-                    I[k] *= r[k]
+                _times(I, _activity(ents[d]))
             for d in (DG, DM, DC, DR, DS):
                 sa, sov, su = _single(ents[d], False)
-                if sp[d] > 1:
-                    ua, _, uu = _single(ents[d], True)
-                    sp_all_a *= sa
-                    sp_all_u *= su
-                    sp_un_a *= ua
-                    sp_un_u *= uu
-                else:
-                    ns_a *= sa
-                    ns_ov *= 0 if streamed else sov
-                    ns_u *= su
+                ua, _, uu = _single(ents[d], True)
+                _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
         else:
             # groups N G C (E,R) (F,S); irrelevant M
-            r = _activity(ents[DM])
-            for k in range(4):
-                I[k] *= r[k]
+            _times(I, _activity(ents[DM]))
             for d in (DN, DG, DC):
                 sa, sov, su = _single(ents[d], False)
-                if sp[d] > 1:
-                    ua, _, uu = _single(ents[d], True)
-                    sp_all_a *= sa
-                    sp_all_u *= su
-                    sp_un_a *= ua
-                    sp_un_u *= uu
-                else:
-                    ns_a *= sa
-                    ns_ov *= 0 if streamed else sov
-                    ns_u *= su
+                ua, _, uu = _single(ents[d], True)
+                _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
             for pair in range(2):
                 de = DE if pair == 0 else DF
                 dr = DR if pair == 0 else DS
                 pad = p[P_PT] if pair == 0 else p[P_PL]
                 H = p[P_H] if pair == 0 else p[P_W]
                 sa, sov, su = _pair(ents[de], ents[dr], False, U, D, pad, H)
-                if sp[de] > 1 or sp[dr] > 1:
-                    ua, _, uu = _pair(ents[de], ents[dr], True, U, D, pad, H)
-                    sp_all_a *= sa
-                    sp_all_u *= su
-                    sp_un_a *= ua
-                    sp_un_u *= uu
-                else:
-                    ns_a *= sa
-                    ns_ov *= 0 if streamed else sov
-                    ns_u *= su
+                ua, _, uu = _pair(ents[de], ents[dr], True, U, D, pad, H)
+                _group(acc, sa, sov, su, ua, uu, sp[de] > 1 or sp[dr] > 1, streamed)
+        sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6]
         if streamed or mode == FIRST:
             noc += sp_all_a * ns_a * I[0]
             glb += sp_all_u * ns_u * I[2]
@@ -422,9 +415,7 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, K, c_first, c_last, res):
             NU *= sa_unch
         P = np.ones(10, np.int64)
         for d in (DC, DR, DS):
-            r = _red(ents[d])
-            for k in range(10):
-                P[k] *= r[k]
+            _times(P, _red(ents[d]))
         if mode != FIRST:
             res[NOC_PO] += (OA - OU) * P[0] + OU * (P[0] - P[1])
             writes = (OA - OU) * P[2] + OU * (P[2] - P[3])
