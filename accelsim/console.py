@@ -1,0 +1,25 @@
+"""Terminal output shared by every command: a rich console, JSON to stdout or a file."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from .yamlio import atomic_write_text
+
+
+def console(no_color: bool = False) -> Console:
+    # A pipe gets a wide page rather than rich's 80 columns, so tables stay whole.
+    wide = None if sys.stdout.isatty() else 240
+    return Console(width=wide, no_color=no_color, highlight=False, soft_wrap=False)
+
+
+def emit_json(data: Any, target: str | None) -> None:
+    """JSON to stdout (target None or '-') or, atomically, to a file."""
+    text = json.dumps(data, indent=1) + "\n"
+    if target in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(target, text)
