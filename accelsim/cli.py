@@ -7,7 +7,6 @@ traceback and without leaving partial output files.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .console import console as _console
+from .console import emit_json as _emit_json
 from .errors import AccelsimError
 from .paths import resolve_hardware_path, resolve_workload, shipped_hardware
 from .workload.summary import network_summary
@@ -25,22 +26,8 @@ from .yamlio import atomic_write_text
 EXIT_USER_ERROR = 2
 
 
-def _console(no_color: bool = False) -> Console:
-    # A pipe gets a wide page rather than rich's 80 columns, so tables stay whole.
-    wide = None if sys.stdout.isatty() else 240
-    return Console(width=wide, no_color=no_color, highlight=False, soft_wrap=False)
-
-
 def _n(x: int) -> str:
     return f"{x:,}"
-
-
-def _emit_json(data: Any, target: str | None) -> None:
-    text = json.dumps(data, indent=1) + "\n"
-    if target in (None, "-"):
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(target, text)
 
 
 # ---------------------------------------------------------------- info
@@ -86,6 +73,122 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"{_n(totals['ops'])} other operations. Sizes in elements, batch 1."
     )
     return 0
+
+
+# ---------------------------------------------------------------- run
+
+
+def _si(x: float) -> str:
+    """A number with an SI prefix: 1.23 G, 456 k."""
+    for div, sym in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:.3g} {sym}"
+    return f"{x:.3g}" if isinstance(x, float) and not float(x).is_integer() else f"{int(x)}"
+
+
+def _run_table(r, console: Console) -> None:
+    t = r.totals()
+    title = f"{r.workload} on {r.hardware}, dataflow {r.dataflow}, batch {r.batch} — energy in {r.energy_unit}"
+    table = Table(title=title, show_footer=True)
+    cols = [
+        ("layer", "total", "left"), ("type", "", "left"), ("MACs", _si(t["macs"]), "right"),
+        ("cycles", _si(t["cycles"]), "right"), ("stalls", _si(t["stall_cycles"]), "right"),
+        ("util", f"{t['utilization']:.0%}", "right"),
+    ]
+    cols += [(f"{lv} acc", _si(sum(v['reads'] + v['writes'] for v in t['accesses'][lv].values())), "right") for lv in ("DRAM", "GLB", "NoC", "RF")]
+    cols += [(f"E {k}", _si(t["energy"][k]), "right") for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
+    cols += [("energy", _si(t["energy_total"]), "right"), ("moving", f"{t['data_movement_share']:.0%}", "right")]
+    for name, foot, just in cols:
+        table.add_column(name, footer=foot, justify=just)
+    energies = sorted((l.total_energy for l in r.layers), reverse=True)
+    hot = energies[min(4, len(energies) - 1)] if energies else 0
+    for l in r.layers:
+        row = [l.name, l.type, _si(l.macs), _si(l.cycles), _si(l.stall_cycles), f"{l.utilization:.0%}" if l.macs else "-"]
+        row += [_si(l.level_accesses(lv)) for lv in ("DRAM", "GLB", "NoC", "RF")]
+        row += [_si(l.energy.get(k, 0.0)) for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
+        row += [_si(l.total_energy), f"{l.data_movement_share:.0%}" if l.total_energy else "-"]
+        table.add_row(*row, style="bold red" if l.total_energy >= hot and hot > 0 else None)
+    console.print(table)
+    console.print(
+        f"{_si(t['macs'])} MACs in {_si(t['cycles'])} cycles ({t['seconds'] * 1e3:.3g} ms at {r.clock_mhz:g} MHz), "
+        f"{t['utilization']:.1%} of the PEs busy; energy {_si(t['energy_total'])} ({r.energy_unit}), "
+        f"{t['data_movement_share']:.1%} of it moving data (RF + NoC + GLB + DRAM)."
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from .api import run
+    from .scalesim.cli import is_scalesim_pair, run_command
+
+    if is_scalesim_pair(args.workload, args.hardware) or args.compat == "scalesim":
+        if not is_scalesim_pair(args.workload, args.hardware):
+            raise AccelsimError(
+                "--compat scalesim needs SCALE-Sim's own inputs",
+                where="--compat",
+                expected="a topology .csv and a .cfg",
+                found=f"{args.workload} {args.hardware}",
+            )
+        if args.dataflow == "all":
+            raise AccelsimError("SCALE-Sim runs one dataflow", where="--dataflow", expected="os, ws or is", found="all")
+        return run_command(
+            args.workload, args.hardware, dataflow=args.dataflow, scalesim_reports=args.scalesim_reports,
+            json_target=args.json, no_color=args.no_color,
+        )
+
+    dataflows = None
+    if args.dataflow == "all":
+        from .paths import resolve_hardware_path
+        from .hardware import load_hardware
+
+        dataflows = list(load_hardware(resolve_hardware_path(args.hardware)).dataflows)
+    runs = []
+    with Progress(console=Console(stderr=True), transient=True, disable=args.quiet or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("mapping layers", total=None)
+
+        def tick(i: int, n: int, name: str) -> None:
+            bar.update(task, completed=i, total=n, description=f"mapping {name}")
+
+        for df in dataflows or [args.dataflow]:
+            runs.append(run(args.workload, args.hardware, df, args.batch, args.objective, progress=tick))
+    if args.json is not None:
+        from .result import MultiResult
+
+        _emit_json(MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict(), args.json)
+    if args.csv:
+        atomic_write_text(args.csv, "".join(r.to_csv() for r in runs) if len(runs) == 1 else _multi_csv(runs))
+    if args.json in (None, "-") or args.json is None:
+        if args.json is None and not args.quiet:
+            console = _console(args.no_color)
+            for r in runs:
+                _run_table(r, console)
+            if len(runs) > 1:
+                _compare_table(runs, console)
+    return 0
+
+
+def _multi_csv(runs) -> str:
+    lines = []
+    for i, r in enumerate(runs):
+        text = r.to_csv().splitlines()
+        if i == 0:
+            lines.append("dataflow," + text[0])
+        lines += [f"{r.dataflow},{row}" for row in text[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def _compare_table(runs, console: Console) -> None:
+    table = Table(title="dataflows side by side (totals)")
+    for c in ("dataflow", "cycles", "util", "DRAM acc", "GLB acc", "energy", "energy / MAC", "moving"):
+        table.add_column(c, justify="left" if c == "dataflow" else "right")
+    for r in runs:
+        t = r.totals()
+        dram = sum(v["reads"] + v["writes"] for v in t["accesses"]["DRAM"].values())
+        glb = sum(v["reads"] + v["writes"] for v in t["accesses"]["GLB"].values())
+        table.add_row(r.dataflow, _si(t["cycles"]), f"{t['utilization']:.0%}", _si(dram), _si(glb), _si(t["energy_total"]),
+                      f"{t['energy_total'] / t['macs']:.3g}" if t["macs"] else "-", f"{t['data_movement_share']:.0%}")
+    console.print(table)
 
 
 # ---------------------------------------------------------------- list
@@ -144,6 +247,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.set_defaults(func=cmd_info)
 
+    p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
+    p.add_argument("workload", help="a workload YAML file or a zoo name")
+    p.add_argument("hardware", help="a hardware YAML file or a shipped name")
+    p.add_argument("--dataflow", default=None, help="ws, os, is, rs, nlr or all (default: the config's)")
+    p.add_argument("--batch", type=int, default=1, help="batch size N (default 1)")
+    p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
+    p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
+    p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
+    p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
+    p.add_argument("--compat", choices=("scalesim",), help="reproduce SCALE-Sim 3.0.0 (automatic for a .csv topology and a .cfg)")
+    p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
+    p.set_defaults(func=cmd_run)
+
     p = sub.add_parser("list", parents=[common], help="the model zoo and the shipped hardware configs")
     p.set_defaults(func=cmd_list)
 
@@ -154,6 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.set_defaults(func=cmd_hw_show)
     hw.set_defaults(func=lambda a: (hw.print_help(), EXIT_USER_ERROR)[1])
+
+    from .scalesim.cli import register
+
+    register(sub, common)
     return parser
 
 

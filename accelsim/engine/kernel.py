@@ -15,7 +15,8 @@ Entries come grouped by position (KP, KR), spatial index innermost.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
 from .tiles import walk_tiles
@@ -37,6 +38,7 @@ DN, DG, DM, DC, DE, DF, DR, DS = range(8)
     COMPUTE, PASSES, GLB_TILES, MAX_W, MAX_I, MAX_O,
 ) = range(27)
 N_OUT = 27
+TILE_KEY = types.UniTuple(types.int64, 12)
 
 
 @njit(cache=True)
@@ -501,6 +503,12 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
 
 
 @njit(cache=True)
+def _clipped(e0, e1, R, U, D, pad, H):
+    """Whether padding clips the ifmap rows of outputs [e0, e1) (so position matters)."""
+    return e0 * U - pad < 0 or (e1 - 1) * U - pad + (R - 1) * D > H - 1
+
+
+@njit(cache=True)
 def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
     """All counts of one layer under one mapping (see the slot names above).
 
@@ -522,18 +530,44 @@ def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
     total = 1
     for d in range(6):
         total *= cnt[d]
-    res[GLB_TILES] = total
+    # Tiles with the same extents give the same counts unless padding clips their ifmap
+    # rows/columns; such tiles are counted once and looked up after.
+    seen = Dict.empty(key_type=TILE_KEY, value_type=types.int64)
+    cache = np.zeros((64, N_OUT), np.int64)
     for _ in range(total):
         for d in range(6):
             lo[d] = idx[d] * t1[d]
             hi[d] = min(lo[d] + t1[d], bound[d])
-        glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, idx[DC] == 0, idx[DC] == cnt[DC] - 1, res)
+        c_first = idx[DC] == 0
+        c_last = idx[DC] == cnt[DC] - 1
+        ecls = lo[DE] if _clipped(lo[DE], hi[DE], p[DR], p[P_U], p[P_D], p[P_PT], p[P_H]) else -1
+        fcls = lo[DF] if _clipped(lo[DF], hi[DF], p[DS], p[P_U], p[P_D], p[P_PL], p[P_W]) else -1
+        key = (
+            hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], hi[3] - lo[3], hi[4] - lo[4], hi[5] - lo[5],
+            hi[6], hi[7], 1 if c_first else 0, 1 if c_last else 0, ecls, fcls,
+        )
+        if key in seen:
+            row = cache[seen[key]]
+        else:
+            one = np.zeros(N_OUT, np.int64)
+            glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, one)
+            k = len(seen)
+            if k == cache.shape[0]:
+                bigger = np.zeros((2 * k, N_OUT), np.int64)
+                bigger[:k] = cache
+                cache = bigger
+            cache[k] = one
+            seen[key] = k
+            row = one
+        for s_ in range(N_OUT):
+            res[s_] += row[s_]
         for k in range(5, -1, -1):
             d = dram_order[k]
             idx[d] += 1
             if idx[d] < cnt[d]:
                 break
             idx[d] = 0
+    res[GLB_TILES] = total
     dram = walk_tiles(p, t1, dram_order)
     for k in range(5):
         res[DRAM_RW + k] = dram[k]

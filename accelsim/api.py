@@ -1,0 +1,195 @@
+"""The Python API that the CLI and notebooks share: ``accelsim.run``.
+
+``run(workload, hardware, dataflow=None, batch=1, objective="energy")`` maps every layer
+onto the machine and returns a :class:`~accelsim.result.RunResult`; conv and fc layers
+run on the PE array (the mapper picks each layer's best mapping for the objective), the
+other layers on the SIMD unit.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .dataflow import DATAFLOWS
+from .engine.evaluate import DTYPES
+from .engine.problem import Problem
+from .errors import AccelsimError, did_you_mean
+from .hardware import HardwareSpec, load_hardware
+from .mapping.search import OBJECTIVES, best_mapping
+from .result import ENERGY_LEVELS, LayerResult, MultiResult, RunResult, empty_accesses
+from .workload import NetLayer, Network
+from .workload.ops import FC, Activation, BatchNorm, Conv
+
+Progress = Callable[[int, int, str], None]
+
+
+def _resolve(workload: Network | str | Path, hardware: HardwareSpec | str | Path) -> tuple[Network, HardwareSpec]:
+    from .paths import resolve_hardware_path, resolve_workload
+
+    net = workload if isinstance(workload, Network) else resolve_workload(str(workload))
+    spec = hardware if isinstance(hardware, HardwareSpec) else load_hardware(resolve_hardware_path(str(hardware)))
+    return net, spec
+
+
+def _check(spec: HardwareSpec, dataflow: str, objective: str, batch: int) -> None:
+    if dataflow not in DATAFLOWS:
+        raise AccelsimError(
+            f"unknown dataflow '{dataflow}'{did_you_mean(dataflow, DATAFLOWS)}",
+            where="--dataflow",
+            expected="one of " + ", ".join(DATAFLOWS) + " or all",
+            found=dataflow,
+        )
+    spec.check_dataflow(dataflow)
+    if spec.array.kind == "systolic":
+        raise AccelsimError(
+            "accelsim run does not model systolic (neighbour-forwarding) arrays yet; the engine "
+            "counts spatial arrays with a multicast NoC (docs/engine.md)",
+            file=spec.file or None,
+            where="array.kind",
+            expected="spatial",
+            found="systolic",
+        )
+    if objective not in OBJECTIVES:
+        raise AccelsimError(
+            f"unknown objective '{objective}'{did_you_mean(objective, OBJECTIVES)}",
+            where="--objective",
+            expected="one of " + ", ".join(OBJECTIVES),
+            found=objective,
+        )
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise AccelsimError("batch must be a positive whole number", where="--batch", expected="an integer >= 1", found=batch)
+
+
+def run(
+    workload: Network | str | Path,
+    hardware: HardwareSpec | str | Path,
+    dataflow: str | None = None,
+    batch: int = 1,
+    objective: str = "energy",
+    progress: Progress | None = None,
+) -> RunResult:
+    net, spec = _resolve(workload, hardware)
+    df_name = dataflow or spec.dataflow
+    _check(spec, df_name, objective, batch)
+    df = DATAFLOWS[df_name]
+    fused = _fused_layers(net)
+    layers = []
+    for i, layer in enumerate(net.layers):
+        if progress:
+            progress(i, len(net.layers), layer.name)
+        if isinstance(layer.op, (Conv, FC)):
+            p = Problem.from_shape(layer.shape, batch)
+            try:
+                m, cost = best_mapping(p, spec, df, objective, layer.name)
+            except AccelsimError as exc:
+                raise exc.within(where=f"layer '{layer.name}'") from None
+            energy = {k: cost.energy.get(k, 0.0) for k in ENERGY_LEVELS}
+            layers.append(
+                LayerResult(
+                    name=layer.name,
+                    type=layer.type,
+                    shape=layer.shape.with_batch(batch).to_dict(),
+                    macs=cost.macs,
+                    ops=0,
+                    cycles=cost.cycles,
+                    stall_cycles=cost.stall_cycles,
+                    utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
+                    accesses=cost.accesses,
+                    energy=energy,
+                    energy_by_type=cost.energy_by_type,
+                    mapping={**m.describe(df), "bound_by": cost.bound_by},
+                )
+            )
+        else:
+            layers.append(_simd_layer(layer, spec, batch, layer.name in fused))
+    if progress:
+        progress(len(net.layers), len(net.layers), "")
+    return RunResult(
+        workload=net.name,
+        hardware=spec.name,
+        dataflow=df_name,
+        batch=batch,
+        objective=objective,
+        energy_unit=spec.energy.unit,
+        pes=spec.pes,
+        clock_mhz=spec.clock_mhz,
+        layers=tuple(layers),
+        version=__version__,
+    )
+
+
+def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None) -> MultiResult:
+    net, spec = _resolve(workload, hardware)
+    return MultiResult(tuple(run(net, spec, d, batch, objective, progress) for d in spec.dataflows))
+
+
+def _fused_layers(net: Network) -> set[str]:
+    """Activations applied on the way out of the conv/fc (or folded batch norm) that
+    feeds only them: they cost their SIMD operations but no memory traffic or time."""
+    consumers: dict[str, list[str]] = {}
+    for l in net.layers:
+        for s in l.inputs:
+            consumers.setdefault(s, []).append(l.name)
+    by_name = {l.name: l for l in net.layers}
+    fused = set()
+    for l in net.layers:
+        if isinstance(l.op, BatchNorm) and l.folded:
+            fused.add(l.name)
+        if isinstance(l.op, Activation) and len(l.inputs) == 1 and l.inputs[0] in by_name:
+            src = by_name[l.inputs[0]]
+            feeds = isinstance(src.op, (Conv, FC)) or src.name in fused
+            if feeds and consumers.get(src.name) == [l.name]:
+                fused.add(l.name)
+    return fused
+
+
+def _simd_layer(layer: NetLayer, spec: HardwareSpec, batch: int, fused: bool) -> LayerResult:
+    """A non-MAC layer on the SIMD unit: its inputs come from DRAM through the GLB, its
+    output goes back; cycles are the slower of the SIMD work and the DRAM traffic."""
+    ops = layer.ops * batch
+    acc = empty_accesses()
+    actions: dict[str, int] = {}
+    if ops:
+        actions["simd_op"] = ops
+    cycles = 0
+    if not fused:
+        ins, out = layer.ifmap_size * batch, layer.ofmap_size * batch
+        acc["DRAM"]["ifmap"]["reads"] = ins
+        acc["DRAM"]["ofmap"]["writes"] = out
+        acc["GLB"]["ifmap"]["writes"] = ins
+        acc["GLB"]["ifmap"]["reads"] = ins
+        acc["GLB"]["ofmap"]["writes"] = out
+        acc["GLB"]["ofmap"]["reads"] = out
+        actions["dram_read.ifmap"] = ins
+        actions["dram_write.ofmap"] = out
+        for t, n in (("ifmap", ins), ("ofmap", out)):
+            buf = spec.glb_for(t)
+            if buf is not None:
+                actions[f"{buf.name}_read.{t}"] = n
+                actions[f"{buf.name}_write.{t}"] = n
+        dram_bits = ins * spec.word_bits["ifmap"] + out * spec.word_bits["ofmap"]
+        cycles = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8)))
+    table = spec.energy
+    energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
+    by_type = dict.fromkeys(DTYPES, 0.0)
+    for action, e in table.energy(actions).items():
+        energy[table.level(action)] += e
+        _, _, t = action.partition(".")
+        if t:
+            by_type[t] += e
+    return LayerResult(
+        name=layer.name,
+        type=layer.type,
+        shape=layer.shape.with_batch(batch).to_dict(),
+        macs=0,
+        ops=ops,
+        cycles=cycles,
+        stall_cycles=0,
+        utilization=0.0,
+        accesses=acc,
+        energy=energy,
+        energy_by_type=by_type,
+        mapping={"unit": "SIMD" + (" (fused into the layer before it)" if fused else "")},
+    )

@@ -1,0 +1,162 @@
+"""One layer under one mapping on one machine: counts, cycles and energy.
+
+Counts come from the kernel (docs/engine.md §3). Cycles, in this step, are the busiest
+PE's compute cycles, stretched where a level cannot keep up over the layer: each GLB
+buffer's traffic at its bandwidth, each data type's GLB→array traffic at its NoC
+bandwidth, and DRAM traffic at the DRAM bandwidth; the excess over compute is the stall.
+Energy = Σ count × the config's per-action cost.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..dataflow import Dataflow
+from ..hardware import HardwareSpec
+from ..mapping.mapping import Mapping
+from . import kernel as K
+from .problem import Problem
+
+DTYPES = ("weight", "ifmap", "psum", "ofmap")
+LEVELS = ("DRAM", "GLB", "NoC", "RF")
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    macs: int
+    cycles: int
+    stall_cycles: int
+    compute_cycles: int
+    accesses: dict[str, dict[str, dict[str, int]]]
+    actions: dict[str, int]  # action (or action.dtype) -> count, for the energy table
+    energy: dict[str, float]  # per level, MAC included
+    energy_by_type: dict[str, float]
+    footprint: dict[str, int] = field(default_factory=dict)
+    bound_by: str = "compute"
+
+    @property
+    def total_energy(self) -> float:
+        return math.fsum(self.energy.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "macs": self.macs,
+            "cycles": self.cycles,
+            "stall_cycles": self.stall_cycles,
+            "accesses": self.accesses,
+            "energy": self.energy,
+            "energy_by_type": self.energy_by_type,
+        }
+
+
+def run_kernel(p: Problem, df: Dataflow, m: Mapping) -> np.ndarray:
+    t1, order, sp, t3, po, ro, keep = m.arrays(df)
+    return K.layer(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf)
+
+
+def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
+    """The DESIGN.md access table: level -> data type -> reads/writes (elements)."""
+    g = lambda s: int(r[s])  # noqa: E731
+    acc = {
+        "DRAM": {
+            "weight": {"reads": g(K.DRAM_RW), "writes": 0},
+            "ifmap": {"reads": g(K.DRAM_RI), "writes": 0},
+            "psum": {"reads": g(K.DRAM_RP), "writes": g(K.DRAM_WP)},
+            "ofmap": {"reads": 0, "writes": g(K.DRAM_WO)},
+        },
+        "GLB": {
+            "weight": {"reads": g(K.GLB_W), "writes": g(K.DRAM_RW)},
+            "ifmap": {"reads": g(K.GLB_I), "writes": g(K.DRAM_RI)},
+            "psum": {"reads": g(K.GLB_RP) + g(K.DRAM_WP), "writes": g(K.GLB_WP) + g(K.DRAM_RP)},
+            "ofmap": {"reads": g(K.DRAM_WO), "writes": g(K.GLB_WO)},
+        },
+        "NoC": {
+            "weight": {"reads": g(K.NOC_W), "writes": 0},
+            "ifmap": {"reads": g(K.NOC_I), "writes": 0},
+            "psum": {"reads": g(K.NOC_PI), "writes": g(K.NOC_PO)},
+            "ofmap": {"reads": 0, "writes": 0},
+        },
+        "RF": {
+            "weight": {"reads": g(K.RFR_W), "writes": g(K.RFW_W)},
+            "ifmap": {"reads": g(K.RFR_I), "writes": g(K.RFW_I)},
+            "psum": {"reads": g(K.RFR_P), "writes": g(K.RFW_P)},
+            "ofmap": {"reads": 0, "writes": 0},
+        },
+    }
+    return acc
+
+
+def actions_from(spec: HardwareSpec, acc: dict, macs: int) -> dict[str, int]:
+    """Action counts per data type (``glb_read.ifmap`` …), named as the energy table names them."""
+    a: dict[str, int] = {"mac": macs}
+    for t in DTYPES:
+        rf, noc, glb, dram = acc["RF"][t], acc["NoC"][t], acc["GLB"][t], acc["DRAM"][t]
+        if rf["reads"] or rf["writes"]:
+            a[f"rf_read.{t}"] = rf["reads"]
+            a[f"rf_write.{t}"] = rf["writes"]
+        if noc["reads"] + noc["writes"]:
+            a[f"noc_transfer.{t}"] = noc["reads"] + noc["writes"]
+        buf = spec.glb_for(t)
+        if buf is not None and (glb["reads"] or glb["writes"]):
+            a[f"{buf.name}_read.{t}"] = glb["reads"]
+            a[f"{buf.name}_write.{t}"] = glb["writes"]
+        if dram["reads"]:
+            a[f"dram_read.{t}"] = dram["reads"]
+        if dram["writes"]:
+            a[f"dram_write.{t}"] = dram["writes"]
+    return a
+
+
+def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
+    r = run_kernel(p, df, m)
+    macs = int(r[K.MACS])
+    acc = accesses_from(r)
+    actions = actions_from(spec, acc, macs)
+    table = spec.energy
+    by_action = table.energy(actions)
+    energy = dict.fromkeys(("MAC", "RF", "NoC", "GLB", "DRAM"), 0.0)
+    by_type = dict.fromkeys(DTYPES, 0.0)
+    for action, e in by_action.items():
+        energy[table.level(action)] = energy.get(table.level(action), 0.0) + e
+        base, _, t = action.partition(".")
+        if t:
+            by_type[t] += e
+    # cycles
+    compute = int(r[K.COMPUTE])
+    limits = {"compute": compute}
+    dram_words = sum(acc["DRAM"][t]["reads"] + acc["DRAM"][t]["writes"] for t in DTYPES)
+    dram_bits = sum(
+        (acc["DRAM"][t]["reads"] + acc["DRAM"][t]["writes"]) * spec.word_bits[t] for t in DTYPES
+    )
+    if dram_words:
+        limits["DRAM"] = math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8))
+    for buf in spec.glbs:
+        bits = sum((acc["GLB"][t]["reads"] + acc["GLB"][t]["writes"]) * spec.word_bits[t] for t in buf.holds)
+        if bits:
+            limits[buf.name] = math.ceil(bits / (buf.bytes_per_cycle * 8))
+    for t in ("weight", "ifmap"):
+        glb_reads = acc["GLB"][t]["reads"]
+        bw = spec.noc.bw.get(t)
+        if glb_reads and bw:
+            limits[f"NoC {t}"] = math.ceil(glb_reads / bw)
+    out_traffic = acc["GLB"]["psum"]["writes"] + acc["GLB"]["ofmap"]["writes"] - acc["DRAM"]["psum"]["reads"]
+    bw = spec.noc.bw.get("psum")
+    if out_traffic and bw:
+        limits["NoC psum"] = math.ceil(out_traffic / bw)
+    bound_by = max(limits, key=lambda k: (limits[k], k == "compute"))
+    cycles = limits[bound_by]
+    return LayerCost(
+        macs=macs,
+        cycles=cycles,
+        stall_cycles=cycles - compute,
+        compute_cycles=compute,
+        accesses=acc,
+        actions=actions,
+        energy=energy,
+        energy_by_type=by_type,
+        footprint={"weight": int(r[K.MAX_W]), "ifmap": int(r[K.MAX_I]), "output": int(r[K.MAX_O])},
+        bound_by=bound_by,
+    )

@@ -1,0 +1,241 @@
+"""The mapper: candidate mappings that fit the machine, scored by the engine.
+
+For one layer and dataflow it builds a small set of candidates (docs/engine.md §2):
+
+- spatial factors for the dataflow's row and column dims: as many PEs as the dim fills,
+  or the same number of passes with the work spread evenly;
+- per-PE RF extents that fit the RF (the block each data type keeps, per PE);
+- GLB tiles that fit every global buffer (the largest footprint of any tile, per buffer,
+  at the data type's width; halved where the buffer is double-buffered), from three
+  DRAM loop orders (outputs, weights or inputs kept on chip longest) and shrinking the
+  dims in three priorities;
+
+scores every candidate with the engine and keeps the best for the objective (energy,
+latency or EDP). Ties are broken by the candidate's position in this fixed enumeration
+order, so the result is deterministic.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from ..dataflow import Dataflow
+from ..errors import AccelsimError
+from ..hardware import HardwareSpec
+from ..engine import tiles
+from ..engine.evaluate import LayerCost, evaluate
+from ..engine.problem import DIMS, Problem
+from .mapping import TILE_DIMS, Mapping
+
+ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
+SHRINK = ("CMEFNG", "MCEFNG", "EFMCNG")
+OBJECTIVES = ("energy", "latency", "edp")
+
+
+def _factors(n: int, size: int) -> list[int]:
+    """Spatial factors for a dim of n on `size` PEs: fill them, or spread n evenly."""
+    if n <= 0 or size <= 0:
+        return [1]
+    full = min(n, size)
+    even = -(-n // -(-n // full))
+    return sorted({full, even}, reverse=True)
+
+
+def spatial_options(p: Problem, df: Dataflow, rows: int, cols: int) -> list[dict[str, int]]:
+    b = dict(zip(DIMS, p.bounds))
+    out = []
+
+    def axis(dims: tuple[str, ...], size: int) -> list[dict[str, int]]:
+        if not dims:
+            return [{}]
+        first, rest = dims[0], dims[1:]
+        opts = []
+        for f in _factors(b[first], size):
+            for tail in axis(rest, size // f):
+                opts.append({first: f, **tail})
+        return opts
+
+    for r in axis(df.rows, rows):
+        for c in axis(df.cols, cols):
+            sp = dict.fromkeys(DIMS, 1)
+            sp.update(r)
+            sp.update(c)
+            out.append(sp)
+    return out
+
+
+def rf_block(p: Problem, df: Dataflow, t3: dict[str, int], dtype: str) -> int:
+    """Elements of ``dtype`` one PE keeps (its RF block at the keep level)."""
+    k = df.keep_level(dtype)
+    if k >= len(df.rf_order):
+        return 0
+    ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else 1) for d in DIMS}
+    if dtype == "weight":
+        return ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
+    if dtype == "psum":
+        return ext["N"] * ext["G"] * ext["M"] * ext["E"] * ext["F"]
+    rows = min(p.H, (ext["E"] - 1) * p.U + (ext["R"] - 1) * p.D + 1)
+    cols = min(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
+    return ext["N"] * ext["G"] * ext["C"] * rows * cols
+
+
+def rf_fits(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, int]) -> bool:
+    if not df.uses_rf:
+        return True
+    rf = spec.rf
+    if rf is None:
+        return False
+    need = {t: rf_block(p, df, t3, t) for t in ("weight", "ifmap", "psum")}
+    if rf.split is not None:
+        return all(need[t] <= rf.capacity(t) for t in need if need[t])
+    bits = sum(need[t] * rf.elem_bits.get(t, rf.word_bits) for t in need)
+    return bits <= rf.size_bits
+
+
+def t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int]) -> list[dict[str, int]]:
+    """Per-PE extents: dims a pass covers whole, the rest as large as the RF allows."""
+    base = dict.fromkeys(DIMS, 1)
+    for d in df.rf_order:
+        if d in df.full_in_pass or d in ("R", "S"):
+            base[d] = t1[d]
+    free = [d for d in df.rf_order if base[d] == 1 and t1[d] > 1]
+    # candidate extents per free dim: whole tile share, or powers of two below it
+    choices = {}
+    for d in free:
+        top = -(-t1[d] // sp[d])
+        vals = {top}
+        v = 1
+        while v < top:
+            vals.add(v)
+            v *= 2
+        choices[d] = sorted(vals, reverse=True)
+    best: list[tuple[int, dict[str, int]]] = []
+    for combo in itertools.product(*(choices[d] for d in free)):
+        t3 = dict(base)
+        t3.update(zip(free, combo))
+        if rf_fits(p, spec, df, t3):
+            volume = math.prod(t3[d] for d in df.rf_order)
+            best.append((volume, t3))
+    best.sort(key=lambda x: -x[0])
+    seen, out = set(), []
+    for _, t3 in best:
+        key = tuple(t3[d] for d in DIMS)
+        if key not in seen:
+            seen.add(key)
+            out.append(t3)
+        if len(out) == 2:
+            break
+    return out
+
+
+def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int], order: str) -> bool:
+    r = tiles.walk_tiles(
+        p.as_array(), np.array([t1[d] for d in TILE_DIMS], np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64)
+    )
+    need = {"weight": int(r[tiles.W_MAX]), "ifmap": int(r[tiles.I_MAX]), "psum": int(r[tiles.O_MAX])}
+    for buf in spec.glbs:
+        bits = 0
+        for t, n in need.items():
+            if t in buf.holds or (t == "psum" and "ofmap" in buf.holds and "psum" not in buf.holds):
+                bits += n * spec.word_bits[t]
+        usable = buf.size_bits // 2 if buf.double_buffered else buf.size_bits
+        if bits > usable:
+            return False
+    return True
+
+
+def _grid(n: int) -> list[int]:
+    """Tile sizes worth trying for a dim of n: n, and n split into 2, 3, 4, 6, 8, ... parts."""
+    out = {n}
+    for parts in (2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128):
+        if parts < n:
+            out.add(-(-n // parts))
+    out.add(1)
+    return sorted(out, reverse=True)
+
+
+def glb_tile_options(p: Problem, spec: HardwareSpec, order: str, keep: int = 3) -> list[dict[str, int]]:
+    """The largest GLB tiles (by MACs per tile, then fewest DRAM re-reads) that fit."""
+    b = dict(zip(DIMS, p.bounds))
+    fits = []
+    # E and F tile together (square-ish blocks); N and G whole where possible
+    for n in _grid(b["N"])[:3]:
+        for g in _grid(b["G"])[:4]:
+            for m in _grid(b["M"]):
+                for c in _grid(b["C"]):
+                    for e in _grid(b["E"])[:6]:
+                        f = b["F"] if e == b["E"] else min(b["F"], max(1, e * b["F"] // b["E"]))
+                        t1 = {"N": n, "G": g, "M": m, "C": c, "E": e, "F": f, "R": p.R, "S": p.S}
+                        fits.append(t1)
+    fits.sort(key=lambda t: -math.prod(t[d] for d in TILE_DIMS))
+    out = []
+    for t1 in fits:
+        if glb_fits(p, spec, t1, order):
+            out.append(t1)
+            if len(out) == keep:
+                break
+    return out
+
+
+def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str, order: str) -> dict[str, int] | None:
+    b = dict(zip(DIMS, p.bounds))
+    t1 = {d: b[d] for d in TILE_DIMS}
+    t1["R"], t1["S"] = p.R, p.S
+    # halve the dims in turn (round robin in the given priority) until the tile fits
+    turn = 0
+    while not glb_fits(p, spec, t1, order):
+        live = [d for d in shrink if t1[d] > 1]
+        if not live:
+            return None
+        d = live[turn % len(live)]
+        t1[d] = -(-t1[d] // 2)
+        turn += 1
+    return t1
+
+
+def candidates(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[Mapping]:
+    out: list[Mapping] = []
+    seen = set()
+    for order in ORDERS:
+        tiles_ = glb_tile_options(p, spec, order)
+        for shrink in SHRINK:
+            t = glb_tiles(p, spec, shrink, order)
+            if t is not None and t not in tiles_:
+                tiles_.append(t)
+        for t1 in tiles_:
+            for sp in spatial_options(p, df, spec.array.rows, spec.array.cols):
+                for t3 in t3_options(p, spec, df, t1, sp):
+                    m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS))
+                    if m not in seen:
+                        seen.add(m)
+                        out.append(m)
+    return out
+
+
+def score(cost: LayerCost, objective: str) -> float:
+    if objective == "energy":
+        return cost.total_energy
+    if objective == "latency":
+        return float(cost.cycles)
+    return cost.total_energy * cost.cycles
+
+
+def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> tuple[Mapping, LayerCost]:
+    cands = candidates(p, spec, df)
+    if not cands:
+        raise AccelsimError(
+            f"no mapping of this layer fits the buffers under {df.name}",
+            file=spec.file or None,
+            where=f"layer '{layer}'" if layer else None,
+            expected="a GLB and RF large enough for at least one tile (one filter row, one ifmap window, one psum)",
+            found=f"GLBs {', '.join(f'{g.name} {g.size_bytes} B' for g in spec.glbs)}",
+        )
+    best = None
+    for i, m in enumerate(cands):
+        c = evaluate(p, spec, df, m)
+        key = (score(c, objective), i)
+        if best is None or key < best[0]:
+            best = (key, m, c)
+    return best[1], best[2]

@@ -1,0 +1,150 @@
+"""The result of a run: per-layer and total counts, cycles and energy (DESIGN.md, "Results")."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+LEVELS = ("DRAM", "GLB", "NoC", "RF")
+DTYPES = ("weight", "ifmap", "psum", "ofmap")
+ENERGY_LEVELS = ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    name: str
+    type: str
+    shape: dict[str, Any]
+    macs: int
+    ops: int
+    cycles: int
+    stall_cycles: int
+    utilization: float
+    accesses: dict[str, dict[str, dict[str, int]]]
+    energy: dict[str, float]
+    energy_by_type: dict[str, float]
+    mapping: dict[str, str]
+
+    @property
+    def total_energy(self) -> float:
+        return math.fsum(self.energy.values())
+
+    @property
+    def data_movement_share(self) -> float:
+        """Share of the energy spent moving data (RF + NoC + GLB + DRAM)."""
+        total = self.total_energy
+        moving = math.fsum(self.energy.get(k, 0.0) for k in LEVELS)
+        return moving / total if total else 0.0
+
+    def level_accesses(self, level: str) -> int:
+        return sum(v["reads"] + v["writes"] for v in self.accesses[level].values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "shape": self.shape,
+            "macs": self.macs,
+            "ops": self.ops,
+            "cycles": self.cycles,
+            "stall_cycles": self.stall_cycles,
+            "utilization": self.utilization,
+            "accesses": self.accesses,
+            "energy": self.energy,
+            "energy_by_type": self.energy_by_type,
+            "mapping": self.mapping,
+        }
+
+
+def empty_accesses() -> dict[str, dict[str, dict[str, int]]]:
+    return {lv: {t: {"reads": 0, "writes": 0} for t in DTYPES} for lv in LEVELS}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    workload: str
+    hardware: str
+    dataflow: str
+    batch: int
+    objective: str
+    energy_unit: str
+    pes: int
+    clock_mhz: float
+    layers: tuple[LayerResult, ...]
+    version: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    def totals(self) -> dict[str, Any]:
+        acc = empty_accesses()
+        for l in self.layers:
+            for lv in LEVELS:
+                for t in DTYPES:
+                    for rw in ("reads", "writes"):
+                        acc[lv][t][rw] += l.accesses[lv][t][rw]
+        energy = {k: math.fsum(l.energy.get(k, 0.0) for l in self.layers) for k in ENERGY_LEVELS}
+        by_type = {t: math.fsum(l.energy_by_type.get(t, 0.0) for l in self.layers) for t in DTYPES}
+        macs = sum(l.macs for l in self.layers)
+        cycles = sum(l.cycles for l in self.layers)
+        total = math.fsum(energy.values())
+        return {
+            "macs": macs,
+            "ops": sum(l.ops for l in self.layers),
+            "cycles": cycles,
+            "stall_cycles": sum(l.stall_cycles for l in self.layers),
+            "utilization": macs / (self.pes * cycles) if cycles else 0.0,
+            "energy": energy,
+            "energy_by_type": by_type,
+            "energy_total": total,
+            "data_movement_share": math.fsum(energy[k] for k in LEVELS) / total if total else 0.0,
+            "accesses": acc,
+            "seconds": cycles / (self.clock_mhz * 1e6) if self.clock_mhz else 0.0,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accelsim_version": self.version,
+            "workload": self.workload,
+            "hardware": self.hardware,
+            "dataflow": self.dataflow,
+            "batch": self.batch,
+            "objective": self.objective,
+            "layers": [l.to_dict() for l in self.layers],
+            "totals": self.totals(),
+            "energy_unit": self.energy_unit,
+            "notes": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1) + "\n"
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        head = ["layer", "type", "macs", "ops", "cycles", "stall_cycles", "utilization"]
+        head += [f"{lv}_accesses" for lv in LEVELS]
+        head += [f"energy_{k}" for k in ENERGY_LEVELS] + ["energy_total", "data_movement_share"]
+        w.writerow(head)
+        for l in self.layers:
+            w.writerow(
+                [l.name, l.type, l.macs, l.ops, l.cycles, l.stall_cycles, f"{l.utilization:.6f}"]
+                + [l.level_accesses(lv) for lv in LEVELS]
+                + [repr(l.energy.get(k, 0.0)) for k in ENERGY_LEVELS]
+                + [repr(l.total_energy), f"{l.data_movement_share:.6f}"]
+            )
+        return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class MultiResult:
+    """``--dataflow all``: one run per dataflow."""
+
+    runs: tuple[RunResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"runs": [r.to_dict() for r in self.runs]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1) + "\n"

@@ -1,0 +1,97 @@
+"""accelsim.run and `accelsim run`: invariants that hold for every layer, checked against
+closed forms (MACs, footprints) and the energy table applied by hand."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from accelsim.api import run
+from accelsim.hardware import load_hardware
+from accelsim.workload.zoo import build
+
+from conftest import REPO
+
+DATAFLOWS = ("ws", "os", "is", "rs", "nlr")
+
+
+def touched_pixels(s) -> int:
+    """Input pixels some window reads (a stride-2 3x3 conv on 224 never reads row 223)."""
+    pt, pl = s.pad[0], s.pad[2]
+    rows = {e * s.U - pt + r * s.dilation for e in range(s.E) for r in range(s.R)} & set(range(s.H))
+    cols = {f * s.U - pl + q * s.dilation for f in range(s.F) for q in range(s.S)} & set(range(s.W))
+    return s.C * len(rows) * len(cols)
+
+
+@pytest.fixture(scope="module")
+def eyeriss():
+    return load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+
+
+@pytest.mark.parametrize("dataflow", DATAFLOWS)
+def test_invariants_squeezenet_on_eyeriss(dataflow, eyeriss):
+    net = build("squeezenet1_1")
+    batch = 2
+    r = run(net, eyeriss, dataflow, batch=batch)
+    assert [l.name for l in r.layers] == [l.name for l in net.layers]
+    for res, layer in zip(r.layers, net.layers):
+        # MACs = N·M·E·F·(C/G)·R·S (the workload's closed form) × batch
+        assert res.macs == layer.macs * batch
+        for lv, per in res.accesses.items():
+            for t, rw in per.items():
+                assert rw["reads"] >= 0 and rw["writes"] >= 0, (lv, t)
+        if res.macs:
+            dram = res.accesses["DRAM"]
+            # every weight and every (non-padding) input pixel crosses DRAM at least once,
+            # every output is written at least once
+            assert dram["weight"]["reads"] >= layer.weights
+            assert dram["ifmap"]["reads"] >= touched_pixels(layer.shape) * batch
+            assert dram["ofmap"]["writes"] == layer.ofmap_size * batch
+            assert res.cycles >= math.ceil(res.macs / eyeriss.pes)
+            assert 0 < res.utilization <= 1
+    # energy = Σ counts × per-action cost, rebuilt from the accesses by hand
+    costs = eyeriss.energy.costs
+    for res in r.layers:
+        if not res.macs:
+            continue
+        a = res.accesses
+        dram = sum(v["reads"] * costs["dram_read"] + v["writes"] * costs["dram_write"] for v in a["DRAM"].values())
+        assert res.energy["DRAM"] == pytest.approx(dram, rel=1e-12)
+        noc = sum(v["reads"] + v["writes"] for v in a["NoC"].values()) * costs["noc_transfer"]
+        assert res.energy["NoC"] == pytest.approx(noc, rel=1e-12)
+        rf = sum(v["reads"] * costs["rf_read"] + v["writes"] * costs["rf_write"] for v in a["RF"].values())
+        assert res.energy["RF"] == pytest.approx(rf, rel=1e-12)
+        assert res.energy["MAC"] == res.macs * costs["mac"]
+
+
+def test_data_movement_dominates_googlenet_on_eyeriss(eyeriss):
+    # The course's point (Sze et al., Proc. IEEE 2017, §VII; Yang et al., CVPR 2017): moving
+    # data costs more than computing on it. With Eyeriss' normalized costs (MAC 1, RF 1,
+    # NoC 2, GLB 6, DRAM 200) every MAC reads at least its weight and psum from the RF,
+    # so data movement is at least 2/3 of the energy by construction; DRAM pushes it higher.
+    t = run(build("googlenet"), eyeriss, "rs").totals()
+    assert t["macs"] == 1_498_376_192
+    assert t["data_movement_share"] > 0.75
+
+
+def test_cli_run_json_follows_design(tmp_path, run_cli):
+    out = tmp_path / "r.json"
+    code, _, err = run_cli("run", "alexnet", "eyeriss", "--json", out, "--quiet")
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert {"accelsim_version", "workload", "hardware", "dataflow", "batch", "layers", "totals", "energy_unit"} <= set(data)
+    conv1 = data["layers"][0]
+    assert conv1["shape"]["M"] == 96 and conv1["macs"] == 105_415_200
+    assert set(conv1["accesses"]) == {"DRAM", "GLB", "NoC", "RF"}
+    assert set(conv1["energy"]) >= {"MAC", "RF", "NoC", "GLB", "DRAM"}
+    assert data["totals"]["macs"] == 724_406_816
+
+
+def test_cli_run_errors(run_cli):
+    code, _, err = run_cli("run", "alexnet", "eyeriss", "--dataflow", "xs")
+    assert code == 2 and "unknown dataflow 'xs'" in err and "Traceback" not in err
+    code, _, err = run_cli("run", "alexnet", "tpu_v1")
+    assert code == 2 and "systolic" in err
+    code, _, err = run_cli("run", "alexnet", "eyeriss", "--batch", "0")
+    assert code == 2 and "--batch" in err
