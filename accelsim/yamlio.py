@@ -15,18 +15,22 @@ import yaml
 from .errors import AccelsimError, Where, did_you_mean
 
 
-def load_yaml(path: str | os.PathLike[str]) -> Any:
-    """Read a YAML file safely; any problem becomes one AccelsimError naming the file."""
+def read_text(path: str | os.PathLike[str], what: str = "a YAML file") -> str:
+    """A text file's contents (a leading BOM dropped); any problem is one AccelsimError."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AccelsimError("no such file", file=str(p)) from None
     except IsADirectoryError:
-        raise AccelsimError("is a directory, expected a YAML file", file=str(p)) from None
+        raise AccelsimError(f"is a directory, expected {what}", file=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AccelsimError(f"cannot be read ({exc})", file=str(p)) from None
-    return parse_yaml(text, str(p))
+
+
+def load_yaml(path: str | os.PathLike[str]) -> Any:
+    """Read a YAML file safely; any problem becomes one AccelsimError naming the file."""
+    return parse_yaml(read_text(path), str(path))
 
 
 def parse_yaml(text: str, name: str = "<string>") -> Any:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..yamlio import read_text
 from ..errors import AccelsimError, Where, did_you_mean
 from .topology import ScaleSimWarning
 
@@ -152,14 +153,7 @@ class ScaleSimConfig:
 def load_config(path: str | os.PathLike[str]) -> ScaleSimConfig:
     """Read and validate a SCALE-Sim ``.cfg`` file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AccelsimError("no such file", file=str(p)) from None
-    except IsADirectoryError:
-        raise AccelsimError("is a directory, expected a SCALE-Sim .cfg file", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AccelsimError(f"cannot be read ({exc})", file=str(p)) from None
+    text = read_text(p, "a SCALE-Sim .cfg file")
     return parse_config(text, str(p))
 
 

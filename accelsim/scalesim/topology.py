@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..yamlio import read_text
 from ..errors import AccelsimError, Where
 
 CONV_COLUMNS = (
@@ -109,14 +110,7 @@ class Topology:
 def load_topology(path: str | os.PathLike[str], *, gemm: bool | None = None) -> Topology:
     """Read a SCALE-Sim topology CSV (``gemm=None``: conv or GEMM form, told by the header)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AccelsimError("no such file", file=str(p)) from None
-    except IsADirectoryError:
-        raise AccelsimError("is a directory, expected a SCALE-Sim topology CSV file", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AccelsimError(f"cannot be read ({exc})", file=str(p)) from None
+    text = read_text(p, "a SCALE-Sim topology CSV file")
     return parse_topology(text, str(p), gemm=gemm)
 
 
