@@ -95,3 +95,16 @@ def test_cli_run_errors(run_cli):
     assert code == 2 and "systolic" in err
     code, _, err = run_cli("run", "alexnet", "eyeriss", "--batch", "0")
     assert code == 2 and "--batch" in err
+
+
+def test_buffer_too_small_for_any_tile(tmp_path, run_cli):
+    """A GLB that cannot hold even one filter row and one psum: one clear error, no output."""
+    text = (REPO / "hw_configs" / "eyeriss.yaml").read_text()
+    text = text.replace("size: 100 KiB", "size: 8 B").replace("size: 8 KiB", "size: 8 B")
+    hw = tmp_path / "tiny.yaml"
+    hw.write_text(text)
+    out = tmp_path / "r.json"
+    code, stdout, err = run_cli("run", "alexnet", hw, "--quiet", "--json", out)
+    assert code == 2 and not out.exists()
+    assert str(hw) in err and "layer 'conv1'" in err and "no mapping of this layer fits the buffers" in err
+    assert "Traceback" not in err

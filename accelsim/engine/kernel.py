@@ -342,6 +342,19 @@ def _group(acc, sa, sov, su, ua, uu, spatial, streamed):
 
 
 @njit(cache=True)
+def _ticks(lo, hi, sp, t3, a_idx, b_idx, j):
+    """Whether loop j of the combined nest ever advances in this GLB tile (a loop that
+    never does has no events, so skipping it changes no count)."""
+    for d in range(8):
+        if a_idx[d] == j:
+            return _npass(lo, hi, sp, t3, d) > 1
+        if b_idx[d] == j:
+            b2 = sp[d] * t3[d]
+            return min(t3[d], min(b2, hi[d] - lo[d])) > 1 or (sp[d] > 1 and t3[d] > 1)
+    return False
+
+
+@njit(cache=True)
 def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
     """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K."""
     U, D = p[P_U], p[P_D]
@@ -351,6 +364,8 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
     top = min(K, n_loops)
     for jj in range(-1, top):
         mode = FIRST if jj < 0 else EVENT
+        if jj >= 0 and not _ticks(lo, hi, sp, t3, a_idx, b_idx, jj):
+            continue
         ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
         I = np.ones(4, np.int64)
         # accumulators: spatial groups (all entries, unchanged entries), other groups
@@ -400,6 +415,8 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, K, c_first, c_last, res):
             mode = LAST
         else:
             mode = EVENT
+            if not _ticks(lo, hi, sp, t3, a_idx, b_idx, jj):
+                continue
         ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
         OA = OU = NA = NU = 1
         for d in (DN, DG, DM, DE, DF):

@@ -5,30 +5,31 @@ For one layer and dataflow it builds a small set of candidates (docs/engine.md �
 - spatial factors for the dataflow's row and column dims: as many PEs as the dim fills,
   or the same number of passes with the work spread evenly;
 - per-PE RF extents that fit the RF (the block each data type keeps, per PE);
-- GLB tiles that fit every global buffer (the largest footprint of any tile, per buffer,
-  at the data type's width; halved where the buffer is double-buffered), from three
-  DRAM loop orders (outputs, weights or inputs kept on chip longest) and shrinking the
-  dims in three priorities;
+- GLB tiles that fit every global buffer (a bound on one tile's footprint, per buffer,
+  at the data type's width; halved where the buffer is double-buffered): the three
+  largest on a grid of tile sizes, and those found by halving the dims in three
+  priorities; three DRAM loop orders (outputs, weights or inputs kept on chip longest);
 
-scores every candidate with the engine and keeps the best for the objective (energy,
-latency or EDP). Ties are broken by the candidate's position in this fixed enumeration
-order, so the result is deterministic.
+scores every candidate with the engine under the first loop order, tries the best three
+again under the other two orders, and keeps the best for the objective (energy, latency
+or EDP). Ties are broken by the candidate's position in this fixed enumeration order, so
+the result is deterministic.
 """
 from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
-import numpy as np
 
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
-from ..engine import tiles
 from ..engine.evaluate import LayerCost, evaluate
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
+FINALISTS = 3  # candidates tried again with every DRAM loop order
 ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
 SHRINK = ("CMEFNG", "MCEFNG", "EFMCNG")
 OBJECTIVES = ("energy", "latency", "edp")
@@ -95,12 +96,25 @@ def rf_fits(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, int]) ->
 
 
 def t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int]) -> list[dict[str, int]]:
-    """Per-PE extents: dims a pass covers whole, the rest as large as the RF allows."""
+    """Per-PE extents: dims a pass covers whole, the rest as large as the RF allows. When
+    even the smallest block of a whole-pass dim does not fit (an 11×11 filter in a small
+    RF), that dim is halved until it does: its rest comes in later passes."""
     base = dict.fromkeys(DIMS, 1)
     for d in df.rf_order:
         if d in df.full_in_pass or d in ("R", "S"):
             base[d] = t1[d]
-    free = [d for d in df.rf_order if base[d] == 1 and t1[d] > 1]
+    whole = [d for d in df.rf_order if base[d] > 1]
+    while True:
+        out = _t3_fill(p, spec, df, t1, sp, base)
+        shrinkable = [d for d in whole if base[d] > 1]
+        if out or not shrinkable:
+            return out
+        d = max(shrinkable, key=lambda x: base[x])
+        base[d] = -(-base[d] // 2)
+
+
+def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int], base: dict[str, int]) -> list[dict[str, int]]:
+    free = [d for d in df.rf_order if base[d] == 1 and t1[d] > 1 and d not in df.full_in_pass and d not in ("R", "S")]
     # candidate extents per free dim: whole tile share, or powers of two below it
     choices = {}
     for d in free:
@@ -130,11 +144,21 @@ def t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int],
     return out
 
 
-def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int], order: str) -> bool:
-    r = tiles.walk_tiles(
-        p.as_array(), np.array([t1[d] for d in TILE_DIMS], np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64)
-    )
-    need = {"weight": int(r[tiles.W_MAX]), "ifmap": int(r[tiles.I_MAX]), "psum": int(r[tiles.O_MAX])}
+def tile_footprint(p: Problem, t1: dict[str, int]) -> dict[str, int]:
+    """An upper bound of what one GLB tile holds, per data type (elements): the ifmap rows
+    of E outputs span at most (E−1)·U + (R−1)·D + 1 input rows (fewer at a padded edge or
+    where the windows leave holes)."""
+    rows = min(p.H, (t1["E"] - 1) * p.U + (p.R - 1) * p.D + 1)
+    cols = min(p.W, (t1["F"] - 1) * p.U + (p.S - 1) * p.D + 1)
+    return {
+        "weight": t1["G"] * t1["M"] * t1["C"] * p.R * p.S,
+        "ifmap": t1["N"] * t1["G"] * t1["C"] * rows * cols,
+        "psum": t1["N"] * t1["G"] * t1["M"] * t1["E"] * t1["F"],
+    }
+
+
+def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int]) -> bool:
+    need = tile_footprint(p, t1)
     for buf in spec.glbs:
         bits = 0
         for t, n in need.items():
@@ -156,7 +180,7 @@ def _grid(n: int) -> list[int]:
     return sorted(out, reverse=True)
 
 
-def glb_tile_options(p: Problem, spec: HardwareSpec, order: str, keep: int = 3) -> list[dict[str, int]]:
+def glb_tile_options(p: Problem, spec: HardwareSpec, keep: int = 3) -> list[dict[str, int]]:
     """The largest GLB tiles (by MACs per tile, then fewest DRAM re-reads) that fit."""
     b = dict(zip(DIMS, p.bounds))
     fits = []
@@ -172,20 +196,20 @@ def glb_tile_options(p: Problem, spec: HardwareSpec, order: str, keep: int = 3) 
     fits.sort(key=lambda t: -math.prod(t[d] for d in TILE_DIMS))
     out = []
     for t1 in fits:
-        if glb_fits(p, spec, t1, order):
+        if glb_fits(p, spec, t1):
             out.append(t1)
             if len(out) == keep:
                 break
     return out
 
 
-def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str, order: str) -> dict[str, int] | None:
+def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str) -> dict[str, int] | None:
     b = dict(zip(DIMS, p.bounds))
     t1 = {d: b[d] for d in TILE_DIMS}
     t1["R"], t1["S"] = p.R, p.S
     # halve the dims in turn (round robin in the given priority) until the tile fits
     turn = 0
-    while not glb_fits(p, spec, t1, order):
+    while not glb_fits(p, spec, t1):
         live = [d for d in shrink if t1[d] > 1]
         if not live:
             return None
@@ -195,22 +219,22 @@ def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str, order: str) -> dict[s
     return t1
 
 
-def candidates(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[Mapping]:
+def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS[0]) -> list[Mapping]:
+    """Every (GLB tile, spatial factors, RF extents) candidate, with one DRAM loop order."""
+    tiles_ = glb_tile_options(p, spec)
+    for shrink in SHRINK:
+        t = glb_tiles(p, spec, shrink)
+        if t is not None and t not in tiles_:
+            tiles_.append(t)
     out: list[Mapping] = []
     seen = set()
-    for order in ORDERS:
-        tiles_ = glb_tile_options(p, spec, order)
-        for shrink in SHRINK:
-            t = glb_tiles(p, spec, shrink, order)
-            if t is not None and t not in tiles_:
-                tiles_.append(t)
-        for t1 in tiles_:
-            for sp in spatial_options(p, df, spec.array.rows, spec.array.cols):
-                for t3 in t3_options(p, spec, df, t1, sp):
-                    m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS))
-                    if m not in seen:
-                        seen.add(m)
-                        out.append(m)
+    for t1 in tiles_:
+        for sp in spatial_options(p, df, spec.array.rows, spec.array.cols):
+            for t3 in t3_options(p, spec, df, t1, sp):
+                m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS))
+                if m not in seen:
+                    seen.add(m)
+                    out.append(m)
     return out
 
 
@@ -232,10 +256,20 @@ def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = 
             expected="a GLB and RF large enough for at least one tile (one filter row, one ifmap window, one psum)",
             found=f"GLBs {', '.join(f'{g.name} {g.size_bytes} B' for g in spec.glbs)}",
         )
-    best = None
+    # stage 1: every candidate with the first DRAM loop order; stage 2: the best few
+    # of them again with each other order
+    scored = []
     for i, m in enumerate(cands):
         c = evaluate(p, spec, df, m)
-        key = (score(c, objective), i)
-        if best is None or key < best[0]:
-            best = (key, m, c)
+        scored.append(((score(c, objective), i), m, c))
+    scored.sort(key=lambda x: x[0])
+    best = scored[0]
+    n = len(cands)
+    for rank, (_, m, _) in enumerate(scored[:FINALISTS]):
+        for k, order in enumerate(ORDERS[1:], start=1):
+            m2 = replace(m, dram_order=order)
+            c = evaluate(p, spec, df, m2)
+            key = (score(c, objective), n + rank * len(ORDERS) + k)
+            if key < best[0]:
+                best = (key, m2, c)
     return best[1], best[2]
