@@ -152,6 +152,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(args.workload, args.hardware, df, args.batch, args.objective, progress=tick))
+    if args.out:
+        from pathlib import Path
+
+        from .result import MultiResult
+
+        out = Path(args.out)
+        data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
+        _emit_json(data, str(out / "result.json"))
+        atomic_write_text(out / "layers.csv", runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs))
     if args.json is not None:
         from .result import MultiResult
 
@@ -255,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
+    p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     p.add_argument("--compat", choices=("scalesim",), help="reproduce SCALE-Sim 3.0.0 (automatic for a .csv topology and a .cfg)")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")

@@ -108,3 +108,33 @@ def test_buffer_too_small_for_any_tile(tmp_path, run_cli):
     assert code == 2 and not out.exists()
     assert str(hw) in err and "layer 'conv1'" in err and "no mapping of this layer fits the buffers" in err
     assert "Traceback" not in err
+
+
+def test_cli_out_dir_and_dataflow_all(tmp_path, run_cli):
+    out = tmp_path / "o"
+    code, stdout, err = run_cli("run", "squeezenet1_1", "eyeriss", "--dataflow", "all", "--out", out)
+    assert code == 0, err
+    data = json.loads((out / "result.json").read_text())
+    assert [r["dataflow"] for r in data["runs"]] == ["ws", "os", "is", "rs", "nlr"]
+    rows = (out / "layers.csv").read_text().splitlines()
+    assert rows[0].startswith("dataflow,layer,type,macs")
+    assert len(rows) == 1 + 5 * len(build("squeezenet1_1").layers)
+    assert "dataflows side by side" in stdout
+
+
+@pytest.mark.parametrize("config", ["eyeriss", "edge_16x16"])
+@pytest.mark.parametrize("network", ["mobilenet_v2", "shufflenet_v2_x1_0"])
+def test_invariants_on_more_networks_and_configs(network, config):
+    """DESIGN.md's invariants on depthwise/grouped/sliced networks, every dataflow."""
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    net = build(network)
+    for df in spec.dataflows:
+        r = run(net, spec, df)
+        t = r.totals()
+        assert t["macs"] == net.totals()["macs"]
+        assert t["energy_total"] == pytest.approx(math.fsum(t["energy"].values()), rel=1e-12)
+        for res, layer in zip(r.layers, net.layers):
+            if res.macs:
+                assert res.accesses["DRAM"]["ofmap"]["writes"] == layer.ofmap_size
+                assert res.accesses["DRAM"]["weight"]["reads"] >= layer.weights
+                assert res.cycles * spec.pes >= res.macs
