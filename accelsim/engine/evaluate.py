@@ -1,10 +1,8 @@
 """One layer under one mapping on one machine: counts, cycles and energy.
 
-Counts come from the kernel (docs/engine.md §3). Cycles, in this step, are the busiest
-PE's compute cycles, stretched where a level cannot keep up over the layer: each GLB
-buffer's traffic at its bandwidth, each data type's GLB→array traffic at its NoC
-bandwidth, and DRAM traffic at the DRAM bandwidth; the excess over compute is the stall.
-Energy = Σ count × the config's per-action cost.
+Counts come from the kernel (docs/engine.md §3); cycles from its tile-by-tile timeline
+(§5: compute per pass, NoC and GLB bandwidth per tile, DRAM double-buffered against
+compute). Energy = Σ count × the config's per-action cost.
 """
 from __future__ import annotations
 
@@ -52,9 +50,20 @@ class LayerCost:
         }
 
 
-def run_kernel(p: Problem, df: Dataflow, m: Mapping) -> np.ndarray:
+def run_kernel(p: Problem, df: Dataflow, m: Mapping):
+    """The kernel's totals, and the per-tile tables the timeline needs."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
-    return K.layer(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf)
+    return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf)
+
+
+def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
+    """The hardware figures :func:`kernel.timeline` takes, as plain arrays."""
+    noc = np.array([float(spec.noc.bw.get(t, 0) or 0) for t in ("weight", "ifmap", "psum")])
+    bits = np.array([float(spec.word_bits[t]) for t in DTYPES])
+    names = [g.name for g in spec.glbs]
+    buf_of = np.array([names.index(spec.glb_for(t).name) if spec.glb_for(t) is not None else -1 for t in DTYPES], np.int64)
+    buf_bw = np.array([g.bytes_per_cycle * 8.0 for g in spec.glbs])
+    return noc, bits, float(spec.dram.bytes_per_cycle * 8.0), buf_of, buf_bw
 
 
 def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
@@ -111,7 +120,7 @@ def actions_from(spec: HardwareSpec, acc: dict, macs: int) -> dict[str, int]:
 
 
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
-    r = run_kernel(p, df, m)
+    r, tile_row, rows, per = run_kernel(p, df, m)
     macs = int(r[K.MACS])
     acc = accesses_from(r)
     actions = actions_from(spec, acc, macs)
@@ -124,30 +133,9 @@ def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerC
         base, _, t = action.partition(".")
         if t:
             by_type[t] += e
-    # cycles
-    compute = int(r[K.COMPUTE])
-    limits = {"compute": compute}
-    dram_words = sum(acc["DRAM"][t]["reads"] + acc["DRAM"][t]["writes"] for t in DTYPES)
-    dram_bits = sum(
-        (acc["DRAM"][t]["reads"] + acc["DRAM"][t]["writes"]) * spec.word_bits[t] for t in DTYPES
-    )
-    if dram_words:
-        limits["DRAM"] = math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8))
-    for buf in spec.glbs:
-        bits = sum((acc["GLB"][t]["reads"] + acc["GLB"][t]["writes"]) * spec.word_bits[t] for t in buf.holds)
-        if bits:
-            limits[buf.name] = math.ceil(bits / (buf.bytes_per_cycle * 8))
-    for t in ("weight", "ifmap"):
-        glb_reads = acc["GLB"][t]["reads"]
-        bw = spec.noc.bw.get(t)
-        if glb_reads and bw:
-            limits[f"NoC {t}"] = math.ceil(glb_reads / bw)
-    out_traffic = acc["GLB"]["psum"]["writes"] + acc["GLB"]["ofmap"]["writes"] - acc["DRAM"]["psum"]["reads"]
-    bw = spec.noc.bw.get("psum")
-    if out_traffic and bw:
-        limits["NoC psum"] = math.ceil(out_traffic / bw)
-    bound_by = max(limits, key=lambda k: (limits[k], k == "compute"))
-    cycles = limits[bound_by]
+    # cycles: tile by tile, DRAM overlapped with compute (docs/engine.md §5)
+    cycles, compute, array_side = K.timeline(tile_row, rows, per, *machine_arrays(spec))
+    bound_by = "compute" if cycles == compute else ("GLB/NoC bandwidth" if cycles <= array_side + 1 else "DRAM bandwidth")
     return LayerCost(
         macs=macs,
         cycles=cycles,

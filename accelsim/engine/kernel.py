@@ -19,7 +19,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import walk_tiles
+from .tiles import walk_tiles_detail
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -527,12 +527,20 @@ def _clipped(e0, e1, R, U, D, pad, H):
 
 @njit(cache=True)
 def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
+    """All counts of one layer under one mapping (the totals of :func:`layer_detail`)."""
+    return layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf)[0]
+
+
+@njit(cache=True)
+def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
     """All counts of one layer under one mapping (see the slot names above).
 
     ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim indices 0..5 outermost
     first; ``sp``, ``t3``: spatial factor and per-PE extent of each of the 8 dims;
     ``pass_order`` (8) and ``rf_order`` (L): dim indices; ``keep``: the keep level of
     weight, ifmap, psum as an index into rf_order (0 = the pass, L = streamed).
+    Returns the totals, and for the timeline: which row of the per-tile table each visited
+    GLB tile uses, that table, and the per-tile DRAM counts of the walk.
     """
     res = np.zeros(N_OUT, np.int64)
     bound = p[:8]
@@ -551,7 +559,8 @@ def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
     # rows/columns; such tiles are counted once and looked up after.
     seen = Dict.empty(key_type=TILE_KEY, value_type=types.int64)
     cache = np.zeros((64, N_OUT), np.int64)
-    for _ in range(total):
+    tile_row = np.empty(total, np.int64)
+    for ti in range(total):
         for d in range(6):
             lo[d] = idx[d] * t1[d]
             hi[d] = min(lo[d] + t1[d], bound[d])
@@ -565,6 +574,7 @@ def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
         )
         if key in seen:
             row = cache[seen[key]]
+            tile_row[ti] = seen[key]
         else:
             one = np.zeros(N_OUT, np.int64)
             glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, one)
@@ -575,6 +585,7 @@ def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
                 cache = bigger
             cache[k] = one
             seen[key] = k
+            tile_row[ti] = k
             row = one
         for s_ in range(N_OUT):
             res[s_] += row[s_]
@@ -585,10 +596,65 @@ def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
                 break
             idx[d] = 0
     res[GLB_TILES] = total
-    dram = walk_tiles(p, t1, dram_order)
+    dram, per = walk_tiles_detail(p, t1, dram_order)
     for k in range(5):
         res[DRAM_RW + k] = dram[k]
     res[MAX_W] = dram[6]
     res[MAX_I] = dram[7]
     res[MAX_O] = dram[8]
-    return res
+    return res, tile_row, cache[: len(seen)], per
+
+
+@njit(cache=True)
+def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle):
+    """Cycles of a layer, tile by tile (docs/engine.md §5).
+
+    A GLB tile runs for the larger of its compute cycles and the time its GLB buffers and
+    NoC need for its array-side traffic. The GLB is double-buffered: while tile i runs,
+    DRAM brings tile i+1's data and takes back what tile i−1 left; whatever DRAM cannot
+    finish in that time is stall. The first fill and the last write-back are exposed.
+    ``noc_bw``: elements/cycle for weight, ifmap, psum (0: unlimited); ``elem_bits``: bits
+    of weight, ifmap, psum, ofmap; ``buf_of``: the buffer index holding each of those (-1:
+    none); ``buf_bits_per_cycle``: each buffer's bandwidth. Returns (cycles, compute
+    cycles, the cycles the tiles' array-side work alone would take).
+    """
+    n = tile_row.shape[0]
+    compute = 0
+    run = np.zeros(n, np.float64)
+    for i in range(n):
+        r = rows[tile_row[i]]
+        t = float(r[COMPUTE])
+        compute += r[COMPUTE]
+        traffic = (r[GLB_W], r[GLB_I], r[GLB_RP] + r[GLB_WP] + r[GLB_WO])
+        for k in range(3):
+            if noc_bw[k] > 0:
+                t = max(t, traffic[k] / noc_bw[k])
+        bits = np.zeros(buf_bits_per_cycle.shape[0], np.float64)
+        if buf_of[0] >= 0:
+            bits[buf_of[0]] += r[GLB_W] * elem_bits[0]
+        if buf_of[1] >= 0:
+            bits[buf_of[1]] += r[GLB_I] * elem_bits[1]
+        if buf_of[2] >= 0:
+            bits[buf_of[2]] += (r[GLB_RP] + r[GLB_WP]) * elem_bits[2]
+        if buf_of[3] >= 0:
+            bits[buf_of[3]] += r[GLB_WO] * elem_bits[3]
+        for b in range(bits.shape[0]):
+            if buf_bits_per_cycle[b] > 0:
+                t = max(t, bits[b] / buf_bits_per_cycle[b])
+        run[i] = t
+
+    # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5]
+    fill = np.zeros(n + 1, np.float64)
+    back = np.zeros(n + 1, np.float64)
+    for i in range(n + 1):
+        fill[i] = per[i, 0] * elem_bits[0] + per[i, 1] * elem_bits[1] + per[i, 2] * elem_bits[2]
+        back[i] = per[i, 3] * elem_bits[2] + per[i, 4] * elem_bits[3]
+    total = fill[0] / dram_bits_per_cycle
+    for i in range(n):
+        # during tile i: the next tile's fill, and the write-back tile i's start caused
+        moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i]
+        total += max(run[i], moving / dram_bits_per_cycle)
+    total += back[n] / dram_bits_per_cycle
+    cycles = int(np.ceil(total - 1e-9))
+    array_side = int(np.ceil(run.sum() - 1e-9))
+    return cycles, compute, array_side

@@ -21,12 +21,21 @@ N_SLOTS = 9
 
 @njit(cache=True)
 def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Totals of :func:`walk_tiles_detail`."""
+    return walk_tiles_detail(p, tile, order)[0]
+
+
+@njit(cache=True)
+def walk_tiles_detail(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Counts for GLB tiles ``tile`` (sizes of N G M C E F) visited in ``order``.
 
     ``p`` is :meth:`Problem.as_array`; ``order`` lists dim indices 0..5 outermost first.
     Returns int64 slots: weight reads, ifmap reads, psum reads, psum writes, ofmap
     writes (all DRAM, in elements), the number of tiles, and the largest weight, ifmap
-    and output footprint of any tile (elements; what the GLB must hold).
+    and output footprint of any tile (elements; what the GLB must hold); and per tile, in
+    visiting order, the same five DRAM counts: the fills it needs before it runs, and the
+    write-back of the previous tile's outputs that it causes (row ``tiles`` holds the
+    final write-back after the last tile).
     """
     bound = p[:6]
     R, S, H, W, U, D, pt, pl = p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
@@ -43,9 +52,10 @@ def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray
     for d in range(6):
         total *= cnt[d]
     out[TILES] = total
+    per = np.zeros((total + 1, 5), np.int64)
     prev_c_last = False
     have_prev = False
-    for _ in range(total):
+    for t in range(total):
         for d in range(6):
             lo[d] = idx[d] * tile[d]
             hi[d] = min(lo[d] + tile[d], bound[d])
@@ -61,15 +71,15 @@ def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray
         # weights: a tile's block is either the previous one or disjoint from it
         same_w = have_prev and lo[1] == plo[1] and lo[2] == plo[2] and lo[3] == plo[3]
         if not same_w:
-            out[W_READS] += w_size
+            per[t, W_READS] = w_size
         # ifmaps: reuse the overlap with the previous tile when N, G, C are the same
         if have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[3] == plo[3]:
             ov = rows_overlap(lo[4], hi[4], 0, R, plo[4], phi[4], 0, R, U, D, pt, H)
             if ov > 0:
                 ov *= rows_overlap(lo[5], hi[5], 0, S, plo[5], phi[5], 0, S, U, D, pl, W)
-            out[I_READS] += i_size - n_ * g_ * c_ * ov
+            per[t, I_READS] = i_size - n_ * g_ * c_ * ov
         else:
-            out[I_READS] += i_size
+            per[t, I_READS] = i_size
         # outputs: a new block evicts the old one
         same_o = (
             have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[2] == plo[2] and lo[4] == plo[4] and lo[5] == plo[5]
@@ -78,11 +88,11 @@ def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray
             if have_prev:
                 po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
                 if prev_c_last:
-                    out[O_WRITES] += po
+                    per[t, O_WRITES] = po
                 else:
-                    out[P_WRITES] += po
+                    per[t, P_WRITES] = po
             if idx[3] > 0:
-                out[P_READS] += o_size
+                per[t, P_READS] = o_size
         prev_c_last = idx[3] == cnt[3] - 1
         for d in range(6):
             plo[d] = lo[d]
@@ -97,7 +107,9 @@ def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray
             idx[d] = 0
     po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
     if prev_c_last:
-        out[O_WRITES] += po
+        per[total, O_WRITES] = po
     else:
-        out[P_WRITES] += po
-    return out
+        per[total, P_WRITES] = po
+    for k in range(5):
+        out[k] = per[:, k].sum()
+    return out, per
