@@ -23,13 +23,15 @@ class Mapping:
     dram_order: str  # the six dims, outermost first
     sp: tuple[int, ...]  # spatial factor per dim of DIMS
     t3: tuple[int, ...]  # per-PE RF extent per dim of DIMS
+    rows: tuple[str, ...] = ()  # the dims across PE rows (the dataflow's, G for a depthwise C)
+    cols: tuple[str, ...] = ()
 
     def describe(self, df: Dataflow) -> dict[str, str]:
         """The mapping as a student reads it."""
         sp = dict(zip(DIMS, self.sp))
         t3 = dict(zip(DIMS, self.t3))
-        rows = " × ".join(f"{d}{sp[d]}" for d in df.rows) or "-"
-        cols = " × ".join(f"{d}{sp[d]}" for d in df.cols) or "-"
+        rows = " × ".join(f"{d}{sp[d]}" for d in self.rows) or "-"
+        cols = " × ".join(f"{d}{sp[d]}" for d in self.cols) or "-"
         return {
             "dataflow": f"{df.name} ({df.title})",
             "glb_tile": " ".join(f"{d}{t}" for d, t in zip(TILE_DIMS, self.t1)),

@@ -44,9 +44,24 @@ def _factors(n: int, size: int) -> list[int]:
     return sorted({full, even}, reverse=True)
 
 
+def spatial_dims(p: Problem, df: Dataflow) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The dataflow's row and column dims — with the groups G taking the place of C (or M)
+    when a group has a single channel (depthwise: G = C = M), so the PEs stay busy."""
+    b = dict(zip(DIMS, p.bounds))
+    rows, cols = list(df.rows), list(df.cols)
+    if b["G"] > 1 and "G" not in rows + cols:
+        for d in ("C", "M"):
+            for axis in (rows, cols):
+                if d in axis and b[d] == 1:
+                    axis[axis.index(d)] = "G"
+                    return tuple(rows), tuple(cols)
+    return tuple(rows), tuple(cols)
+
+
 def spatial_options(p: Problem, df: Dataflow, rows: int, cols: int) -> list[dict[str, int]]:
     b = dict(zip(DIMS, p.bounds))
     out = []
+    row_dims, col_dims = spatial_dims(p, df)
 
     def axis(dims: tuple[str, ...], size: int) -> list[dict[str, int]]:
         if not dims:
@@ -58,8 +73,8 @@ def spatial_options(p: Problem, df: Dataflow, rows: int, cols: int) -> list[dict
                 opts.append({first: f, **tail})
         return opts
 
-    for r in axis(df.rows, rows):
-        for c in axis(df.cols, cols):
+    for r in axis(row_dims, rows):
+        for c in axis(col_dims, cols):
             sp = dict.fromkeys(DIMS, 1)
             sp.update(r)
             sp.update(c)
@@ -228,10 +243,14 @@ def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS
             tiles_.append(t)
     out: list[Mapping] = []
     seen = set()
+    rows, cols = spatial_dims(p, df)
     for t1 in tiles_:
         for sp in spatial_options(p, df, spec.array.rows, spec.array.cols):
             for t3 in t3_options(p, spec, df, t1, sp):
-                m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS))
+                m = Mapping(
+                    df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS),
+                    rows, cols,
+                )
                 if m not in seen:
                     seen.add(m)
                     out.append(m)
