@@ -21,10 +21,14 @@ def ifmap_elem(p, n, g, c, e, f, r, s):
     return None
 
 
-def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True):
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
-    factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order."""
+    factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
+
+    With ``values = (w, x, out)`` — weights w[g][m][c][r][s], ifmaps x[n][g][c][y][x] and a
+    zeroed output out[n][g][m][e][f] — every MAC the schedule performs also multiplies
+    the real numbers into ``out``, so the schedule can be checked against a convolution."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
@@ -161,7 +165,13 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         pt.update(zip(free, vals))
                         cnt["macs"] += 1
                         acc[(pt["N"], pt["G"], pt["M"], pt["E"], pt["F"])] += 1
-                        padding = ifmap_elem(p, *(pt[d] for d in "NGCEFRS")) is None
+                        el = ifmap_elem(p, *(pt[d] for d in "NGCEFRS"))
+                        padding = el is None
+                        if values is not None and not padding:
+                            w, x, o = values
+                            o[pt["N"], pt["G"], pt["M"], pt["E"], pt["F"]] += (
+                                w[pt["G"], pt["M"], pt["C"], pt["R"], pt["S"]] * x[el]
+                            )
                         if uses_rf:
                             if keep["weight"] < len(rf_order):
                                 cnt["rf_read_weight"] += 1

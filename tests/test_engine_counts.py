@@ -1,6 +1,8 @@
 """The engine's counts equal a literal re-enactment (tests/oracle.py) that walks every
 GLB tile, pass, PE and MAC with real sets of elements — for every dataflow, on random
-small layers with strides, padding, dilation, groups, partial tiles and partial passes."""
+small layers with strides, padding, dilation, groups, partial tiles and partial passes.
+The re-enactment also pushes real numbers through the schedule, and its output must equal
+a plain NumPy convolution (tests/naive.py)."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from accelsim.dataflow import DATAFLOWS
 from accelsim.engine import kernel as K
 from accelsim.engine.layer import layer_counts
 from accelsim.engine.problem import DIMS, Problem
+from naive import conv2d
 from oracle import simulate
 
 SLOTS = {
@@ -51,7 +54,20 @@ def mapped_layers(draw, df):
 def check(df, case):
     p, t1, order, sp, t3 = case
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
-    ref = simulate(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
+    # real numbers through the schedule: it must compute the convolution, every product once
+    rng = np.random.default_rng(7)
+    w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
+    x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
+    out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
+    ref = simulate(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf, values=(w, x, out))
+    pb = (p.E - 1) * p.U + (p.R - 1) * p.D + 1 - p.H - p.pt
+    pr = (p.F - 1) * p.U + (p.S - 1) * p.D + 1 - p.W - p.pl
+    for n in range(p.N):
+        expect, _ = conv2d(
+            x[n].reshape(p.G * p.C, p.H, p.W), w.reshape(p.G * p.M, p.C, p.R, p.S),
+            p.U, (p.pt, max(pb, 0), p.pl, max(pr, 0)), p.D, p.G,
+        )
+        np.testing.assert_array_equal(out[n].reshape(p.G * p.M, p.E, p.F), expect[:, : p.E, : p.F])
     got = layer_counts(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
     keys = set(ref) | set(got) | set(SLOTS)
     assert {k: got[k] for k in keys} == {k: ref[k] for k in keys}
