@@ -17,6 +17,8 @@ from .engine.evaluate import DTYPES
 from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
+from .engine.evaluate import evaluate
+from .mapping.pinned import check_layers, load_pinned, pinned_mapping
 from .mapping.search import OBJECTIVES, best_mapping
 from .result import ENERGY_LEVELS, LayerResult, MultiResult, RunResult, empty_accesses
 from .workload import NetLayer, Network
@@ -69,22 +71,34 @@ def run(
     batch: int = 1,
     objective: str = "energy",
     progress: Progress | None = None,
+    mappings: str | Path | None = None,
 ) -> RunResult:
+    """``mappings``: a YAML file of pinned mappings (accelsim/mapping/pinned.py) for some
+    layers; the mapper searches the rest."""
     net, spec = _resolve(workload, hardware)
     df_name = dataflow or spec.dataflow
     _check(spec, df_name, objective, batch)
     df = DATAFLOWS[df_name]
     fused = _fused_layers(net)
+    pinned: dict = {}
+    pin_file = ""
+    if mappings is not None:
+        pin_file, pinned = load_pinned(mappings)
+        check_layers(pinned, [l.name for l in net.layers if isinstance(l.op, (Conv, FC))], pin_file)
     layers = []
     for i, layer in enumerate(net.layers):
         if progress:
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            try:
-                m, cost = best_mapping(p, spec, df, objective, layer.name)
-            except AccelsimError as exc:
-                raise exc.within(where=f"layer '{layer.name}'") from None
+            if layer.name in pinned:
+                m = pinned_mapping(pinned[layer.name], p, spec, df, layer.name, pin_file)
+                cost = evaluate(p, spec, df, m)
+            else:
+                try:
+                    m, cost = best_mapping(p, spec, df, objective, layer.name)
+                except AccelsimError as exc:
+                    raise exc.within(where=f"layer '{layer.name}'") from None
             energy = {k: cost.energy.get(k, 0.0) for k in ENERGY_LEVELS}
             layers.append(
                 LayerResult(
@@ -99,7 +113,7 @@ def run(
                     accesses=cost.accesses,
                     energy=energy,
                     energy_by_type=cost.energy_by_type,
-                    mapping={**m.describe(df), "bound_by": cost.bound_by},
+                    mapping={**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"},
                 )
             )
         else:

@@ -151,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.update(task, completed=i, total=n, description=f"mapping {name}")
 
         for df in dataflows or [args.dataflow]:
-            runs.append(run(args.workload, args.hardware, df, args.batch, args.objective, progress=tick))
+            runs.append(run(args.workload, args.hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
     if args.out:
         from pathlib import Path
 
@@ -265,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
     p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
+    p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     p.add_argument("--compat", choices=("scalesim",), help="reproduce SCALE-Sim 3.0.0 (automatic for a .csv topology and a .cfg)")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")

@@ -172,7 +172,9 @@ def tile_footprint(p: Problem, t1: dict[str, int]) -> dict[str, int]:
     }
 
 
-def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int]) -> bool:
+def glb_overflow(p: Problem, spec: HardwareSpec, t1: dict[str, int]) -> tuple[str, int, int] | None:
+    """(buffer, bits the tile needs there, bits usable) for the first buffer a tile
+    overflows, or None when it fits everywhere."""
     need = tile_footprint(p, t1)
     for buf in spec.glbs:
         bits = 0
@@ -181,8 +183,12 @@ def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int]) -> bool:
                 bits += n * spec.word_bits[t]
         usable = buf.size_bits // 2 if buf.double_buffered else buf.size_bits
         if bits > usable:
-            return False
-    return True
+            return buf.name, bits, usable
+    return None
+
+
+def glb_fits(p: Problem, spec: HardwareSpec, t1: dict[str, int]) -> bool:
+    return glb_overflow(p, spec, t1) is None
 
 
 def _grid(n: int) -> list[int]:

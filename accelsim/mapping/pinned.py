@@ -1,0 +1,100 @@
+"""Mappings a user pins in YAML instead of letting the mapper search (``--mapping FILE``).
+
+::
+
+    conv1:                                  # a layer name of the workload
+      glb_tile: {N: 1, M: 96, C: 3, E: 55, F: 55}   # dims left out: whole
+      dram_order: NGMEFC                    # outermost first (default: the mapper's first)
+      spatial: {R: 11, E: 14}               # PE-array factors of the dataflow's row/column dims
+      rf: {F: 55, S: 11, M: 16}             # per-PE extents of the dataflow's RF loops
+
+Every pinned mapping is checked like the mapper's own: the dims must be the dataflow's,
+the factors must fit the array, the kept blocks the RF and the tile the GLB buffers.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping as MappingT
+from typing import Any
+
+from ..dataflow import Dataflow
+from ..engine.problem import DIMS, Problem
+from ..errors import AccelsimError, Where, did_you_mean
+from ..hardware import HardwareSpec
+from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
+from .mapping import TILE_DIMS, Mapping
+from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
+
+KEYS = ("glb_tile", "dram_order", "spatial", "rf")
+
+
+def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
+    data = load_yaml(path)
+    at = Where(str(path))
+    data = expect_mapping(data, at, "a mapping of layer names to mappings")
+    for name, spec in data.items():
+        lat = at.at(f"layer '{name}'")
+        check_keys(expect_mapping(spec, lat), lat, allowed=KEYS)
+    return str(path), dict(data)
+
+
+def _dims(d: Any, at: Where, allowed: tuple[str, ...], what: str) -> dict[str, int]:
+    d = expect_mapping(d, at, f"a mapping of dims ({', '.join(allowed)}) to sizes")
+    for k in d:
+        if k not in allowed:
+            raise at.error(
+                f"'{k}' is not a dim this {what} can take{did_you_mean(str(k), allowed)}",
+                expected="one of " + ", ".join(allowed),
+                found=k,
+            )
+    return {k: get_int(d, k, at) for k in d}
+
+
+def pinned_mapping(
+    spec_yaml: MappingT[str, Any], p: Problem, hw: HardwareSpec, df: Dataflow, layer: str, file: str
+) -> Mapping:
+    at = Where(file, f"layer '{layer}'")
+    b = dict(zip(DIMS, p.bounds))
+    tile = _dims(spec_yaml.get("glb_tile", {}), at.at("glb_tile"), TILE_DIMS, "GLB tile")
+    t1 = {d: min(tile.get(d, b[d]), b[d]) for d in TILE_DIMS}
+    t1["R"], t1["S"] = p.R, p.S
+    order = spec_yaml.get("dram_order", ORDERS[0])
+    if not isinstance(order, str) or sorted(order) != sorted(TILE_DIMS):
+        raise at.at("dram_order").error("not an order of the six tile dims", expected="a permutation of NGMCEF", found=order)
+    rows, cols = spatial_dims(p, df)
+    spd = _dims(spec_yaml.get("spatial", {}), at.at("spatial"), tuple(dict.fromkeys(rows + cols)), f"{df.name} PE array")
+    sp = {d: spd.get(d, 1) for d in DIMS}
+    for axis, dims, size in (("rows", rows, hw.array.rows), ("cols", cols, hw.array.cols)):
+        used = 1
+        for d in dims:
+            used *= sp[d]
+        if used > size:
+            raise at.at("spatial").error(
+                f"the factors on the PE {axis} ({' × '.join(dims)}) need {used} PEs",
+                expected=f"at most {size}",
+                found=used,
+            )
+    rf = _dims(spec_yaml.get("rf", {}), at.at("rf"), df.rf_order, f"{df.name} RF loop nest")
+    t3 = {d: (rf[d] if d in rf else (t1[d] if d in df.full_in_pass or d in ("R", "S") else 1)) if d in df.rf_order else 1 for d in DIMS}
+    if not rf_fits(p, hw, df, t3):
+        raise at.at("rf").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller per-PE extents", found=rf)
+    over = glb_overflow(p, hw, t1)
+    if over is not None:
+        buf, need, usable = over
+        raise at.at("glb_tile").error(
+            f"the tile {tile} does not fit the global buffer '{buf}'",
+            expected=f"at most {usable // 8:,} bytes there",
+            found=f"{need // 8:,} bytes",
+        )
+    return Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
+
+
+def check_layers(pinned: MappingT[str, Any], layer_names: list[str], file: str) -> None:
+    for name in pinned:
+        if name not in layer_names:
+            raise AccelsimError(
+                f"no layer '{name}' in the workload{did_you_mean(str(name), layer_names)}",
+                file=file,
+                expected="a conv or fc layer name",
+                found=name,
+            )
