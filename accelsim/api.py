@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .dataflow import DATAFLOWS
+from .dataflow import DATAFLOWS, dataflow_for
 from .engine.evaluate import DTYPES
 from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
@@ -44,15 +44,6 @@ def _check(spec: HardwareSpec, dataflow: str, objective: str, batch: int) -> Non
             found=dataflow,
         )
     spec.check_dataflow(dataflow)
-    if spec.array.kind == "systolic":
-        raise AccelsimError(
-            "accelsim run does not model systolic (neighbour-forwarding) arrays yet; the engine "
-            "counts spatial arrays with a multicast NoC (docs/engine.md)",
-            file=spec.file or None,
-            where="array.kind",
-            expected="spatial",
-            found="systolic",
-        )
     if objective not in OBJECTIVES:
         raise AccelsimError(
             f"unknown objective '{objective}'{did_you_mean(objective, OBJECTIVES)}",
@@ -78,7 +69,7 @@ def run(
     net, spec = _resolve(workload, hardware)
     df_name = dataflow or spec.dataflow
     _check(spec, df_name, objective, batch)
-    df = DATAFLOWS[df_name]
+    df = dataflow_for(df_name, spec.array.kind)
     fused = _fused_layers(net)
     pinned: dict = {}
     pin_file = ""

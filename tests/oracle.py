@@ -21,14 +21,20 @@ def ifmap_elem(p, n, g, c, e, f, r, s):
     return None
 
 
-def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None):
+RELEVANT = {"weight": "GMCRS", "ifmap": "NGCEFRS"}
+
+
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
 
     With ``values = (w, x, out)`` — weights w[g][m][c][r][s], ifmaps x[n][g][c][y][x] and a
     zeroed output out[n][g][m][e][f] — every MAC the schedule performs also multiplies
-    the real numbers into ``out``, so the schedule can be checked against a convolution."""
+    the real numbers into ``out``, so the schedule can be checked against a convolution.
+
+    ``systolic``: operands are forwarded between neighbours, not multicast — PEs share an
+    element's GLB read only along dims the data type does not depend on."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
@@ -132,7 +138,11 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         else:
                             new = A if refetch_all else A - old
                             cnt[f"noc_{t}"] += len(new)
-                            union_new |= new
+                            if systolic:
+                                own = tuple(q[i] for i, d in enumerate(DIMS) if d in RELEVANT[t])
+                                union_new |= {(own, e) for e in new}
+                            else:
+                                union_new |= new
                             if uses_rf and k < len(rf_order):
                                 cnt[f"rf_write_{t}"] += len(new)
                         held[(q, t)] = A

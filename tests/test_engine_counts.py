@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import numpy as np
 
-from accelsim.dataflow import DATAFLOWS
+from accelsim.dataflow import DATAFLOWS, SYSTOLIC
 from accelsim.engine import kernel as K
 from accelsim.engine.layer import layer_counts
 from accelsim.engine.problem import DIMS, Problem
@@ -51,7 +51,7 @@ def mapped_layers(draw, df):
     return p, t1, order, sp, t3
 
 
-def check(df, case):
+def check(df, case, systolic=False):
     p, t1, order, sp, t3 = case
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
     # real numbers through the schedule: it must compute the convolution, every product once
@@ -59,7 +59,7 @@ def check(df, case):
     w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
     x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
     out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
-    ref = simulate(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf, values=(w, x, out))
+    ref = simulate(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf, values=(w, x, out), systolic=systolic)
     pb = (p.E - 1) * p.U + (p.R - 1) * p.D + 1 - p.H - p.pt
     pr = (p.F - 1) * p.U + (p.S - 1) * p.D + 1 - p.W - p.pl
     for n in range(p.N):
@@ -68,17 +68,19 @@ def check(df, case):
             p.U, (p.pt, max(pb, 0), p.pl, max(pr, 0)), p.D, p.G,
         )
         np.testing.assert_array_equal(out[n].reshape(p.G * p.M, p.E, p.F), expect[:, : p.E, : p.F])
-    got = layer_counts(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
-    keys = set(ref) | set(got) | set(SLOTS)
-    assert {k: got[k] for k in keys} == {k: ref[k] for k in keys}
-    assert got["macs"] == p.macs
+    if not systolic:  # passes.py, the readable model, describes spatial arrays only
+        got = layer_counts(p, t1, order, sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf)
+        keys = set(ref) | set(got) | set(SLOTS)
+        assert {k: got[k] for k in keys} == {k: ref[k] for k in keys}
+    assert ref["macs"] == p.macs
     # the numba kernel (what runs) gives the same numbers
-    res = K.layer(
+    axis = np.array([1 if d in df.rows else 2 if d in df.cols else 0 for d in DIMS], np.int64)
+    res = K.layer_detail(
         p.as_array(), np.array(t1, np.int64), np.array(["NGMCEF".index(d) for d in order], np.int64),
         np.array([sp[d] for d in DIMS], np.int64), np.array([t3[d] for d in DIMS], np.int64),
         np.array([DIMS.index(d) for d in df.pass_order], np.int64), np.array([DIMS.index(d) for d in df.rf_order], np.int64),
-        np.array([keep["weight"], keep["ifmap"], keep["psum"]], np.int64), df.uses_rf,
-    )
+        np.array([keep["weight"], keep["ifmap"], keep["psum"]], np.int64), df.uses_rf, axis, systolic,
+    )[0]
     assert {k: int(res[i]) for k, i in SLOTS.items()} == {k: ref[k] for k in SLOTS}
 
 
@@ -110,3 +112,21 @@ def test_rs(case):
 @given(mapped_layers(DATAFLOWS["nlr"]))
 def test_nlr(case):
     check(DATAFLOWS["nlr"], case)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mapped_layers(SYSTOLIC["ws"]))
+def test_ws_systolic(case):
+    check(SYSTOLIC["ws"], case, systolic=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mapped_layers(SYSTOLIC["os"]))
+def test_os_systolic(case):
+    check(SYSTOLIC["os"], case, systolic=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mapped_layers(SYSTOLIC["is"]))
+def test_is_systolic(case):
+    check(SYSTOLIC["is"], case, systolic=True)

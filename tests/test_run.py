@@ -91,8 +91,8 @@ def test_cli_run_json_follows_design(tmp_path, run_cli):
 def test_cli_run_errors(run_cli):
     code, _, err = run_cli("run", "alexnet", "eyeriss", "--dataflow", "xs")
     assert code == 2 and "unknown dataflow 'xs'" in err and "Traceback" not in err
-    code, _, err = run_cli("run", "alexnet", "tpu_v1")
-    assert code == 2 and "systolic" in err
+    code, _, err = run_cli("run", "alexnet", "tpu_v1", "--dataflow", "rs")
+    assert code == 2 and "systolic" in err and "rs" in err
     code, _, err = run_cli("run", "alexnet", "eyeriss", "--batch", "0")
     assert code == 2 and "--batch" in err
 
@@ -122,7 +122,7 @@ def test_cli_out_dir_and_dataflow_all(tmp_path, run_cli):
     assert "dataflows side by side" in stdout
 
 
-@pytest.mark.parametrize("config", ["eyeriss", "edge_16x16"])
+@pytest.mark.parametrize("config", ["eyeriss", "edge_16x16", "tpu_v1", "scalesim_32x32"])
 @pytest.mark.parametrize("network", ["mobilenet_v2", "shufflenet_v2_x1_0"])
 def test_invariants_on_more_networks_and_configs(network, config):
     """DESIGN.md's invariants on depthwise/grouped/sliced networks, every dataflow."""

@@ -31,3 +31,25 @@ IS = Dataflow(
     description="ifmap values stay in the PE RFs while the filters stream past; psums of all filters held per pixel",
     reference="Sze et al., Proc. IEEE 105(12), 2017, §V-B; Samajdar et al., SCALE-Sim, 2018",
 )
+
+
+# On a systolic array (SCALE-Sim's "is"): each PE row takes one (c, r, s), each column one
+# output pixel (e, f); the PE holds the ifmap value that pair needs, the filters' weights
+# enter the rows from the left and are forwarded, psums flow down the columns::
+#
+#     parallel-for (c, r, s) in rows, (e, f) in cols:
+#         for n:
+#             keep x = i[n][c][e·U+r][f·U+s]          # stationary
+#             for m:                                  # one filter per cycle (skewed)
+#                 psum[m] += w[m][c][r][s] * x        # psum moves down
+IS_SYSTOLIC = Dataflow(
+    name="is",
+    title="input stationary (systolic)",
+    rows=("C", "R", "S"),
+    cols=("E", "F"),
+    rf_order=("N", "M"),
+    keep={"weight": "mac", "ifmap": "N", "psum": "mac"},
+    pass_order=("G", "C", "R", "S", "N", "E", "F", "M"),
+    description="one ifmap value per PE; weights forwarded along rows, psums down the columns",
+    reference="Samajdar et al., SCALE-Sim, 2018",
+)

@@ -27,3 +27,26 @@ OS = Dataflow(
     description="each PE accumulates its own output in the RF; weights are broadcast and ifmaps stream in",
     reference="Sze et al., Proc. IEEE 105(12), 2017, §V-B2; Du et al., ISCA 2015; Chen et al., ISCA 2016 (OS_A)",
 )
+
+
+# On a systolic array (SCALE-Sim's "os"; ShiDianNao forwards ifmaps between neighbours):
+# each PE row owns one output pixel (e, f), each column one filter m; ifmap values enter
+# the rows from the left and weights the columns from the top, skewed, both forwarded;
+# the psum stays in the PE until its C·R·S products are in::
+#
+#     parallel-for (e, f) in rows, m in cols:
+#         for n:
+#             psum = 0                                # stationary
+#             for c, r, s:                            # one product per cycle (skewed)
+#                 psum += w[m][c][r][s] * i[n][c][e·U+r][f·U+s]
+OS_SYSTOLIC = Dataflow(
+    name="os",
+    title="output stationary (systolic)",
+    rows=("E", "F"),
+    cols=("M",),
+    rf_order=("N", "C", "R", "S"),
+    keep={"weight": "mac", "ifmap": "mac", "psum": "N"},
+    pass_order=("G", "N", "M", "E", "F", "C", "R", "S"),
+    description="one output pixel per PE row; ifmaps forwarded along rows, weights down columns",
+    reference="Samajdar et al., SCALE-Sim, 2018; Du et al., ISCA 2015",
+)

@@ -16,7 +16,7 @@ from ..dataflow import Dataflow
 from ..hardware import HardwareSpec
 from ..mapping.mapping import Mapping
 from . import kernel as K
-from .problem import Problem
+from .problem import DIMS, Problem
 
 DTYPES = ("weight", "ifmap", "psum", "ofmap")
 LEVELS = ("DRAM", "GLB", "NoC", "RF")
@@ -50,10 +50,11 @@ class LayerCost:
         }
 
 
-def run_kernel(p: Problem, df: Dataflow, m: Mapping):
+def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     """The kernel's totals, and the per-tile tables the timeline needs."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
-    return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf)
+    axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+    return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
 def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
@@ -120,7 +121,7 @@ def actions_from(spec: HardwareSpec, acc: dict, macs: int) -> dict[str, int]:
 
 
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
-    r, tile_row, rows, per = run_kernel(p, df, m)
+    r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
     macs = int(r[K.MACS])
     acc = accesses_from(r)
     actions = actions_from(spec, acc, macs)

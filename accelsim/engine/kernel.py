@@ -355,8 +355,12 @@ def _ticks(lo, hi, sp, t3, a_idx, b_idx, j):
 
 
 @njit(cache=True)
-def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
-    """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K."""
+def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
+    """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K.
+
+    On a systolic array an operand is shared only by forwarding along the dims it does not
+    depend on; PEs at different positions of a dim it depends on each take their own
+    stream, even where the streams hold the same pixels (overlapping windows)."""
     U, D = p[P_U], p[P_D]
     streamed = K >= n_loops
     noc = 0
@@ -392,6 +396,8 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight):
                 H = p[P_H] if pair == 0 else p[P_W]
                 sa, sov, su = _pair(ents[de], ents[dr], False, U, D, pad, H)
                 ua, _, uu = _pair(ents[de], ents[dr], True, U, D, pad, H)
+                if systolic:
+                    su, uu = sa, ua
                 _group(acc, sa, sov, su, ua, uu, sp[de] > 1 or sp[dr] > 1, streamed)
         sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6]
         if streamed or mode == FIRST:
@@ -462,8 +468,10 @@ def _valid_pairs(e0, e1, R, U, D, pad, H):
 
 
 @njit(cache=True)
-def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, res):
-    """Add one GLB tile's GLB/NoC/RF counts and compute cycles to ``res``."""
+def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, res):
+    """Add one GLB tile's GLB/NoC/RF counts and compute cycles to ``res``.
+
+    ``axis[d]``: 1 if dim d is across the PE rows, 2 across the columns, 0 neither."""
     L = rf_order.shape[0]
     n_loops = 8 + L
     a_idx = np.empty(8, np.int64)
@@ -474,7 +482,7 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
         b_idx[rf_order[i]] = 8 + i
     for t in range(2):
         K = 8 + keep[t]
-        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, t == 0)
+        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, t == 0, systolic)
         if t == 0:
             res[NOC_W] += noc
             res[GLB_W] += glb
@@ -515,6 +523,25 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
             else:
                 s += 1
         comp *= s
+    if systolic:
+        # each pass fills and drains the array: the operands are skewed in over the rows
+        # and columns used (rows + cols − 2 cycles), and a stationary operand is first
+        # shifted down the rows; Σ over passes of a product over dims is a product of sums
+        rows_sum = 1
+        cols_sum = 1
+        for d in range(8):
+            np_d = _npass(lo, hi, sp, t3, d)
+            sr = 0
+            sc = 0
+            for pi in range(np_d):
+                a, b = _pass_range(lo, hi, sp, t3, d, pi)
+                used = min(sp[d], (b - a + t3[d] - 1) // t3[d])
+                sr += used if axis[d] == 1 else 1
+                sc += used if axis[d] == 2 else 1
+            rows_sum *= sr
+            cols_sum *= sc
+        preload = keep[0] == 0 or keep[1] == 0
+        comp += rows_sum + cols_sum - 2 * npasses + (rows_sum if preload else 0)
     res[COMPUTE] += comp
     res[PASSES] += npasses
 
@@ -527,18 +554,21 @@ def _clipped(e0, e1, R, U, D, pad, H):
 
 @njit(cache=True)
 def layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
-    """All counts of one layer under one mapping (the totals of :func:`layer_detail`)."""
-    return layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf)[0]
+    """All counts of one layer under one mapping on a spatial (multicast) array (the
+    totals of :func:`layer_detail`)."""
+    return layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf, np.zeros(8, np.int64), False)[0]
 
 
 @njit(cache=True)
-def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf):
+def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
     """All counts of one layer under one mapping (see the slot names above).
 
     ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim indices 0..5 outermost
     first; ``sp``, ``t3``: spatial factor and per-PE extent of each of the 8 dims;
     ``pass_order`` (8) and ``rf_order`` (L): dim indices; ``keep``: the keep level of
-    weight, ifmap, psum as an index into rf_order (0 = the pass, L = streamed).
+    weight, ifmap, psum as an index into rf_order (0 = the pass, L = streamed);
+    ``axis``: per dim 1 (PE rows), 2 (PE columns) or 0; ``systolic``: the array forwards
+    operands between neighbours instead of multicasting them.
     Returns the totals, and for the timeline: which row of the per-tile table each visited
     GLB tile uses, that table, and the per-tile DRAM counts of the walk.
     """
@@ -577,7 +607,7 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf)
             tile_row[ti] = seen[key]
         else:
             one = np.zeros(N_OUT, np.int64)
-            glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, one)
+            glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, one)
             k = len(seen)
             if k == cache.shape[0]:
                 bigger = np.zeros((2 * k, N_OUT), np.int64)
