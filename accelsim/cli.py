@@ -132,6 +132,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         if args.dataflow == "all":
             raise AccelsimError("SCALE-Sim runs one dataflow", where="--dataflow", expected="os, ws or is", found="all")
+        if args.compare_scalesim:
+            from .scalesim.compare import compare, print_comparison
+
+            print_comparison(compare(args.workload, args.hardware), _console(args.no_color))
+            return 0
         return run_command(
             args.workload, args.hardware, dataflow=args.dataflow, scalesim_reports=args.scalesim_reports,
             json_target=args.json, no_color=args.no_color,
@@ -269,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     p.add_argument("--compat", choices=("scalesim",), help="reproduce SCALE-Sim 3.0.0 (automatic for a .csv topology and a .cfg)")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
+    p.add_argument("--compare-scalesim", action="store_true",
+                   help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", parents=[common], help="the model zoo and the shipped hardware configs")

@@ -138,3 +138,19 @@ def test_invariants_on_more_networks_and_configs(network, config):
                 assert res.accesses["DRAM"]["ofmap"]["writes"] == layer.ofmap_size
                 assert res.accesses["DRAM"]["weight"]["reads"] >= layer.weights
                 assert res.cycles * spec.pes >= res.macs
+
+
+def test_compare_scalesim(run_cli):
+    """SCALE-Sim's own figures next to accelsim's model; the SCALE-Sim side is its report."""
+    import csv
+
+    data = REPO / "tests" / "data" / "scalesim"
+    code, out, err = run_cli(
+        "run", data / "topologies" / "alexnet.csv", data / "configs" / "scale32_ws.cfg", "--compare-scalesim"
+    )
+    assert code == 0, err
+    with open(data / "reports" / "alexnet_scale32_ws" / "COMPUTE_REPORT.csv") as f:
+        report = [r for r in csv.reader(f)][1:]
+    for row in report:  # LayerID, Total Cycles (incl. prefetch), Total Cycles, ...
+        assert f"{int(row[2]):,}" in out
+    assert "why they differ" in out and "never moves padding" in out
