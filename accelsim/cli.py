@@ -122,7 +122,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .api import run
     from .scalesim.cli import is_scalesim_pair, run_command
 
-    if is_scalesim_pair(args.workload, args.hardware) or args.compat == "scalesim":
+    workload, hardware = args.workload, args.hardware
+    if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
+        from .scalesim.compare import native_inputs
+
+        workload, hardware = native_inputs(args.workload, args.hardware)
+    elif is_scalesim_pair(args.workload, args.hardware) or args.compat == "scalesim":
         if not is_scalesim_pair(args.workload, args.hardware):
             raise AccelsimError(
                 "--compat scalesim needs SCALE-Sim's own inputs",
@@ -147,7 +152,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .paths import resolve_hardware_path
         from .hardware import load_hardware
 
-        dataflows = list(load_hardware(resolve_hardware_path(args.hardware)).dataflows)
+        spec = hardware if not isinstance(hardware, str) else load_hardware(resolve_hardware_path(hardware))
+        dataflows = list(spec.dataflows)
     runs = []
     with Progress(console=Console(stderr=True), transient=True, disable=args.quiet or not sys.stderr.isatty()) as bar:
         task = bar.add_task("mapping layers", total=None)
@@ -156,7 +162,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.update(task, completed=i, total=n, description=f"mapping {name}")
 
         for df in dataflows or [args.dataflow]:
-            runs.append(run(args.workload, args.hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
+            runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
     if args.out:
         from pathlib import Path
 
@@ -272,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
-    p.add_argument("--compat", choices=("scalesim",), help="reproduce SCALE-Sim 3.0.0 (automatic for a .csv topology and a .cfg)")
+    p.add_argument("--compat", choices=("scalesim", "none"),
+                   help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
+                   "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")

@@ -154,3 +154,22 @@ def test_compare_scalesim(run_cli):
     for row in report:  # LayerID, Total Cycles (incl. prefetch), Total Cycles, ...
         assert f"{int(row[2]):,}" in out
     assert "why they differ" in out and "never moves padding" in out
+
+
+def test_scalesim_inputs_under_accelsims_own_model(tmp_path, run_cli):
+    data = REPO / "tests" / "data" / "scalesim"
+    out = tmp_path / "r.json"
+    code, _, err = run_cli(
+        "run", data / "topologies" / "alexnet.csv", data / "configs" / "scale32_os.cfg", "--compat", "none",
+        "--quiet", "--json", out,
+    )
+    assert code == 0, err
+    d = json.loads(out.read_text())
+    # SCALE-Sim's output size is ceil((H − R + U) / U) with no padding (MODEL.md §3.1):
+    # MACs = E·F·M·R·S·C per CSV row
+    macs = 0
+    for row in (data / "topologies" / "alexnet.csv").read_text().splitlines()[1:]:
+        _, H, W, R, S, C, M, U = (int(v) if i else v for i, v in enumerate(row.strip().rstrip(",").split(",")))
+        E, F = -(-(H - R + U) // U), -(-(W - S + U) // U)
+        macs += E * F * M * R * S * C
+    assert d["dataflow"] == "os" and d["totals"]["macs"] == macs == 805_118_496

@@ -39,15 +39,21 @@ class Row:
     reasons: tuple[str, ...]
 
 
+def native_inputs(topology_path: str | os.PathLike[str], config_path: str | os.PathLike[str], *, gemm: bool | None = None):
+    """A SCALE-Sim topology and config as an accelsim workload and hardware spec."""
+    topo = load_topology(topology_path, gemm=gemm)
+    cfg = load_config(config_path)
+    net = workload_from_dict(topology_to_workload_dict(topo), str(topology_path))
+    spec = hardware_from_dict(config_to_hardware_dict(cfg), str(config_path))
+    return net, spec
+
+
 def compare(topology_path: str | os.PathLike[str], config_path: str | os.PathLike[str], *, gemm: bool | None = None) -> list[Row]:
     from ..api import run
 
-    topo = load_topology(topology_path, gemm=gemm)
-    cfg = load_config(config_path)
-    compat = run_topology(topo, cfg)
-    net = workload_from_dict(topology_to_workload_dict(topo), str(topology_path))
-    spec = hardware_from_dict(config_to_hardware_dict(cfg), str(config_path))
-    native = run(net, spec, cfg.dataflow)
+    compat = run_topology(load_topology(topology_path, gemm=gemm), load_config(config_path))
+    net, spec = native_inputs(topology_path, config_path, gemm=gemm)
+    native = run(net, spec, spec.dataflow)
     by_name = {l.name: l for l in native.layers}
     rows = []
     for s in compat.layers:
@@ -59,9 +65,9 @@ def compare(topology_path: str | os.PathLike[str], config_path: str | os.PathLik
         reasons = ["folds", "reuse", "dram"]
         if padded:
             reasons.insert(1, "padding")
-        if s.mapping.row_fold > 1 and cfg.dataflow in ("ws", "is"):
+        if s.mapping.row_fold > 1 and spec.dataflow in ("ws", "is"):
             reasons.append("psums")
-        if cfg.dataflow == "os":
+        if spec.dataflow == "os":
             reasons.append("os_double")
         acc = a.accesses
         rows.append(
