@@ -173,3 +173,21 @@ def test_scalesim_inputs_under_accelsims_own_model(tmp_path, run_cli):
         E, F = -(-(H - R + U) // U), -(-(W - S + U) // U)
         macs += E * F * M * R * S * C
     assert d["dataflow"] == "os" and d["totals"]["macs"] == macs == 805_118_496
+
+
+def test_mapper_scores_equal_the_full_evaluation(eyeriss):
+    """The mapper prices candidates with a per-slot cost vector; it must agree with the
+    full result (energy is linear in the counts) for every candidate of a layer."""
+    from accelsim.dataflow import DATAFLOWS
+    from accelsim.engine.evaluate import evaluate, score
+    from accelsim.engine.problem import Problem
+    from accelsim.mapping.search import candidates
+
+    layer = build("resnet18").layer("layer2.0.conv1")
+    p = Problem.from_shape(layer.shape, 1)
+    for name in ("rs", "ws"):
+        df = DATAFLOWS[name]
+        for m in candidates(p, eyeriss, df)[:6]:
+            full = evaluate(p, eyeriss, df, m)
+            assert score(p, eyeriss, df, m, "energy") == pytest.approx(full.total_energy, rel=1e-12)
+            assert score(p, eyeriss, df, m, "latency") == full.cycles

@@ -6,6 +6,7 @@ compute). Energy = Σ count × the config's per-action cost.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,29 @@ def actions_from(spec: HardwareSpec, acc: dict, macs: int) -> dict[str, int]:
         if dram["writes"]:
             a[f"dram_write.{t}"] = dram["writes"]
     return a
+
+
+@functools.lru_cache(maxsize=64)
+def cost_vector(spec: HardwareSpec) -> np.ndarray:
+    """Energy of one count in each kernel slot. Energy is linear in the counts, so pricing
+    each slot alone through the same path as :func:`evaluate` gives the exact weights."""
+    costs = np.zeros(K.N_OUT)
+    for k in range(K.N_OUT):
+        r = np.zeros(K.N_OUT, np.int64)
+        r[k] = 1
+        acc = accesses_from(r)
+        costs[k] = spec.energy.total(actions_from(spec, acc, int(r[K.MACS])))
+    return costs
+
+
+def score(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, objective: str) -> float:
+    """The mapper's objective for one candidate, without building the full result."""
+    r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
+    energy = float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec)))
+    if objective == "energy":
+        return energy
+    cycles = K.timeline(tile_row, rows, per, *machine_arrays(spec))[0]
+    return float(cycles) if objective == "latency" else energy * cycles
 
 
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:

@@ -17,6 +17,7 @@ the result is deterministic.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import replace
@@ -26,6 +27,7 @@ from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
 from ..engine.evaluate import LayerCost, evaluate
+from ..engine.evaluate import score as fast_score
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
@@ -202,7 +204,13 @@ def _grid(n: int) -> list[int]:
 
 
 def glb_tile_options(p: Problem, spec: HardwareSpec, keep: int = 3) -> list[dict[str, int]]:
-    """The largest GLB tiles (by MACs per tile, then fewest DRAM re-reads) that fit."""
+    """The largest GLB tiles (by MACs per tile) that fit (fresh copies of a cached list:
+    the tiles depend on the layer and the machine, not on the dataflow)."""
+    return [dict(t) for t in _glb_tile_options(p, spec, keep)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _glb_tile_options(p: Problem, spec: HardwareSpec, keep: int) -> tuple[dict[str, int], ...]:
     b = dict(zip(DIMS, p.bounds))
     fits = []
     # E and F tile together (square-ish blocks); N and G whole where possible
@@ -221,7 +229,7 @@ def glb_tile_options(p: Problem, spec: HardwareSpec, keep: int = 3) -> list[dict
             out.append(t1)
             if len(out) == keep:
                 break
-    return out
+    return tuple(out)
 
 
 def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str) -> dict[str, int] | None:
@@ -263,14 +271,6 @@ def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS
     return out
 
 
-def score(cost: LayerCost, objective: str) -> float:
-    if objective == "energy":
-        return cost.total_energy
-    if objective == "latency":
-        return float(cost.cycles)
-    return cost.total_energy * cost.cycles
-
-
 def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> tuple[Mapping, LayerCost]:
     cands = candidates(p, spec, df)
     if not cands:
@@ -283,18 +283,13 @@ def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = 
         )
     # stage 1: every candidate with the first DRAM loop order; stage 2: the best few
     # of them again with each other order
-    scored = []
-    for i, m in enumerate(cands):
-        c = evaluate(p, spec, df, m)
-        scored.append(((score(c, objective), i), m, c))
-    scored.sort(key=lambda x: x[0])
+    scored = sorted(((fast_score(p, spec, df, m, objective), i), m) for i, m in enumerate(cands))
     best = scored[0]
     n = len(cands)
-    for rank, (_, m, _) in enumerate(scored[:FINALISTS]):
+    for rank, (_, m) in enumerate(scored[:FINALISTS]):
         for k, order in enumerate(ORDERS[1:], start=1):
             m2 = replace(m, dram_order=order)
-            c = evaluate(p, spec, df, m2)
-            key = (score(c, objective), n + rank * len(ORDERS) + k)
+            key = (fast_score(p, spec, df, m2, objective), n + rank * len(ORDERS) + k)
             if key < best[0]:
-                best = (key, m2, c)
-    return best[1], best[2]
+                best = (key, m2)
+    return best[1], evaluate(p, spec, df, best[1])
