@@ -1,8 +1,11 @@
 """The counting kernel: numba, plain int64 arrays, one call per layer and mapping.
 
-The same rules and the same closed-form sums as :mod:`accelsim.engine.passes` (which
-reads more easily and is kept as the executable description); this module is what runs.
-An *entry* is one combination of a dim's loop positions at an event, for one spatial
+The rules are docs/engine.md §3. For one data type kept at level K of the combined nest
+(pass loops, then RF loops), the RF contents change at *events*: the loop at index j < K
+advances and the loops between j and K restart. Summing an event's cost over all
+positions of the loops factorizes over the data type's groups of dims (a dim, or the
+(E, R) / (F, S) pairs an ifmap row / column depends on), so each sum is a product of
+small per-group sums: no MAC is walked. An *entry* is one combination of a dim's loop positions at an event, for one spatial
 index, as a row of int64:
 
     KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO
@@ -266,9 +269,11 @@ def _activity(e):
 
 @njit(cache=True)
 def _red(e):
-    """Per position, the PEs active at the old (Q_old) and new (Q_new) position:
-    n_old, n_both, old_any, old_sub, old_any_done, old_sub_done, new_any, new_sub,
-    new_any_zero, new_sub_zero (see passes._red_sums)."""
+    """Per position, the PEs active at the old (Q_old) and new (Q_new) position along a
+    reduction dim, summed over positions: Σ|Q_old|, Σ|Q_old ∩ Q_new|, Σ[Q_old ≠ ∅],
+    Σ[Q_old ≠ ∅, Q_old ⊆ Q_new], the same two where every loop is at its last index in
+    the old position, Σ[Q_new ≠ ∅], Σ[Q_new ≠ ∅, Q_new ⊆ Q_old], and the same two where
+    every loop is at 0 in the new position."""
     r = np.zeros(10, np.int64)
     g = _groups_of(e)
     for a in range(g.shape[0] - 1):
