@@ -13,14 +13,13 @@ from pathlib import Path
 
 from . import __version__
 from .dataflow import DATAFLOWS, dataflow_for
-from .engine.evaluate import DTYPES
 from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
-from .engine.evaluate import evaluate
+from .engine.evaluate import evaluate, price
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
 from .mapping.search import OBJECTIVES, best_mapping
-from .result import ENERGY_LEVELS, LayerResult, MultiResult, RunResult, empty_accesses
+from .result import LayerResult, MultiResult, RunResult, empty_accesses
 from .workload import NetLayer, Network
 from .workload.ops import FC, Activation, BatchNorm, Conv
 
@@ -90,7 +89,6 @@ def run(
                     m, cost = best_mapping(p, spec, df, objective, layer.name)
                 except AccelsimError as exc:
                     raise exc.within(where=f"layer '{layer.name}'") from None
-            energy = {k: cost.energy.get(k, 0.0) for k in ENERGY_LEVELS}
             layers.append(
                 LayerResult(
                     name=layer.name,
@@ -102,7 +100,7 @@ def run(
                     stall_cycles=cost.stall_cycles,
                     utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
                     accesses=cost.accesses,
-                    energy=energy,
+                    energy=cost.energy,
                     energy_by_type=cost.energy_by_type,
                     mapping={**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"},
                 )
@@ -176,14 +174,7 @@ def _simd_layer(layer: NetLayer, spec: HardwareSpec, batch: int, fused: bool) ->
                 actions[f"{buf.name}_write.{t}"] = n
         dram_bits = ins * spec.word_bits["ifmap"] + out * spec.word_bits["ofmap"]
         cycles = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8)))
-    table = spec.energy
-    energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
-    by_type = dict.fromkeys(DTYPES, 0.0)
-    for action, e in table.energy(actions).items():
-        energy[table.level(action)] += e
-        _, _, t = action.partition(".")
-        if t:
-            by_type[t] += e
+    energy, by_type = price(spec, actions)
     return LayerResult(
         name=layer.name,
         type=layer.type,

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from conftest import REPO
 
 PIN = """\
 conv1:

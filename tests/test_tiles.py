@@ -20,7 +20,7 @@ def reference(p: Problem, tile, order):
     ranges = [list(range(0, b, t)) for b, t in zip(bounds, tile)]
     counts = dict(w=0, i=0, pr=0, pw=0, ow=0)
     glb_w, glb_i = set(), set()
-    cur_out, cur_out_done = None, None
+    cur_out = None
     seen_outputs = set()
     full_c = set(range(p.C))
     done_c = {}

@@ -15,7 +15,6 @@ Sources of the expected totals (MACs = conv + fc multiply-accumulates at batch 1
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -77,7 +76,7 @@ def test_totals(name, nets):
 @pytest.mark.parametrize("name", sorted(ZOO))
 def test_shipped_yaml_equals_builder(name, nets):
     path = REPO / "workloads" / f"{name}.yaml"
-    assert path.read_text() == export_yaml(name), f"regenerate: python -m accelsim.workload.zoo workloads/"
+    assert path.read_text() == export_yaml(name), "regenerate: python -m accelsim.workload.zoo workloads/"
     loaded = load_workload(path)
     assert loaded.layers == nets[name].layers
     assert loaded.inputs == nets[name].inputs

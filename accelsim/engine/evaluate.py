@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,10 +16,9 @@ from ..dataflow import Dataflow
 from ..hardware import HardwareSpec
 from ..mapping.mapping import Mapping
 from . import kernel as K
+from ..result import DTYPES, ENERGY_LEVELS
 from .problem import DIMS, Problem
 
-DTYPES = ("weight", "ifmap", "psum", "ofmap")
-LEVELS = ("DRAM", "GLB", "NoC", "RF")
 
 
 @dataclass(frozen=True)
@@ -33,22 +31,24 @@ class LayerCost:
     actions: dict[str, int]  # action (or action.dtype) -> count, for the energy table
     energy: dict[str, float]  # per level, MAC included
     energy_by_type: dict[str, float]
-    footprint: dict[str, int] = field(default_factory=dict)
     bound_by: str = "compute"
 
     @property
     def total_energy(self) -> float:
         return math.fsum(self.energy.values())
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "macs": self.macs,
-            "cycles": self.cycles,
-            "stall_cycles": self.stall_cycles,
-            "accesses": self.accesses,
-            "energy": self.energy,
-            "energy_by_type": self.energy_by_type,
-        }
+
+def price(spec: HardwareSpec, actions: dict[str, int]) -> tuple[dict[str, float], dict[str, float]]:
+    """Energy of some action counts, per level and per data type (``action.dtype``)."""
+    table = spec.energy
+    energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
+    by_type = dict.fromkeys(DTYPES, 0.0)
+    for action, e in table.energy(actions).items():
+        energy[table.level(action)] += e
+        t = action.partition(".")[2]
+        if t:
+            by_type[t] += e
+    return energy, by_type
 
 
 def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
@@ -58,6 +58,7 @@ def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
+@functools.lru_cache(maxsize=64)
 def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
     """The hardware figures :func:`kernel.timeline` takes, as plain arrays."""
     noc = np.array([float(spec.noc.bw.get(t, 0) or 0) for t in ("weight", "ifmap", "psum")])
@@ -149,15 +150,7 @@ def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerC
     macs = int(r[K.MACS])
     acc = accesses_from(r)
     actions = actions_from(spec, acc, macs)
-    table = spec.energy
-    by_action = table.energy(actions)
-    energy = dict.fromkeys(("MAC", "RF", "NoC", "GLB", "DRAM"), 0.0)
-    by_type = dict.fromkeys(DTYPES, 0.0)
-    for action, e in by_action.items():
-        energy[table.level(action)] = energy.get(table.level(action), 0.0) + e
-        base, _, t = action.partition(".")
-        if t:
-            by_type[t] += e
+    energy, by_type = price(spec, actions)
     # cycles: tile by tile, DRAM overlapped with compute (docs/engine.md §5)
     cycles, compute, array_side = K.timeline(tile_row, rows, per, *machine_arrays(spec))
     bound_by = "compute" if cycles == compute else ("GLB/NoC bandwidth" if cycles <= array_side + 1 else "DRAM bandwidth")
@@ -170,6 +163,5 @@ def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerC
         actions=actions,
         energy=energy,
         energy_by_type=by_type,
-        footprint={"weight": int(r[K.MAX_W]), "ifmap": int(r[K.MAX_I]), "output": int(r[K.MAX_O])},
         bound_by=bound_by,
     )

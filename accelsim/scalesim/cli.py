@@ -17,7 +17,6 @@ warnings about inputs accelsim reads differently from SCALE-Sim go to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 from collections.abc import Callable, Iterator

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..yamlio import read_text
-from ..errors import AccelsimError, Where, did_you_mean
+from ..errors import Where, did_you_mean
 from .topology import ScaleSimWarning
 
 DATAFLOWS = ("os", "ws", "is")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..yamlio import read_text
-from ..errors import AccelsimError, Where
+from ..errors import Where
 
 CONV_COLUMNS = (
     "Layer name",

@@ -13,9 +13,8 @@ All counts are for one batch element (N = 1); the engine scales by the batch.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..errors import Where
