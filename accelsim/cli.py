@@ -162,28 +162,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
+    from pathlib import Path
+
+    from .result import MultiResult
+
+    data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
+    csv_text = runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs)
     if args.out:
-        from pathlib import Path
-
-        from .result import MultiResult
-
-        out = Path(args.out)
-        data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
-        _emit_json(data, str(out / "result.json"))
-        atomic_write_text(out / "layers.csv", runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs))
+        _emit_json(data, str(Path(args.out) / "result.json"))
+        atomic_write_text(Path(args.out) / "layers.csv", csv_text)
     if args.json is not None:
-        from .result import MultiResult
-
-        _emit_json(MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict(), args.json)
+        _emit_json(data, args.json)
     if args.csv:
-        atomic_write_text(args.csv, "".join(r.to_csv() for r in runs) if len(runs) == 1 else _multi_csv(runs))
-    if args.json in (None, "-") or args.json is None:
-        if args.json is None and not args.quiet:
-            console = _console(args.no_color)
-            for r in runs:
-                _run_table(r, console)
-            if len(runs) > 1:
-                _compare_table(runs, console)
+        atomic_write_text(args.csv, csv_text)
+    if args.json is None and not args.quiet:
+        console = _console(args.no_color)
+        for r in runs:
+            _run_table(r, console)
+        if len(runs) > 1:
+            _compare_table(runs, console)
     return 0
 
 
