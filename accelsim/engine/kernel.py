@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import walk_tiles_detail
+from .tiles import advance, tile_grid, tile_range, walk_tiles_detail
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -578,27 +578,20 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
     GLB tile uses, that table, and the per-tile DRAM counts of the walk.
     """
     res = np.zeros(N_OUT, np.int64)
-    bound = p[:8]
-    cnt = np.empty(6, np.int64)
-    for d in range(6):
-        cnt[d] = (bound[d] + t1[d] - 1) // t1[d]
+    bound = p[:6]
+    cnt, total = tile_grid(bound, t1)
     idx = np.zeros(6, np.int64)
     lo = np.zeros(8, np.int64)
     hi = np.zeros(8, np.int64)
     hi[DR] = p[DR]
     hi[DS] = p[DS]
-    total = 1
-    for d in range(6):
-        total *= cnt[d]
     # Tiles with the same extents give the same counts unless padding clips their ifmap
     # rows/columns; such tiles are counted once and looked up after.
     seen = Dict.empty(key_type=TILE_KEY, value_type=types.int64)
     cache = np.zeros((64, N_OUT), np.int64)
     tile_row = np.empty(total, np.int64)
     for ti in range(total):
-        for d in range(6):
-            lo[d] = idx[d] * t1[d]
-            hi[d] = min(lo[d] + t1[d], bound[d])
+        tile_range(idx, t1, bound, lo, hi)
         c_first = idx[DC] == 0
         c_last = idx[DC] == cnt[DC] - 1
         ecls = lo[DE] if _clipped(lo[DE], hi[DE], p[DR], p[P_U], p[P_D], p[P_PT], p[P_H]) else -1
@@ -624,12 +617,7 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
             row = one
         for s_ in range(N_OUT):
             res[s_] += row[s_]
-        for k in range(5, -1, -1):
-            d = dram_order[k]
-            idx[d] += 1
-            if idx[d] < cnt[d]:
-                break
-            idx[d] = 0
+        advance(idx, cnt, dram_order)
     res[GLB_TILES] = total
     dram, per = walk_tiles_detail(p, t1, dram_order)
     for k in range(5):

@@ -20,6 +20,36 @@ N_SLOTS = 9
 
 
 @njit(cache=True)
+def tile_grid(bound: np.ndarray, tile: np.ndarray) -> tuple[np.ndarray, int]:
+    """Tiles per dim of the six N G M C E F, and the number of GLB tiles."""
+    cnt = np.empty(6, np.int64)
+    total = 1
+    for d in range(6):
+        cnt[d] = (bound[d] + tile[d] - 1) // tile[d]
+        total *= cnt[d]
+    return cnt, total
+
+
+@njit(cache=True)
+def tile_range(idx: np.ndarray, tile: np.ndarray, bound: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    """Fill lo/hi (first six entries) with the ranges of the tile at grid index idx."""
+    for d in range(6):
+        lo[d] = idx[d] * tile[d]
+        hi[d] = min(lo[d] + tile[d], bound[d])
+
+
+@njit(cache=True)
+def advance(idx: np.ndarray, cnt: np.ndarray, order: np.ndarray) -> None:
+    """The next tile in loop order: a mixed-radix counter, innermost loop first."""
+    for k in range(5, -1, -1):
+        d = order[k]
+        idx[d] += 1
+        if idx[d] < cnt[d]:
+            return
+        idx[d] = 0
+
+
+@njit(cache=True)
 def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Totals of :func:`walk_tiles_detail`."""
     return walk_tiles_detail(p, tile, order)[0]
@@ -39,26 +69,19 @@ def walk_tiles_detail(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> tup
     """
     bound = p[:6]
     R, S, H, W, U, D, pt, pl = p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
-    cnt = np.empty(6, np.int64)
-    for d in range(6):
-        cnt[d] = (bound[d] + tile[d] - 1) // tile[d]
+    cnt, total = tile_grid(bound, tile)
     idx = np.zeros(6, np.int64)
     lo = np.zeros(6, np.int64)
     hi = np.zeros(6, np.int64)
     plo = np.full(6, -1, np.int64)
     phi = np.full(6, -1, np.int64)
     out = np.zeros(N_SLOTS, np.int64)
-    total = 1
-    for d in range(6):
-        total *= cnt[d]
     out[TILES] = total
     per = np.zeros((total + 1, 5), np.int64)
     prev_c_last = False
     have_prev = False
     for t in range(total):
-        for d in range(6):
-            lo[d] = idx[d] * tile[d]
-            hi[d] = min(lo[d] + tile[d], bound[d])
+        tile_range(idx, tile, bound, lo, hi)
         n_, g_, m_, c_ = hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], hi[3] - lo[3]
         rows = rows_count(lo[4], hi[4], 0, R, U, D, pt, H)
         cols = rows_count(lo[5], hi[5], 0, S, U, D, pl, W)
@@ -98,13 +121,7 @@ def walk_tiles_detail(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> tup
             plo[d] = lo[d]
             phi[d] = hi[d]
         have_prev = True
-        # advance the mixed-radix counter, innermost loop first
-        for k in range(5, -1, -1):
-            d = order[k]
-            idx[d] += 1
-            if idx[d] < cnt[d]:
-                break
-            idx[d] = 0
+        advance(idx, cnt, order)
     po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
     if prev_c_last:
         per[total, O_WRITES] = po
