@@ -12,9 +12,10 @@ import numpy as np
 
 from accelsim.dataflow import DATAFLOWS, SYSTOLIC
 from accelsim.engine import kernel as K
-from accelsim.engine.problem import DIMS, Problem
+from accelsim.engine.problem import DIMS
 from naive import conv2d
 from oracle import simulate
+from strategies import small_problems
 
 SLOTS = {
     "noc_weight": K.NOC_W, "glb_read_weight": K.GLB_W, "rf_write_weight": K.RFW_W,
@@ -29,15 +30,7 @@ SLOTS = {
 
 @st.composite
 def mapped_layers(draw, df):
-    U, D = draw(st.integers(1, 2)), draw(st.integers(1, 2))
-    R, S = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    pt, pl = draw(st.integers(0, 1)), draw(st.integers(0, 1))
-    H = draw(st.integers(max(1, D * (R - 1) + 1 - 2 * pt), 5))
-    W = draw(st.integers(max(1, D * (S - 1) + 1 - 2 * pl), 5))
-    E = (H + 2 * pt - D * (R - 1) - 1) // U + 1
-    F = (W + 2 * pl - D * (S - 1) - 1) // U + 1
-    p = Problem(draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3)),
-                E, F, R, S, H, W, U, D, pt, pl)
+    p = draw(small_problems(max_u=2, max_pad=1, max_hw=5))
     b = dict(zip("NGMCEFRS", p.bounds))
     t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
     sp = {d: 1 for d in "NGMCEFRS"}

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from accelsim.engine.problem import Problem
 from accelsim.engine.tiles import walk_tiles
+from strategies import small_problems
 
 
 def reference(p: Problem, tile, order):
@@ -64,15 +65,7 @@ def reference(p: Problem, tile, order):
 
 @st.composite
 def cases(draw):
-    U, D = draw(st.integers(1, 3)), draw(st.integers(1, 2))
-    R, S = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    pt, pl = draw(st.integers(0, 2)), draw(st.integers(0, 2))
-    H = draw(st.integers(max(1, D * (R - 1) + 1 - 2 * pt), 7))
-    W = draw(st.integers(max(1, D * (S - 1) + 1 - 2 * pl), 7))
-    E = (H + 2 * pt - D * (R - 1) - 1) // U + 1
-    F = (W + 2 * pl - D * (S - 1) - 1) // U + 1
-    p = Problem(draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3)),
-                E, F, R, S, H, W, U, D, pt, pl)
+    p = draw(small_problems())
     tile = [draw(st.integers(1, b)) for b in p.bounds[:6]]
     order = draw(st.permutations(range(6)))
     return p, tile, list(order)
