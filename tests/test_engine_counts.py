@@ -14,7 +14,7 @@ from accelsim.dataflow import DATAFLOWS, SYSTOLIC
 from accelsim.engine import kernel as K
 from accelsim.engine.problem import DIMS
 from naive import conv2d
-from oracle import simulate
+from accelsim.reference.oracle import simulate
 from strategies import small_problems
 
 SLOTS = {

@@ -1,4 +1,4 @@
-"""A literal re-enactment of docs/engine.md §4 for small layers (the tests' oracle).
+"""A literal re-enactment of docs/engine.md §4 for small layers (the reference model).
 
 It walks every GLB tile, every array pass, every PE and every MAC, keeps the real sets
 of elements each buffer holds, and counts what moves. It shares no code with the engine.
