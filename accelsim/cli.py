@@ -143,9 +143,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 0
         return run_command(
             args.workload, args.hardware, dataflow=args.dataflow, scalesim_reports=args.scalesim_reports,
-            json_target=args.json, no_color=args.no_color,
+            traces=args.traces, json_target=args.json, no_color=args.no_color,
         )
 
+    if args.traces or args.scalesim_reports:
+        raise AccelsimError(
+            f"{'--traces' if args.traces else '--scalesim-reports'} writes SCALE-Sim's own files, so it needs SCALE-Sim's inputs",
+            where="--traces" if args.traces else "--scalesim-reports",
+            expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
+            found=f"{args.workload} {args.hardware}",
+        )
     dataflows = None
     if args.dataflow == "all":
         from .paths import resolve_hardware_path
@@ -278,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
                    "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
+    p.add_argument("--traces", metavar="DIR",
+                   help="with SCALE-Sim inputs: also write its per-layer SRAM trace files into DIR (none unless asked)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
     p.set_defaults(func=cmd_run)

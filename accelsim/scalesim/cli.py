@@ -64,6 +64,7 @@ def cmd_scalesim(args: argparse.Namespace) -> int:
         gemm=args.gemm,
         dataflow=args.dataflow,
         scalesim_reports=args.scalesim_reports,
+        traces=args.traces,
         json_target=args.json,
         no_color=args.no_color,
     )
@@ -83,13 +84,15 @@ def run_command(
     gemm: bool | None = None,
     dataflow: str | None = None,
     scalesim_reports: str | None = None,
+    traces: str | None = None,
     json_target: str | None = None,
     no_color: bool = False,
 ) -> int:
     """The compatible run behind ``accelsim scalesim`` (and ``accelsim run X.csv Y.cfg`` once routed).
 
     Prints the per-layer table (unless JSON goes to stdout), writes the three SCALE-Sim reports
-    into ``scalesim_reports`` and JSON to ``json_target`` (``"-"``: stdout). Returns the exit status.
+    into ``scalesim_reports``, the SRAM traces into ``traces`` (``layer<i>/*_SRAM_TRACE.csv``) and
+    JSON to ``json_target`` (``"-"``: stdout). Returns the exit status.
     """
     from .reports import write_reports
     from .run import run_compat
@@ -99,6 +102,11 @@ def run_command(
     if scalesim_reports:
         paths = write_reports(result, scalesim_reports)
         print("wrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    if traces:
+        from .traces import write_traces
+
+        written = write_traces(list(result.topology.layers), result.config, traces)
+        print(f"wrote {len(written)} SRAM trace files under {traces}", file=sys.stderr)
     if json_target is not None:
         _emit_json(result.to_dict(), json_target)
         if json_target == "-":
@@ -190,6 +198,8 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
     p.add_argument("--dataflow", choices=("os", "ws", "is"), help="override the config's Dataflow")
     p.add_argument("--scalesim-reports", metavar="DIR",
                    help="write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv into DIR")
+    p.add_argument("--traces", metavar="DIR",
+                   help="also write SCALE-Sim's per-layer SRAM trace files (layer<i>/*_SRAM_TRACE.csv) into DIR")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.set_defaults(func=cmd_scalesim)
 

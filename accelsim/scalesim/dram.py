@@ -164,9 +164,10 @@ def _walk(
     y0, x0, fy, fx, cc, H, W, C,
     user, stamp_i, stamp_f, st,
     ptr_i, ids_i, ptr_f, ids_f,
-    wb,
+    wb, rec,
 ):
     out = np.zeros(_NOUT, dtype=np.int64)
+    record = rec.shape[0] > 0
     sti = st[0]
     stf = st[1]
     # CALC tumbling windows, kept in locals (the hot loop)
@@ -286,6 +287,10 @@ def _walk(
                     of_last = srv
                 max_of = max(max_of, srv)
                 last_of = srv
+                if record:  # the cycles at which this row's three requests were serviced (traces)
+                    rec[base + t, 0] = cycle + off_i
+                    rec[base + t, 1] = cycle + off_f
+                    rec[base + t, 2] = srv
                 # ---------------- the row's stall: the largest of its operands' delays
                 if user:
                     stall += max(off_i - 1, off_f - 1, off_o)
@@ -315,19 +320,19 @@ def _walk(
 # from the hot loops.
 @numba.njit(cache=True)
 def _simulate_calc(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                   stamp_i, stamp_f, st, wb):
+                   stamp_i, stamp_f, st, wb, rec):
     e = np.zeros(1, dtype=np.int64)
     e32 = np.zeros(1, dtype=np.int32)
     return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                 False, stamp_i, stamp_f, st, e, e32, e, e32, wb)
+                 False, stamp_i, stamp_f, st, e, e32, e, e32, wb, rec)
 
 
 @numba.njit(cache=True)
 def _simulate_user(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                   st, ptr_i, ids_i, ptr_f, ids_f, wb):
+                   st, ptr_i, ids_i, ptr_f, ids_f, wb, rec):
     e = np.zeros(1, dtype=np.int32)
     return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                 True, e, e, st, ptr_i, ids_i, ptr_f, ids_f, wb)
+                 True, e, e, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
 
 
 # ---------------------------------------------------------------- the Python side
@@ -360,8 +365,15 @@ class MemoryFigures:
         return int(self.dram_ofmap_stop - min(self.dram_ifmap_start, self.dram_filter_start))
 
 
-def simulate_memory(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping) -> MemoryFigures:
-    """Run the jitted walk for one layer and turn its counters into SCALE-Sim's report figures."""
+def simulate_memory(
+    layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping, serviced: np.ndarray | None = None
+) -> MemoryFigures:
+    """Run the jitted walk for one layer and turn its counters into SCALE-Sim's report figures.
+
+    ``serviced``: an int64 array of ``fm.demand_rows`` × 3; if given, the walk writes into it the
+    cycle at which each demand row's ifmap, filter and ofmap requests were serviced (the first
+    column of SCALE-Sim's SRAM traces)."""
+    rec = np.zeros((0, 3), dtype=np.int64) if serviced is None else serviced
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
     user = cfg.user_bandwidth
@@ -422,9 +434,9 @@ def simulate_memory(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping) 
     common = (desc, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.K, fm.row_fold, fm.col_fold, fm.rows_per_fold,
               y0, x0, fy, fx, cc, layer.H, layer.W, layer.C)
     if user:
-        out = _simulate_user(*common, st, ptr_i, ids_i, ptr_f, ids_f, wb)
+        out = _simulate_user(*common, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
     else:
-        out = _simulate_calc(*common, stamp_i, stamp_f, st, wb)
+        out = _simulate_calc(*common, stamp_i, stamp_f, st, wb, rec)
     if out[O_ERR]:
         raise AccelsimError(
             "SCALE-Sim 3.0.0 would loop forever here: a demanded address never enters its USER-mode read buffer",

@@ -1,0 +1,95 @@
+"""SCALE-Sim 3.0.0's SRAM trace files, on request (``--traces DIR``).
+
+SCALE-Sim writes, for every layer, ``IFMAP_SRAM_TRACE.csv``, ``FILTER_SRAM_TRACE.csv`` and
+``OFMAP_SRAM_TRACE.csv`` (``double_buffered_scratchpad_mem.print_*_sram_trace``): one line per
+demand row, the cycle at which the row's requests were serviced followed by the row of the
+demand matrix — one address per array row or column, −1 where nothing is asked (skew,
+fill, drain, unused columns, and ifmap elements of its ceil-size output that fall outside the
+input). Addresses carry the config's offsets: ifmap ``(y·W + x)·C + c``, filter ``n·K + k``,
+ofmap ``n_filters·m + n`` (``compute/operand_matrix.py``). accelsim never keeps these
+matrices to simulate (:mod:`.demand` walks them); it builds them here only to write them, one
+layer at a time, with the serviced cycles the memory walk records (:func:`.dram.simulate_memory`).
+
+SCALE-Sim's DRAM traces (``*_DRAM_TRACE.csv``) are not written: they list each prefetch's
+addresses in the iteration order of Python sets, which is an artefact of its implementation,
+not of the modelled machine; the DRAM counts, start/stop cycles and bandwidths of the reports
+are reproduced exactly (docs/scalesim.md).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from ..yamlio import atomic_write_text
+from .config import ScaleSimConfig
+from .demand import demand_descriptors, row_span
+from .dram import simulate_memory
+from .model import FoldMapping, fold_mapping, ifmap_tables
+from .topology import ScaleSimLayer
+
+TRACE_FILES = ("IFMAP_SRAM_TRACE.csv", "FILTER_SRAM_TRACE.csv", "OFMAP_SRAM_TRACE.csv")
+
+
+@numba.njit(cache=True)
+def _fill(out, d, operand, R, Cw, Sr, Sc, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, K, N, offset):
+    """Write one operand's demand matrix (addresses, −1 elsewhere) into ``out``, folds in
+    SCALE-Sim's order (column folds outer)."""
+    row = 0
+    for fc in range(col_fold):
+        c0 = fc * Cw
+        nc = min(Cw, Sc - c0)
+        for fr in range(row_fold):
+            r0 = fr * R
+            nr = min(R, Sr - r0)
+            for t in range(F):
+                lo, hi, a1, s1, a2, s2 = row_span(d, t, r0, c0, nr, nc)
+                for j in range(lo, hi):
+                    i1 = a1 + s1 * j
+                    i2 = a2 + s2 * j
+                    if operand == 0:  # I(m, k)
+                        y = y0[i1] + fy[i2]
+                        x = x0[i1] + fx[i2]
+                        if y < H and x < W:
+                            out[row, j] = (y * W + x) * C + cc[i2] + offset
+                    elif operand == 1:  # F(k, n)
+                        out[row, j] = i2 * K + i1 + offset
+                    else:  # O(m, n)
+                        out[row, j] = i1 * N + i2 + offset
+                row += 1
+
+
+def sram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | None = None) -> list[np.ndarray]:
+    """The three SRAM trace matrices of one layer: serviced cycle, then the demand row."""
+    fm = fm or fold_mapping(layer, cfg)
+    rows = fm.demand_rows
+    serviced = np.zeros((rows, 3), dtype=np.int64)
+    simulate_memory(layer, cfg, fm, serviced)
+    desc = demand_descriptors(fm)
+    y0, x0, fy, fx, cc = ifmap_tables(layer)
+    offsets = (cfg.ifmap_offset, cfg.filter_offset, cfg.ofmap_offset)
+    mats = []
+    for op in range(3):
+        mat = np.full((rows, 1 + int(desc[op][0])), -1, dtype=np.int64)
+        mat[:, 0] = serviced[:, op]
+        _fill(mat[:, 1:], desc[op], op, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.row_fold, fm.col_fold,
+              fm.rows_per_fold, y0, x0, fy, fx, cc, layer.H, layer.W, layer.C, fm.K, fm.N, offsets[op])
+        mats.append(mat)
+    return mats
+
+
+def _csv(mat: np.ndarray) -> str:
+    """``np.savetxt(..., fmt='%i', delimiter=',')``'s text."""
+    return "".join(",".join(map(str, r)) + "\n" for r in mat.tolist())
+
+
+def write_traces(layers: list[ScaleSimLayer], cfg: ScaleSimConfig, directory: str | Path) -> list[Path]:
+    """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_SRAM_TRACE.csv`` as SCALE-Sim does; returns the paths."""
+    written = []
+    for i, layer in enumerate(layers):
+        folder = Path(directory) / f"layer{i}"
+        for name, mat in zip(TRACE_FILES, sram_traces(layer, cfg)):
+            atomic_write_text(folder / name, _csv(mat))
+            written.append(folder / name)
+    return written
