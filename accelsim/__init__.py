@@ -4,10 +4,21 @@ Real CNNs, layer by layer, on a configurable PE array with register files, an on
 network, global buffers and DRAM; exact integer counts of MACs, accesses, cycles and
 energy.
 """
+from typing import Any
+
 from .errors import AccelsimError
-from .workload import Network, load_workload
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``Network`` and ``load_workload`` are imported on first use: the workload layer pulls in
+    networkx, which a SCALE-Sim-compatible run (or ``accelsim --version``) never needs."""
+    if name in ("Network", "load_workload"):
+        from . import workload
+
+        return getattr(workload, name)
+    raise AttributeError(f"module 'accelsim' has no attribute {name!r}")
 
 
 def run(workload, hardware, dataflow=None, batch=1, objective="energy", **kwargs):  # type: ignore[no-untyped-def]

@@ -14,11 +14,21 @@ Public API:
 How each figure is computed, and every SCALE-Sim quirk reproduced, is in docs/scalesim.md.
 """
 from .config import ScaleSimConfig, config_to_hardware_dict, load_config, parse_config
-from .importer import import_scalesim, topology_to_workload_dict
 from .model import FoldMapping, fold_mapping
 from .reports import REPORT_FILES, report_texts, write_reports
 from .run import CompatResult, LayerResult, run_compat, run_layer, run_topology
 from .topology import ScaleSimLayer, ScaleSimWarning, Topology, load_topology, parse_topology
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    """The importer is loaded on first use: it needs the workload layer (networkx), which a
+    compatible-mode run does not."""
+    if name in ("import_scalesim", "topology_to_workload_dict"):
+        from . import importer
+
+        return getattr(importer, name)
+    raise AttributeError(f"module 'accelsim.scalesim' has no attribute {name!r}")
+
 
 __all__ = [
     "REPORT_FILES",
