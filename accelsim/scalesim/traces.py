@@ -33,31 +33,26 @@ TRACE_FILES = ("IFMAP_SRAM_TRACE.csv", "FILTER_SRAM_TRACE.csv", "OFMAP_SRAM_TRAC
 
 
 @numba.njit(cache=True)
-def _fill(out, d, operand, R, Cw, Sr, Sc, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, K, N, offset):
-    """Write one operand's demand matrix (addresses, −1 elsewhere) into ``out``, folds in
-    SCALE-Sim's order (column folds outer)."""
-    row = 0
-    for fc in range(col_fold):
-        c0 = fc * Cw
-        nc = min(Cw, Sc - c0)
-        for fr in range(row_fold):
-            r0 = fr * R
-            nr = min(R, Sr - r0)
-            for t in range(F):
-                lo, hi, a1, s1, a2, s2 = row_span(d, t, r0, c0, nr, nc)
-                for j in range(lo, hi):
-                    i1 = a1 + s1 * j
-                    i2 = a2 + s2 * j
-                    if operand == 0:  # I(m, k)
-                        y = y0[i1] + fy[i2]
-                        x = x0[i1] + fx[i2]
-                        if y < H and x < W:
-                            out[row, j] = (y * W + x) * C + cc[i2] + offset
-                    elif operand == 1:  # F(k, n)
-                        out[row, j] = i2 * K + i1 + offset
-                    else:  # O(m, n)
-                        out[row, j] = i1 * N + i2 + offset
-                row += 1
+def _fill(out, d, operand, R, Cw, Sr, Sc, row_fold, F, y0, x0, fy, fx, cc, H, W, C, K, N, offset):
+    """Write one operand's demand matrix (addresses, −1 elsewhere) into ``out``: row ``i`` is
+    row ``i % F`` of fold (``i // F % row_fold``, ``i // (F·row_fold)``) — column folds outer."""
+    for i in range(out.shape[0]):
+        t = i % F
+        r0 = (i // F) % row_fold * R
+        c0 = i // (F * row_fold) * Cw
+        lo, hi, a1, s1, a2, s2 = row_span(d, t, r0, c0, min(R, Sr - r0), min(Cw, Sc - c0))
+        for j in range(lo, hi):
+            i1 = a1 + s1 * j
+            i2 = a2 + s2 * j
+            if operand == 0:  # I(m, k)
+                y = y0[i1] + fy[i2]
+                x = x0[i1] + fx[i2]
+                if y < H and x < W:
+                    out[i, j] = (y * W + x) * C + cc[i2] + offset
+            elif operand == 1:  # F(k, n)
+                out[i, j] = i2 * K + i1 + offset
+            else:  # O(m, n)
+                out[i, j] = i1 * N + i2 + offset
 
 
 def sram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | None = None) -> list[np.ndarray]:
@@ -73,7 +68,7 @@ def sram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | Non
     for op in range(3):
         mat = np.full((rows, 1 + int(desc[op][0])), -1, dtype=np.int64)
         mat[:, 0] = serviced[:, op]
-        _fill(mat[:, 1:], desc[op], op, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.row_fold, fm.col_fold,
+        _fill(mat[:, 1:], desc[op], op, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.row_fold,
               fm.rows_per_fold, y0, x0, fy, fx, cc, layer.H, layer.W, layer.C, fm.K, fm.N, offsets[op])
         mats.append(mat)
     return mats
