@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import accelsim
@@ -105,8 +105,6 @@ def cases(draw, df: Dataflow, kind: str):
         spec = hardware(draw, p, kind, small=False)
         m = pinned(draw, p, spec, df)
     if m is None:
-        from hypothesis import reject
-
         reject()
     return p, spec, m
 

@@ -39,9 +39,9 @@ closed form, and ``tests/test_cycles_reference.py`` holds the two equal.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator
 
 import numpy as np
 
@@ -230,8 +230,9 @@ class _Transfers:
 
 
 class _Memories:
-    """Real numbers in DRAM and in the GLB (double-buffered: the current tile's operands
-    and output block, and the next tile's being loaded)."""
+    """Real numbers in DRAM and in the GLB: the current tile's operands and output block.
+    The GLB is double-buffered, so the next tile's values move while a tile runs; they are
+    swapped in at the tile boundary (the bits are what the clock counts)."""
 
     def __init__(self, w: np.ndarray, x: np.ndarray, out_shape: tuple[int, ...]):
         self.w, self.x = w, x
@@ -274,9 +275,12 @@ class _Memories:
         return len(new_w), len(new_i), psums
 
     def mac(self, op) -> None:
+        """One MAC on the values in the GLB (a missing one is a KeyError: the tile's fill
+        did not bring it); a padding ifmap contributes nothing."""
         wk, xk, ok = op
+        weight = self.glb_w[wk]
         if xk is not None:
-            self.glb_o[ok] += self.glb_w[wk] * self.glb_i[xk]
+            self.glb_o[ok] += weight * self.glb_i[xk]
 
 
 def _bits(m: Machine, c: Counter, kind: str) -> int:
@@ -289,6 +293,8 @@ class _Dram:
     """DRAM moving a phase's bits at its bits per cycle."""
 
     def __init__(self, m: Machine, bits: int):
+        if m.dram_bw <= 0:
+            raise ValueError(f"DRAM bandwidth must be positive, not {m.dram_bw}")
         self.left = Fraction(bits)
         self.bw = m.dram_bw
 
