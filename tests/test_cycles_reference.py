@@ -40,6 +40,7 @@ LAYOUTS = (  # which GLB buffer holds which data types
     (("glb", ("weight", "ifmap", "psum", "ofmap")),),
     (("wbuf", ("weight",)), ("fbuf", ("ifmap", "psum", "ofmap"))),
     (("wbuf", ("weight",)), ("acc", ("psum",)), ("ubuf", ("ifmap", "ofmap"))),  # as the TPU
+    (("glb", ("weight", "ifmap", "psum")),),  # ofmaps bypass the GLB (glb_bypass)
 )
 
 
@@ -68,6 +69,7 @@ def hardware(draw, p: Problem, kind: str, small: bool):
         "noc": {"kind": "forwarding" if kind == "systolic" else "multicast",
                 "bw": {t: draw(QUARTERS) for t in ("weight", "ifmap", "psum", "ofmap")}},
         "glbs": glbs,
+        "glb_bypass": [t for t in ("weight", "ifmap", "psum", "ofmap") if not any(t in h for _, h in layout)],
         "dram": {"word_bits": 8, "bw": draw(st.integers(1, 32)) / 8},
         "simd": {"lanes": 1},
         "energy": "eyeriss",
