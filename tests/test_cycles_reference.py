@@ -76,8 +76,9 @@ def hardware(draw, p: Problem, kind: str, small: bool):
     })
 
 
-def pinned(draw, p: Problem, spec, df: Dataflow) -> Mapping:
-    """A random valid mapping: any GLB tile, loop order, PE-array factors and RF extents."""
+def pinned(draw, p: Problem, spec, df: Dataflow) -> Mapping | None:
+    """A random valid mapping (any GLB tile, loop order, PE-array factors and RF extents),
+    or None when its blocks do not fit the RF or its tile the GLB."""
     b = dict(zip(DIMS, p.bounds))
     rows, cols = spatial_dims(p, df)
     sp = dict.fromkeys(DIMS, 1)
