@@ -8,7 +8,7 @@ mapper's own mappings and random valid pinned ones.
 
 Every property test also asserts that its cases exercised what it claims (partial GLB
 tiles, several tiles, a tile stretched by NoC/GLB bandwidth, DRAM outlasting a tile), so
-it cannot pass vacuously; the examples are derandomized so that this holds on every run.
+it cannot pass vacuously; each test's examples come from a fixed seed so that this holds on every run.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, reject, seed, settings
 from hypothesis import strategies as st
 
 import accelsim
@@ -180,7 +180,8 @@ RUNS = [("spatial", DATAFLOWS[d]) for d in ("ws", "os", "is", "rs", "nlr")] + [(
 def test_engine_equals_cycle_reference(kind, df):
     seen: Counter = Counter()
 
-    @settings(max_examples=40, deadline=None, derandomize=True, database=None,
+    @seed(f"{kind}-{df.name}")  # fixed per run, different for each dataflow and array kind
+    @settings(max_examples=40, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(cases(df, kind))
     def prop(case):
