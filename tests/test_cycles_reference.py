@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, reject, seed, settings
 from hypothesis import strategies as st
 
 import accelsim
-from accelsim.dataflow import DATAFLOWS, SYSTOLIC, Dataflow
+from accelsim.dataflow import DATAFLOWS, SYSTOLIC, Dataflow, dataflow_for
 from accelsim.engine.evaluate import evaluate
 from accelsim.engine.problem import DIMS, Problem
 from accelsim.errors import AccelsimError
@@ -236,3 +236,16 @@ def test_run_reports_the_reference_cycles_and_utilization():
     assert (layer.cycles, layer.stall_cycles) == (ref.cycles, ref.stall_cycles)
     assert layer.utilization == pytest.approx(float(ref.utilization), rel=1e-12)
     assert math.isclose(ref.utilization, layer.macs / (168 * ref.cycles))
+
+
+@pytest.mark.parametrize("config", ["eyeriss", "tpu_v1", "shidiannao", "edge_16x16", "scalesim_32x32"])
+def test_shipped_configs_equal_the_reference(config):
+    """The shipped machines, whose DRAM rates are not whole bits per cycle (Eyeriss: 0.48
+    GB/s at 200 MHz = 19.2 bits; the TPU: 34 GB/s at 700 MHz = 2720/7 bits), on a small
+    padded, strided layer under every dataflow they run and the mapper's mapping."""
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    p = Problem(1, 1, 5, 3, 4, 4, 3, 3, 8, 8, 2, 1, 1, 1)
+    for name in spec.dataflows:
+        df = dataflow_for(name, spec.array.kind)
+        m = best_mapping(p, spec, df)[0]
+        assert check(df, (p, spec, m)) >= {"stalls"}
