@@ -34,3 +34,42 @@ def test_noc_bandwidth_stretches_a_tile():
         np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.full(4, -1, np.int64), np.zeros(0),
     )
     assert (cycles, compute) == (150, 100)
+
+
+def test_every_phase_ends_on_a_clock_edge():
+    # DRAM 19.2 bits/cycle (Eyeriss: 2.4 bytes per 200 MHz cycle), 16-bit elements, two
+    # tiles of 10 compute cycles. Each DRAM phase ends on a clock edge (it cannot hand
+    # its last partial cycle to the next phase, whose work waits for a tile to start):
+    per = np.zeros((3, 5), np.int64)
+    per[0, 1] = 5  # tile 0's fill: 80 bits = 4.17 cycles -> 5, exposed
+    per[1, 0] = 17  # tile 1's fill: 272 bits = 14.17 cycles -> 15, during tile 0 (10)
+    per[1, 3] = 1  # tile 1's start evicts 1 psum: 16 bits -> 1 cycle, during tile 1 (10)
+    per[2, 4] = 5  # the last write-back: 80 bits = 4.17 cycles -> 5, exposed
+    rows = np.zeros((1, K.N_OUT), np.int64)
+    rows[0, K.COMPUTE] = 10
+    cycles, compute, _ = K.timeline(
+        np.array([0, 0], np.int64), rows, per,
+        np.zeros(3), np.full(4, 16.0), 0.48e9 / 200e6 * 8, np.full(4, -1, np.int64), np.zeros(0),
+    )
+    # 5 + max(10, 15) + max(10, 1) + 5; a fluid sum rounded once would give ceil(32.5) = 33
+    assert (cycles, compute) == (35, 20)
+
+
+def test_a_tile_ends_on_a_clock_edge():
+    # Two tiles of 100 compute cycles, each moving 301 ifmaps over a NoC of 3 per cycle
+    # (100.33 cycles -> 101) and 50 16-bit weights through a 24 bits/cycle weight buffer
+    # (33.3 cycles -> 34); no DRAM traffic.
+    rows = np.zeros((1, K.N_OUT), np.int64)
+    rows[0, K.COMPUTE] = 100
+    rows[0, K.GLB_I] = 301
+    rows[0, K.GLB_W] = 50
+    cycles, compute, array_side = K.timeline(
+        np.array([0, 0], np.int64), rows, np.zeros((3, 5), np.int64),
+        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, -1, -1, -1], np.int64), np.array([24.0]),
+    )
+    assert (cycles, compute, array_side) == (202, 200, 202)
+    rows[0, K.GLB_W] = 200  # 3200 bits at 24 per cycle: 133.3 -> 134 cycles per tile
+    assert K.timeline(
+        np.array([0, 0], np.int64), rows, np.zeros((3, 5), np.int64),
+        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, -1, -1, -1], np.int64), np.array([24.0]),
+    )[0] == 268

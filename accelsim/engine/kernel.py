@@ -629,29 +629,43 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
 
 
 @njit(cache=True)
-def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle):
-    """Cycles of a layer, tile by tile (docs/engine.md §5).
+def whole_cycles(amount, per_cycle):
+    """The clock cycles it takes to move ``amount`` at most ``per_cycle`` per cycle: a
+    phase that moves anything ends on a clock edge. The quotient of two floats can land a
+    hair above an integer it equals exactly (6400 bits at 19.2 bits per cycle), so it is
+    rounded up only when it exceeds that integer by more than a relative 1e-13."""
+    if amount <= 0:
+        return 0
+    q = amount / per_cycle
+    return int(np.ceil(q - 1e-13 * max(1.0, q)))
 
-    A GLB tile runs for the larger of its compute cycles and the time its GLB buffers and
-    NoC need for its array-side traffic. The GLB is double-buffered: while tile i runs,
-    DRAM brings tile i+1's data and takes back what tile i−1 left; whatever DRAM cannot
-    finish in that time is stall. The first fill and the last write-back are exposed.
+
+@njit(cache=True)
+def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle):
+    """Cycles of a layer, tile by tile (docs/engine.md §5), every phase in whole cycles.
+
+    A GLB tile runs for the larger of its compute cycles and the cycles its GLB buffers and
+    NoC need for its array-side traffic (each rounded up: a tile starts and ends on a clock
+    edge). The GLB is double-buffered: while tile i runs, DRAM brings tile i+1's data and
+    takes back what tile i's start evicted; tile i+1 starts when both are done, so
+    whatever DRAM cannot finish in the tile's run is stall. The first fill and the last
+    write-back are exposed.
     ``noc_bw``: elements/cycle for weight, ifmap, psum (0: unlimited); ``elem_bits``: bits
     of weight, ifmap, psum, ofmap; ``buf_of``: the buffer index holding each of those (-1:
-    none); ``buf_bits_per_cycle``: each buffer's bandwidth. Returns (cycles, compute
-    cycles, the cycles the tiles' array-side work alone would take).
+    none); ``buf_bits_per_cycle``: each buffer's bandwidth (0: unlimited). Returns (cycles,
+    compute cycles, the cycles the tiles' array-side work alone takes).
     """
     n = tile_row.shape[0]
     compute = 0
-    run = np.zeros(n, np.float64)
+    run = np.zeros(n, np.int64)
     for i in range(n):
         r = rows[tile_row[i]]
-        t = float(r[COMPUTE])
+        t = r[COMPUTE]
         compute += r[COMPUTE]
         traffic = (r[GLB_W], r[GLB_I], r[GLB_RP] + r[GLB_WP] + r[GLB_WO])
         for k in range(3):
             if noc_bw[k] > 0:
-                t = max(t, traffic[k] / noc_bw[k])
+                t = max(t, whole_cycles(float(traffic[k]), noc_bw[k]))
         bits = np.zeros(buf_bits_per_cycle.shape[0], np.float64)
         if buf_of[0] >= 0:
             bits[buf_of[0]] += r[GLB_W] * elem_bits[0]
@@ -663,7 +677,7 @@ def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of
             bits[buf_of[3]] += r[GLB_WO] * elem_bits[3]
         for b in range(bits.shape[0]):
             if buf_bits_per_cycle[b] > 0:
-                t = max(t, bits[b] / buf_bits_per_cycle[b])
+                t = max(t, whole_cycles(bits[b], buf_bits_per_cycle[b]))
         run[i] = t
 
     # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5]
@@ -672,12 +686,10 @@ def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of
     for i in range(n + 1):
         fill[i] = per[i, 0] * elem_bits[0] + per[i, 1] * elem_bits[1] + per[i, 2] * elem_bits[2]
         back[i] = per[i, 3] * elem_bits[2] + per[i, 4] * elem_bits[3]
-    total = fill[0] / dram_bits_per_cycle
+    cycles = whole_cycles(fill[0], dram_bits_per_cycle)
     for i in range(n):
         # during tile i: the next tile's fill, and the write-back tile i's start caused
         moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i]
-        total += max(run[i], moving / dram_bits_per_cycle)
-    total += back[n] / dram_bits_per_cycle
-    cycles = int(np.ceil(total - 1e-9))
-    array_side = int(np.ceil(run.sum() - 1e-9))
-    return cycles, compute, array_side
+        cycles += max(run[i], whole_cycles(moving, dram_bits_per_cycle))
+    cycles += whole_cycles(back[n], dram_bits_per_cycle)
+    return cycles, compute, run.sum()

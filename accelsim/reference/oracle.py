@@ -2,13 +2,16 @@
 
 It walks every GLB tile, every array pass, every PE and every MAC, keeps the real sets
 of elements each buffer holds, and counts what moves. It shares no code with the engine.
-Spatial (multicast) arrays.
+Spatial (multicast) and systolic (forwarding) arrays. With a :class:`Trace` it also
+records, per GLB tile, its counts and every PE's MACs, which the cycle-by-cycle model
+(:mod:`accelsim.reference.cycles`) replays on a clock.
 """
 from __future__ import annotations
 
 import itertools
 import math
 from collections import Counter
+from dataclasses import dataclass, field
 
 DIMS = "NGMCEFRS"
 
@@ -23,8 +26,34 @@ def ifmap_elem(p, n, g, c, e, f, r, s):
 
 RELEVANT = {"weight": "GMCRS", "ifmap": "NGCEFRS"}
 
+# One MAC of a trace: (weight element, ifmap element or None for padding, output element).
+Mac = tuple
 
-def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False):
+
+@dataclass(frozen=True)
+class TileRecord:
+    """What one GLB tile did, for the cycle reference model (:mod:`.cycles`).
+
+    ``dram``: the DRAM counts at its start (the fills it needs, the write-back of the
+    previous tile's outputs it causes); ``array``: its GLB <-> array counts (``glb_*``,
+    ``noc_*``, ...); ``passes``: per array pass, each active PE's MACs in the order it
+    performs them, keyed by its spatial index (one per dim of DIMS)."""
+
+    dram: Counter
+    array: Counter
+    passes: tuple[dict[tuple[int, ...], list[Mac]], ...]
+
+
+@dataclass
+class Trace:
+    """Filled by :func:`simulate`: one record per GLB tile in visiting order, and the
+    DRAM counts of the last write-back after the last tile."""
+
+    tiles: list[TileRecord] = field(default_factory=list)
+    final: Counter = field(default_factory=Counter)
+
+
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -34,7 +63,10 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     the real numbers into ``out``, so the schedule can be checked against a convolution.
 
     ``systolic``: operands are forwarded between neighbours, not multicast — PEs share an
-    element's GLB read only along dims the data type does not depend on."""
+    element's GLB read only along dims the data type does not depend on.
+
+    ``trace``: a :class:`Trace` to fill with what each GLB tile did (its DRAM and array-side
+    counts, and every PE's MACs per pass)."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
@@ -44,6 +76,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     tiles = [range(0, bounds[d], t1[d]) for d in dram_order]
     for pos in itertools.product(*tiles):
         lo1 = dict(zip(dram_order, pos), R=0, S=0)
+        at_start = Counter(cnt)
+        passes = []
         rng1 = {d: range(lo1[d], min(lo1[d] + t1[d], bounds[d])) for d in DIMS}
         # ---- DRAM <-> GLB (same rules as accelsim.engine.tiles)
         need_w = {(g, m, c, r, s) for g in rng1["G"] for m in rng1["M"] for c in rng1["C"] for r in range(p.R) for s in range(p.S)}
@@ -63,6 +97,7 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
             if any(acc[o] > 0 for o in out):
                 cnt["dram_read_psum"] += len(out)
             glb_o = out
+        after_dram = Counter(cnt)
         # ---- GLB tile: passes; RFs start empty
         held = {}  # (pe, type) -> set
         prev_pos = {}
@@ -76,6 +111,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                 r_ = {d: range(prng[d].start + q[i] * t3[d], min(prng[d].start + (q[i] + 1) * t3[d], prng[d].stop)) for i, d in enumerate(DIMS)}
                 if all(len(r_[d]) for d in DIMS):
                     pes.append((q, r_))
+            queues = {q: [] for q, _ in pes}
+            passes.append(queues)
             spatial = {d for d in DIMS if sp[d] > 1}
             bnd = {d: (t3[d] if d in spatial else min(t3[d], len(prng[d]))) for d in rf_order}
             last_key = {}
@@ -177,6 +214,10 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         acc[(pt["N"], pt["G"], pt["M"], pt["E"], pt["F"])] += 1
                         el = ifmap_elem(p, *(pt[d] for d in "NGCEFRS"))
                         padding = el is None
+                        if trace is not None:
+                            queues[q].append((
+                                (pt["G"], pt["M"], pt["C"], pt["R"], pt["S"]), el, (pt["N"], pt["G"], pt["M"], pt["E"], pt["F"])
+                            ))
                         if values is not None and not padding:
                             w, x, o = values
                             o[pt["N"], pt["G"], pt["M"], pt["E"], pt["F"]] += (
@@ -200,6 +241,11 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
         if union_old:
             done = all(acc[o] == red for o in union_old)
             cnt["glb_write_ofmap" if done else "glb_write_psum"] += len(union_old)
+        if trace is not None:
+            trace.tiles.append(TileRecord(after_dram - at_start, cnt - after_dram, tuple(passes)))
+    at_end = Counter(cnt)
     done = all(acc[o] == red for o in glb_o)
     cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
+    if trace is not None:
+        trace.final = cnt - at_end
     return cnt
