@@ -362,3 +362,18 @@ def test_run_claims_all_names():
     from accelsim.reproduce import SECTIONS
 
     assert set(SECTIONS) == {"nlr-alexnet", "ideal", "eyeriss", "dataflows", "googlenet-breakdown", "weights-vs-energy", "shufflenet", "timeloop"}
+
+
+def test_write_docs_and_figures(tmp_path):
+    from accelsim.reproduce.docs import write_docs
+
+    secs = run_claims(["googlenet-breakdown", "nlr-alexnet"])
+    path = write_docs(secs, tmp_path)
+    text = path.read_text()
+    assert "![" in text and "figures/googlenet_breakdown.png" in text
+    png = (tmp_path / "figures" / "googlenet_breakdown.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    for s in secs:
+        for c in s.claims:
+            assert f"`{c.id}`" in text
+    assert not [p for p in (tmp_path / "figures").iterdir() if p.suffix != ".png"]  # no temporary files left
