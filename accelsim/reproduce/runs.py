@@ -35,8 +35,11 @@ def network(name: str) -> Network:
 
 
 @functools.lru_cache(maxsize=None)
-def mapped(workload: str, hw: str, dataflow: str | None = None, batch: int = 1) -> RunResult:
-    return run(network(workload), hardware(hw), dataflow, batch)
+def mapped(workload: str, hw: str, dataflow: str | None = None, batch: int = 1, objective: str = "energy",
+           mappings: str | None = None) -> RunResult:
+    """``mappings``: a pinned-mapping file of this package's workloads/ folder."""
+    pinned = str(WORKLOADS / mappings) if mappings else None
+    return run(network(workload), hardware(hw), dataflow, batch, objective, mappings=pinned)
 
 
 def conv_layers(r: RunResult):
