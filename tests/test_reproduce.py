@@ -301,6 +301,19 @@ def test_shufflenet_counted_accesses_obey_g1():
         assert dram >= ideal >= bound * (1 - 1e-12), name
 
 
+def test_g1_sweep_least_dram_at_equal_channels():
+    """Ma et al., ECCV 2018, §3 G1 / Table 1: at equal FLOPs, c1 = c2 moves the least."""
+    from accelsim.reproduce.shufflenet import sweep_rows
+
+    rows = sweep_rows()
+    macs = {c1 * c2 for _, c1, c2, *_ in rows}
+    assert macs == {16_384}
+    for name, c1, c2, dram, ideal, bound, cycles, energy in rows:
+        assert ideal == 784 * (c1 + c2) + c1 * c2 and dram >= ideal >= bound * (1 - 1e-12)
+    best = min(rows, key=lambda x: x[3])
+    assert best[1] == best[2] == 128
+
+
 # ------------------------------------------------------------------ claim 8: Timeloop
 
 
