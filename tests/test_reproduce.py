@@ -148,6 +148,34 @@ def test_eyeriss_published_table_transcribed():
     assert {n: v["glb_MB"] for n, v in pub["layers"].items()} == TABLE_V_GLB
 
 
+def test_rlc_zero_shares_transcribed():
+    """JSSC'17 Table V, zeros in ifmap [M] (PUBLISHED.md §1.3): 0.01 %, 38.7 %, 72.5 %, 79.3 %, 77.6 %."""
+    from accelsim.reproduce.eyeriss import RLC_ZEROS, published
+    from accelsim.reproduce.rlc import load_zeros
+
+    want = {"conv1": 0.0001, "conv2": 0.387, "conv3": 0.725, "conv4": 0.793, "conv5": 0.776}
+    assert load_zeros(str(RLC_ZEROS)) == want
+    assert {n: v["ifmap_zeros"] for n, v in published()["layers"].items()} == want
+
+
+def test_run_rlc_flag(capsys, tmp_path):
+    from accelsim.reproduce.eyeriss import RLC_ZEROS
+
+    assert main(["run", "alexnet", "eyeriss", "--rlc", str(RLC_ZEROS), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    plain = mapped("alexnet", "eyeriss", "rs", 1)
+    by = {l["name"]: l for l in d["layers"]}
+    l2, p2 = by["conv3"]["accesses"]["DRAM"], plain.layers[[l.name for l in plain.layers].index("conv3")].accesses["DRAM"]
+    assert l2["ifmap"]["reads"] == math.ceil(p2["ifmap"]["reads"] * rlc_factor(0.725))
+    assert l2["ofmap"]["writes"] == math.ceil(p2["ofmap"]["writes"] * rlc_factor(0.793))  # written with conv4's input zeros
+    bad = tmp_path / "z.yaml"
+    bad.write_text("ifmap_zeros: {conv9: 0.5}\n")
+    out = tmp_path / "o.json"
+    assert main(["run", "alexnet", "eyeriss", "--rlc", str(bad), "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "conv9" in err and "did you mean 'conv5'" in err and not out.exists()
+
+
 def test_eyeriss_macs_exact(eyeriss):
     """2.66 G MACs [R]; closed form 4 x 665,784,864 (PUBLISHED.md §1.3 [C])."""
     assert eyeriss["eyeriss.macs"].accelsim == 4 * 665_784_864

@@ -65,3 +65,38 @@ def compress(result: RunResult, spec: HardwareSpec, ifmap_zeros: dict[str, float
     f_out = {n: (f_in[order[i + 1]] if i + 1 < len(order) else 1.0) for i, n in enumerate(order)}
     layers = tuple(_layer(l, spec, f_in[l.name], f_out[l.name]) if l.name in f_in else l for l in result.layers)
     return replace(result, layers=layers, notes=result.notes + ("DRAM fmaps run-length compressed (JSSC'17 RLC model)",))
+
+
+def load_zeros(path: str) -> dict[str, float]:
+    """A zero-share file: ``ifmap_zeros: {layer: share of zeros in its input}`` (YAML, loaded safely)."""
+    from ..yamlio import expect_mapping, load_yaml
+    from ..errors import Where
+
+    at = Where(str(path))
+    data = expect_mapping(load_yaml(path), at, "a mapping with 'ifmap_zeros'")
+    if "ifmap_zeros" not in data:
+        raise at.error("no 'ifmap_zeros'", expected="ifmap_zeros: {layer: share of zeros in its input}", found=sorted(data))
+    zeros = expect_mapping(data["ifmap_zeros"], at.at("ifmap_zeros"), "a mapping of layer names to shares in [0, 1)")
+    out = {}
+    for name, z in zeros.items():
+        if isinstance(z, bool) or not isinstance(z, (int, float)) or not 0 <= z < 1:
+            raise at.at(f"ifmap_zeros, layer '{name}'").error("not a share of zeros", expected="a number in [0, 1)", found=z)
+        out[str(name)] = float(z)
+    return out
+
+
+def apply_rlc_file(result: RunResult, hardware: "HardwareSpec | str", path: str) -> RunResult:
+    """``accelsim run --rlc FILE``: compress the DRAM fmaps of the layers FILE names, in the run's order."""
+    from ..errors import did_you_mean
+    from ..hardware import load_hardware
+    from ..paths import resolve_hardware_path
+
+    spec = hardware if isinstance(hardware, HardwareSpec) else load_hardware(resolve_hardware_path(str(hardware)))
+    zeros = load_zeros(path)
+    names = [l.name for l in result.layers]
+    for n in zeros:
+        if n not in names:
+            raise AccelsimError(f"no layer '{n}' in the workload{did_you_mean(n, names)}", file=str(path), where="ifmap_zeros",
+                                expected="a layer name of the workload", found=n)
+    order = [n for n in names if n in zeros]
+    return compress(result, spec, zeros, order)
