@@ -44,7 +44,8 @@ def googlenet_breakdown(out: Path) -> str:
     ax.legend(ncol=5, fontsize=8)
     t = r.totals()
     vals = [t["energy"][k] for k in LEVELS]
-    ax2.pie(vals, labels=[f"{k}\n{v / sum(vals):.0%}" for k, v in zip(LEVELS, vals)], colors=[COLORS[k] for k in LEVELS], startangle=90)
+    wedges, _ = ax2.pie(vals, colors=[COLORS[k] for k in LEVELS], startangle=90)
+    ax2.legend(wedges, [f"{k} {v / sum(vals):.0%}" for k, v in zip(LEVELS, vals)], loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2, fontsize=8)
     ax2.set_title(f"moving data: {t['data_movement_share']:.0%}")
     return _save(fig, out / "googlenet_breakdown.png")
 
