@@ -37,6 +37,14 @@ def order(names: list[str], values: list[float]) -> str:
     return " > ".join(n for _, n in sorted(zip(values, names), key=lambda x: -x[0]))
 
 
+def ideal_conv(names: list[str]):
+    from ..ideal import ideal_bound
+    from .runs import network
+
+    bound = {b.name: b for b in ideal_bound(network("alexnet"), published()["batch"])}
+    return [bound[n] for n in names]
+
+
 def eyeriss_runs():
     """accelsim's Eyeriss on AlexNet's conv layers, batch 4: plain, and with RLC at DRAM."""
     pub = published()
@@ -92,19 +100,24 @@ def section() -> Section:
         d = l.accesses["DRAM"]
         per_type.append((l.name, *(f"{mb(d[t]['reads'] + d[t]['writes']):.2f}" for t in ("weight", "ifmap", "psum", "ofmap")),
                          l.mapping["glb_tile"], l.mapping["dram_loop_order"].split("  ")[0]))
+    reread = [l.accesses["DRAM"]["ifmap"]["reads"] / b.ifmap for l, b in zip(conv, ideal_conv(names))]
     text = (
         "accelsim runs `hw_configs/eyeriss.yaml` (the chip's 12×14 PEs, 12/224/24-word spads, 100 + 8 KiB GLB, 16-bit "
         "words) with row stationary at batch 4 and sums the five CONV layers (Table V counts nothing else). The MAC "
-        "count is exact. GLB accesses come out within a few per cent of the chip's and in the same per-layer order. "
-        "DRAM accesses are about twice the chip's: the mapper's GLB tiles re-read ifmaps from DRAM once per filter "
-        "tile (see the per-type table: ifmap reads are several times each layer's input), where the chip's "
-        "hand-made mappings (JSSC'17 Table III) keep a whole ifmap strip in the 100 kB buffer while all filters pass "
-        "over it; a better mapper (another branch works on it) should close most of that gap, and this page is "
-        "regenerated from whatever the mapper does — the model is not tuned to the paper. The chip also "
-        "run-length-compresses feature maps at DRAM; accelsim models that from the published zero shares "
-        "(`accelsim/reproduce/rlc.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 bits), which "
-        "removes part of the gap but not the ifmap re-reads. The DRAM order of the layers differs for the same reason "
-        "(conv2's and conv4's re-reads). 'PEs active' is the rows × columns of each layer's mapping, averaged over time."
+        f"count is exact. GLB accesses total {sum(glb):.1f} MB against the chip's {tot['glb_MB']} MB "
+        f"({sum(glb) / tot['glb_MB']:.2f}×), per layer from {min(g / q for g, q in zip(glb, p_glb)):.2f}× to "
+        f"{max(g / q for g, q in zip(glb, p_glb)):.2f}× the chip's, in {'the same' if rho_glb > 0.999 else 'a different'} "
+        f"order. DRAM accesses are {sum(dram) / tot['dram_MB']:.2f}× the chip's. The per-type table shows where: "
+        "the mapper's GLB tiles leave the filters (M) outside the ifmap tile, so each layer's input is read from DRAM "
+        f"{min(reread):.1f} to {max(reread):.1f} times (the ideal is once); the chip's mappings (JSSC'17 Table III, an "
+        "image in the stored copy [NF]) move far less. A better mapper (another branch works on it) should close "
+        "much of that gap; this page is regenerated from whatever the mapper does, and the model is not tuned to the "
+        "paper. The chip also run-length-compresses feature maps at DRAM; accelsim models that from the published "
+        "zero shares (`accelsim/reproduce/rlc.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 "
+        f"bits; `accelsim run --rlc FILE`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
+        "cannot undo the re-reads. Those re-reads (" + ", ".join(f"{n} {x:.1f}×" for n, x in zip(names, reread))
+        + ") also set the per-layer DRAM order. "
+        "'PEs active' is the rows × columns of each layer's mapping, averaged over time."
     )
     return Section(
         "eyeriss", "Eyeriss on AlexNet CONV layers, batch 4 (JSSC'17 Table V)", claims,
