@@ -378,6 +378,16 @@ def test_timeloop_cycles_within_25_percent(case, timeloop):
     assert abs(c.accelsim / _timeloop_summary(case)["cycles"] - 1) <= 0.25
 
 
+def test_timeloop_utilization_is_macs_over_pe_cycles(timeloop):
+    """Timeloop's 'Utilization' = computes / (PEs x cycles): 75 % on eyeriss_like (168 PEs), 4.69 % on simple WS (256)."""
+    for case, pes in (("eyeriss_like_default", 168), ("simple_ws_default", 256)):
+        tl = _timeloop_summary(case)
+        c = timeloop[f"timeloop.{case}.utilization"]
+        assert abs(c.paper - tl["computes"] / (pes * tl["cycles"])) < 0.001
+        cyc = timeloop[f"timeloop.{case}.cycles"].accelsim
+        assert math.isclose(c.accelsim, tl["computes"] / (pes * cyc))
+
+
 def test_timeloop_simple_ws_pinned_mapping_uses_timeloops_12_pes(timeloop):
     """simple_weight_stationary's reference map.txt: 'for M in [0:4) (Spatial-Y)', 'for C in [0:3) (Spatial-Y)'."""
     m = (DATA / "timeloop" / "simple_ws_default.map.txt").read_text()

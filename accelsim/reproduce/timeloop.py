@@ -40,6 +40,8 @@ def section() -> Section:
             claims.append(ClaimResult(f"timeloop.{key}.cycles", f"cycles, {wl} on {hw} (accelsim's own mapping)", src, t["cycles"],
                                       tot["cycles"], "cycles", "reported", None, tot["cycles"] / t["cycles"],
                                       note="Timeloop's OS puts filters (M16) on the array; accelsim's OS puts output pixels there (see docs)"))
+        claims.append(ClaimResult(f"timeloop.{key}.utilization", f"utilization, {wl} on {hw}", src, t["utilization"],
+                                  tot["utilization"], "share", "reported", None, tot["utilization"] / t["utilization"]))
         claims.append(ClaimResult(f"timeloop.{key}.energy", f"energy per MAC, {wl} on {hw}", src, round(t_e_mac, 4), e_mac, "pJ/MAC",
                                   "reported", None, e_mac / t_e_mac))
         rows.append((key, hw, t["cycles"], tot["cycles"], f"{tot['cycles'] / t['cycles']:.2f}", f"{t['utilization']:.1%}",
