@@ -34,4 +34,4 @@ def section() -> Section:
     return Section("googlenet-breakdown", "Data movement dominates: GoogLeNet energy breakdown on Eyeriss", claims,
                    tables=(("GoogLeNet on eyeriss (rs, batch 1): energy by level and by data type (normalized to a MAC)",
                             ("", "energy", "share"), rows),),
-                   text=text, figures=("googlenet_breakdown.png",))
+                   text=text)

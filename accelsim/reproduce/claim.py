@@ -8,7 +8,7 @@ True or False, or None for a figure reported without a test.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -61,12 +61,3 @@ class Section:
     claims: tuple[ClaimResult, ...]
     tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = ()  # (title, header, rows)
     text: str = ""  # the docs paragraph: what is compared, and why anything is off
-    figures: tuple[str, ...] = field(default=())  # file names written by figures.py
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "claims": [c.to_dict() for c in self.claims],
-            "tables": [{"title": t, "header": list(h), "rows": [list(r) for r in rows]} for t, h, rows in self.tables],
-        }

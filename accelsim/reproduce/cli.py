@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..console import console as _console
 from ..console import emit_json as _emit_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .claim import Section
 
 
 def _fmt(x: Any) -> str:
@@ -18,7 +23,7 @@ def _fmt(x: Any) -> str:
     return f"{x:.4g}"
 
 
-def print_sections(sections, console) -> None:
+def print_sections(sections: "list[Section]", console: "Console") -> None:
     from rich.table import Table
 
     for s in sections:

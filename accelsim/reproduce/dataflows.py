@@ -69,5 +69,4 @@ def section(batch: int = BATCH) -> Section:
         tables=((f"Energy per MAC (normalized to a MAC) and accesses per MAC, AlexNet CONV1-5, batch {batch}",
                  ("dataflow", "energy/MAC", "× RS", "MAC", "RF", "NoC", "GLB", "DRAM", "DRAM acc/MAC", "GLB acc/MAC"), rows),),
         text=text,
-        figures=("dataflows.png",),
     )

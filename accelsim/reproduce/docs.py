@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..yamlio import atomic_write_text
+from .claim import Section
 from .cli import _fmt
 from .figures import write_figures
 
@@ -29,7 +30,7 @@ def _md_table(head, rows) -> str:
     return "\n".join(lines)
 
 
-def render(sections, figures: dict[str, str]) -> str:
+def render(sections: list[Section], figures: dict[str, str]) -> str:
     out = [HEAD, "## Summary", ""]
     rows = []
     for s in sections:
@@ -52,7 +53,7 @@ def render(sections, figures: dict[str, str]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def write_docs(sections, docs_dir: str | Path) -> Path:
+def write_docs(sections: list[Section], docs_dir: str | Path) -> Path:
     docs_dir = Path(docs_dir)
     figures = write_figures(sections, docs_dir / "figures")
     path = docs_dir / "reproduction.md"

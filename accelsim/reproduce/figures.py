@@ -112,7 +112,7 @@ FIGURES = {"eyeriss": eyeriss_layers, "dataflows": dataflows, "googlenet-breakdo
            "weights-vs-energy": weights_vs_energy}
 
 
-def write_figures(sections, out: str | Path) -> dict[str, str]:
+def write_figures(sections: list, out: str | Path) -> dict[str, str]:
     """The figures of the sections given, as PNGs in ``out``; section name -> file name."""
     out = Path(out)
     return {s.name: FIGURES[s.name](out) for s in sections if s.name in FIGURES}

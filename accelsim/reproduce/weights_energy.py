@@ -44,4 +44,4 @@ def section(names=NETWORKS) -> Section:
     return Section("weights-vs-energy", "Fewer weights ≠ less energy", tuple(claims),
                    tables=(("Per network on eyeriss (rs, batch 1); energy normalized to a MAC",
                             ("network", "weights", "MACs", "energy", "energy / AlexNet", "weights / AlexNet", "energy / MAC"), rows),),
-                   text=text, figures=("weights_vs_energy.png",))
+                   text=text)
