@@ -292,6 +292,9 @@ def test_googlenet_data_movement_dominates():
     t = r.totals()
     moving = sum(t["energy"][k] for k in ("RF", "NoC", "GLB", "DRAM"))
     assert math.isclose(c.accelsim, moving / t["energy_total"]) and c.accelsim > 0.5
+    # ISCA'16 Table IV: one MAC costs 1 unit; GoogLeNet has 1,498,376,192 MACs (torchvision-exact zoo, README)
+    assert t["energy"]["MAC"] == 1_498_376_192
+    assert t["energy"]["MAC"] / t["energy_total"] < 0.5
 
 
 def test_fewer_weights_not_proportionally_less_energy():
