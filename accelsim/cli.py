@@ -173,8 +173,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from .result import MultiResult
 
+    if args.rlc:
+        from .reproduce.rlc import apply_rlc_file
+
+        runs = [apply_rlc_file(r, hardware, args.rlc) for r in runs]
+
     data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
     csv_text = runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs)
+    if args.ideal:
+        from .ideal import add_ideal
+
+        data = add_ideal(data, workload, args.batch, runs)
     if args.out:
         _emit_json(data, str(Path(args.out) / "result.json"))
         atomic_write_text(Path(args.out) / "layers.csv", csv_text)
@@ -188,6 +197,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             _run_table(r, console)
         if len(runs) > 1:
             _compare_table(runs, console)
+        if args.ideal:
+            from .ideal import print_ideal
+
+            print_ideal(data["ideal"], runs, console)
     return 0
 
 
@@ -281,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
+    p.add_argument("--rlc", metavar="FILE", help="run-length-compress DRAM fmaps (Eyeriss's RLC) from a YAML of each layer's share of zeros")
+    p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compat", choices=("scalesim", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
                    "none: run SCALE-Sim inputs under accelsim's own model")
@@ -305,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     return parser
 
 

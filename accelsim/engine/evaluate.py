@@ -131,6 +131,8 @@ def cost_vector(spec: HardwareSpec) -> np.ndarray:
         r = np.zeros(K.N_OUT, np.int64)
         r[k] = 1
         acc = accesses_from(r)
+        if spec.rf is None and any(v["reads"] or v["writes"] for v in acc["RF"].values()):
+            continue  # an RF slot on a machine without RFs (nlr): always 0, and the table has no RF cost
         costs[k] = spec.energy.total(actions_from(spec, acc, int(r[K.MACS])))
     return costs
 
