@@ -162,15 +162,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
-    from pathlib import Path
-
     from .result import MultiResult
 
     data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
     csv_text = runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs)
-    if args.out:
-        _emit_json(data, str(Path(args.out) / "result.json"))
-        atomic_write_text(Path(args.out) / "layers.csv", csv_text)
+    if args.out or args.plot:
+        from .report.cli import write_run_report
+
+        write_run_report(MultiResult(tuple(runs)) if dataflows else runs[0], args.out, args.quiet)
     if args.json is not None:
         _emit_json(data, args.json)
     if args.csv:
@@ -271,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
-    p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
+    p.add_argument("--out", metavar="DIR", help="write result.json, layers.csv, the figures and report.html into DIR")
+    p.add_argument("--plot", action="store_true", help="draw the figures and report.html (into --out DIR, default accelsim-report/)")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     p.add_argument("--compat", choices=("scalesim", "none"),
@@ -296,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     return parser
 
 
