@@ -189,6 +189,27 @@ def test_roofline_places_every_mac_layer(multis, net, eyeriss):
             assert y <= min(d["peak_macs_per_cycle"], x * d["dram_bytes_per_cycle"]) * (1 + 1e-9)
 
 
+def test_colours_are_the_same_in_every_figure(multis):
+    from matplotlib.colors import to_hex
+
+    from accelsim.report.style import DTYPE_COLORS, LEVEL_COLORS
+
+    m = multis["alexnet"]
+    r = m.runs[0]
+    seen: dict[str, set[str]] = {}
+    for fig in (energy_breakdown(r), energy_breakdown(r, group=True), dataflow_comparison(m)):
+        for ax in fig.axes:
+            for name, patches in stacks(ax).items():
+                seen.setdefault(name, set()).update(to_hex(p.get_facecolor()) for p in patches)
+    for w in energy_totals(r).axes[0].patches:
+        if w.get_label() in LEVELS:
+            seen.setdefault(w.get_label(), set()).add(to_hex(w.get_facecolor()))
+    for name, colours in seen.items():
+        assert colours == {(LEVEL_COLORS | DTYPE_COLORS)[name]}, name
+    assert len(set(LEVEL_COLORS.values())) == len(LEVEL_COLORS)
+    assert len({v for k, v in DTYPE_COLORS.items() if k != "compute"} | set(LEVEL_COLORS.values())) == 10
+
+
 def test_network_comparison(multis):
     results = [multis[n].runs[3] for n in NETS]  # rs
     fig = network_comparison(results)
@@ -275,3 +296,16 @@ def test_cli_compare(run_cli, tmp_path):
     assert code == 2 and "--dataflow" in err and not (tmp_path / "x").exists()
     code, _, err = run_cli("compare", "eyeriss")
     assert code == 2 and "W1" in err
+
+
+def test_gallery_is_current_and_complete():
+    """docs/gallery.md is what the gallery module writes, and shows every kind of figure."""
+    from accelsim.report.gallery import CAPTIONS, gallery_markdown
+
+    text = (REPO / "docs" / "gallery.md").read_text()
+    assert text == gallery_markdown(list(CAPTIONS))
+    kinds = {"energy_layers", "energy_blocks", "energy_totals", "dataflows", "latency", "roofline", "compare"}
+    assert set(CAPTIONS) == kinds
+    for k in kinds:
+        assert f"(gallery/{k}.png)" in text
+        assert (REPO / "docs" / "gallery" / f"{k}.png").read_bytes().startswith(b"\x89PNG")

@@ -20,7 +20,7 @@ th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right;white-space:
 th{background:#f4f4f4;position:sticky;top:0} td.l,th.l{text-align:left}
 tr.hot td{background:#fde8e8;font-weight:600} tfoot td{font-weight:700;border-top:2px solid #999}
 figure{margin:1.5em 0} figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:12px;color:#555} .scroll{overflow-x:auto;max-height:40em;overflow-y:auto}
+figcaption{font-size:12px;color:#555} figure.wide{overflow-x:auto} figure.wide img{max-width:none} .scroll{overflow-x:auto;max-height:40em;overflow-y:auto}
 details{margin:.3em 0} code{font-size:11px}
 """
 
@@ -92,9 +92,17 @@ def _mappings(r: RunResult) -> str:
     return "".join(out)
 
 
+def _png_width(png: bytes) -> int:
+    """Pixel width from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big") if png[12:16] == b"IHDR" else 0
+
+
 def _figure(stem: str, png: bytes) -> str:
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return f'<figure id="fig-{escape(stem)}"><img class="figure" alt="{escape(stem)}" src="{src}"><figcaption>{escape(stem)}</figcaption></figure>'
+    # Figures of 100+ layers keep their size and scroll sideways instead of shrinking.
+    wide = ' class="wide"' if _png_width(png) > 1400 else ""
+    return (f'<figure id="fig-{escape(stem)}"{wide}><img class="figure" alt="{escape(stem)}" src="{src}">'
+            f"<figcaption>{escape(stem)}</figcaption></figure>")
 
 
 def report_html(result: RunResult | MultiResult, pngs: Mapping[str, bytes]) -> str:
@@ -110,13 +118,14 @@ def report_html(result: RunResult | MultiResult, pngs: Mapping[str, bytes]) -> s
         '<link rel="icon" href="data:,">',
         f"<title>accelsim: {escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>accelsim: {escape(title)}</h1>",
-        f"<p>accelsim {escape(r0.version)}; energy in {escape(r0.energy_unit)}.</p>",
+        f"<p>accelsim {escape(r0.version)}; energy unit: {escape(r0.energy_unit)}.</p>",
     ]
+    for r in runs:
+        parts.append(f"<h2>Summary — dataflow {escape(r.dataflow)}</h2>{_summary(r)}")
     parts.append("<h2>Figures</h2>")
     parts += [_figure(stem, png) for stem, png in pngs.items()]
     for r in runs:
         sfx = f" — dataflow {escape(r.dataflow)}"
-        parts.append(f"<h2>Summary{sfx}</h2>{_summary(r)}")
         parts.append(f"<h2>Layers{sfx}</h2>{_layers_table(r)}")
         parts.append(f"<h2>Mapping of each layer{sfx}</h2>{_mappings(r)}")
     parts.append("</body></html>\n")

@@ -25,12 +25,12 @@ def render(fig: Figure, fmt: str, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-def render_all(figs: Mapping[str, Figure], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def render_all(figs: Mapping[str, Figure], formats: Iterable[str] = FORMATS, dpi: int = 110) -> dict[str, bytes]:
     """``{stem.fmt: bytes}`` for every figure and format."""
     import matplotlib
 
     with matplotlib.rc_context({"svg.hashsalt": "accelsim", "svg.fonttype": "path"}):
-        return {f"{stem}.{fmt}": render(fig, fmt) for stem, fig in figs.items() for fmt in formats}
+        return {f"{stem}.{fmt}": render(fig, fmt, dpi) for stem, fig in figs.items() for fmt in formats}
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
