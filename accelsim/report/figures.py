@@ -2,7 +2,9 @@
 
 No pyplot (no global state, no GUI backend): notebooks display the returned figure, the
 CLI saves it. Every stacked bar is one ``BarContainer`` per series whose ``label`` is the
-level or data type it stacks, so the drawn values can be read back from ``ax.containers``.
+level or data type it stacks, so the drawn values can be read back from ``ax.containers``;
+the per-layer figures also carry ``fig.accelsim_labels``, every bar's name (the x ticks
+show at most 60 of them).
 
 - :func:`energy_breakdown` — per-layer (or per-block) energy stacked by level, and below
   the same stacked by data type;
