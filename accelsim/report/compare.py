@@ -14,13 +14,14 @@ def compare_networks(workloads: Sequence[str], hardware: str, dataflow: str | No
     """One run per workload on the same hardware and dataflow."""
     from ..api import run
     from ..hardware import load_hardware
-    from ..paths import resolve_hardware_path
+    from ..paths import resolve_hardware_path, resolve_workload
 
     if dataflow == "all":
         raise AccelsimError("compare runs one dataflow for every network", where="--dataflow",
                             expected="ws, os, is, rs or nlr (default: the config's)", found="all")
     spec = load_hardware(resolve_hardware_path(hardware))
-    return [run(w, spec, dataflow, batch, objective) for w in workloads]
+    nets = [resolve_workload(w) for w in workloads]  # every input checked before any run
+    return [run(n, spec, dataflow, batch, objective) for n in nets]
 
 
 def comparison_rows(results: Sequence[RunResult]) -> list[dict[str, float | int | str]]:

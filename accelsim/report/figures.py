@@ -53,6 +53,11 @@ def _stack(ax: Axes, x: Sequence[float], series: dict[str, Sequence[float]], col
         bottom = [b + v for b, v in zip(bottom, vals)]
 
 
+def _mac_bars(groups: list[D.Group]) -> list[int]:
+    """Bars that hold conv/fc work: the ones worth naming when not all can be."""
+    return [i for i, g in enumerate(groups) if any(l.macs for l in g.layers)]
+
+
 def _width(n: int) -> float:
     return max(9.0, min(36.0, 3.0 + 0.13 * n))
 
@@ -107,7 +112,7 @@ def energy_breakdown(result: RunResult, group: bool | None = False) -> Figure:
         ax.grid(axis="y", alpha=0.3)
         if not grouped:
             _shade_blocks(ax, result, labels_top=ax is ax1)
-    label_bars(ax2, labels)
+    label_bars(ax2, labels, prefer=_mac_bars(groups))
     fig.accelsim_labels = labels  # every bar's name (the ticks show at most 60)
     return fig
 
@@ -187,7 +192,7 @@ def latency(result: RunResult, group: bool | None = False) -> Figure:
         ax.legend(fontsize=7, frameon=False, loc="upper right")
         if len(groups) == len(result.layers):
             _shade_blocks(ax, result, labels_top=ax is ax1)
-    label_bars(ax2, [g.name for g in groups])
+    label_bars(ax2, [g.name for g in groups], prefer=_mac_bars(groups))
     fig.accelsim_labels = [g.name for g in groups]
     return fig
 

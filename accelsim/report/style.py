@@ -41,12 +41,14 @@ def run_title(what: str, workload: str, hardware: str, dataflow: str, unit: str 
     return head + (f"\nenergy unit: {unit}" if unit else "")
 
 
-def label_bars(ax: Axes, labels: list[str], max_labels: int = MAX_TICK_LABELS) -> None:
+def label_bars(ax: Axes, labels: list[str], max_labels: int = MAX_TICK_LABELS, prefer: list[int] | None = None) -> None:
     """Tick labels under bars 0..n-1, rotated, thinned to at most ``max_labels`` so that
-    100+ layers stay readable (every k-th layer named)."""
+    100+ layers stay readable: the bars in ``prefer`` (the conv/fc layers) are named first,
+    every k-th of them if they are still too many."""
     n = len(labels)
-    step = max(1, -(-n // max_labels))
-    ticks = list(range(0, n, step))
+    pool = list(range(n)) if n <= max_labels or not prefer else prefer
+    step = max(1, -(-len(pool) // max_labels))
+    ticks = pool[::step]
     ax.set_xticks(ticks)
     size = 7 if n <= 40 else 6 if n <= 100 else 5
     ax.set_xticklabels([labels[i] for i in ticks], rotation=90, fontsize=size)
