@@ -120,6 +120,9 @@ def run(
         clock_mhz=spec.clock_mhz,
         layers=tuple(layers),
         version=__version__,
+        dram_bytes_per_cycle=spec.dram.bytes_per_cycle,
+        word_bits=dict(spec.word_bits),
+        weights=net.totals()["weights"],
     )
 
 

@@ -169,8 +169,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
-    from pathlib import Path
-
     from .result import MultiResult
 
     if args.rlc:
@@ -178,15 +176,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         runs = [apply_rlc_file(r, hardware, args.rlc) for r in runs]
 
-    data = MultiResult(tuple(runs)).to_dict() if dataflows else runs[0].to_dict()
-    csv_text = runs[0].to_csv() if len(runs) == 1 else _multi_csv(runs)
+    result = MultiResult(tuple(runs)) if dataflows else runs[0]
+    data = result.to_dict()
+    csv_text = result.to_csv()
     if args.ideal:
         from .ideal import add_ideal
 
         data = add_ideal(data, workload, args.batch, runs)
-    if args.out:
-        _emit_json(data, str(Path(args.out) / "result.json"))
-        atomic_write_text(Path(args.out) / "layers.csv", csv_text)
+    if args.out or args.plot:
+        from .report.cli import write_run_report
+
+        write_run_report(result, args.out, args.quiet, data)
     if args.json is not None:
         _emit_json(data, args.json)
     if args.csv:
@@ -202,16 +202,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             print_ideal(data["ideal"], runs, console)
     return 0
-
-
-def _multi_csv(runs) -> str:
-    lines = []
-    for i, r in enumerate(runs):
-        text = r.to_csv().splitlines()
-        if i == 0:
-            lines.append("dataflow," + text[0])
-        lines += [f"{r.dataflow},{row}" for row in text[1:]]
-    return "\n".join(lines) + "\n"
 
 
 def _compare_table(runs, console: Console) -> None:
@@ -291,7 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
-    p.add_argument("--out", metavar="DIR", help="write result.json and layers.csv into DIR")
+    p.add_argument("--out", metavar="DIR", help="write result.json, layers.csv, the figures and report.html into DIR")
+    p.add_argument("--plot", action="store_true", help="draw the figures and report.html (into --out DIR, default accelsim-report/)")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     p.add_argument("--rlc", metavar="FILE", help="run-length-compress DRAM fmaps (Eyeriss's RLC) from a YAML of each layer's share of zeros")
@@ -321,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register(sub, common)
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
+    from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     return parser
 
 

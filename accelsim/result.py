@@ -76,6 +76,11 @@ class RunResult:
     layers: tuple[LayerResult, ...]
     version: str = ""
     notes: tuple[str, ...] = field(default=())
+    # What the report needs from the machine and the network, so that a figure can be
+    # drawn from the JSON alone (the roofline, bytes moved, energy vs weights).
+    dram_bytes_per_cycle: float = 0.0
+    word_bits: dict[str, int] = field(default_factory=dict)
+    weights: int = 0
 
     def totals(self) -> dict[str, Any]:
         acc = empty_accesses()
@@ -115,10 +120,28 @@ class RunResult:
             "totals": self.totals(),
             "energy_unit": self.energy_unit,
             "notes": list(self.notes),
+            "machine": {
+                "pes": self.pes,
+                "clock_mhz": self.clock_mhz,
+                "peak_macs_per_cycle": self.pes,
+                "dram_bytes_per_cycle": self.dram_bytes_per_cycle,
+                "word_bits": dict(self.word_bits),
+            },
+            "network": {"weights": self.weights},
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=1) + "\n"
+
+    def to_csv(self) -> str:
+        """Every run's rows, a ``dataflow`` column first."""
+        lines: list[str] = []
+        for i, r in enumerate(self.runs):
+            text = r.to_csv().splitlines()
+            if i == 0:
+                lines.append("dataflow," + text[0])
+            lines += [f"{r.dataflow},{row}" for row in text[1:]]
+        return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
         buf = io.StringIO()

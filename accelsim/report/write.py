@@ -1,0 +1,39 @@
+"""Everything ``--out DIR`` writes: ``result.json``, ``layers.csv``, each figure as PNG and
+SVG, and ``report.html`` — rendered in memory first, then each file written atomically."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..result import MultiResult, RunResult
+from .figures import standard_figures
+from .html import report_html
+from .output import render_all, write_files
+
+
+def report_files(
+    result: RunResult | MultiResult, data_files: bool = True, data: dict | None = None
+) -> dict[str, bytes | str]:
+    """``{file name: content}`` of the report for a result (figures, page and, with
+    ``data_files``, ``result.json`` — ``data`` if given, e.g. with ``run --ideal``'s bound
+    added — and ``layers.csv``)."""
+    from matplotlib.figure import Figure
+
+    figs: dict[str, Figure] = standard_figures(result)
+    files: dict[str, bytes | str] = {}
+    if data_files:
+        files["result.json"] = json.dumps(result.to_dict() if data is None else data, indent=1) + "\n"
+        files["layers.csv"] = result.to_csv()
+    rendered = render_all(figs)
+    files.update(rendered)
+    pngs = {stem: rendered[f"{stem}.png"] for stem in figs}
+    files["report.html"] = report_html(result, pngs)
+    return files
+
+
+def write_report(
+    result: RunResult | MultiResult, out: str | os.PathLike[str], data_files: bool = True, data: dict | None = None
+) -> list[Path]:
+    """Write the report into ``out``; returns the paths written."""
+    return write_files(out, report_files(result, data_files, data))
