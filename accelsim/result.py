@@ -134,16 +134,6 @@ class RunResult:
         return json.dumps(self.to_dict(), indent=1) + "\n"
 
     def to_csv(self) -> str:
-        """Every run's rows, a ``dataflow`` column first."""
-        lines: list[str] = []
-        for i, r in enumerate(self.runs):
-            text = r.to_csv().splitlines()
-            if i == 0:
-                lines.append("dataflow," + text[0])
-            lines += [f"{r.dataflow},{row}" for row in text[1:]]
-        return "\n".join(lines) + "\n"
-
-    def to_csv(self) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         head = ["layer", "type", "macs", "ops", "cycles", "stall_cycles", "utilization"]
@@ -171,3 +161,13 @@ class MultiResult:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=1) + "\n"
+
+    def to_csv(self) -> str:
+        """Every run's rows, a ``dataflow`` column first."""
+        lines: list[str] = []
+        for i, r in enumerate(self.runs):
+            text = r.to_csv().splitlines()
+            if i == 0:
+                lines.append("dataflow," + text[0])
+            lines += [f"{r.dataflow},{row}" for row in text[1:]]
+        return "\n".join(lines) + "\n"
