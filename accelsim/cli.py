@@ -296,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .teach.cli import register as register_teach
+
+    register_teach(sub, common)
     return parser
 
 

@@ -144,6 +144,9 @@ def from_class(cls: type, file: str | None = None) -> Dataflow:
         if k in values:
             values[k] = _dims(values[k], k, file, where)
     keep = values["keep"]
+    if keep is None:
+        raise AccelsimError("keep is not set (it is None)", file=file, where=f"{where}, keep",
+                            expected="{'weight': ..., 'ifmap': ..., 'psum': ...}")
     if not isinstance(keep, dict):
         raise AccelsimError("keep must be a dict", file=file, where=f"{where}, keep",
                             expected="{'weight': ..., 'ifmap': ..., 'psum': ...}", found=keep)
@@ -156,6 +159,9 @@ def from_class(cls: type, file: str | None = None) -> Dataflow:
 
 
 def _dims(value: object, name: str, file: str | None, where: str) -> tuple[str, ...]:
+    if value is None:
+        raise AccelsimError(f"{name} is not set (it is None)", file=file, where=f"{where}, {name}",
+                            expected=f"a tuple of letters from {' '.join(DIMS)}")
     if isinstance(value, str):
         value = tuple(value) if all(c in DIMS for c in value) else (value,)
     if not isinstance(value, (tuple, list)):
