@@ -41,7 +41,7 @@ def _check(spec: HardwareSpec, dataflow: str | None, objective: str, batch: int)
         raise AccelsimError(
             f"unknown dataflow '{dataflow}'{did_you_mean(dataflow, DATAFLOWS)}",
             where="--dataflow",
-            expected="one of " + ", ".join(DATAFLOWS) + " or all",
+            expected="one of " + ", ".join(DATAFLOWS) + ", all, or your own as path/to/mine.py:MyDataflow",
             found=dataflow,
         )
     else:
