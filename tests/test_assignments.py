@@ -101,6 +101,8 @@ def test_export_instructor_copy_and_refusals(tmp_path, run_cli):
     assert (target / "_solutions" / "2-dataflows" / "my_os.py").is_file()
     code, _, err = run_cli("assignments", "export", "--student", target)
     assert code == 2 and "exists and is not empty" in err
+    code, _, err = run_cli("assignments", "export", "--student", KIT / "copy")
+    assert code == 2 and "cannot export the kit into itself" in err and not (KIT / "copy").exists()
     with pytest.raises(SystemExit) as exc:  # argparse: --student or --instructor is required
         run_cli("assignments", "export")
     assert exc.value.code == 2

@@ -160,6 +160,8 @@ def test_loading_errors(tmp_path, run_cli):
         (f"{plain}:Mine", "must subclass accelsim.dataflow.Dataflow"),
         (f"{part}:Mine", "does not declare cols, rf_order, keep, pass_order"),
         (str(imp), "importing it raised ModuleNotFoundError"),
+        (str(PLUGINS / "good_os.py"), "name the dataflow class after a colon. Expected path.py:ClassName (one of OutputStationary, Declarative)"),
+        ("nope", "unknown dataflow 'nope'"),
     ]
     for ref, message in cases:
         code, out, err = run_cli("run", TINY, "eyeriss", "--dataflow", ref, "--quiet")
@@ -172,6 +174,7 @@ def test_order_hook_errors(tmp_path):
         ("raise NotImplementedError('write the loop nest')", "order() raised NotImplementedError: write the loop nest"),
         ("yield (0, 0, 0)", "order() step 0 is not a step of the RF loops. Expected a tuple of 5 indices (N, M, C, R, S)"),
         ("yield (0, 0, 0, 0, extent['S'])", "order() step 0 is not a step of the RF loops"),
+        ("import itertools; yield from itertools.repeat((0, 0, 0, 0, 0))", "order() does not stop"),
     ]:
         f = _plugin(tmp_path, body.replace("CODE", code))
         with pytest.raises(AccelsimError) as exc:

@@ -15,6 +15,7 @@ and the first wrong output element (n, m, e, f) with the expected and the comput
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -90,8 +91,14 @@ def literal_order(df: Dataflow, origin: str) -> Callable[[dict[str, int]], Itera
     indices of the RF loops, each within its loop's extent."""
 
     def steps(extent: dict[str, int]) -> Iterator[tuple[int, ...]]:
+        limit = 4 * math.prod(extent.values()) + 16  # enough to show repeats; an endless order() stops here
         try:
             for k, it in enumerate(df.order(dict(extent))):
+                if k >= limit:
+                    raise AccelsimError(
+                        f"order() does not stop: it yielded {limit} steps for loops of {math.prod(extent.values())} iterations",
+                        where=origin, expected="one step per iteration of the RF loops", found=dict(extent),
+                    )
                 it = tuple(it) if isinstance(it, (tuple, list)) else (it,)
                 ok = len(it) == len(df.rf_order) and all(isinstance(i, (int, np.integer)) and 0 <= i < extent[d] for i, d in zip(it, df.rf_order))
                 if not ok:

@@ -16,6 +16,9 @@ def export(target: Path, student: bool, source: Path | None = None) -> list[str]
     without ``_solutions/`` and ``_wrong/``. Returns the files written, relative. The copy
     is made beside ``target`` and renamed into place, so a failure leaves nothing."""
     source = source or kit_dir()
+    if target.resolve().is_relative_to(source.resolve()):
+        raise AccelsimError("cannot export the kit into itself", file=str(target),
+                            expected="a folder outside the kit", found=str(source))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise AccelsimError("the export folder exists and is not empty", file=str(target),
                             expected="a new or empty folder", found=sorted(p.name for p in target.iterdir())[:5] if target.is_dir() else "a file")
