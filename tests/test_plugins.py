@@ -75,6 +75,8 @@ def test_python_api_takes_the_class_or_an_instance():
     assert by_class.dataflow == "declarative"
     assert [l.accesses for l in by_class.layers] == [l.accesses for l in by_instance.layers] == [l.accesses for l in ws.layers]
     assert dataflow_for(cls, "spatial").rows == ("C",)
+    assert dataflow_for(f"{PLUGINS / 'good_os.py'}:OutputStationary", "spatial").name == "my-os"
+    assert dataflow_for("os", "spatial") is DATAFLOWS["os"]
 
 
 @pytest.mark.parametrize(
