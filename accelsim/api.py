@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .dataflow import DATAFLOWS, dataflow_for
+from .dataflow import DATAFLOWS, Dataflow, dataflow_for
 from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
@@ -34,15 +34,18 @@ def _resolve(workload: Network | str | Path, hardware: HardwareSpec | str | Path
     return net, spec
 
 
-def _check(spec: HardwareSpec, dataflow: str, objective: str, batch: int) -> None:
-    if dataflow not in DATAFLOWS:
+def _check(spec: HardwareSpec, dataflow: str | None, objective: str, batch: int) -> None:
+    if dataflow is None:  # a user's dataflow, checked by _user_dataflow
+        pass
+    elif dataflow not in DATAFLOWS:
         raise AccelsimError(
             f"unknown dataflow '{dataflow}'{did_you_mean(dataflow, DATAFLOWS)}",
             where="--dataflow",
-            expected="one of " + ", ".join(DATAFLOWS) + " or all",
+            expected="one of " + ", ".join(DATAFLOWS) + ", all, or your own as path/to/mine.py:MyDataflow",
             found=dataflow,
         )
-    spec.check_dataflow(dataflow)
+    else:
+        spec.check_dataflow(dataflow)
     if objective not in OBJECTIVES:
         raise AccelsimError(
             f"unknown objective '{objective}'{did_you_mean(objective, OBJECTIVES)}",
@@ -54,21 +57,55 @@ def _check(spec: HardwareSpec, dataflow: str, objective: str, batch: int) -> Non
         raise AccelsimError("batch must be a positive whole number", where="--batch", expected="an integer >= 1", found=batch)
 
 
+def _user_dataflow(dataflow: object, spec: HardwareSpec) -> Dataflow:
+    """A user's dataflow (``mine.py:Class``, a Dataflow subclass or instance), loaded,
+    checked against the machine, and checked for correctness by the reference model."""
+    from .dataflow.plugin import resolve
+    from .reference.check import verified
+
+    df = resolve(dataflow)
+    where = f"dataflow '{df.name}'"
+    if spec.array.kind != "spatial":
+        raise AccelsimError(
+            "a user's dataflow runs on a spatial array (PEs fed by a multicast NoC)", file=spec.file or spec.name,
+            where=where, expected="a config whose array kind is spatial (eyeriss, edge_16x16)", found=f"a {spec.array.kind} array",
+        )
+    kept = [t for t in ("weight", "ifmap", "psum") if df.uses_rf and df.keep[t] != "mac"]
+    if kept and (spec.rf is None or any(t not in spec.rf.holds for t in kept)):
+        raise AccelsimError(
+            f"the dataflow keeps {', '.join(kept)} in each PE's RF, which this config's RF does not hold",
+            file=spec.file or spec.name, where=where, expected=f"an RF holding {', '.join(kept)}",
+            found="no RF" if spec.rf is None else f"an RF holding {', '.join(spec.rf.holds)}",
+        )
+    verified(df)
+    return df
+
+
 def run(
     workload: Network | str | Path,
     hardware: HardwareSpec | str | Path,
-    dataflow: str | None = None,
+    dataflow: str | Dataflow | type | None = None,
     batch: int = 1,
     objective: str = "energy",
     progress: Progress | None = None,
     mappings: str | Path | None = None,
 ) -> RunResult:
-    """``mappings``: a YAML file of pinned mappings (accelsim/mapping/pinned.py) for some
+    """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
+    the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
+    by the reference model on small layers (its output must equal a NumPy convolution).
+    ``mappings``: a YAML file of pinned mappings (accelsim/mapping/pinned.py) for some
     layers; the mapper searches the rest."""
+    from .dataflow.plugin import is_reference
+
     net, spec = _resolve(workload, hardware)
-    df_name = dataflow or spec.dataflow
-    _check(spec, df_name, objective, batch)
-    df = dataflow_for(df_name, spec.array.kind)
+    if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
+        _check(spec, None, objective, batch)
+        df = _user_dataflow(dataflow, spec)
+        df_name = df.name
+    else:
+        df_name = dataflow or spec.dataflow
+        _check(spec, df_name, objective, batch)
+        df = dataflow_for(df_name, spec.array.kind)
     fused = _fused_layers(net)
     pinned: dict = {}
     pin_file = ""

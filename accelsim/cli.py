@@ -276,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
     p.add_argument("workload", help="a workload YAML file or a zoo name")
     p.add_argument("hardware", help="a hardware YAML file or a shipped name")
-    p.add_argument("--dataflow", default=None, help="ws, os, is, rs, nlr or all (default: the config's)")
+    p.add_argument("--dataflow", default=None, help="ws, os, is, rs, nlr, all, or your own: path/to/mine.py:MyDataflow (default: the config's)")
     p.add_argument("--batch", type=int, default=1, help="batch size N (default 1)")
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
@@ -313,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     register(sub, common)
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
+    from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
     return parser
 
 

@@ -13,8 +13,14 @@ SYSTOLIC: dict[str, Dataflow] = {d.name: d for d in (WS_SYSTOLIC, OS_SYSTOLIC, I
 """The classic systolic schedules (operands forwarded between neighbours)."""
 
 
-def dataflow_for(name: str, array_kind: str) -> Dataflow:
-    """The loop nest of dataflow ``name`` on a ``spatial`` or ``systolic`` array."""
+def dataflow_for(name: str | Dataflow | type, array_kind: str) -> Dataflow:
+    """The loop nest of dataflow ``name`` on a ``spatial`` or ``systolic`` array; a user's
+    dataflow (``"mine.py:MyDataflow"``, a Dataflow subclass or instance) as it declares
+    itself (:mod:`accelsim.dataflow.plugin`)."""
+    from .plugin import is_reference, resolve
+
+    if not isinstance(name, str) or is_reference(name):
+        return resolve(name)
     return (SYSTOLIC if array_kind == "systolic" else DATAFLOWS)[name]
 
 

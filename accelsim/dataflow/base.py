@@ -13,10 +13,16 @@ A dataflow says (Sze et al., "Efficient Processing of DNNs", §V; Chen et al., I
 
 The engine derives every count from this and from each data type's dependence on the
 dims (:mod:`accelsim.engine.problem`); a new dataflow is a new module, not engine code.
+
+A user's own dataflow is a subclass of :class:`Dataflow` that states these fields as
+class attributes, in its own file (:mod:`accelsim.dataflow.plugin`); it may also write
+out its RF loop nest by hand in :meth:`Dataflow.order`, which the reference model runs
+literally (docs/teaching.md).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 DIMS = ("N", "G", "M", "C", "E", "F", "R", "S")
@@ -50,6 +56,19 @@ class Dataflow:
                 raise ValueError(f"dataflow {self.name}: keep[{t}] = {k!r} is not a loop of rf_order")
         if sorted(self.pass_order) != sorted(DIMS):
             raise ValueError(f"dataflow {self.name}: pass_order must order all of {DIMS}")
+        for group, name in ((self.rows, "rows"), (self.cols, "cols"), (self.rf_order, "rf_order")):
+            if len(set(group)) != len(group):
+                raise ValueError(f"dataflow {self.name}: {name} names a dim twice")
+        if set(self.rows) & set(self.cols):
+            raise ValueError(f"dataflow {self.name}: {sorted(set(self.rows) & set(self.cols))} on both rows and cols")
+
+    def order(self, extent: Mapping[str, int]) -> Iterable[tuple[int, ...]]:
+        """One PE's RF loop nest for one array pass: the index tuples it visits, one per
+        step, each giving the index of every loop of ``rf_order`` (in that order);
+        ``extent[d]`` is the number of iterations of loop ``d``. By default the loops nest
+        as ``rf_order`` says, the first outermost. A user's dataflow may write the nest
+        out by hand; the reference model runs whatever it yields (docs/teaching.md)."""
+        return itertools.product(*(range(extent[d]) for d in self.rf_order))
 
     def keep_level(self, dtype: str) -> int:
         """Index into ``rf_order`` of the first loop the RF keeps the block *inside* of:

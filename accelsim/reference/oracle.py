@@ -53,7 +53,7 @@ class Trace:
     final: Counter = field(default_factory=Counter)
 
 
-def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None):
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -66,7 +66,11 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     element's GLB read only along dims the data type does not depend on.
 
     ``trace``: a :class:`Trace` to fill with what each GLB tile did (its DRAM and array-side
-    counts, and every PE's MACs per pass)."""
+    counts, and every PE's MACs per pass).
+
+    ``order``: a function of {loop: extent} giving one PE's RF iterations for a pass (index
+    tuples in ``rf_order``'s order); by default the loops nest as ``rf_order`` says. It is
+    run literally: an iteration it skips or repeats is a MAC missing or done twice."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
@@ -125,7 +129,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         cnt["noc_psum_out"] += len(blk)
                         idle_out |= blk
                     held[(q, t)] = set()
-            for it in itertools.product(*(range(bnd[d]) for d in rf_order)):
+            steps = order(bnd) if order is not None else itertools.product(*(range(bnd[d]) for d in rf_order))
+            for it in steps:
                 idx = dict(zip(rf_order, it))
                 for t in ("weight", "ifmap", "psum"):
                     k = keep[t]

@@ -1,0 +1,2 @@
+"""The teaching kit: assignments with autograders (``accelsim grade``), the student copy
+without solutions (``accelsim assignments export``). See docs/teaching.md."""

@@ -1,0 +1,81 @@
+"""Autograder of assignment 5 (efficient CNNs on hardware). Truth: the papers' MAC counts
+for the ranking by MACs; accelsim's runs for the costs (a "use the tool" task) on three of
+the shipped accelerators — one spatial (Eyeriss), one systolic (TPU v1);
+the answers' claims against those runs."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import accelsim
+from accelsim.teach.grading import call, submission
+
+# Published multiply-adds at 224x224 (227 for AlexNet), batch 1, in millions:
+PUBLISHED_MMACS = {
+    "shufflenet_v1_g3": 140,     # Zhang et al., CVPR 2018, Table 2 (1x, g = 3)
+    "shufflenet_v2_x1_0": 146,   # Ma et al., ECCV 2018, Table 8 (1x)
+    "mobilenet_v2": 300,         # Sandler et al., CVPR 2018, Table 4
+    "squeezenet1_1": 349,        # torchvision / SqueezeNet v1.1 release notes: 2.4x less than 1.0's 833 M
+    "mobilenet_v1": 569,         # Howard et al., 2017, Table 8
+    "alexnet": 724,              # 666 M conv + 58.6 M fc (PUBLISHED.md §1.3; ISSCC'16)
+}
+CHECKED = ("eyeriss", "tpu_v1")
+NETWORKS = tuple(PUBLISHED_MMACS)
+
+
+@pytest.fixture(scope="module")
+def sub():
+    return submission("efficient")
+
+
+@pytest.fixture(scope="module")
+def costs():
+    out = {}
+    for hw in CHECKED:
+        for n in NETWORKS:
+            t = accelsim.run(n, hw).totals()
+            out[hw, n] = (t["energy_total"], t["cycles"])
+    return out
+
+
+def ranked(costs, hw, i):
+    return sorted(NETWORKS, key=lambda n: costs[hw, n][i])
+
+
+def test_rank_by_macs(sub):
+    want = sorted(PUBLISHED_MMACS, key=PUBLISHED_MMACS.get)
+    got = list(call(sub.rank_by_macs))
+    assert got == want, f"by MACs (published: {PUBLISHED_MMACS}) the order is {want}; you give {got}"
+
+
+@pytest.mark.parametrize("hw", CHECKED)
+def test_rankings_on_hardware(sub, costs, hw):
+    for metric, i in (("energy", 0), ("latency", 1)):
+        got = list(call(sub.rank, hw, metric))
+        want = ranked(costs, hw, i)
+        assert got == want, f"{hw}, {metric}: accelsim's order is {want}; you give {got}"
+    e, c = call(sub.cost, "mobilenet_v2", hw)
+    assert math.isclose(e, costs[hw, "mobilenet_v2"][0], rel_tol=1e-9) and c == costs[hw, "mobilenet_v2"][1], \
+        f"cost('mobilenet_v2', {hw!r}) = {(e, c)}; accelsim gives {costs[hw, 'mobilenet_v2']}"
+
+
+@pytest.mark.parametrize("hw", CHECKED)
+def test_answers(sub, costs, hw):
+    for metric, i in (("energy", 0), ("latency", 1)):
+        want = ranked(costs, hw, i)[0]
+        got = sub.CHEAPEST.get(hw, {}).get(metric)
+        assert got == want, f"CHEAPEST[{hw!r}][{metric!r}] = {got!r}; accelsim says {want}"
+    by_macs = sorted(PUBLISHED_MMACS, key=PUBLISHED_MMACS.get)
+    same = ranked(costs, hw, 0) == by_macs
+    assert sub.ENERGY_RANK_IS_MAC_RANK.get(hw) is same, (
+        f"ENERGY_RANK_IS_MAC_RANK[{hw!r}] = {sub.ENERGY_RANK_IS_MAC_RANK.get(hw)!r}: by energy the order is "
+        f"{ranked(costs, hw, 0)}, by MACs {by_macs}")
+
+
+def test_why(sub, costs):
+    # the claim behind the answer: some network does fewer MACs than another yet costs more energy
+    inversions = [(a, b) for a in NETWORKS for b in NETWORKS
+                  if PUBLISHED_MMACS[a] < PUBLISHED_MMACS[b] and costs["eyeriss", a][0] > costs["eyeriss", b][0]]
+    assert inversions, "accelsim's Eyeriss energies follow the MAC counts here — the question's premise fails"
+    assert sub.WHY == "a", f"WHY = {sub.WHY!r}: e.g. {inversions[0][0]} does fewer MACs than {inversions[0][1]} yet costs more energy on Eyeriss — what do MACs leave out?"

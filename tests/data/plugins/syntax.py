@@ -1,0 +1,7 @@
+from accelsim.dataflow import Dataflow
+
+
+class Broken(Dataflow):
+    rows = ("E",)
+    cols = ("F",
+    rf_order = ("N", "M")
