@@ -22,12 +22,17 @@ import itertools
 import math
 from dataclasses import replace
 
+import numpy as np
+
 
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
 from ..engine.evaluate import LayerCost, evaluate
+from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
+from ..engine import kernel as K
+from ..engine.bound import cycles_bound, energy_bound, lower_bound
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
@@ -142,23 +147,52 @@ def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], s
             vals.add(v)
             v *= 2
         choices[d] = sorted(vals, reverse=True)
-    best: list[tuple[int, dict[str, int]]] = []
-    for combo in itertools.product(*(choices[d] for d in free)):
-        t3 = dict(base)
-        t3.update(zip(free, combo))
-        if rf_fits(p, spec, df, t3):
-            volume = math.prod(t3[d] for d in df.rf_order)
-            best.append((volume, t3))
-    best.sort(key=lambda x: -x[0])
-    seen, out = set(), []
-    for _, t3 in best:
-        key = tuple(t3[d] for d in DIMS)
-        if key not in seen:
-            seen.add(key)
-            out.append(t3)
-        if len(out) == 2:
-            break
-    return out
+    # every combination at once (itertools.product order: the last free dim fastest)
+    grids = np.meshgrid(*(np.array(choices[d], np.int64) for d in free), indexing="ij")
+    n = grids[0].size if free else 1
+    ext = {d: np.full(n, base[d], np.int64) for d in DIMS}
+    for d, g in zip(free, grids):
+        ext[d] = g.reshape(-1)
+    fit = _rf_fits_all(p, spec, df, ext, n)
+    volume = np.ones(n, np.int64)
+    for d in df.rf_order:
+        volume = volume * ext[d]
+    idx = np.nonzero(fit)[0]
+    # the two largest blocks; among equal volumes the earlier combination (a stable sort)
+    pick = idx[np.argsort(-volume[idx], kind="stable")][:2]
+    return [{d: int(ext[d][i]) for d in DIMS} for i in pick]
+
+
+def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """:func:`rf_fits` for n per-PE extents at once (one array of extents per dim)."""
+    if not df.uses_rf:
+        return np.ones(n, bool)
+    rf = spec.rf
+    if rf is None:
+        return np.zeros(n, bool)
+    ok = np.ones(n, bool)
+    bits = np.zeros(n, np.int64)
+    for t in ("weight", "ifmap", "psum"):
+        k = df.keep_level(t)
+        if k >= len(df.rf_order):
+            continue
+        one = np.ones(n, np.int64)
+        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else one) for d in DIMS}
+        if t == "weight":
+            need = ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
+        elif t == "psum":
+            need = ext["N"] * ext["G"] * ext["M"] * ext["E"] * ext["F"]
+        else:
+            rows = np.minimum(p.H, (ext["E"] - 1) * p.U + (ext["R"] - 1) * p.D + 1)
+            cols = np.minimum(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
+            need = ext["N"] * ext["G"] * ext["C"] * rows * cols
+        if rf.split is not None:
+            ok &= need <= rf.capacity(t)
+        else:
+            bits = bits + need * rf.elem_bits.get(t, rf.word_bits)
+    if rf.split is None:
+        ok &= bits <= rf.size_bits
+    return ok
 
 
 def tile_footprint(p: Problem, t1: dict[str, int]) -> dict[str, int]:
@@ -248,13 +282,19 @@ def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str) -> dict[str, int] | N
     return t1
 
 
-def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS[0]) -> list[Mapping]:
-    """Every (GLB tile, spatial factors, RF extents) candidate, with one DRAM loop order."""
+def _tile_list(p: Problem, spec: HardwareSpec) -> list[dict[str, int]]:
+    """The GLB tiles the mapper tries: the largest on the grid, then the halving ones."""
     tiles_ = glb_tile_options(p, spec)
     for shrink in SHRINK:
         t = glb_tiles(p, spec, shrink)
         if t is not None and t not in tiles_:
             tiles_.append(t)
+    return tiles_
+
+
+def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS[0]) -> list[Mapping]:
+    """Every (GLB tile, spatial factors, RF extents) candidate, with one DRAM loop order."""
+    tiles_ = _tile_list(p, spec)
     out: list[Mapping] = []
     seen = set()
     rows, cols = spatial_dims(p, df)
@@ -271,16 +311,22 @@ def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS
     return out
 
 
-def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> tuple[Mapping, LayerCost]:
+def _no_fit(p: Problem, spec: HardwareSpec, df: Dataflow, layer: str) -> AccelsimError:
+    return AccelsimError(
+        f"no mapping of this layer fits the buffers under {df.name}",
+        file=spec.file or None,
+        where=f"layer '{layer}'" if layer else None,
+        expected="a GLB and RF large enough for at least one tile (one filter row, one ifmap window, one psum)",
+        found=f"GLBs {', '.join(f'{g.name} {g.size_bytes} B' for g in spec.glbs)}",
+    )
+
+
+def exhaustive_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
+    """The search of docs/engine.md §6 with every candidate scored: the reference the
+    pruned search (:func:`search_mapping`) must agree with."""
     cands = candidates(p, spec, df)
     if not cands:
-        raise AccelsimError(
-            f"no mapping of this layer fits the buffers under {df.name}",
-            file=spec.file or None,
-            where=f"layer '{layer}'" if layer else None,
-            expected="a GLB and RF large enough for at least one tile (one filter row, one ifmap window, one psum)",
-            found=f"GLBs {', '.join(f'{g.name} {g.size_bytes} B' for g in spec.glbs)}",
-        )
+        raise _no_fit(p, spec, df, layer)
     # stage 1: every candidate with the first DRAM loop order; stage 2: the best few
     # of them again with each other order
     scored = sorted(((fast_score(p, spec, df, m, objective), i), m) for i, m in enumerate(cands))
@@ -292,4 +338,108 @@ def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = 
             key = (fast_score(p, spec, df, m2, objective), n + rank * len(ORDERS) + k)
             if key < best[0]:
                 best = (key, m2)
-    return best[1], evaluate(p, spec, df, best[1])
+    return best[1]
+
+
+SLACK = 1e-9  # relative: a bound is compared with a score only beyond float rounding
+
+
+def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
+    """The same choice as :func:`exhaustive_mapping`, without scoring candidates that
+    cannot win: a GLB tile whose lower bound (accelsim/engine/bound.py) already exceeds
+    the third-best score found so far cannot reach the finalists, so none of its
+    candidates is built or counted. Tiles are visited in order of their bound (good
+    scores early), but every tie is still broken by the exhaustive enumeration order."""
+    tiles_ = _tile_list(p, spec)
+    row_dims, col_dims = spatial_dims(p, df)
+    sps = spatial_options(p, df, spec.array.rows, spec.array.cols)
+    bound = _Bound(p, spec, df, objective)
+    first = [bound(t1, ORDERS[0]) for t1 in tiles_]
+    top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
+    for ti in sorted(range(len(tiles_)), key=first.__getitem__):
+        if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
+            continue
+        t1 = tiles_[ti]
+        t1_tuple = tuple(t1[d] for d in TILE_DIMS)
+        for si, sp in enumerate(sps):
+            sp_tuple = tuple(sp[d] for d in DIMS)
+            for ki, t3 in enumerate(t3_options(p, spec, df, t1, sp)):
+                m = Mapping(df.name, t1_tuple, ORDERS[0], sp_tuple, tuple(t3[d] for d in DIMS), row_dims, col_dims)
+                entry = (fast_score(p, spec, df, m, objective), (0, ti, si, ki), m)
+                if len(top) < FINALISTS or entry[:2] < top[-1][:2]:
+                    top.append(entry)
+                    top.sort(key=lambda x: x[:2])
+                    del top[FINALISTS:]
+    if not top:
+        raise _no_fit(p, spec, df, layer)
+    best = top[0]
+    for rank, (_, _, m) in enumerate(top):
+        t1 = dict(zip(TILE_DIMS, m.t1))
+        for k, order in enumerate(ORDERS[1:], start=1):
+            if bound(t1, order) > best[0] * (1 + SLACK):
+                continue
+            m2 = replace(m, dram_order=order)
+            entry = (fast_score(p, spec, df, m2, objective), (1, rank, k), m2)
+            if entry[:2] < best[:2]:
+                best = entry
+    return best[2]
+
+
+class _Bound:
+    """The objective's lower bound for a GLB tile and DRAM loop order (any spatial
+    factors and RF extents): energy from the bound's counts at the config's costs,
+    cycles from the MACs over the PEs and the DRAM traffic over its bandwidth."""
+
+    def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
+        self.p = p.as_array()
+        self.keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
+        self.n_rf = len(df.rf_order)
+        self.uses_rf = df.uses_rf
+        self.costs = cost_vector(spec)
+        self.objective = objective
+        self.pes = spec.pes
+        self.bits = np.array([spec.word_bits[t] for t in ("weight", "ifmap", "psum", "psum", "ofmap")], np.float64)
+        self.dram_bw = spec.dram.bytes_per_cycle * 8.0
+        # a bound needs costs that cannot be negative; without that, no candidate is skipped
+        self.usable = bool(np.all(self.costs >= 0))
+
+    def __call__(self, t1: dict[str, int], order: str) -> float:
+        if not self.usable:
+            return -math.inf
+        lb = lower_bound(
+            self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
+            np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
+        )
+        if self.objective == "energy":
+            return energy_bound(lb, self.costs)
+        dram_bits = float(np.dot(lb[K.DRAM_RW : K.DRAM_WO + 1].astype(np.float64), self.bits))
+        # the timeline rounds its cycles up; a bound one cycle under stays a bound
+        cycles = max(0.0, cycles_bound(lb, self.pes, dram_bits, self.dram_bw) - 1.0)
+        return cycles if self.objective == "latency" else energy_bound(lb, self.costs) * cycles
+
+
+def _dataflow_key(df: Dataflow) -> tuple:
+    return (df.name, df.rows, df.cols, df.rf_order, tuple(sorted(df.keep.items())), df.pass_order, df.uses_rf, df.full_in_pass)
+
+
+_CHOSEN: dict[tuple, Mapping] = {}
+_CHOSEN_MAX = 8192
+
+
+def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> tuple[Mapping, LayerCost]:
+    """The best candidate for the objective and its full cost. The choice depends only on
+    the layer's problem, the machine, the dataflow and the objective, so it is remembered
+    (layers of the same shape, as in repeated blocks, are searched once per process)."""
+    key = (p, spec, _dataflow_key(df), objective)
+    m = _CHOSEN.get(key)
+    if m is None:
+        m = search_mapping(p, spec, df, objective, layer)
+        if len(_CHOSEN) >= _CHOSEN_MAX:
+            _CHOSEN.clear()
+        _CHOSEN[key] = m
+    return m, evaluate(p, spec, df, m)
+
+
+def clear_cache() -> None:
+    """Forget the remembered choices (benchmarks time each network from scratch)."""
+    _CHOSEN.clear()
