@@ -1,5 +1,7 @@
 """The mapper's shortcuts change no result.
 
+0. kernel.layer_totals (like GLB tiles counted once per class) equals the tile-by-tile
+   kernel.layer_detail (itself held to the set-based oracle in test_engine_counts.py).
 1. accelsim/engine/bound.py's lower bound is under the kernel's count in every slot, for
    random small layers and arbitrary mappings of every dataflow (spatial and systolic).
 2. The pruned search (bounds skip GLB tiles that cannot win) picks exactly the mapping the
@@ -56,11 +58,14 @@ def test_bound_is_under_every_count(case):
     t1a = np.array(t1, np.int64)
     oa = np.array(["NGMCEF".index(d) for d in order], np.int64)
     axis = np.array([1 if d in df.rows else 2 if d in df.cols else 0 for d in DIMS], np.int64)
-    res = K.layer_detail(
+    args = (
         p.as_array(), t1a, oa, np.array([sp[d] for d in DIMS], np.int64), np.array([t3[d] for d in DIMS], np.int64),
         np.array([DIMS.index(d) for d in df.pass_order], np.int64), np.array([DIMS.index(d) for d in df.rf_order], np.int64),
         keep, df.uses_rf, axis, systolic,
-    )[0]
+    )
+    res = K.layer_detail(*args)[0]
+    # the mapper's totals (each class of like tiles counted once) equal the tile-by-tile walk
+    np.testing.assert_array_equal(K.layer_totals(*args), res)
     lb = lower_bound(p.as_array(), t1a, oa, keep, len(df.rf_order), df.uses_rf)
     slots = [k for k in range(K.N_OUT) if lb[k] > res[k]]
     assert not slots, [(k, int(lb[k]), int(res[k])) for k in slots]

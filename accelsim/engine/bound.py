@@ -121,3 +121,19 @@ def cycles_bound(lb: np.ndarray, pes: int, dram_bits: float, dram_bits_per_cycle
     """Cycles are at least the MACs spread over every PE, and at least the DRAM traffic
     (``dram_bits``, from the bound's DRAM slots) at the DRAM's bandwidth."""
     return max(lb[K.MACS] / pes, dram_bits / dram_bits_per_cycle)
+
+
+@njit(cache=True)
+def dram_traffic(p, tiles, orders, costs):
+    """Σ DRAM count × cost (``costs``: the five DRAM slots' costs) of every GLB tile
+    (rows of ``tiles``) under every DRAM loop order (rows of ``orders``): exact, the same
+    tile walk the kernel runs."""
+    out = np.empty((tiles.shape[0], orders.shape[0]), np.float64)
+    for i in range(tiles.shape[0]):
+        for j in range(orders.shape[0]):
+            r = walk_tiles(p, tiles[i], orders[j])
+            s = 0.0
+            for k in range(5):
+                s += r[k] * costs[k]
+            out[i, j] = s
+    return out

@@ -32,7 +32,7 @@ from ..engine.evaluate import LayerCost, evaluate
 from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
-from ..engine.bound import cycles_bound, energy_bound, lower_bound
+from ..engine.bound import cycles_bound, dram_traffic, energy_bound, lower_bound
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
@@ -65,10 +65,12 @@ def spatial_dims(p: Problem, df: Dataflow) -> tuple[tuple[str, ...], tuple[str, 
     return tuple(rows), tuple(cols)
 
 
-def spatial_options(p: Problem, df: Dataflow, rows: int, cols: int) -> list[dict[str, int]]:
+def spatial_options(
+    p: Problem, df: Dataflow, rows: int, cols: int, layout: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+) -> list[dict[str, int]]:
     b = dict(zip(DIMS, p.bounds))
     out = []
-    row_dims, col_dims = spatial_dims(p, df)
+    row_dims, col_dims = layout or spatial_dims(p, df)
 
     def axis(dims: tuple[str, ...], size: int) -> list[dict[str, int]]:
         if not dims:
@@ -292,23 +294,137 @@ def _tile_list(p: Problem, spec: HardwareSpec) -> list[dict[str, int]]:
     return tiles_
 
 
-def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str = ORDERS[0]) -> list[Mapping]:
-    """Every (GLB tile, spatial factors, RF extents) candidate, with one DRAM loop order."""
-    tiles_ = _tile_list(p, spec)
+DRAM_TILES = 1  # per DRAM loop order: the tiles with the least DRAM traffic
+
+
+def tilings(p: Problem, spec: HardwareSpec) -> list[tuple[dict[str, int], str]]:
+    """(GLB tile, DRAM loop order) pairs the mapper scores in full: the tiles of
+    :func:`_tile_list` under the first order, then, for every order, the
+    :data:`DRAM_TILES` tiles of the grid that move the least data to and from DRAM
+    (priced at the config's costs) under it."""
+    out = [(t, ORDERS[0]) for t in _tile_list(p, spec)]
+    for t, order in _dram_tilings(p, spec):
+        if (t, order) not in out:
+            out.append((dict(t), order))
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int], str], ...]:
+    grid = _maximal_tiles(p, spec)
+    if not len(grid):
+        return ()
+    costs = cost_vector(spec)[K.DRAM_RW : K.DRAM_WO + 1]
+    orders = np.array([[TILE_DIMS.index(d) for d in o] for o in ORDERS], np.int64)
+    traffic = dram_traffic(p.as_array(), grid, orders, costs)
+    out = []
+    for j, order in enumerate(ORDERS):
+        # least traffic first; among equals the larger tile, then the grid's order
+        rank = np.lexsort((np.arange(len(grid)), -np.prod(grid, axis=1), traffic[:, j]))
+        for i in rank[:DRAM_TILES]:
+            t1 = {d: int(grid[i, k]) for k, d in enumerate(TILE_DIMS)}
+            t1["R"], t1["S"] = p.R, p.S
+            out.append((t1, order))
+    return tuple(out)
+
+
+def _maximal_tiles(p: Problem, spec: HardwareSpec) -> np.ndarray:
+    """Every tile of the grid (N G M C E; F follows E) that fits the buffers and cannot
+    grow in any one dim to the next size of its grid and still fit (k × 6, N G M C E F)."""
+    b = dict(zip(DIMS, p.bounds))
+    grids = [np.array(_grid(b[d]), np.int64) for d in "NGMCE"]
+    idx = np.stack(np.meshgrid(*(np.arange(len(g)) for g in grids), indexing="ij"), -1).reshape(-1, 5)
+
+    def tiles_at(ix: np.ndarray) -> np.ndarray:
+        t = np.stack([grids[k][ix[:, k]] for k in range(5)], 1)
+        e = t[:, 4]
+        f = np.where(e == b["E"], b["F"], np.minimum(b["F"], np.maximum(1, e * b["F"] // b["E"])))
+        return np.concatenate([t, f[:, None]], 1)
+
+    def fits(t: np.ndarray) -> np.ndarray:
+        rows = np.minimum(p.H, (t[:, 4] - 1) * p.U + (p.R - 1) * p.D + 1)
+        cols = np.minimum(p.W, (t[:, 5] - 1) * p.U + (p.S - 1) * p.D + 1)
+        need = {
+            "weight": t[:, 1] * t[:, 2] * t[:, 3] * p.R * p.S,
+            "ifmap": t[:, 0] * t[:, 1] * t[:, 3] * rows * cols,
+            "psum": t[:, 0] * t[:, 1] * t[:, 2] * t[:, 4] * t[:, 5],
+        }
+        ok = np.ones(len(t), bool)
+        for buf in spec.glbs:
+            bits = np.zeros(len(t), np.int64)
+            for ty, n in need.items():
+                if ty in buf.holds or (ty == "psum" and "ofmap" in buf.holds and "psum" not in buf.holds):
+                    bits = bits + n * spec.word_bits[ty]
+            usable = buf.size_bits // 2 if buf.double_buffered else buf.size_bits
+            ok &= bits <= usable
+        return ok
+
+    tiles = tiles_at(idx)
+    ok = fits(tiles)
+    maximal = ok.copy()
+    for k in range(5):
+        up = idx.copy()
+        up[:, k] -= 1  # the grids run from large to small
+        can = up[:, k] >= 0
+        grown = np.zeros(len(idx), bool)
+        if can.any():
+            grown[can] = fits(tiles_at(up[can]))
+        maximal &= ~grown
+    return np.ascontiguousarray(tiles[maximal])
+
+
+def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The dataflow's (row dims, column dims), and where its output-pixel dims (E, F)
+    leave an axis at most half used, the same with the filters M spread along that axis
+    too (moved from the other axis): PE sets replicated for more filters (Eyeriss's
+    folding for small maps; Chen et al.'s OS_C for FC layers). The mapper tries both."""
+    base = spatial_dims(p, df)
+    out = [base]
+    b = dict(zip(DIMS, p.bounds))
+    if b["M"] <= 1:
+        return out
+    for k, size in ((0, rows), (1, cols)):
+        axis = base[k]
+        pix = [d for d in axis if d in ("E", "F")]
+        if not pix or "M" in axis or 2 * math.prod(b[d] for d in pix) > size:
+            continue
+        other = tuple(d for d in base[1 - k] if d != "M")
+        alt = (axis + ("M",), other) if k == 0 else (other, axis + ("M",))
+        if alt not in out:
+            out.append(alt)
+    return out
+
+
+def candidates(p: Problem, spec: HardwareSpec, df: Dataflow, order: str | None = None) -> list[Mapping]:
+    """Every (GLB tile and DRAM loop order, spatial layout and factors, RF extents)
+    candidate, in the fixed enumeration order; ``order`` puts every tile under that
+    one DRAM loop order instead."""
     out: list[Mapping] = []
     seen = set()
-    rows, cols = spatial_dims(p, df)
-    for t1 in tiles_:
-        for sp in spatial_options(p, df, spec.array.rows, spec.array.cols):
+    layouts = _layouts(p, spec, df)
+    for t1, o in tilings(p, spec):
+        for rows, cols, sp in layouts:
             for t3 in t3_options(p, spec, df, t1, sp):
                 m = Mapping(
-                    df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS),
-                    rows, cols,
+                    df.name, tuple(t1[d] for d in TILE_DIMS), order or o, tuple(sp[d] for d in DIMS),
+                    tuple(t3[d] for d in DIMS), rows, cols,
                 )
                 if m not in seen:
                     seen.add(m)
                     out.append(m)
     return out
+
+
+def _layouts(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple[str, ...], tuple[str, ...], dict[str, int]]]:
+    """(row dims, column dims, spatial factors) of every spatial option, in order."""
+    if spec.array.kind == "systolic":
+        rows, cols = spatial_dims(p, df)
+        return [(rows, cols, sp) for sp in spatial_options(p, df, spec.array.rows, spec.array.cols)]
+    return [
+        (rows, cols, sp)
+        for rows, cols in spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+        for sp in spatial_options(p, df, spec.array.rows, spec.array.cols, (rows, cols))
+    ]
 
 
 def _no_fit(p: Problem, spec: HardwareSpec, df: Dataflow, layer: str) -> AccelsimError:
@@ -333,7 +449,9 @@ def exhaustive_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: 
     best = scored[0]
     n = len(cands)
     for rank, (_, m) in enumerate(scored[:FINALISTS]):
-        for k, order in enumerate(ORDERS[1:], start=1):
+        for k, order in enumerate(ORDERS):
+            if order == m.dram_order:
+                continue
             m2 = replace(m, dram_order=order)
             key = (fast_score(p, spec, df, m2, objective), n + rank * len(ORDERS) + k)
             if key < best[0]:
@@ -350,22 +468,22 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     the third-best score found so far cannot reach the finalists, so none of its
     candidates is built or counted. Tiles are visited in order of their bound (good
     scores early), but every tie is still broken by the exhaustive enumeration order."""
-    tiles_ = _tile_list(p, spec)
-    row_dims, col_dims = spatial_dims(p, df)
-    sps = spatial_options(p, df, spec.array.rows, spec.array.cols)
+    pairs = tilings(p, spec)
+    layouts = _layouts(p, spec, df)
     bound = _Bound(p, spec, df, objective)
-    first = [bound(t1, ORDERS[0]) for t1 in tiles_]
+    score = _Scorer(p, spec, df, objective)
+    first = [bound(t1, o) for t1, o in pairs]
     top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
-    for ti in sorted(range(len(tiles_)), key=first.__getitem__):
+    for ti in sorted(range(len(pairs)), key=first.__getitem__):
         if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
             continue
-        t1 = tiles_[ti]
+        t1, order = pairs[ti]
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
-        for si, sp in enumerate(sps):
+        for si, (rows, cols, sp) in enumerate(layouts):
             sp_tuple = tuple(sp[d] for d in DIMS)
             for ki, t3 in enumerate(t3_options(p, spec, df, t1, sp)):
-                m = Mapping(df.name, t1_tuple, ORDERS[0], sp_tuple, tuple(t3[d] for d in DIMS), row_dims, col_dims)
-                entry = (fast_score(p, spec, df, m, objective), (0, ti, si, ki), m)
+                m = Mapping(df.name, t1_tuple, order, sp_tuple, tuple(t3[d] for d in DIMS), rows, cols)
+                entry = (score(m), (0, ti, si, ki), m)
                 if len(top) < FINALISTS or entry[:2] < top[-1][:2]:
                     top.append(entry)
                     top.sort(key=lambda x: x[:2])
@@ -375,14 +493,48 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     best = top[0]
     for rank, (_, _, m) in enumerate(top):
         t1 = dict(zip(TILE_DIMS, m.t1))
-        for k, order in enumerate(ORDERS[1:], start=1):
-            if bound(t1, order) > best[0] * (1 + SLACK):
+        for k, order in enumerate(ORDERS):
+            if order == m.dram_order or bound(t1, order) > best[0] * (1 + SLACK):
                 continue
             m2 = replace(m, dram_order=order)
-            entry = (fast_score(p, spec, df, m2, objective), (1, rank, k), m2)
+            entry = (score(m2), (1, rank, k), m2)
             if entry[:2] < best[:2]:
                 best = entry
     return best[2]
+
+
+class _Scorer:
+    """:func:`accelsim.engine.evaluate.score` with what is fixed for a layer, machine and
+    dataflow (arrays, the cost vector) built once: the same arithmetic, the same floats."""
+
+    def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
+        self.args = (p, spec, df, objective)
+        self.p = p.as_array()
+        self.po = np.array([DIMS.index(d) for d in df.pass_order], np.int64)
+        self.ro = np.array([DIMS.index(d) for d in df.rf_order], np.int64)
+        self.keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
+        self.uses_rf = df.uses_rf
+        self.systolic = spec.array.kind == "systolic"
+        self.costs = cost_vector(spec)
+        self.energy = objective == "energy"
+        self.orders = {o: np.array([TILE_DIMS.index(d) for d in o], np.int64) for o in ORDERS}
+        self.axes: dict[tuple, np.ndarray] = {}
+
+    def __call__(self, m: Mapping) -> float:
+        if not self.energy:
+            return fast_score(*self.args[:3], m, self.args[3])
+        axis = self.axes.get((m.rows, m.cols))
+        if axis is None:
+            axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+            self.axes[(m.rows, m.cols)] = axis
+        order = self.orders.get(m.dram_order)
+        if order is None:
+            order = np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64)
+        r = K.layer_totals(
+            self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
+            self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
+        )
+        return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
 
 
 class _Bound:
