@@ -247,25 +247,52 @@ def glb_tile_options(p: Problem, spec: HardwareSpec, keep: int = 3) -> list[dict
 
 @functools.lru_cache(maxsize=4096)
 def _glb_tile_options(p: Problem, spec: HardwareSpec, keep: int) -> tuple[dict[str, int], ...]:
-    b = dict(zip(DIMS, p.bounds))
-    fits = []
-    # E and F tile together (square-ish blocks); N and G whole where possible
-    for n in _grid(b["N"])[:3]:
-        for g in _grid(b["G"])[:4]:
-            for m in _grid(b["M"]):
-                for c in _grid(b["C"]):
-                    for e in _grid(b["E"])[:6]:
-                        f = b["F"] if e == b["E"] else min(b["F"], max(1, e * b["F"] // b["E"]))
-                        t1 = {"N": n, "G": g, "M": m, "C": c, "E": e, "F": f, "R": p.R, "S": p.S}
-                        fits.append(t1)
-    fits.sort(key=lambda t: -math.prod(t[d] for d in TILE_DIMS))
+    # E and F tile together (square-ish blocks); N and G whole where possible; the grid in
+    # nested-loop order (N outermost, E innermost), then the largest first (a stable sort)
+    tiles = _grid_tiles(p, (3, 4, None, None, 6))
+    volume = np.prod(tiles, axis=1)
+    order = np.argsort(-volume, kind="stable")
+    ok = _tiles_fit(p, spec, tiles[order])
     out = []
-    for t1 in fits:
-        if glb_fits(p, spec, t1):
-            out.append(t1)
-            if len(out) == keep:
-                break
+    for i in order[ok][:keep]:
+        t1 = {d: int(tiles[i, k]) for k, d in enumerate(TILE_DIMS)}
+        t1["R"], t1["S"] = p.R, p.S
+        out.append(t1)
     return tuple(out)
+
+
+def _grid_tiles(p: Problem, limits: tuple[int | None, ...], index: np.ndarray | None = None) -> np.ndarray:
+    """Tiles (k × 6, N G M C E F) of the grid of :func:`_grid` sizes of N G M C E (each
+    limited to its first ``limits`` sizes; F follows E), in nested-loop order, or at the
+    grid positions ``index`` (k × 5)."""
+    b = dict(zip(DIMS, p.bounds))
+    grids = [np.array(_grid(b[d])[:lim], np.int64) for d, lim in zip("NGMCE", limits)]
+    if index is None:
+        index = np.stack(np.meshgrid(*(np.arange(len(g)) for g in grids), indexing="ij"), -1).reshape(-1, 5)
+    t = np.stack([grids[k][index[:, k]] for k in range(5)], 1)
+    e = t[:, 4]
+    f = np.where(e == b["E"], b["F"], np.minimum(b["F"], np.maximum(1, e * b["F"] // b["E"])))
+    return np.concatenate([t, f[:, None]], 1)
+
+
+def _tiles_fit(p: Problem, spec: HardwareSpec, t: np.ndarray) -> np.ndarray:
+    """:func:`glb_fits` for many tiles at once (rows of N G M C E F)."""
+    rows = np.minimum(p.H, (t[:, 4] - 1) * p.U + (p.R - 1) * p.D + 1)
+    cols = np.minimum(p.W, (t[:, 5] - 1) * p.U + (p.S - 1) * p.D + 1)
+    need = {
+        "weight": t[:, 1] * t[:, 2] * t[:, 3] * p.R * p.S,
+        "ifmap": t[:, 0] * t[:, 1] * t[:, 3] * rows * cols,
+        "psum": t[:, 0] * t[:, 1] * t[:, 2] * t[:, 4] * t[:, 5],
+    }
+    ok = np.ones(len(t), bool)
+    for buf in spec.glbs:
+        bits = np.zeros(len(t), np.int64)
+        for ty, n in need.items():
+            if ty in buf.holds or (ty == "psum" and "ofmap" in buf.holds and "psum" not in buf.holds):
+                bits = bits + n * spec.word_bits[ty]
+        usable = buf.size_bits // 2 if buf.double_buffered else buf.size_bits
+        ok &= bits <= usable
+    return ok
 
 
 def glb_tiles(p: Problem, spec: HardwareSpec, shrink: str) -> dict[str, int] | None:
@@ -332,44 +359,19 @@ def _maximal_tiles(p: Problem, spec: HardwareSpec) -> np.ndarray:
     """Every tile of the grid (N G M C E; F follows E) that fits the buffers and cannot
     grow in any one dim to the next size of its grid and still fit (k × 6, N G M C E F)."""
     b = dict(zip(DIMS, p.bounds))
-    grids = [np.array(_grid(b[d]), np.int64) for d in "NGMCE"]
-    idx = np.stack(np.meshgrid(*(np.arange(len(g)) for g in grids), indexing="ij"), -1).reshape(-1, 5)
-
-    def tiles_at(ix: np.ndarray) -> np.ndarray:
-        t = np.stack([grids[k][ix[:, k]] for k in range(5)], 1)
-        e = t[:, 4]
-        f = np.where(e == b["E"], b["F"], np.minimum(b["F"], np.maximum(1, e * b["F"] // b["E"])))
-        return np.concatenate([t, f[:, None]], 1)
-
-    def fits(t: np.ndarray) -> np.ndarray:
-        rows = np.minimum(p.H, (t[:, 4] - 1) * p.U + (p.R - 1) * p.D + 1)
-        cols = np.minimum(p.W, (t[:, 5] - 1) * p.U + (p.S - 1) * p.D + 1)
-        need = {
-            "weight": t[:, 1] * t[:, 2] * t[:, 3] * p.R * p.S,
-            "ifmap": t[:, 0] * t[:, 1] * t[:, 3] * rows * cols,
-            "psum": t[:, 0] * t[:, 1] * t[:, 2] * t[:, 4] * t[:, 5],
-        }
-        ok = np.ones(len(t), bool)
-        for buf in spec.glbs:
-            bits = np.zeros(len(t), np.int64)
-            for ty, n in need.items():
-                if ty in buf.holds or (ty == "psum" and "ofmap" in buf.holds and "psum" not in buf.holds):
-                    bits = bits + n * spec.word_bits[ty]
-            usable = buf.size_bits // 2 if buf.double_buffered else buf.size_bits
-            ok &= bits <= usable
-        return ok
-
-    tiles = tiles_at(idx)
-    ok = fits(tiles)
-    maximal = ok.copy()
+    full = (None,) * 5
+    sizes = [len(_grid(b[d])) for d in "NGMCE"]
+    idx = np.stack(np.meshgrid(*(np.arange(n) for n in sizes), indexing="ij"), -1).reshape(-1, 5)
+    tiles = _grid_tiles(p, full, idx)
+    maximal = _tiles_fit(p, spec, tiles)
     for k in range(5):
         up = idx.copy()
         up[:, k] -= 1  # the grids run from large to small
-        can = up[:, k] >= 0
-        grown = np.zeros(len(idx), bool)
+        can = maximal & (up[:, k] >= 0)
         if can.any():
-            grown[can] = fits(tiles_at(up[can]))
-        maximal &= ~grown
+            grown = np.zeros(len(idx), bool)
+            grown[can] = _tiles_fit(p, spec, _grid_tiles(p, full, up[can]))
+            maximal &= ~grown
     return np.ascontiguousarray(tiles[maximal])
 
 
@@ -575,7 +577,7 @@ def _dataflow_key(df: Dataflow) -> tuple:
 
 
 _CHOSEN: dict[tuple, Mapping] = {}
-_CHOSEN_MAX = 8192
+_CHOSEN_MAX = 1 << 16
 
 
 def best_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> tuple[Mapping, LayerCost]:
