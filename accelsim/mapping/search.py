@@ -476,6 +476,7 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     score = _Scorer(p, spec, df, objective)
     first = [bound(t1, o) for t1, o in pairs]
     top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
+    t3s: dict[tuple, list[tuple[int, ...]]] = {}
     for ti in sorted(range(len(pairs)), key=first.__getitem__):
         if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
             continue
@@ -483,8 +484,11 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
         for si, (rows, cols, sp) in enumerate(layouts):
             sp_tuple = tuple(sp[d] for d in DIMS)
-            for ki, t3 in enumerate(t3_options(p, spec, df, t1, sp)):
-                m = Mapping(df.name, t1_tuple, order, sp_tuple, tuple(t3[d] for d in DIMS), rows, cols)
+            key = (t1_tuple, sp_tuple)  # a tile comes under several loop orders
+            if key not in t3s:
+                t3s[key] = [tuple(t3[d] for d in DIMS) for t3 in t3_options(p, spec, df, t1, sp)]
+            for ki, t3 in enumerate(t3s[key]):
+                m = Mapping(df.name, t1_tuple, order, sp_tuple, t3, rows, cols)
                 entry = (score(m), (0, ti, si, ki), m)
                 if len(top) < FINALISTS or entry[:2] < top[-1][:2]:
                     top.append(entry)
