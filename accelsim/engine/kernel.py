@@ -173,8 +173,7 @@ def _single(e, only_unch):
     i = 0
     while i < n:
         k = i
-        ulo = 1 << 62
-        uhi = -(1 << 62)
+        end = -(1 << 62)  # the union so far ends here (ranges come in increasing order)
         while k < n and e[k, KP] == e[i, KP] and e[k, KR] == e[i, KR]:
             nl, nh, ol, oh = e[k, NL], e[k, NH], e[k, OL], e[k, OH]
             if (not only_unch) or (nl == ol and nh == oh):
@@ -183,11 +182,12 @@ def _single(e, only_unch):
                 if ov > 0:
                     sov += ov
                 if nh > nl:
-                    ulo = min(ulo, nl)
-                    uhi = max(uhi, nh)
+                    # the PEs' ranges need not touch (one element each of strided blocks
+                    # when the dim is spread over PEs and also an RF loop)
+                    if nh > end:
+                        su += nh - max(nl, end)
+                        end = nh
             k += 1
-        if uhi > ulo:
-            su += uhi - ulo
         i = k
     return sa, sov, su
 
