@@ -1,19 +1,24 @@
 """The mapper: candidate mappings that fit the machine, scored by the engine.
 
-For one layer and dataflow it builds a small set of candidates (docs/engine.md §2):
+For one layer and dataflow it builds a fixed enumeration of candidates (docs/engine.md §6):
 
-- spatial factors for the dataflow's row and column dims: as many PEs as the dim fills,
+- GLB tilings: tiles that fit every global buffer (a bound on one tile's footprint, per
+  buffer, at the data type's width; halved where the buffer is double-buffered) — the
+  three largest on a grid of tile sizes and those found by halving the dims in three
+  priorities, under the first DRAM loop order, then for each of three loop orders
+  (outputs, weights or inputs kept on chip longest) the maximal grid tile that moves the
+  least DRAM data;
+- spatial layouts and factors for the dataflow's row and column dims (and, where E/F
+  leave an axis half idle, the filters spread along it): as many PEs as the dim fills,
   or the same number of passes with the work spread evenly;
 - per-PE RF extents that fit the RF (the block each data type keeps, per PE);
-- GLB tiles that fit every global buffer (a bound on one tile's footprint, per buffer,
-  at the data type's width; halved where the buffer is double-buffered): the three
-  largest on a grid of tile sizes, and those found by halving the dims in three
-  priorities; three DRAM loop orders (outputs, weights or inputs kept on chip longest);
 
-scores every candidate with the engine under the first loop order, tries the best three
-again under the other two orders, and keeps the best for the objective (energy, latency
-or EDP). Ties are broken by the candidate's position in this fixed enumeration order, so
-the result is deterministic.
+scores every candidate with the engine, tries the best three again under the other loop
+orders, and keeps the best for the objective (energy, latency or EDP). Ties are broken by
+the candidate's position in this fixed enumeration order, so the result is deterministic.
+:func:`exhaustive_mapping` does exactly that; :func:`search_mapping`, which the runs use,
+makes the same choice while skipping tilings whose lower bound cannot win, and
+:func:`best_mapping` remembers the choice per layer shape, machine and dataflow.
 """
 from __future__ import annotations
 
