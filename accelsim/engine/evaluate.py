@@ -137,12 +137,20 @@ def cost_vector(spec: HardwareSpec) -> np.ndarray:
     return costs
 
 
+def kernel_totals(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) -> np.ndarray:
+    """The kernel's totals alone (each class of like GLB tiles counted once)."""
+    t1, order, sp, t3, po, ro, keep = m.arrays(df)
+    axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+    return K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
+
+
 def score(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, objective: str) -> float:
     """The mapper's objective for one candidate, without building the full result."""
+    if objective == "energy":
+        r = kernel_totals(p, df, m, spec.array.kind == "systolic")
+        return float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec)))
     r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
     energy = float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec)))
-    if objective == "energy":
-        return energy
     cycles = K.timeline(tile_row, rows, per, *machine_arrays(spec))[0]
     return float(cycles) if objective == "latency" else energy * cycles
 

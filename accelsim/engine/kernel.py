@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import advance, tile_grid, tile_range, walk_tiles_detail
+from .tiles import advance, tile_grid, tile_range, walk_tiles, walk_tiles_detail
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -173,8 +173,7 @@ def _single(e, only_unch):
     i = 0
     while i < n:
         k = i
-        ulo = 1 << 62
-        uhi = -(1 << 62)
+        end = -(1 << 62)  # the union so far ends here (ranges come in increasing order)
         while k < n and e[k, KP] == e[i, KP] and e[k, KR] == e[i, KR]:
             nl, nh, ol, oh = e[k, NL], e[k, NH], e[k, OL], e[k, OH]
             if (not only_unch) or (nl == ol and nh == oh):
@@ -183,11 +182,12 @@ def _single(e, only_unch):
                 if ov > 0:
                     sov += ov
                 if nh > nl:
-                    ulo = min(ulo, nl)
-                    uhi = max(uhi, nh)
+                    # the PEs' ranges need not touch (one element each of strided blocks
+                    # when the dim is spread over PEs and also an RF loop)
+                    if nh > end:
+                        su += nh - max(nl, end)
+                        end = nh
             k += 1
-        if uhi > ulo:
-            su += uhi - ulo
         i = k
     return sa, sov, su
 
@@ -477,6 +477,19 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
     """Add one GLB tile's GLB/NoC/RF counts and compute cycles to ``res``.
 
     ``axis[d]``: 1 if dim d is across the PE rows, 2 across the columns, 0 neither."""
+    glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, PART_ALL, res)
+
+
+# parts of a GLB tile's counts (glb_tile_parts): each depends on less than the whole tile
+PART_WEIGHT = 1  # weight NoC/GLB/RF fills, MACs, the RF reads of weights and psums, cycles: the extents
+PART_IFMAP = 2  # ifmap NoC/GLB/RF fills and RF reads: the extents and where padding clips E, F
+PART_OUTPUT = 4  # psum/ofmap NoC and GLB traffic: the extents and whether the C tile is first/last
+PART_ALL = 7
+
+
+@njit(cache=True)
+def glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, parts, res):
+    """:func:`glb_tile` for some of its parts only (a bit mask of PART_*)."""
     L = rf_order.shape[0]
     n_loops = 8 + L
     a_idx = np.empty(8, np.int64)
@@ -486,6 +499,8 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
     for i in range(L):
         b_idx[rf_order[i]] = 8 + i
     for t in range(2):
+        if (parts & (PART_WEIGHT if t == 0 else PART_IFMAP)) == 0:
+            continue
         K = 8 + keep[t]
         noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, t == 0, systolic)
         if t == 0:
@@ -498,10 +513,17 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
             res[GLB_I] += glb
             if uses_rf and keep[1] < L:
                 res[RFW_I] += noc
-    _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[2], c_first, c_last, res)
+    if parts & PART_OUTPUT:
+        _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[2], c_first, c_last, res)
     macs = 1
     for d in range(8):
         macs *= hi[d] - lo[d]
+    if parts & PART_IFMAP and uses_rf and keep[1] < L:
+        rows = _valid_pairs(lo[DE], hi[DE], p[DR], p[P_U], p[P_D], p[P_PT], p[P_H])
+        cols = _valid_pairs(lo[DF], hi[DF], p[DS], p[P_U], p[P_D], p[P_PL], p[P_W])
+        res[RFR_I] += (hi[DN] - lo[DN]) * (hi[DG] - lo[DG]) * (hi[DM] - lo[DM]) * (hi[DC] - lo[DC]) * rows * cols
+    if (parts & PART_WEIGHT) == 0:
+        return
     res[MACS] += macs
     if uses_rf:
         if keep[0] < L:
@@ -509,10 +531,6 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
         if keep[2] < L:
             res[RFR_P] += macs
             res[RFW_P] += macs
-        if keep[1] < L:
-            rows = _valid_pairs(lo[DE], hi[DE], p[DR], p[P_U], p[P_D], p[P_PT], p[P_H])
-            cols = _valid_pairs(lo[DF], hi[DF], p[DS], p[P_U], p[P_D], p[P_PL], p[P_W])
-            res[RFR_I] += (hi[DN] - lo[DN]) * (hi[DG] - lo[DG]) * (hi[DM] - lo[DM]) * (hi[DC] - lo[DC]) * rows * cols
     # compute cycles: every pass takes its busiest PE's RF iterations (a product over
     # dims of per-dim bounds, so the sum over passes is a product of per-dim sums)
     comp = 1
@@ -638,6 +656,99 @@ def whole_cycles(amount, per_cycle):
         return 0
     q = amount / per_cycle
     return int(np.ceil(q - 1e-13 * max(1.0, q)))
+
+
+@njit(cache=True)
+def _dim_classes(d, B, T, p, flags):
+    """The GLB tiles along dim d (bound B, tile T) grouped by what a part's counts depend
+    on: rows of (first index, extent, flag, multiplicity). With ``flags`` the flag is the
+    C tile's first/last status for C and the clipped position for E and F (-1: not
+    clipped); without, only the extent tells tiles apart."""
+    cnt = (B + T - 1) // T
+    out = np.zeros((cnt, 4), np.int64)
+    n = 0
+    for i in range(cnt):
+        lo = i * T
+        hi = min(lo + T, B)
+        flag = 0
+        if flags and d == DC:
+            flag = (1 if i == 0 else 0) + (2 if i == cnt - 1 else 0)
+        elif flags and d == DE:
+            flag = lo if _clipped(lo, hi, p[DR], p[P_U], p[P_D], p[P_PT], p[P_H]) else -1
+        elif flags and d == DF:
+            flag = lo if _clipped(lo, hi, p[DS], p[P_U], p[P_D], p[P_PL], p[P_W]) else -1
+        found = -1
+        for k in range(n):
+            if out[k, 1] == hi - lo and out[k, 2] == flag:
+                found = k
+                break
+        if found >= 0:
+            out[found, 3] += 1
+        else:
+            out[n, 0] = i
+            out[n, 1] = hi - lo
+            out[n, 2] = flag
+            out[n, 3] = 1
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True)
+def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
+    """The totals of :func:`layer_detail` without visiting every GLB tile. A part of a
+    tile's counts (glb_tile_parts) depends only on the tile's extents and on one flag —
+    ifmaps on where padding clips the tile's E/F rows, outputs on whether its C tile is
+    the first/last — so the tiles fall into classes that are products of per-dim
+    classes; each class is counted once per part and weighted by its number of tiles."""
+    res = np.zeros(N_OUT, np.int64)
+    bound = p[:6]
+    lo = np.zeros(8, np.int64)
+    hi = np.zeros(8, np.int64)
+    hi[DR] = p[DR]
+    hi[DS] = p[DS]
+    one = np.zeros(N_OUT, np.int64)
+    pick = np.zeros(6, np.int64)
+    ncls = np.empty(6, np.int64)
+    for part in (PART_WEIGHT, PART_IFMAP, PART_OUTPUT):
+        classes = []
+        for d in range(6):
+            flags = (part == PART_IFMAP and (d == DE or d == DF)) or (part == PART_OUTPUT and d == DC)
+            classes.append(_dim_classes(d, bound[d], t1[d], p, flags))
+            ncls[d] = classes[d].shape[0]
+            pick[d] = 0
+        while True:
+            mult = 1
+            for d in range(6):
+                row = classes[d][pick[d]]
+                lo[d] = row[0] * t1[d]
+                hi[d] = lo[d] + row[1]
+                mult *= row[3]
+            cf = classes[DC][pick[DC], 2]
+            one[:] = 0
+            glb_tile_parts(
+                p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis, systolic, part, one
+            )
+            for s_ in range(N_OUT):
+                res[s_] += one[s_] * mult
+            # the next class combination
+            k = 5
+            while k >= 0:
+                pick[k] += 1
+                if pick[k] < ncls[k]:
+                    break
+                pick[k] = 0
+                k -= 1
+            if k < 0:
+                break
+    cnt, total = tile_grid(bound, t1)
+    res[GLB_TILES] = total
+    dram = walk_tiles(p, t1, dram_order)
+    for k in range(5):
+        res[DRAM_RW + k] = dram[k]
+    res[MAX_W] = dram[6]
+    res[MAX_I] = dram[7]
+    res[MAX_O] = dram[8]
+    return res
 
 
 @njit(cache=True)

@@ -1,0 +1,139 @@
+"""A cheap, exact lower bound of a candidate's counts, from its GLB tiling alone.
+
+The mapper (accelsim/mapping/search.py) scores every candidate with the full kernel; most
+candidates lose by so much that a bound computed from the GLB tile sizes and the DRAM
+loop order already shows it. Each slot below is a bound the kernel's count can never go
+under, whatever the spatial factors and RF extents (docs/engine.md §3):
+
+- DRAM reads and writes: exact (the same tile walk the kernel runs);
+- MACs and the RF reads/writes made by every MAC: exact closed forms;
+- weight and ifmap GLB reads, NoC transfers (and RF fills where the RF keeps the type):
+  at least the tile's footprint once per GLB tile, since the RFs start each tile empty
+  and every element of a tile's footprint is used by some MAC;
+- output NoC writes: each PE writes every output element of the tile back at least once;
+  GLB ofmap writes: every output once; psum + ofmap GLB writes together: every output
+  element once per GLB tile (:data:`OUT_TILES`, priced at the cheaper of the two);
+- psum GLB reads and NoC reads: every output element once in each GLB tile that is not
+  its first C tile (products of earlier C tiles were added before).
+
+``tests/test_bound.py`` holds every slot under the kernel's count on random layers and
+mappings. Energy is Σ count × cost with costs ≥ 0, so the bound's energy is a bound of the
+energy; cycles are bounded by the MACs over the PEs and by the DRAM traffic at its
+bandwidth (docs/engine.md §5).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import kernel as K
+from .footprint import rows_count
+from .tiles import walk_tiles
+
+OUT_TILES = K.N_OUT  # extra slot: Σ over GLB tiles of the tile's output elements
+N_BOUND = K.N_OUT + 1
+
+
+@njit(cache=True)
+def _valid_pairs(e0, e1, R, U, D, pad, H):
+    n = 0
+    for e in range(e0, e1):
+        for r in range(R):
+            y = e * U - pad + r * D
+            if y >= 0 and y < H:
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def _tile_rows_sum(E, T, R, U, D, pad, H):
+    """Σ over the tiles of size T along E of the ifmap rows each touches."""
+    s = 0
+    e0 = 0
+    while e0 < E:
+        e1 = min(e0 + T, E)
+        s += rows_count(e0, e1, 0, R, U, D, pad, H)
+        e0 = e1
+    return s
+
+
+@njit(cache=True)
+def lower_bound(p, t1, dram_order, keep, n_rf, uses_rf):
+    """Slot-wise lower bounds of :func:`kernel.layer_detail`'s totals (plus OUT_TILES).
+
+    ``p``: Problem.as_array; ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim
+    indices outermost first; ``keep``: keep levels of weight, ifmap, psum; ``n_rf``: the
+    number of RF loops; ``uses_rf``: whether the dataflow has an RF."""
+    out = np.zeros(N_BOUND, np.int64)
+    N, G, M, C, E, F, R, S = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
+    H, W, U, D, pt, pl = p[8], p[9], p[10], p[11], p[12], p[13]
+    dram = walk_tiles(p, t1, dram_order)
+    for k in range(5):
+        out[K.DRAM_RW + k] = dram[k]
+    out[K.MAX_W] = dram[6]
+    out[K.MAX_I] = dram[7]
+    out[K.MAX_O] = dram[8]
+    cnt = np.empty(6, np.int64)
+    tiles = 1
+    for d in range(6):
+        cnt[d] = (p[d] + t1[d] - 1) // t1[d]
+        tiles *= cnt[d]
+    out[K.GLB_TILES] = tiles
+    macs = N * G * M * C * E * F * R * S
+    out[K.MACS] = macs
+    w_tiles = G * M * C * R * S * cnt[0] * cnt[4] * cnt[5]
+    i_tiles = N * G * C * cnt[2] * _tile_rows_sum(E, t1[4], R, U, D, pt, H) * _tile_rows_sum(F, t1[5], S, U, D, pl, W)
+    outs = N * G * M * E * F
+    out[K.NOC_W] = w_tiles
+    out[K.GLB_W] = w_tiles
+    out[K.NOC_I] = i_tiles
+    out[K.GLB_I] = i_tiles
+    out[K.NOC_PO] = outs * cnt[3]
+    out[K.GLB_WO] = outs
+    out[K.GLB_RP] = outs * (cnt[3] - 1)
+    out[K.NOC_PI] = outs * (cnt[3] - 1)
+    out[OUT_TILES] = outs * cnt[3]
+    if uses_rf:
+        if keep[0] < n_rf:
+            out[K.RFW_W] = w_tiles
+            out[K.RFR_W] = macs
+        if keep[1] < n_rf:
+            out[K.RFW_I] = i_tiles
+            out[K.RFR_I] = N * G * M * C * _valid_pairs(0, E, R, U, D, pt, H) * _valid_pairs(0, F, S, U, D, pl, W)
+        if keep[2] < n_rf:
+            out[K.RFR_P] = macs
+            out[K.RFW_P] = macs
+    return out
+
+
+def energy_bound(lb: np.ndarray, costs: np.ndarray) -> float:
+    """A lower bound of Σ count × cost from :func:`lower_bound`'s slots (costs ≥ 0): the
+    GLB writes of outputs beyond one ofmap write per element are priced at the cheaper of
+    a psum and an ofmap write."""
+    e = float(np.dot(lb[: K.N_OUT].astype(np.float64), costs))
+    extra = int(lb[OUT_TILES] - lb[K.GLB_WO])
+    if extra > 0:
+        e += extra * min(costs[K.GLB_WP], costs[K.GLB_WO])
+    return e
+
+
+def cycles_bound(lb: np.ndarray, pes: int, dram_bits: float, dram_bits_per_cycle: float) -> float:
+    """Cycles are at least the MACs spread over every PE, and at least the DRAM traffic
+    (``dram_bits``, from the bound's DRAM slots) at the DRAM's bandwidth."""
+    return max(lb[K.MACS] / pes, dram_bits / dram_bits_per_cycle)
+
+
+@njit(cache=True)
+def dram_traffic(p, tiles, orders, costs):
+    """Σ DRAM count × cost (``costs``: the five DRAM slots' costs) of every GLB tile
+    (rows of ``tiles``) under every DRAM loop order (rows of ``orders``): exact, the same
+    tile walk the kernel runs."""
+    out = np.empty((tiles.shape[0], orders.shape[0]), np.float64)
+    for i in range(tiles.shape[0]):
+        for j in range(orders.shape[0]):
+            r = walk_tiles(p, tiles[i], orders[j])
+            s = 0.0
+            for k in range(5):
+                s += r[k] * costs[k]
+            out[i, j] = s
+    return out

@@ -1,0 +1,127 @@
+"""The mapper's shortcuts change no result.
+
+0. kernel.layer_totals (like GLB tiles counted once per class) equals the tile-by-tile
+   kernel.layer_detail (itself held to the set-based oracle in test_engine_counts.py).
+1. accelsim/engine/bound.py's lower bound is under the kernel's count in every slot, for
+   random small layers and arbitrary mappings of every dataflow (spatial and systolic).
+2. The pruned search (bounds skip GLB tiles that cannot win) picks exactly the mapping the
+   exhaustive search (every candidate counted) picks, on real layers, every dataflow of
+   several configs, all three objectives.
+3. Layers of the same shape are searched once: a run gives each the same result as a
+   search from scratch.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accelsim.api import run
+from accelsim.dataflow import DATAFLOWS, SYSTOLIC, dataflow_for
+from accelsim.engine import kernel as K
+from accelsim.engine.bound import OUT_TILES, energy_bound, lower_bound
+from accelsim.engine.evaluate import cost_vector, evaluate
+from accelsim.engine.problem import DIMS, Problem
+from accelsim.hardware import load_hardware
+from accelsim.mapping import search as S
+from accelsim.workload.ops import FC, Conv
+from accelsim.workload.zoo import build
+from strategies import small_problems
+
+from conftest import REPO
+
+ALL = [(df, False) for df in DATAFLOWS.values()] + [(df, True) for df in SYSTOLIC.values()]
+
+
+@st.composite
+def mapped(draw):
+    df, systolic = draw(st.sampled_from(ALL))
+    p = draw(small_problems(max_u=2, max_pad=1, max_hw=6))
+    b = dict(zip(DIMS, p.bounds))
+    t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
+    sp = dict.fromkeys(DIMS, 1)
+    t3 = dict.fromkeys(DIMS, 1)
+    for d in df.rows + df.cols:
+        sp[d] = draw(st.integers(1, 3))
+    for d in df.rf_order:
+        t3[d] = draw(st.integers(1, 3))
+    order = draw(st.permutations("NGMCEF"))
+    return df, systolic, p, t1, order, sp, t3
+
+
+@settings(max_examples=300, deadline=None)
+@given(mapped())
+def test_bound_is_under_every_count(case):
+    df, systolic, p, t1, order, sp, t3 = case
+    keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
+    t1a = np.array(t1, np.int64)
+    oa = np.array(["NGMCEF".index(d) for d in order], np.int64)
+    axis = np.array([1 if d in df.rows else 2 if d in df.cols else 0 for d in DIMS], np.int64)
+    args = (
+        p.as_array(), t1a, oa, np.array([sp[d] for d in DIMS], np.int64), np.array([t3[d] for d in DIMS], np.int64),
+        np.array([DIMS.index(d) for d in df.pass_order], np.int64), np.array([DIMS.index(d) for d in df.rf_order], np.int64),
+        keep, df.uses_rf, axis, systolic,
+    )
+    res = K.layer_detail(*args)[0]
+    # the mapper's totals (each class of like tiles counted once) equal the tile-by-tile walk
+    np.testing.assert_array_equal(K.layer_totals(*args), res)
+    lb = lower_bound(p.as_array(), t1a, oa, keep, len(df.rf_order), df.uses_rf)
+    slots = [k for k in range(K.N_OUT) if lb[k] > res[k]]
+    assert not slots, [(k, int(lb[k]), int(res[k])) for k in slots]
+    assert lb[OUT_TILES] <= res[K.GLB_WP] + res[K.GLB_WO]
+    # the bounds that are exact closed forms
+    for k in (K.MACS, K.DRAM_RW, K.DRAM_RI, K.DRAM_RP, K.DRAM_WP, K.DRAM_WO, K.RFR_W, K.RFR_I, K.RFR_P, K.RFW_P):
+        assert lb[k] == res[k], k
+    costs = np.abs(np.random.default_rng(len(order)).normal(size=K.N_OUT))
+    assert energy_bound(lb, costs) <= float(np.dot(res[: K.N_OUT].astype(np.float64), costs)) * (1 + 1e-12)
+
+
+def _layers(network: str, k: int, batch: int = 1) -> list[Problem]:
+    ps = [Problem.from_shape(l.shape, batch) for l in build(network).layers if isinstance(l.op, (Conv, FC))]
+    ps = list(dict.fromkeys(ps))
+    step = max(1, len(ps) // k)
+    return ps[::step][:k]
+
+
+@pytest.mark.parametrize(
+    "config,network,objective",
+    [
+        ("eyeriss", "alexnet", "energy"),
+        ("eyeriss", "mobilenet_v2", "energy"),
+        ("eyeriss", "googlenet", "latency"),
+        ("edge_16x16", "resnet50", "edp"),
+        ("tpu_v1", "squeezenet1_1", "energy"),
+        ("shidiannao", "shufflenet_v2_x1_0", "latency"),
+    ],
+)
+def test_pruned_search_equals_exhaustive(config, network, objective):
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    batch = 4 if network == "alexnet" else 1
+    for name in spec.dataflows:
+        df = dataflow_for(name, spec.array.kind)
+        for p in _layers(network, 5, batch):
+            assert S.search_mapping(p, spec, df, objective) == S.exhaustive_mapping(p, spec, df, objective), (name, p)
+
+
+def test_repeated_shapes_get_the_result_of_a_fresh_search():
+    spec = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    net = build("resnet18")
+    r = run(net, spec, "rs")
+    df = DATAFLOWS["rs"]
+    seen = set()
+    for res, layer in zip(r.layers, net.layers):
+        if not isinstance(layer.op, (Conv, FC)):
+            continue
+        p = Problem.from_shape(layer.shape, 1)
+        if p in seen:
+            continue
+        seen.add(p)
+        fresh = evaluate(p, spec, df, S.exhaustive_mapping(p, spec, df))
+        assert res.accesses == fresh.accesses and res.cycles == fresh.cycles, layer.name
+    assert len(seen) < sum(isinstance(l.op, (Conv, FC)) for l in net.layers)  # some shapes repeat
+
+
+def test_cost_vector_is_what_the_bound_assumes():
+    for cfg in sorted((REPO / "hw_configs").glob("*.yaml")):
+        assert (cost_vector(load_hardware(cfg)) >= 0).all(), cfg.name

@@ -1,0 +1,156 @@
+"""Issue 5's invariants on the whole sweep: every zoo network × every shipped config ×
+every dataflow the config's array runs, batch 1, mapping search included.
+
+Each run is made once (a module-scoped fixture) and every check reads it. The expected
+values are independent of the engine: the MAC closed form N·M·E·F·(C/G)·R·S from the
+layer's shape, unique footprints counted from sets of coordinates, the energy rebuilt by
+hand from the access counts and the config's energy table, and NLR — the dataflow with no
+local reuse — on the same hardware and the same GLB tiling.
+
+NLR as the upper bound: DRAM traffic depends only on the GLB tiling (the tile sizes and
+the DRAM loop order, docs/engine.md §3), so at the same tiling every dataflow moves exactly
+NLR's DRAM data; the mapper picks each dataflow's tiling for its own energy, so a dataflow
+may accept more DRAM traffic than NLR's choice to save on-chip energy, and the bound is
+checked at the same tiling. GLB traffic at the same tiling is at most NLR's (the least
+over NLR's spatial options) for every dataflow on every layer with more than one output
+pixel per channel; on a 1×1 output (FC layers, 1×1 maps) OS and RS have no spatial reuse
+left, since their arrays span output pixels, and may exceed it (README, "Differences").
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from accelsim.api import run
+from accelsim.dataflow import DATAFLOWS, dataflow_for
+from accelsim.engine.evaluate import accesses_from, kernel_totals
+from accelsim.engine.problem import DIMS, Problem
+from accelsim.hardware import load_hardware
+from accelsim.mapping import search as S
+from accelsim.mapping.mapping import TILE_DIMS, Mapping
+from accelsim.workload.ops import FC, Conv
+from accelsim.workload.zoo import ZOO, build
+
+from conftest import REPO
+
+CONFIGS = sorted(p.stem for p in (REPO / "hw_configs").glob("*.yaml"))
+LEVELS = ("DRAM", "GLB", "NoC", "RF")
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    nets = {n: build(n) for n in ZOO}
+    out = {}
+    for c in CONFIGS:
+        spec = load_hardware(REPO / "hw_configs" / f"{c}.yaml")
+        for n, net in nets.items():
+            for df in spec.dataflows:
+                out[c, n, df] = run(net, spec, df)
+    return {"nets": nets, "specs": {c: load_hardware(REPO / "hw_configs" / f"{c}.yaml") for c in CONFIGS}, "runs": out}
+
+
+def _pairs(sweep, config):
+    for (c, n, df), r in sweep["runs"].items():
+        if c == config:
+            yield n, df, r, sweep["nets"][n]
+
+
+def test_the_sweep_covers_every_network_config_and_dataflow(sweep):
+    for c, spec in sweep["specs"].items():
+        assert spec.dataflows, c
+        for n in ZOO:
+            for df in spec.dataflows:
+                assert (c, n, df) in sweep["runs"]
+    assert len({n for _, n, _ in sweep["runs"]}) == len(ZOO) >= 17
+    assert {df for _, _, df in sweep["runs"]} == set(DATAFLOWS)
+
+
+def touched_pixels(s) -> int:
+    """Input pixels some window reads (padding excluded; a stride-2 window may skip rows)."""
+    pt, pl = s.pad[0], s.pad[2]
+    rows = {e * s.U - pt + r * s.dilation for e in range(s.E) for r in range(s.R)} & set(range(s.H))
+    cols = {f * s.U - pl + q * s.dilation for f in range(s.F) for q in range(s.S)} & set(range(s.W))
+    return s.C * len(rows) * len(cols)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_counts_against_closed_forms(sweep, config):
+    spec = sweep["specs"][config]
+    for n, df, r, net in _pairs(sweep, config):
+        assert len(r.layers) == len(net.layers)
+        for res, layer in zip(r.layers, net.layers):
+            where = (config, n, df, layer.name)
+            for lv in LEVELS:
+                for t, rw in res.accesses[lv].items():
+                    assert rw["reads"] >= 0 and rw["writes"] >= 0, (*where, lv, t)
+            assert res.cycles >= 0 and res.stall_cycles >= 0, where
+            if not isinstance(layer.op, (Conv, FC)):
+                assert res.macs == 0, where
+                continue
+            s = layer.shape
+            assert res.macs == s.M * s.E * s.F * (s.C // s.G) * s.R * s.S, where  # batch 1
+            dram = res.accesses["DRAM"]
+            assert dram["weight"]["reads"] >= s.M * (s.C // s.G) * s.R * s.S, where
+            assert dram["ifmap"]["reads"] >= touched_pixels(s), where
+            assert dram["ofmap"]["writes"] >= s.M * s.E * s.F, where
+            assert res.cycles >= math.ceil(res.macs / spec.pes), where
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_energy_is_counts_times_costs(sweep, config):
+    """Σ count × cost, rebuilt from the access table and the config's energy table."""
+    spec = sweep["specs"][config]
+    costs = spec.energy.costs
+
+    def cost(action: str, t: str) -> float:
+        return costs.get(f"{action}.{t}", costs.get(action, 0.0))
+
+    for n, df, r, net in _pairs(sweep, config):
+        for res in r.layers:
+            a = res.accesses
+            e = res.macs * costs.get("mac", 0.0) + res.ops * costs.get("simd_op", 0.0)
+            for t in ("weight", "ifmap", "psum", "ofmap"):
+                e += a["RF"][t]["reads"] * cost("rf_read", t) + a["RF"][t]["writes"] * cost("rf_write", t)
+                e += (a["NoC"][t]["reads"] + a["NoC"][t]["writes"]) * cost("noc_transfer", t)
+                buf = spec.glb_for(t)
+                if buf is not None:
+                    e += a["GLB"][t]["reads"] * cost(f"{buf.name}_read", t)
+                    e += a["GLB"][t]["writes"] * cost(f"{buf.name}_write", t)
+                e += a["DRAM"][t]["reads"] * cost("dram_read", t) + a["DRAM"][t]["writes"] * cost("dram_write", t)
+            assert math.fsum(res.energy.values()) == pytest.approx(e, rel=1e-9, abs=1e-9), (config, n, df, res.name)
+
+
+def _traffic(acc, level: str) -> int:
+    return sum(v["reads"] + v["writes"] for v in acc[level].values())
+
+
+@pytest.mark.parametrize("config", [c for c in CONFIGS if "nlr" in load_hardware(REPO / "hw_configs" / f"{c}.yaml").dataflows])
+def test_nlr_is_the_upper_bound_at_the_same_tiling(sweep, config):
+    spec = sweep["specs"][config]
+    nlr = DATAFLOWS["nlr"]
+    checked = 0
+    for name in ZOO:
+        net = sweep["nets"][name]
+        shapes = {Problem.from_shape(l.shape, 1) for l in net.layers if isinstance(l.op, (Conv, FC))}
+        for p in sorted(shapes, key=lambda q: q.bounds):
+            nlr_rows, nlr_cols = S.spatial_dims(p, nlr)
+            for dfn in spec.dataflows:
+                if dfn == "nlr":
+                    continue
+                df = dataflow_for(dfn, spec.array.kind)
+                m, cost = S.best_mapping(p, spec, df)  # the run's own choice (remembered)
+                t1 = dict(zip(TILE_DIMS, m.t1))
+                t1["R"], t1["S"] = p.R, p.S
+                glb = []
+                for sp in S.spatial_options(p, nlr, spec.array.rows, spec.array.cols):
+                    for t3 in S.t3_options(p, spec, nlr, t1, sp):
+                        mm = Mapping("nlr", m.t1, m.dram_order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), nlr_rows, nlr_cols)
+                        acc = accesses_from(kernel_totals(p, nlr, mm))
+                        # DRAM traffic is the tiling's alone: equal, so NLR's bounds it
+                        assert acc["DRAM"] == cost.accesses["DRAM"], (name, dfn, p)
+                        glb.append(_traffic(acc, "GLB"))
+                if p.E * p.F > 1 or dfn in ("ws", "is"):
+                    assert _traffic(cost.accesses, "GLB") <= min(glb), (name, dfn, p)
+                checked += 1
+    assert checked > 500
