@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, seed, settings
+from hypothesis import HealthCheck, find, given, reject, seed, settings
 from hypothesis import strategies as st
 
 import accelsim
@@ -188,7 +188,14 @@ def test_engine_equals_cycle_reference(kind, df):
         seen.update(check(df, case))
 
     prop()
-    assert set(seen) == EXERCISED, f"not exercised: {EXERCISED - set(seen)}"
+    # What the seeded examples happened not to reach (the mapper's choices move with its
+    # code) is searched for on purpose, deterministically; each case found is checked too,
+    # and find() fails the test (NoSuchExample) if no case reaches it.
+    for missing in sorted(EXERCISED - set(seen)):
+        find(cases(df, kind), lambda case, want=missing: want in check(df, case),
+             settings=settings(derandomize=True, database=None, max_examples=400, deadline=None,
+                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+
 
 
 def test_reference_by_hand_systolic_ws():

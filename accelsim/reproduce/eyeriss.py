@@ -101,6 +101,8 @@ def section() -> Section:
         per_type.append((l.name, *(f"{mb(d[t]['reads'] + d[t]['writes']):.2f}" for t in ("weight", "ifmap", "psum", "ofmap")),
                          l.mapping["glb_tile"], l.mapping["dram_loop_order"].split("  ")[0]))
     reread = [l.accesses["DRAM"]["ifmap"]["reads"] / b.ifmap for l, b in zip(conv, ideal_conv(names))]
+    worst = max(range(len(conv)), key=lambda i: glb[i] / p_glb[i])
+    glb_reread = conv[worst].accesses["GLB"]["ifmap"]["reads"] / ideal_conv(names)[worst].ifmap
     text = (
         "accelsim runs `hw_configs/eyeriss.yaml` (the chip's 12×14 PEs, 12/224/24-word spads, 100 + 8 KiB GLB, 16-bit "
         "words) with row stationary at batch 4 and sums the five CONV layers (Table V counts nothing else). The MAC "
@@ -110,9 +112,10 @@ def section() -> Section:
         f"order. DRAM accesses are {sum(dram) / tot['dram_MB']:.2f}× the chip's. The per-type table shows where: "
         "the mapper's GLB tiles leave the filters (M) outside the ifmap tile, so each layer's input is read from DRAM "
         f"{min(reread):.1f} to {max(reread):.1f} times (the ideal is once); the chip's mappings (JSSC'17 Table III, an "
-        "image in the stored copy [NF]) move far less. A better mapper (another branch works on it) should close "
-        "much of that gap; this page is regenerated from whatever the mapper does, and the model is not tuned to the "
-        "paper. The chip also run-length-compresses feature maps at DRAM; accelsim models that from the published "
+        "image in the stored copy [NF]) move far less. accelsim's mapper picks each layer's tiles for the least "
+        "energy, not the least DRAM traffic; this page is regenerated from whatever the mapper does, and the model is "
+        f"not tuned to the paper. The layer furthest above the chip's GLB figure is {names[worst]} "
+        f"({glb[worst] / p_glb[worst]:.2f}×): its tile reads the ifmap from the GLB {glb_reread:.1f} times its size. The chip also run-length-compresses feature maps at DRAM; accelsim models that from the published "
         "zero shares (`accelsim/reproduce/rlc.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 "
         f"bits; `accelsim run --rlc FILE`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
         "cannot undo the re-reads. Those re-reads (" + ", ".join(f"{n} {x:.1f}×" for n, x in zip(names, reread))
