@@ -12,9 +12,10 @@ the DRAM loop order, docs/engine.md §3), so at the same tiling every dataflow m
 NLR's DRAM data; the mapper picks each dataflow's tiling for its own energy, so a dataflow
 may accept more DRAM traffic than NLR's choice to save on-chip energy, and the bound is
 checked at the same tiling. GLB traffic at the same tiling is at most NLR's (the least
-over NLR's spatial options) for every dataflow on every layer with more than one output
-pixel per channel; on a 1×1 output (FC layers, 1×1 maps) OS and RS have no spatial reuse
-left, since their arrays span output pixels, and may exceed it (README, "Differences").
+over NLR's spatial options) for every dataflow on every layer, except RS on a 1×1 output
+(FC layers, 1×1 maps): its PE-set columns span output rows, so one column is left and
+it may exceed NLR's (by 0.2 %; README, "Differences"). OS, whose array also spans output
+pixels, spreads the filters over the idle PEs there (mapping/search.py: spatial_layouts).
 """
 from __future__ import annotations
 
@@ -150,7 +151,7 @@ def test_nlr_is_the_upper_bound_at_the_same_tiling(sweep, config):
                         # DRAM traffic is the tiling's alone: equal, so NLR's bounds it
                         assert acc["DRAM"] == cost.accesses["DRAM"], (name, dfn, p)
                         glb.append(_traffic(acc, "GLB"))
-                if p.E * p.F > 1 or dfn in ("ws", "is"):
+                if p.E * p.F > 1 or dfn != "rs":
                     assert _traffic(cost.accesses, "GLB") <= min(glb), (name, dfn, p)
                 checked += 1
     assert checked > 500

@@ -20,6 +20,7 @@ from test_engine_counts import check, mapped_layers
 RS_M = replace(DATAFLOWS["rs"], rows=("R", "C"), cols=("E", "M"))
 IS_M = replace(DATAFLOWS["is"], cols=("E", "M"))
 OS_M = replace(DATAFLOWS["os"], rows=("E", "M"))
+OS_M_COLS = replace(DATAFLOWS["os"], cols=("F", "M"))
 
 
 @settings(max_examples=40, deadline=None)
@@ -35,15 +36,18 @@ def test_is_with_filters_across_the_columns(case):
 
 
 
-# The oracle fetches a streamed operand for a PE that is idle at an RF step in a dim the
-# operand does not depend on (OS with M spread: the ifmap at M steps past the PE's last
-# filter); docs/engine.md §3 and the kernel fetch one per MAC. Until the oracle follows
-# the rule there, the mapper does not offer this layout; this fails loudly once it does.
-@pytest.mark.xfail(strict=True, reason="oracle fetches for PEs idle at an RF step (accelsim/reference/oracle.py)")
+# OS with M spread: M is also an RF loop with loops inside it, so at an RF step past a PE's
+# last filter the PE is idle and fetches nothing (one fetch per MAC, docs/engine.md §3).
 @settings(max_examples=40, deadline=None)
 @given(mapped_layers(OS_M))
 def test_os_with_filters_across_the_rows(case):
     check(OS_M, case)
+
+
+@settings(max_examples=40, deadline=None)
+@given(mapped_layers(OS_M_COLS))
+def test_os_with_filters_across_the_columns(case):
+    check(OS_M_COLS, case)
 
 
 def test_strided_pe_blocks_count_each_weight_once():
@@ -68,7 +72,7 @@ def test_the_mapper_offers_exactly_the_checked_layouts():
     fc = Problem(1, 1, 1000, 4096, 1, 1, 1, 1, 1, 1)
     assert spatial_layouts(fc, DATAFLOWS["rs"], 12, 14) == [(("R", "C", "M"), ("E",)), (("R", "C"), ("E", "M"))]
     assert spatial_layouts(fc, DATAFLOWS["is"], 12, 14) == [(("C",), ("E",)), (("C",), ("E", "M"))]
-    assert spatial_layouts(fc, DATAFLOWS["os"], 12, 14) == [(("E",), ("F",))]
+    assert spatial_layouts(fc, DATAFLOWS["os"], 12, 14) == [(("E",), ("F",)), (("E", "M"), ("F",)), (("E",), ("F", "M"))]
     for name in ("ws", "nlr"):
         assert len(spatial_layouts(fc, DATAFLOWS[name], 12, 14)) == 1
     big = Problem(1, 1, 64, 64, 56, 56, 3, 3, 58, 58)

@@ -388,9 +388,7 @@ def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tupl
     base = spatial_dims(p, df)
     out = [base]
     b = dict(zip(DIMS, p.bounds))
-    # M spread over PEs while it is also an RF loop with loops inside it (OS) is a case
-    # the kernel is not held to the oracle on (tests/test_layouts.py): not offered
-    if b["M"] <= 1 or ("M" in df.rf_order and df.rf_order[-1] != "M"):
+    if b["M"] <= 1:
         return out
     for k, size in ((0, rows), (1, cols)):
         axis = base[k]

@@ -159,6 +159,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                                 blk[d] = range(i, i + 1) if i < r_[d].stop else range(0)
                             else:
                                 blk[d] = r_[d]
+                        if t != "psum" and any(len(b) == 0 for b in blk.values()):
+                            continue  # idle at this RF step (past its last index of a loop): no MAC, no fetch
                         if t == "weight":
                             A = set(itertools.product(*(blk[d] for d in "GMCRS")))
                         elif t == "ifmap":
