@@ -14,18 +14,10 @@ from accelsim.dataflow import DATAFLOWS, SYSTOLIC
 from accelsim.engine import kernel as K
 from accelsim.engine.problem import DIMS
 from naive import conv2d
+from accelsim.reference.check import SLOTS
 from accelsim.reference.oracle import simulate
 from strategies import small_problems
 
-SLOTS = {
-    "noc_weight": K.NOC_W, "glb_read_weight": K.GLB_W, "rf_write_weight": K.RFW_W,
-    "noc_ifmap": K.NOC_I, "glb_read_ifmap": K.GLB_I, "rf_write_ifmap": K.RFW_I,
-    "noc_psum_out": K.NOC_PO, "glb_write_psum": K.GLB_WP, "glb_write_ofmap": K.GLB_WO,
-    "glb_read_psum": K.GLB_RP, "noc_psum_in": K.NOC_PI, "macs": K.MACS,
-    "rf_read_weight": K.RFR_W, "rf_read_ifmap": K.RFR_I, "rf_read_psum": K.RFR_P, "rf_write_psum": K.RFW_P,
-    "dram_read_weight": K.DRAM_RW, "dram_read_ifmap": K.DRAM_RI, "dram_read_psum": K.DRAM_RP,
-    "dram_write_psum": K.DRAM_WP, "dram_write_ofmap": K.DRAM_WO,
-}
 
 
 @st.composite

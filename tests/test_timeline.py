@@ -73,3 +73,26 @@ def test_a_tile_ends_on_a_clock_edge():
         np.array([0, 0], np.int64), rows, np.zeros((3, 5), np.int64),
         np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, -1, -1, -1], np.int64), np.array([24.0]),
     )[0] == 268
+
+
+def test_bound_by_names_the_largest_share_of_the_cycles():
+    from accelsim.engine.evaluate import bound_by
+
+    # the hand-worked case above: 335 cycles, 200 computing, 0 waiting for the GLB/NoC,
+    # 135 for DRAM (25 + 100 + 10): compute-bound, although DRAM stalls it
+    assert bound_by(335, 200, 200) == "compute"
+    assert bound_by(335, 100, 250) == "GLB/NoC bandwidth"  # 150 > 100, 85
+    assert bound_by(335, 100, 120) == "DRAM bandwidth"  # 215 > 100, 20
+    assert bound_by(300, 100, 200) == "compute"  # a three-way tie goes to compute
+
+
+def test_layers_are_not_all_dram_bound():
+    """GoogLeNet on Eyeriss: the 7×7 stem (118 M MACs on a 224×224 input) is
+    compute-bound; the FC layer reads a million weights for one use each: DRAM-bound."""
+    import accelsim
+
+    r = accelsim.run("googlenet", "eyeriss", "rs")
+    by = {l.name: l.mapping["bound_by"] for l in r.layers if "bound_by" in l.mapping}
+    assert by["conv1.conv"] == "compute"
+    assert by["fc"] == "DRAM bandwidth"
+    assert "GLB/NoC bandwidth" in by.values()

@@ -35,17 +35,6 @@ N_BOUND = K.N_OUT + 1
 
 
 @njit(cache=True)
-def _valid_pairs(e0, e1, R, U, D, pad, H):
-    n = 0
-    for e in range(e0, e1):
-        for r in range(R):
-            y = e * U - pad + r * D
-            if y >= 0 and y < H:
-                n += 1
-    return n
-
-
-@njit(cache=True)
 def _tile_rows_sum(E, T, R, U, D, pad, H):
     """Σ over the tiles of size T along E of the ifmap rows each touches."""
     s = 0
@@ -99,7 +88,7 @@ def lower_bound(p, t1, dram_order, keep, n_rf, uses_rf):
             out[K.RFR_W] = macs
         if keep[1] < n_rf:
             out[K.RFW_I] = i_tiles
-            out[K.RFR_I] = N * G * M * C * _valid_pairs(0, E, R, U, D, pt, H) * _valid_pairs(0, F, S, U, D, pl, W)
+            out[K.RFR_I] = N * G * M * C * K._valid_pairs(0, E, R, U, D, pt, H) * K._valid_pairs(0, F, S, U, D, pl, W)
         if keep[2] < n_rf:
             out[K.RFR_P] = macs
             out[K.RFW_P] = macs

@@ -155,6 +155,15 @@ def score(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, objective: s
     return float(cycles) if objective == "latency" else energy * cycles
 
 
+def bound_by(cycles: int, compute: int, array_side: int) -> str:
+    """What most of a layer's cycles go to: computing, waiting for the GLB and NoC (the
+    tiles' array-side time beyond their compute), or waiting for DRAM (the rest: the
+    exposed first fill and last write-back, and every tile DRAM outlasts). Ties go to
+    the earlier of the three."""
+    parts = {"compute": compute, "GLB/NoC bandwidth": array_side - compute, "DRAM bandwidth": cycles - array_side}
+    return max(parts, key=lambda k: parts[k])
+
+
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
     r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
     macs = int(r[K.MACS])
@@ -163,7 +172,6 @@ def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerC
     energy, by_type = price(spec, actions)
     # cycles: tile by tile, DRAM overlapped with compute (docs/engine.md §5)
     cycles, compute, array_side = K.timeline(tile_row, rows, per, *machine_arrays(spec))
-    bound_by = "compute" if cycles == compute else ("GLB/NoC bandwidth" if cycles <= array_side + 1 else "DRAM bandwidth")
     return LayerCost(
         macs=macs,
         cycles=cycles,
@@ -173,5 +181,5 @@ def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerC
         actions=actions,
         energy=energy,
         energy_by_type=by_type,
-        bound_by=bound_by,
+        bound_by=bound_by(cycles, compute, array_side),
     )
