@@ -136,6 +136,20 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         if args.dataflow == "all":
             raise AccelsimError("SCALE-Sim runs one dataflow", where="--dataflow", expected="os, ws or is", found="all")
+        native_only = [flag for flag, given in (
+            ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
+            ("--rlc", args.rlc), ("--mapping", args.mapping), ("--batch", args.batch != 1),
+            ("--objective", args.objective != "energy"),
+        ) if given]
+        if native_only:
+            raise AccelsimError(
+                f"{', '.join(native_only)} {'belongs' if len(native_only) == 1 else 'belong'} to accelsim's own model, "
+                "not to the SCALE-Sim-compatible mode these inputs select",
+                where=native_only[0],
+                expected="the compatible mode's options (--dataflow, --scalesim-reports, --traces, --json, "
+                "--compare-scalesim), or --compat none to run the same files under accelsim's own model",
+                found=" ".join(native_only),
+            )
         if args.compare_scalesim:
             from .scalesim.compare import compare, print_comparison
 

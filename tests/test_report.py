@@ -313,3 +313,18 @@ def test_gallery_is_current_and_complete():
     for k in kinds:
         assert f"(gallery/{k}.png)" in text
         assert (REPO / "docs" / "gallery" / f"{k}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_cli_default_output_folders(run_cli, tmp_path, monkeypatch):
+    """Without --out, run --plot writes into ./accelsim-report/ and compare into
+    ./accelsim-compare/ (README), nothing anywhere else."""
+    monkeypatch.chdir(tmp_path)
+    tiny = REPO / "tests" / "data" / "plugins" / "tiny.yaml"
+    code, _, err = run_cli("run", tiny, "eyeriss", "--plot", "--quiet")
+    assert code == 0 and err == ""
+    assert {p.name for p in tmp_path.iterdir()} == {"accelsim-report"}
+    assert (tmp_path / "accelsim-report" / "report.html").exists()
+    code, _, _ = run_cli("compare", tiny, "alexnet", "eyeriss", "--quiet")
+    assert code == 0
+    assert {p.name for p in tmp_path.iterdir()} == {"accelsim-report", "accelsim-compare"}
+    assert {p.name for p in (tmp_path / "accelsim-compare").iterdir()} == {"compare.png", "compare.svg"}

@@ -46,3 +46,15 @@ def test_traces_need_scalesim_inputs(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "--traces" in err and "SCALE-Sim" in err and "Traceback" not in err
     assert not (tmp_path / "t").exists()
+
+
+def test_native_options_are_refused_in_the_compatible_mode(tmp_path: Path, capsys) -> None:
+    """--plot and friends would be silently ignored by the compatible mode: they are refused,
+    with --compat none named as the way to use them on the same files."""
+    topo, cfg = str(DATA / "tiny.csv"), str(DATA / "tiny_ws_CALC.cfg")
+    assert main(["run", topo, cfg, "--plot", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--plot, --out" in err and "--compat none" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+    assert main(["run", topo, cfg, "--compat", "none", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert (tmp_path / "o" / "result.json").exists()
