@@ -54,8 +54,11 @@ def test_report_page_in_a_browser(browser, tmp_path):
     r = run("alexnet", "eyeriss", "rs")
     write_report(r, tmp_path)
     stems = list(standard_figures(r))
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get((tmp_path / "report.html").as_uri())
-    assert browser.execute_script("return document.readyState") == "complete"
+    # a loaded machine may hand the page back while its images are still decoding
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
     severe = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert severe == []
     imgs = browser.execute_script(
