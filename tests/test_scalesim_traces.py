@@ -96,3 +96,36 @@ def test_traces_need_scalesim_inputs(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "--traces" in err and "SCALE-Sim" in err and "Traceback" not in err
     assert not (tmp_path / "t").exists()
+
+
+def test_calc_windows_completing_in_one_cycle_are_an_error() -> None:
+    """1,000 words: sets of 10, windows of 500 misses. A row of 999 new addresses at cycle 0
+    completes the first window (listed over the 50 cycles before it, 10 a cycle) and leaves the
+    second open, listed at the end over the cycles since the jump (−1..0, +1 of latency). With
+    1,500 a third window completes in the same cycle 0: SCALE-Sim divides by the zero cycles
+    since the last jump and stops."""
+    from accelsim.errors import AccelsimError
+    from accelsim.scalesim.dram_traces import calc_read_trace
+
+    ok = calc_read_trace(np.arange(999).reshape(1, -1), np.array([0]), words=1000)
+    assert ok.accesses == 999 and ok.rows.shape == (52, 251) and ok.rows[:, 0].tolist() == list(range(-50, 2))  # 50 lines, then 2
+    with pytest.raises(AccelsimError, match="ZeroDivisionError"):
+        calc_read_trace(np.arange(1500).reshape(1, -1), np.array([0]), words=1000)
+
+
+def test_a_failing_layer_leaves_no_trace_files(tmp_path: Path, monkeypatch) -> None:
+    from accelsim.errors import AccelsimError
+    from accelsim.scalesim import traces
+
+    topo, cfg = _inputs("tiny_os_CALC")
+    real = traces.layer_traces
+
+    def second_fails(layer, c, fm=None):
+        if layer.name == "conv2":
+            raise AccelsimError("SCALE-Sim 3.0.0 stops here", where="--traces")
+        return real(layer, c, fm)
+
+    monkeypatch.setattr(traces, "layer_traces", second_fails)
+    with pytest.raises(AccelsimError, match="layer 1, 'conv2'"):
+        traces.write_traces(list(topo.layers), cfg, tmp_path / "out" / "t")
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from ..errors import AccelsimError
 from ..yamlio import atomic_write_text
 from .config import ScaleSimConfig
 from .demand import demand_descriptors, row_span
@@ -90,15 +91,26 @@ def _csv(mat: np.ndarray) -> str:
 def write_traces(layers: list[ScaleSimLayer], cfg: ScaleSimConfig, directory: str | Path) -> list[Path]:
     """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv`` as SCALE-Sim does; returns the
     paths. A DRAM trace SCALE-Sim would not write (no OFMAP drain at all) is not written either."""
-    written = []
-    for i, layer in enumerate(layers):
-        folder = Path(directory) / f"layer{i}"
-        sram, dram = layer_traces(layer, cfg)
-        for name, mat in zip(TRACE_FILES, sram):
-            atomic_write_text(folder / name, _csv(mat))
-            written.append(folder / name)
-        for name, trace in zip(DRAM_TRACE_FILES, dram):
-            if trace.rows is not None:
-                atomic_write_text(folder / name, savetxt_float(trace.rows))
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for i, layer in enumerate(layers):
+            folder = Path(directory) / f"layer{i}"
+            made += [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+            sram, dram = layer_traces(layer, cfg)
+            for name, mat in zip(TRACE_FILES, sram):
+                atomic_write_text(folder / name, _csv(mat))
                 written.append(folder / name)
+            for name, trace in zip(DRAM_TRACE_FILES, dram):
+                if trace.rows is not None:
+                    atomic_write_text(folder / name, savetxt_float(trace.rows))
+                    written.append(folder / name)
+    except AccelsimError as e:  # leave nothing half-written: remove what this call wrote
+        for p in written:
+            p.unlink(missing_ok=True)
+        for d in reversed(made):
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+        raise AccelsimError(f"{e.message} (layer {i}, '{layer.name}'); no trace file was written",
+                            where=e.where) from None
     return written
