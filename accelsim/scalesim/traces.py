@@ -1,4 +1,4 @@
-"""SCALE-Sim 3.0.0's SRAM trace files, on request (``--traces DIR``).
+"""SCALE-Sim 3.0.0's trace files, on request (``--traces DIR``).
 
 SCALE-Sim writes, for every layer, ``IFMAP_SRAM_TRACE.csv``, ``FILTER_SRAM_TRACE.csv`` and
 ``OFMAP_SRAM_TRACE.csv`` (``double_buffered_scratchpad_mem.print_*_sram_trace``): one line per
@@ -10,10 +10,10 @@ ofmap ``n_filters·m + n`` (``compute/operand_matrix.py``). accelsim never keeps
 matrices to simulate (:mod:`.demand` walks them); it builds them here only to write them, one
 layer at a time, with the serviced cycles the memory walk records (:func:`.dram.simulate_memory`).
 
-SCALE-Sim's DRAM traces (``*_DRAM_TRACE.csv``) are not written: they list each prefetch's
-addresses in the iteration order of Python sets, which is an artefact of its implementation,
-not of the modelled machine; the DRAM counts, start/stop cycles and bandwidths of the reports
-are reproduced exactly (docs/scalesim.md).
+SCALE-Sim's DRAM traces (``*_DRAM_TRACE.csv``) are written next to them by :mod:`.dram_traces`,
+a plain-Python replay of SCALE-Sim's buffers over these demand matrices and serviced cycles
+(they record its implementation — Python set order, padding with ones — more than the machine;
+docs/scalesim.md says what each holds).
 """
 from __future__ import annotations
 
