@@ -129,3 +129,11 @@ def test_a_failing_layer_leaves_no_trace_files(tmp_path: Path, monkeypatch) -> N
     with pytest.raises(AccelsimError, match="layer 1, 'conv2'"):
         traces.write_traces(list(topo.layers), cfg, tmp_path / "out" / "t")
     assert not (tmp_path / "out").exists()
+
+
+def test_numbers_print_as_numpy_floats() -> None:
+    """SCALE-Sim's DRAM traces are ``np.savetxt(fmt='%s')`` of float64: ``str(np.float64(v))``."""
+    from accelsim.scalesim.dram_traces import savetxt_float
+
+    values = [0, -1, 1, 12, 20_000_000, 2**53, 2**53 + 1, 10**16 - 1, 10**16, -(10**17), 2**60 + 7]
+    assert savetxt_float(np.array([values])) == ",".join(str(np.float64(v)) for v in values) + "\n"

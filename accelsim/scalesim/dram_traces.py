@@ -230,10 +230,10 @@ def write_trace(demand: np.ndarray, cycles: np.ndarray, words: int, bw: int) -> 
     """``write_buffer`` over the ofmap demand matrix issued at ``cycles``."""
     active = ceil_div(words, 2)
     per_drain = ceil_div(words - active, bw)
-    lines: list[list[int]] = []
-    line: list[int] = []
-    drain_cycles: list[int] = []
-    state = {"free": words, "next": 0, "end": 0, "writes": 0}
+    lines: list[list[int]] = []  # every line ever filled, in order
+    line: list[int] = []  # the line being filled
+    drain_cycles: list[int] = []  # one per drained line
+    free, drained, drain_end, writes = words, 0, 0, 0
 
     def flush() -> None:
         nonlocal line
@@ -241,18 +241,19 @@ def write_trace(demand: np.ndarray, cycles: np.ndarray, words: int, bw: int) -> 
             lines.append(line + [-1] * (bw - len(line)))
             line = []
 
-    def drain(start: int) -> int:
-        lo = state["next"]
-        hi = min(lo + per_drain, len(lines))
-        if hi == lo:
+    def drain(start: int) -> None:
+        """empty_drain_buf: the next lines, one a cycle from ``start``."""
+        nonlocal free, drained, drain_end, writes
+        hi = min(drained + per_drain, len(lines))
+        if hi == drained:
             raise AccelsimError("SCALE-Sim 3.0.0 stops here (an empty OFMAP drain), so it writes no DRAM trace",
                                 where="--traces")
-        size = (hi - lo) * bw - lines[hi - 1].count(-1)
-        state["writes"] += size
-        state["free"] += size
-        drain_cycles.extend(range(start, start + hi - lo))
-        state["next"] = hi
-        return start + hi - lo - 1
+        size = (hi - drained) * bw - lines[hi - 1].count(-1)  # −1 padding counts but in the last line
+        writes += size
+        free += size
+        drain_cycles.extend(range(start, start + hi - drained))
+        drain_end = start + hi - drained - 1
+        drained = hi
 
     last = 0
     for row, cyc in zip(demand.tolist(), cycles.tolist()):
@@ -261,28 +262,27 @@ def write_trace(demand: np.ndarray, cycles: np.ndarray, words: int, bw: int) -> 
             if a == -1:
                 continue
             line.append(a)
-            state["free"] -= 1
+            free -= 1
             if len(line) == bw:
                 lines.append(line)
                 line = []
-            if cur < state["end"]:
-                if state["free"] <= 0:
-                    cur = state["end"]
-            elif state["free"] < active:
+            if cur < drain_end:
+                if free <= 0:  # full while the last drain runs: the array waits for it
+                    cur = drain_end
+            elif free < active:
                 flush()
-                state["end"] = drain(cur)
+                drain(cur)
         last = cur
-    flush()
-    cyc = last
-    while state["next"] < len(lines):
-        state["end"] = drain(cyc)
-        cyc = state["end"] + 1
+    flush()  # empty_all_buffers, from the last row's serviced cycle
+    while drained < len(lines):
+        drain(last)
+        last = drain_end + 1
     if not drain_cycles:
         return DramTrace(None, 0)
     out = np.empty((len(lines), bw + 1), dtype=np.int64)
     out[:, 0] = drain_cycles
     out[:, 1:] = lines
-    return DramTrace(out, state["writes"])
+    return DramTrace(out, writes)
 
 
 # ---------------------------------------------------------------- one layer
@@ -310,7 +310,11 @@ def dram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping, figu
     return reads + [write_trace(demand[2], cycles, cfg.ofmap_words, cfg.ofmap_dram_bw)]
 
 
+def _float_text(v: int) -> str:
+    """``str(np.float64(v))`` for an integer ``v``: ``12.0``; beyond 2**53 the float's own text."""
+    return f"{v}.0" if -2**53 <= v <= 2**53 else repr(float(v))
+
+
 def savetxt_float(mat: np.ndarray) -> str:
-    """``np.savetxt(..., fmt='%s', delimiter=',')`` of the float matrix SCALE-Sim holds (integral
-    values below 2**53 print as ``12.0``)."""
-    return "".join(",".join(f"{v}.0" for v in r) + "\n" for r in mat.tolist())
+    """``np.savetxt(..., fmt='%s', delimiter=',')`` of the float matrix SCALE-Sim holds."""
+    return "".join(",".join(map(_float_text, r)) + "\n" for r in mat.tolist())
