@@ -306,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--traces", metavar="DIR",
-                   help="with SCALE-Sim inputs: also write its per-layer SRAM trace files into DIR (none unless asked)")
+                   help="with SCALE-Sim inputs: also write its per-layer SRAM and DRAM trace files into DIR, "
+                   "byte for byte (none unless asked)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
     p.set_defaults(func=cmd_run)

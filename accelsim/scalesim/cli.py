@@ -91,7 +91,7 @@ def run_command(
     """The compatible run behind ``accelsim scalesim`` (and ``accelsim run X.csv Y.cfg`` once routed).
 
     Prints the per-layer table (unless JSON goes to stdout), writes the three SCALE-Sim reports
-    into ``scalesim_reports``, the SRAM traces into ``traces`` (``layer<i>/*_SRAM_TRACE.csv``) and
+    into ``scalesim_reports``, the SRAM and DRAM traces into ``traces`` (``layer<i>/*_{SRAM,DRAM}_TRACE.csv``) and
     JSON to ``json_target`` (``"-"``: stdout). Returns the exit status.
     """
     from .reports import write_reports
@@ -106,7 +106,7 @@ def run_command(
         from .traces import write_traces
 
         written = write_traces(list(result.topology.layers), result.config, traces)
-        print(f"wrote {len(written)} SRAM trace files under {traces}", file=sys.stderr)
+        print(f"wrote {len(written)} SRAM and DRAM trace files under {traces}", file=sys.stderr)
     if json_target is not None:
         _emit_json(result.to_dict(), json_target)
         if json_target == "-":
@@ -199,7 +199,8 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
     p.add_argument("--scalesim-reports", metavar="DIR",
                    help="write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, DETAILED_ACCESS_REPORT.csv into DIR")
     p.add_argument("--traces", metavar="DIR",
-                   help="also write SCALE-Sim's per-layer SRAM trace files (layer<i>/*_SRAM_TRACE.csv) into DIR")
+                   help="also write SCALE-Sim's per-layer SRAM and DRAM trace files "
+                   "(layer<i>/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv), byte for byte, into DIR")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.set_defaults(func=cmd_scalesim)
 

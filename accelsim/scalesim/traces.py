@@ -1,4 +1,4 @@
-"""SCALE-Sim 3.0.0's SRAM trace files, on request (``--traces DIR``).
+"""SCALE-Sim 3.0.0's trace files, on request (``--traces DIR``).
 
 SCALE-Sim writes, for every layer, ``IFMAP_SRAM_TRACE.csv``, ``FILTER_SRAM_TRACE.csv`` and
 ``OFMAP_SRAM_TRACE.csv`` (``double_buffered_scratchpad_mem.print_*_sram_trace``): one line per
@@ -10,10 +10,10 @@ ofmap ``n_filters·m + n`` (``compute/operand_matrix.py``). accelsim never keeps
 matrices to simulate (:mod:`.demand` walks them); it builds them here only to write them, one
 layer at a time, with the serviced cycles the memory walk records (:func:`.dram.simulate_memory`).
 
-SCALE-Sim's DRAM traces (``*_DRAM_TRACE.csv``) are not written: they list each prefetch's
-addresses in the iteration order of Python sets, which is an artefact of its implementation,
-not of the modelled machine; the DRAM counts, start/stop cycles and bandwidths of the reports
-are reproduced exactly (docs/scalesim.md).
+SCALE-Sim's DRAM traces (``*_DRAM_TRACE.csv``) are written next to them by :mod:`.dram_traces`,
+a plain-Python replay of SCALE-Sim's buffers over these demand matrices and serviced cycles
+(they record its implementation — Python set order, padding with ones — more than the machine;
+docs/scalesim.md says what each holds).
 """
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from ..errors import AccelsimError
 from ..yamlio import atomic_write_text
 from .config import ScaleSimConfig
 from .demand import demand_descriptors, row_span
 from .dram import simulate_memory
+from .dram_traces import DRAM_TRACE_FILES, DramTrace, dram_traces, savetxt_float
 from .model import FoldMapping, fold_mapping, ifmap_tables
 from .topology import ScaleSimLayer
 
@@ -57,10 +59,17 @@ def _fill(out, d, operand, R, Cw, Sr, Sc, row_fold, F, y0, x0, fy, fx, cc, H, W,
 
 def sram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | None = None) -> list[np.ndarray]:
     """The three SRAM trace matrices of one layer: serviced cycle, then the demand row."""
+    return layer_traces(layer, cfg, fm)[0]
+
+
+def layer_traces(
+    layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | None = None
+) -> tuple[list[np.ndarray], list[DramTrace]]:
+    """The three SRAM trace matrices and the three DRAM traces of one layer."""
     fm = fm or fold_mapping(layer, cfg)
     rows = fm.demand_rows
     serviced = np.zeros((rows, 3), dtype=np.int64)
-    simulate_memory(layer, cfg, fm, serviced)
+    figures = simulate_memory(layer, cfg, fm, serviced)
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
     offsets = (cfg.ifmap_offset, cfg.filter_offset, cfg.ofmap_offset)
@@ -71,7 +80,7 @@ def sram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping | Non
         _fill(mat[:, 1:], desc[op], op, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.row_fold,
               fm.rows_per_fold, y0, x0, fy, fx, cc, layer.H, layer.W, layer.C, fm.K, fm.N, offsets[op])
         mats.append(mat)
-    return mats
+    return mats, dram_traces(layer, cfg, fm, figures, serviced, [m[:, 1:] for m in mats])
 
 
 def _csv(mat: np.ndarray) -> str:
@@ -80,11 +89,28 @@ def _csv(mat: np.ndarray) -> str:
 
 
 def write_traces(layers: list[ScaleSimLayer], cfg: ScaleSimConfig, directory: str | Path) -> list[Path]:
-    """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_SRAM_TRACE.csv`` as SCALE-Sim does; returns the paths."""
-    written = []
-    for i, layer in enumerate(layers):
-        folder = Path(directory) / f"layer{i}"
-        for name, mat in zip(TRACE_FILES, sram_traces(layer, cfg)):
-            atomic_write_text(folder / name, _csv(mat))
-            written.append(folder / name)
+    """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv`` as SCALE-Sim does; returns the
+    paths. A DRAM trace SCALE-Sim would not write (no OFMAP drain at all) is not written either."""
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for i, layer in enumerate(layers):
+            folder = Path(directory) / f"layer{i}"
+            made += [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+            sram, dram = layer_traces(layer, cfg)
+            for name, mat in zip(TRACE_FILES, sram):
+                atomic_write_text(folder / name, _csv(mat))
+                written.append(folder / name)
+            for name, trace in zip(DRAM_TRACE_FILES, dram):
+                if trace.rows is not None:
+                    atomic_write_text(folder / name, savetxt_float(trace.rows))
+                    written.append(folder / name)
+    except AccelsimError as e:  # leave nothing half-written: remove what this call wrote
+        for p in written:
+            p.unlink(missing_ok=True)
+        for d in reversed(made):
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+        raise AccelsimError(f"{e.message} (layer {i}, '{layer.name}'); no trace file was written",
+                            where=e.where) from None
     return written
