@@ -18,7 +18,7 @@ from accelsim.reference.check import check_dataflow
 from accelsim.reference.conv import conv2d, conv_problem
 from accelsim.workload.loader import load_workload
 
-from conftest import DATA, REPO
+from conftest import DATA
 from naive import conv2d as naive_conv2d
 
 PLUGINS = DATA / "plugins"

@@ -23,7 +23,6 @@ makes the same choice while skipping tilings whose lower bound cannot win, and
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from dataclasses import replace
 

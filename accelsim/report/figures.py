@@ -30,7 +30,6 @@ from .style import (
     DTYPE_COLORS,
     LEVEL_COLORS,
     MOVING_LEVELS,
-    STACK_DTYPES,
     STACK_LEVELS,
     STALL_COLOR,
     UTIL_COLOR,

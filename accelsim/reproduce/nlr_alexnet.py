@@ -1,7 +1,7 @@
 """Claim 1: AlexNet with no local reuse moves 2896M words to and from DRAM."""
 from __future__ import annotations
 
-from .claim import ClaimResult, Section, within_share
+from .claim import Section, within_share
 from .runs import hardware, network
 from .worst_case import worst_case
 

@@ -23,9 +23,9 @@ channels): the same MACs, weights and values, and no output shared by consecutiv
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..dataflow import Dataflow
+from ..dataflow import DATAFLOWS
 from ..engine.evaluate import evaluate
 from ..engine.problem import Problem
 from ..hardware import HardwareSpec
@@ -33,16 +33,12 @@ from ..mapping.search import best_mapping
 from ..workload import Network
 from ..workload.ops import FC, Conv
 
-NLR_NO_REUSE = Dataflow(
-    name="nlr",
+NLR = DATAFLOWS["nlr"]
+NLR_NO_REUSE = replace(
+    NLR,
     title="no local reuse, taps outermost (worst case)",
-    rows=("C",),
-    cols=("M",),
     rf_order=("R", "S", "N", "E", "F"),
-    keep={"weight": "mac", "ifmap": "mac", "psum": "mac"},
     pass_order=("G", "C", "R", "S", "N", "E", "F", "M"),
-    uses_rf=False,
-    full_in_pass=("R", "S"),
     description="one PE, every operand and every psum from memory on every MAC",
     reference="Sze et al., Proc. IEEE 105(12), 2017, §V (worst case: all memory R/W are DRAM accesses)",
 )
