@@ -1,28 +1,20 @@
-"""The figures of ``accelsim reproduce`` (plain matplotlib, Agg; PNGs)."""
+"""The figures of ``accelsim reproduce`` (PNGs), in the colours of :mod:`accelsim.report`
+and written as it writes its own (rendered in memory, each file atomically); the
+comparison of networks is the report's own figure."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from ..report.output import render, write_files
+from ..report.style import LEVEL_COLORS as COLORS
 
 LEVELS = ("MAC", "RF", "NoC", "GLB", "DRAM")
-COLORS = {"MAC": "#4c72b0", "RF": "#55a868", "NoC": "#c44e52", "GLB": "#8172b2", "DRAM": "#ccb974"}
 
 
-def _save(fig, path: Path) -> str:
-    import os  # the PNG is written whole: savefig to a temporary file, then rename
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png")
-    os.close(fd)
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+def _save(fig: Figure, path: Path) -> str:
+    write_files(path.parent, {path.name: render(fig, "png")})
     return path.name
 
 
@@ -32,7 +24,8 @@ def googlenet_breakdown(out: Path) -> str:
 
     r = mapped("googlenet", "eyeriss")
     conv = [l for l in r.layers if l.macs]
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [4, 1]})
+    fig = Figure(figsize=(13, 4.2), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [4, 1]})
     bottom = [0.0] * len(conv)
     for k in LEVELS:
         vals = [l.energy.get(k, 0.0) for l in conv]
@@ -54,7 +47,8 @@ def dataflows(out: Path) -> str:
     from .dataflows import DATAFLOWS, totals
 
     t = totals()
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    ax = fig.subplots()
     bottom = [0.0] * len(DATAFLOWS)
     for k in LEVELS:
         vals = [t[d][f"E_{k}"] for d in DATAFLOWS]
@@ -67,19 +61,11 @@ def dataflows(out: Path) -> str:
 
 
 def weights_vs_energy(out: Path) -> str:
-    from .weights_energy import figures_for
+    from ..report.figures import network_comparison
+    from .runs import mapped
+    from .weights_energy import NETWORKS
 
-    f = figures_for()
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for n, v in f.items():
-        ax.scatter(v["weights"] / 1e6, v["energy"] / 1e9, s=30 + v["macs"] / 1e8)
-        ax.annotate(n, (v["weights"] / 1e6, v["energy"] / 1e9), fontsize=8, xytext=(4, 3), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("weights (millions)")
-    ax.set_ylabel("energy on eyeriss (10⁹ MAC-normalized units)")
-    ax.set_title("Fewer weights ≠ less energy (marker size: MACs)")
-    return _save(fig, out / "weights_vs_energy.png")
+    return _save(network_comparison([mapped(n, "eyeriss") for n in NETWORKS]), out / "weights_vs_energy.png")
 
 
 def eyeriss_layers(out: Path) -> str:
@@ -90,7 +76,8 @@ def eyeriss_layers(out: Path) -> str:
     r, rz = eyeriss_runs()
     names = [l.name for l in conv_layers(r)]
     mb = lambda l, lv: l.level_accesses(lv) * pub["word_bytes"] / 1e6  # noqa: E731
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig = Figure(figsize=(11, 3.8), layout="constrained")
+    a1, a2 = fig.subplots(1, 2)
     x = range(len(names))
     w = 0.27
     a1.bar([i - w for i in x], [pub["layers"][n]["dram_MB"] for n in names], w, label="JSSC'17 Table V")
