@@ -34,18 +34,7 @@ def _resolve(workload: Network | str | Path, hardware: HardwareSpec | str | Path
     return net, spec
 
 
-def _check(spec: HardwareSpec, dataflow: str | None, objective: str, batch: int) -> None:
-    if dataflow is None:  # a user's dataflow, checked by _user_dataflow
-        pass
-    elif dataflow not in DATAFLOWS:
-        raise AccelsimError(
-            f"unknown dataflow '{dataflow}'{did_you_mean(dataflow, DATAFLOWS)}",
-            where="--dataflow",
-            expected="one of " + ", ".join(DATAFLOWS) + ", all, or your own as path/to/mine.py:MyDataflow",
-            found=dataflow,
-        )
-    else:
-        spec.check_dataflow(dataflow)
+def _check(objective: str, batch: int) -> None:
     if objective not in OBJECTIVES:
         raise AccelsimError(
             f"unknown objective '{objective}'{did_you_mean(objective, OBJECTIVES)}",
@@ -55,6 +44,19 @@ def _check(spec: HardwareSpec, dataflow: str | None, objective: str, batch: int)
         )
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise AccelsimError("batch must be a positive whole number", where="--batch", expected="an integer >= 1", found=batch)
+
+
+def _shipped_dataflow(name: str, spec: HardwareSpec) -> Dataflow:
+    """A shipped dataflow by name, as the config's array kind runs it."""
+    if name not in DATAFLOWS:
+        raise AccelsimError(
+            f"unknown dataflow '{name}'{did_you_mean(name, DATAFLOWS)}",
+            where="--dataflow",
+            expected="one of " + ", ".join(DATAFLOWS) + ", all, or your own as path/to/mine.py:MyDataflow",
+            found=name,
+        )
+    spec.check_dataflow(name)
+    return dataflow_for(name, spec.array.kind)
 
 
 def _user_dataflow(dataflow: object, spec: HardwareSpec) -> Dataflow:
@@ -98,14 +100,12 @@ def run(
     from .dataflow.plugin import is_reference
 
     net, spec = _resolve(workload, hardware)
+    _check(objective, batch)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
-        _check(spec, None, objective, batch)
         df = _user_dataflow(dataflow, spec)
-        df_name = df.name
     else:
-        df_name = dataflow or spec.dataflow
-        _check(spec, df_name, objective, batch)
-        df = dataflow_for(df_name, spec.array.kind)
+        df = _shipped_dataflow(dataflow or spec.dataflow, spec)
+    df_name = df.name
     fused = _fused_layers(net)
     pinned: dict = {}
     pin_file = ""
