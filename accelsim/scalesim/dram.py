@@ -287,10 +287,11 @@ def _walk(
                     of_last = srv
                 max_of = max(max_of, srv)
                 last_of = srv
-                if record:  # the cycles at which this row's three requests were serviced (traces)
+                if record:  # the cycles at which this row's three requests were serviced, and its own (traces)
                     rec[base + t, 0] = cycle + off_i
                     rec[base + t, 1] = cycle + off_f
                     rec[base + t, 2] = srv
+                    rec[base + t, 3] = cycle
                 # ---------------- the row's stall: the largest of its operands' delays
                 if user:
                     stall += max(off_i - 1, off_f - 1, off_o)
@@ -370,10 +371,11 @@ def simulate_memory(
 ) -> MemoryFigures:
     """Run the jitted walk for one layer and turn its counters into SCALE-Sim's report figures.
 
-    ``serviced``: an int64 array of ``fm.demand_rows`` × 3; if given, the walk writes into it the
+    ``serviced``: an int64 array of ``fm.demand_rows`` × 4; if given, the walk writes into it the
     cycle at which each demand row's ifmap, filter and ofmap requests were serviced (the first
-    column of SCALE-Sim's SRAM traces)."""
-    rec = np.zeros((0, 3), dtype=np.int64) if serviced is None else serviced
+    column of SCALE-Sim's SRAM traces) and the cycle the row was issued (its index plus the
+    stalls before it)."""
+    rec = np.zeros((0, 4), dtype=np.int64) if serviced is None else serviced
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
     user = cfg.user_bandwidth

@@ -56,18 +56,6 @@ class DramTrace:
     accesses: int
 
 
-def incoming_cycles(serviced: np.ndarray) -> np.ndarray:
-    """The cycle at which each demand row is issued: its index plus the stalls before it, a row
-    stalling by the largest delay of its ifmap (serviced − cycle − 1), filter (likewise) and
-    ofmap (serviced − cycle) requests (``service_memory_requests``)."""
-    out = np.empty(serviced.shape[0], dtype=np.int64)
-    c = 0
-    for i, (si, sf, so) in enumerate(serviced.tolist()):
-        out[i] = c
-        c += 1 + max(si - c - 1, sf - c - 1, so - c)
-    return out
-
-
 # ---------------------------------------------------------------- CALC-mode reads
 
 
@@ -291,8 +279,9 @@ def write_trace(demand: np.ndarray, cycles: np.ndarray, words: int, bw: int) -> 
 def dram_traces(layer: ScaleSimLayer, cfg: ScaleSimConfig, fm: FoldMapping, figures: MemoryFigures,
                 serviced: np.ndarray, demand: list[np.ndarray]) -> list[DramTrace]:
     """The three DRAM traces of one layer, from its demand matrices (SRAM traces without their
-    cycle column), the serviced cycles and the report figures of the walk."""
-    cycles = incoming_cycles(serviced)
+    cycle column), the walk's record of each row (serviced cycles, then the row's own
+    cycle) and its report figures."""
+    cycles = serviced[:, 3]
     if cfg.user_bandwidth:
         reads = []
         for operand, words, bw, offset, total in (

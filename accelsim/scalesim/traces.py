@@ -68,7 +68,7 @@ def layer_traces(
     """The three SRAM trace matrices and the three DRAM traces of one layer."""
     fm = fm or fold_mapping(layer, cfg)
     rows = fm.demand_rows
-    serviced = np.zeros((rows, 3), dtype=np.int64)
+    serviced = np.zeros((rows, 4), dtype=np.int64)
     figures = simulate_memory(layer, cfg, fm, serviced)
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
