@@ -16,6 +16,7 @@ from rich.table import Table
 from . import __version__
 from .console import console as _console
 from .console import emit_json as _emit_json
+from .console import si as _si
 from .errors import AccelsimError
 from .paths import resolve_hardware_path, resolve_workload, shipped_hardware
 from .workload.summary import network_summary
@@ -75,14 +76,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- run
-
-
-def _si(x: float) -> str:
-    """A number with an SI prefix: 1.23 G, 456 k."""
-    for div, sym in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:.3g} {sym}"
-    return f"{x:.3g}" if isinstance(x, float) and not float(x).is_integer() else f"{int(x)}"
 
 
 def _run_table(r, console: Console) -> None:

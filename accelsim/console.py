@@ -1,4 +1,4 @@
-"""Terminal output shared by every command: a rich console, JSON to stdout or a file."""
+"""Output shared by every command: a rich console, JSON to stdout or a file, numbers with SI prefixes."""
 from __future__ import annotations
 
 import json
@@ -23,3 +23,11 @@ def emit_json(data: Any, target: str | None) -> None:
         sys.stdout.write(text)
     else:
         atomic_write_text(target, text)
+
+
+def si(x: float) -> str:
+    """A number with an SI prefix: 1.23 G, 456 k."""
+    for div, sym in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:.3g} {sym}"
+    return f"{x:.3g}" if isinstance(x, float) and not float(x).is_integer() else f"{int(x)}"

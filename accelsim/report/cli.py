@@ -56,7 +56,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from .compare import compare_networks, comparison_rows
     from .figures import network_comparison
-    from .html import si
+    from ..console import si
     from .output import render_all, write_files
 
     if len(args.inputs) < 2:

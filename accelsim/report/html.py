@@ -9,6 +9,7 @@ import base64
 from collections.abc import Mapping
 from html import escape
 
+from ..console import si
 from ..result import DTYPES, LEVELS, MultiResult, RunResult
 from .style import STACK_LEVELS
 
@@ -23,14 +24,6 @@ figure{margin:1.5em 0} figure img{max-width:100%;height:auto;border:1px solid #e
 figcaption{font-size:12px;color:#555} figure.wide{overflow-x:auto} figure.wide img{max-width:none} .scroll{overflow-x:auto;max-height:40em;overflow-y:auto}
 details{margin:.3em 0} code{font-size:11px}
 """
-
-
-def si(x: float) -> str:
-    """A number with an SI prefix: 1.23 G, 456 k."""
-    for div, sym in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:.3g} {sym}"
-    return f"{x:.3g}" if isinstance(x, float) and not float(x).is_integer() else f"{int(x)}"
 
 
 def _row(cells: list[str], cls: str = "", left: int = 2, tag: str = "td") -> str:
