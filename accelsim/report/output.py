@@ -13,6 +13,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..errors import AccelsimError
+from ..yamlio import atomic_write_bytes
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -31,19 +32,6 @@ def render_all(figs: Mapping[str, Figure], formats: Iterable[str] = FORMATS, dpi
 
     with matplotlib.rc_context({"svg.hashsalt": "accelsim", "svg.fonttype": "path"}):
         return {f"{stem}.{fmt}": render(fig, fmt, dpi) for stem, fig in figs.items() for fmt in formats}
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a file so that it is either complete or absent: never half-written."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def write_files(out: str | os.PathLike[str], files: Mapping[str, bytes | str]) -> list[Path]:
