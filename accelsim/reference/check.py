@@ -22,8 +22,10 @@ import numpy as np
 
 from ..dataflow.base import DIMS, Dataflow
 from ..engine import kernel as K
+from ..engine.evaluate import run_kernel
 from ..engine.problem import Problem
 from ..errors import AccelsimError
+from ..mapping.mapping import Mapping
 from .conv import conv_problem
 from .oracle import simulate
 
@@ -149,7 +151,7 @@ def check_dataflow(df: Dataflow, n: int = CASES, seed: int = 0, origin: str | No
                 where=origin, expected="every product of the convolution exactly once",
             )
         _same_nest(df, steps, t3, origin)
-        _engine_agrees(df, p, t1, order, sp, t3, keep, counts, origin, mapping)
+        _engine_agrees(df, p, t1, order, sp, t3, counts, origin, mapping)
 
 
 def _mapping_text(df: Dataflow, sp: dict[str, int], t3: dict[str, int]) -> str:
@@ -170,14 +172,9 @@ def _same_nest(df: Dataflow, steps, t3: dict[str, int], origin: str) -> None:
             )
 
 
-def _engine_agrees(df, p, t1, order, sp, t3, keep, counts, origin, mapping) -> None:
-    axis = np.array([1 if d in df.rows else 2 if d in df.cols else 0 for d in DIMS], np.int64)
-    res = K.layer_detail(
-        p.as_array(), np.array(t1, np.int64), np.array(["NGMCEF".index(d) for d in order], np.int64),
-        np.array([sp[d] for d in DIMS], np.int64), np.array([t3[d] for d in DIMS], np.int64),
-        np.array([DIMS.index(d) for d in df.pass_order], np.int64), np.array([DIMS.index(d) for d in df.rf_order], np.int64),
-        np.array([keep["weight"], keep["ifmap"], keep["psum"]], np.int64), df.uses_rf, axis, False,
-    )[0]
+def _engine_agrees(df, p, t1, order, sp, t3, counts, origin, mapping) -> None:
+    m = Mapping(df.name, tuple(t1), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), df.rows, df.cols)
+    res = run_kernel(p, df, m)[0]
     for k, i in SLOTS.items():
         if int(res[i]) != counts.get(k, 0):
             raise AccelsimError(
