@@ -18,9 +18,6 @@ from .console import console as _console
 from .console import emit_json as _emit_json
 from .console import si as _si
 from .errors import AccelsimError
-from .paths import resolve_hardware_path, resolve_workload, shipped_hardware
-from .workload.summary import network_summary
-from .workload.zoo import ZOO, build
 from .yamlio import atomic_write_text
 
 EXIT_USER_ERROR = 2
@@ -34,6 +31,9 @@ def _n(x: int) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from .paths import resolve_workload
+    from .workload.summary import network_summary
+
     net = resolve_workload(args.workload)
     summary = network_summary(net)
     if args.json is not None:
@@ -229,6 +229,8 @@ def _compare_table(runs, console: Console) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from .hardware import load_hardware
+    from .paths import shipped_hardware
+    from .workload.zoo import ZOO, build
 
     console = _console(args.no_color)
     nets = Table(title="Workloads (the zoo: workloads/<name>.yaml)")
@@ -253,6 +255,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_hw_show(args: argparse.Namespace) -> int:
     from .hardware import derived, describe, load_hardware
+    from .paths import resolve_hardware_path
 
     spec = load_hardware(resolve_hardware_path(args.config))
     if args.json is not None:

@@ -13,21 +13,23 @@ RESULT.json`` draws the same from a result's JSON (:func:`load_result`).
 """
 from __future__ import annotations
 
-from .figures import (
-    NetworkPoint,
-    dataflow_comparison,
-    energy_breakdown,
-    energy_totals,
-    latency,
-    network_comparison,
-    network_points,
-    roofline,
-    standard_figures,
-)
-from .load import load_result, result_from_dict
-from .write import report_files, write_report
+import importlib
+from typing import Any
 
-__all__ = [
-    "NetworkPoint", "dataflow_comparison", "energy_breakdown", "energy_totals", "latency", "network_comparison",
-    "network_points", "roofline", "standard_figures", "load_result", "result_from_dict", "report_files", "write_report",
-]
+# name -> the module that defines it; imported on first use, so that building the CLI's
+# parser (which registers `plot` and `compare`) does not load matplotlib
+_EXPORTS = {
+    **dict.fromkeys(("NetworkPoint", "dataflow_comparison", "energy_breakdown", "energy_totals", "latency",
+                     "network_comparison", "network_points", "roofline", "standard_figures"), "figures"),
+    **dict.fromkeys(("load_result", "result_from_dict"), "load"),
+    **dict.fromkeys(("report_files", "write_report"), "write"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+__all__ = list(_EXPORTS)

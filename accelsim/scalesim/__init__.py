@@ -13,21 +13,26 @@ Public API:
 
 How each figure is computed, and every SCALE-Sim quirk reproduced, is in docs/scalesim.md.
 """
-from .config import ScaleSimConfig, config_to_hardware_dict, load_config, parse_config
-from .model import FoldMapping, fold_mapping
-from .reports import REPORT_FILES, report_texts, write_reports
-from .run import CompatResult, LayerResult, run_compat, run_layer, run_topology
-from .topology import ScaleSimLayer, ScaleSimWarning, Topology, load_topology, parse_topology
+import importlib
+from typing import Any
+
+# name -> the module that defines it, imported on first use: the main CLI registers the
+# SCALE-Sim commands on every start, and neither the simulator (numba) nor the importer
+# (the workload layer, networkx) is needed for that
+_EXPORTS = {
+    **dict.fromkeys(("ScaleSimConfig", "config_to_hardware_dict", "load_config", "parse_config"), "config"),
+    **dict.fromkeys(("import_scalesim", "topology_to_workload_dict"), "importer"),
+    **dict.fromkeys(("FoldMapping", "fold_mapping"), "model"),
+    **dict.fromkeys(("REPORT_FILES", "report_texts", "write_reports"), "reports"),
+    **dict.fromkeys(("CompatResult", "LayerResult", "run_compat", "run_layer", "run_topology"), "run"),
+    **dict.fromkeys(("ScaleSimLayer", "ScaleSimWarning", "Topology", "load_topology", "parse_topology"), "topology"),
+}
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
-    """The importer is loaded on first use: it needs the workload layer (networkx), which a
-    compatible-mode run does not."""
-    if name in ("import_scalesim", "topology_to_workload_dict"):
-        from . import importer
-
-        return getattr(importer, name)
-    raise AttributeError(f"module 'accelsim.scalesim' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
 
 
 __all__ = [
