@@ -101,7 +101,7 @@ def run(
     compression's name or a loaded :class:`~accelsim.compress.Compression` — the layers'
     figures are then the expected-value model's (accelsim/engine/sparse.py), each with the
     dense figures beside it; the mapper picks each layer's mapping for the dense layer and
-    sizes its tiles for the worst case (dense, native width) [docs/engine.md §8]."""
+    sizes its tiles for the worst case (dense, native width) [docs/engine.md §9]."""
     from .dataflow.plugin import is_reference
 
     net, spec = _resolve(workload, hardware)

@@ -1,4 +1,4 @@
-"""The expected-value compression model (accelsim/engine/sparse.py, docs/engine.md §8),
+"""The expected-value compression model (accelsim/engine/sparse.py, docs/engine.md §9),
 each rule against something independent: hand arithmetic, a Monte-Carlo count over real
 NumPy masks (with a stated statistical bound), Horowitz's published energies, and the
 dense engine itself at density 1."""

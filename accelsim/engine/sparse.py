@@ -5,7 +5,7 @@ under its mapping (:func:`~accelsim.engine.evaluate.evaluate`), what the user st
 tensors (:class:`~accelsim.compress.LayerCompression`: densities d, widths b) and what the
 hardware does with them (:class:`~accelsim.hardware.sparse.SparseSpec`: formats per level,
 zero handling per PE, the bit-width law). Zeros are taken as independent and uniformly
-spread, so every figure is an expectation (a float), not a count; docs/engine.md §8 states
+spread, so every figure is an expectation (a float), not a count; docs/engine.md §9 states
 each rule, and here they are, per data type t with native width n_t:
 
 Traffic (DRAM, GLB, NoC). A dense count c of t at a level becomes c·e elements (e = 1 for

@@ -93,7 +93,7 @@ def print_compression(data: dict[str, Any], console: Any) -> None:
         f"Hardware: formats {formats}; zeros {zeros.get('handling', 'none')}"
         + (f" on {', '.join(zeros.get('operands', []))}" if zeros.get("handling", "none") != "none" else "") + ". "
         + (f"{left} more conv/fc layers in --json. " if left else "")
-        + "Figures are expectations for zeros spread uniformly at random (docs/engine.md §8)."
+        + "Figures are expectations for zeros spread uniformly at random (docs/engine.md §9)."
     )
 
 
