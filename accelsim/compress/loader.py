@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AccelsimError, Where, did_you_mean
-from ..yamlio import check_keys, expect_mapping, load_yaml
+from ..yamlio import check_keys, expect_mapping, load_yaml_unique
 from .spec import DTYPES_COMPRESSED, FIELDS, Compression, LayerCompression, TensorCompression
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def load_compression(arg: "str | os.PathLike[str] | Compression", network: "Netw
         comp = arg
     else:
         path = resolve_compression_path(arg)
-        comp = compression_from_dict(load_yaml(path), str(path))
+        comp = compression_from_dict(load_yaml_unique(path), str(path))
     if network is not None:
         check_against(comp, network)
     return comp
@@ -339,7 +339,8 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
     ifmap density taken from the producer where it states none or ``density_from:
     producer`` (the rule is in the module docstring). A resolved ifmap has
     ``density_from`` cleared and ``density`` set whenever the chain reaches a stated
-    density (else it stays ``None``: dense)."""
+    density (else it stays ``None``: dense). The most specific statement wins: a layer's
+    own ifmap density or ``density_from`` over the default's."""
     by_name = {l.name: l for l in network.layers}
     sizes = {name: t.size for name, t in network.inputs}
 
@@ -369,7 +370,12 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
             continue
         lc = comp.stated(layer.name)
         ifm = lc.ifmap
-        if ifm.density is None or ifm.density_from == "producer":
+        own = comp.layers.get(layer.name)
+        if own is not None and (own.ifmap.density is not None or own.ifmap.density_from is not None):
+            says = own.ifmap  # the layer's own statement wins over the default's
+        else:
+            says = comp.default.ifmap
+        if says.density is None:
             d = out_density(layer.inputs[0]) if layer.inputs else None
             ifm = TensorCompression(**{**{f: getattr(ifm, f) for f in FIELDS}, "density": d, "density_from": None})
         out[layer.name] = LayerCompression(lc.weight, ifm, lc.ofmap)
