@@ -292,7 +292,7 @@ def check_against(comp: Compression, network: "Network") -> None:
         at = Where(file, f"layer '{lname}'")
         if lname not in by_name:
             raise at.error(f"network '{network.name}' has no layer '{lname}'{did_you_mean(lname, names)}",
-                           expected=f"the name of a layer of {network.name} (see 'accelsim info {network.name}')", found=lname)
+                           expected=f"the name of a layer of {network.name} (see 'accelsim info W')", found=lname)
         layer = by_name[lname]
         if layer.type not in MAC_TYPES:
             extra = [t for t in DTYPES_COMPRESSED if lc.of(t).to_dict() and t != "ofmap"]
