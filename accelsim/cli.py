@@ -35,6 +35,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .workload.summary import network_summary
 
     net = resolve_workload(args.workload)
+    if getattr(args, "compress", None) or net.compression_stated:
+        from .compress.cli import cmd_info_compress
+
+        return cmd_info_compress(net, args)
     summary = network_summary(net)
     if args.json is not None:
         _emit_json(summary, args.json)
@@ -281,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", parents=[common], help="per-layer shapes, MACs, parameters and sizes of a workload")
     p.add_argument("workload", help="a workload YAML file or a zoo name (see 'accelsim list')")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
+    p.add_argument("--compress", metavar="F", help="a compression YAML or shipped name: the stored model size per layer")
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
