@@ -284,3 +284,19 @@ def _glb_tiles_of(mapping: dict) -> list[dict[str, int]]:
     import re
 
     return [{k: int(v) for k, v in re.findall(r"([NGMCEF])(\d+)", mapping["glb_tile"])}]
+
+
+def test_compression_figure_bars_are_the_results_energies():
+    from accelsim.report.compression import compression_figure
+
+    data = accelsim.run("alexnet", "eyeriss", compress=comp(weight={"density": 0.3}, ifmap={"density": 0.5})).to_dict()
+    fig = compression_figure(data)
+    ax, tot = fig.axes[0], fig.axes[1]
+    bars = [b for b in tot.patches]
+    dense = math.fsum(b.get_height() for b in bars if not b.get_hatch())
+    compressed = math.fsum(b.get_height() for b in bars if b.get_hatch())
+    assert dense == pytest.approx(data["totals"]["dense"]["energy_total"], rel=1e-9)
+    assert compressed == pytest.approx(data["totals"]["energy_total"], rel=1e-9)
+    # one dense and one compressed stack of five parts per conv/fc layer
+    assert len(ax.patches) == 2 * 5 * sum(1 for l in data["layers"] if l["macs"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == [l["name"] for l in data["layers"] if l["macs"]]
