@@ -7,8 +7,8 @@ other layers on the SIMD unit.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -16,12 +16,12 @@ from .dataflow import DATAFLOWS, Dataflow, dataflow_for
 from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
-from .engine.evaluate import evaluate, price
+from .engine.evaluate import evaluate
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
 from .mapping.search import OBJECTIVES, best_mapping
-from .result import LayerResult, MultiResult, RunResult, empty_accesses
+from .result import LayerResult, MultiResult, RunResult
 from .workload import NetLayer, Network
-from .workload.ops import FC, Activation, BatchNorm, Conv
+from .workload.ops import FC, Conv
 
 Progress = Callable[[int, int, str], None]
 
@@ -92,6 +92,7 @@ def run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
+    fusion: str = "onchip",
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
@@ -103,8 +104,12 @@ def run(
     dense figures beside it; the mapper picks each compressed layer's mapping and
     sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
     tiles fit), and the dense figures are the dense layer's under its own mapping
-    [docs/engine.md §9]."""
+    [docs/engine.md §9]. ``fusion``: what happens between the layers, ``none``, ``views``,
+    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); a compressed
+    run stops at ``views`` (its layers' figures are the sparse model's)."""
     from .dataflow.plugin import is_reference
+    from .schedule import check_fusion, plan, settle
+    from .schedule.cost import array_accesses, simd_layer
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
@@ -114,27 +119,30 @@ def run(
     else:
         df = _shipped_dataflow(dataflow or spec.dataflow, spec)
     df_name = df.name
-    fused = _fused_layers(net)
+    check_fusion(fusion)
+    level = "views" if comp is not None and fusion in ("ops", "onchip") else fusion
+    sched = plan(net, spec, level, batch)
     pinned: dict = {}
     pin_file = ""
     if mappings is not None:
         pin_file, pinned = load_pinned(mappings)
         check_layers(pinned, [l.name for l in net.layers if isinstance(l.op, (Conv, FC))], pin_file)
     layers = []
+    cycles: dict[str, int] = {}
     for i, layer in enumerate(net.layers):
         if progress:
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            if layer.name in pinned:
-                m = pinned_mapping(pinned[layer.name], p, spec, df, layer.name, pin_file)
-                cost = evaluate(p, spec, df, m)
-            else:
-                try:
-                    m, cost = best_mapping(p, spec, df, objective, layer.name)
-                except AccelsimError as exc:
-                    raise exc.within(where=f"layer '{layer.name}'") from None
+            lspec = sched.spec_for(layer.name, spec)
+            m, cost = _mapped(p, lspec, df, objective, layer.name, pinned, pin_file)
+            sched = settle(sched, net, spec, batch, layer.name, m.t1)
+            if sched.spec_for(layer.name, spec) != lspec:
+                lspec = sched.spec_for(layer.name, spec)
+                m, cost = _mapped(p, lspec, df, objective, layer.name, pinned, pin_file)
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
+            if lspec is not spec:
+                mapping["glb_lent"] = f"{sched.step(layer.name).held_words:,} words of {sched.glb} hold tensors kept on chip"
             if comp is not None:
                 lc = per_layer[layer.name]
                 m_c, how = m, mapping["chosen_by"]
@@ -147,6 +155,7 @@ def run(
                     how += ", tiles sized for the stated widths"
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
                 continue
+            acc, energy, by_type = array_accesses(cost, layer, sched.step(layer.name), spec, batch)
             layers.append(
                 LayerResult(
                     name=layer.name,
@@ -157,17 +166,21 @@ def run(
                     cycles=cost.cycles,
                     stall_cycles=cost.stall_cycles,
                     utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
-                    accesses=cost.accesses,
-                    energy=cost.energy,
-                    energy_by_type=cost.energy_by_type,
+                    accesses=acc,
+                    energy=energy,
+                    energy_by_type=by_type,
                     mapping=mapping,
                 )
             )
         else:
-            simd = _simd_layer(layer, spec, batch, layer.name in fused)
+            step = sched.step(layer.name)
+            under = cycles[step.into] if step.role == "fused" and level in ("ops", "onchip") else None
+            simd = simd_layer(layer, step, spec, batch, under)
             layers.append(simd if comp is None else _dense_twin(simd, spec))
+        cycles[layer.name] = layers[-1].cycles
     if progress:
         progress(len(net.layers), len(net.layers), "")
+    layers = [replace(l, tensors=sched.step(l.name).to_dict()) for l in layers]
     return RunResult(
         workload=net.name,
         hardware=spec.name,
@@ -184,6 +197,9 @@ def run(
         weights=net.totals()["weights"],
         compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": "expected",
                                               "hardware": spec.sparse.to_dict()},
+        notes=sched.notes + ((f"a compressed run keeps feature maps where the sparse model counts them: --fusion {fusion} "
+                              "applied as views",) if level != fusion else ()),
+        schedule=sched.to_dict(),
     )
 
 
@@ -266,69 +282,18 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
     )
 
 
-def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None) -> MultiResult:
+def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None,
+            fusion: str = "onchip") -> MultiResult:
     net, spec = _resolve(workload, hardware)
-    return MultiResult(tuple(run(net, spec, d, batch, objective, progress) for d in spec.dataflows))
+    return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
 
 
-def _fused_layers(net: Network) -> set[str]:
-    """Activations applied on the way out of the conv/fc (or folded batch norm) that
-    feeds only them: they cost their SIMD operations but no memory traffic or time."""
-    consumers: dict[str, list[str]] = {}
-    for l in net.layers:
-        for s in l.inputs:
-            consumers.setdefault(s, []).append(l.name)
-    by_name = {l.name: l for l in net.layers}
-    fused = set()
-    for l in net.layers:
-        if isinstance(l.op, BatchNorm) and l.folded:
-            fused.add(l.name)
-        if isinstance(l.op, Activation) and len(l.inputs) == 1 and l.inputs[0] in by_name:
-            src = by_name[l.inputs[0]]
-            feeds = isinstance(src.op, (Conv, FC)) or src.name in fused
-            if feeds and consumers.get(src.name) == [l.name]:
-                fused.add(l.name)
-    return fused
-
-
-def _simd_layer(layer: NetLayer, spec: HardwareSpec, batch: int, fused: bool) -> LayerResult:
-    """A non-MAC layer on the SIMD unit: its inputs come from DRAM through the GLB, its
-    output goes back; cycles are the slower of the SIMD work and the DRAM traffic."""
-    ops = layer.ops * batch
-    acc = empty_accesses()
-    actions: dict[str, int] = {}
-    if ops:
-        actions["simd_op"] = ops
-    cycles = 0
-    if not fused:
-        ins, out = layer.ifmap_size * batch, layer.ofmap_size * batch
-        acc["DRAM"]["ifmap"]["reads"] = ins
-        acc["DRAM"]["ofmap"]["writes"] = out
-        acc["GLB"]["ifmap"]["writes"] = ins
-        acc["GLB"]["ifmap"]["reads"] = ins
-        acc["GLB"]["ofmap"]["writes"] = out
-        acc["GLB"]["ofmap"]["reads"] = out
-        actions["dram_read.ifmap"] = ins
-        actions["dram_write.ofmap"] = out
-        for t, n in (("ifmap", ins), ("ofmap", out)):
-            buf = spec.glb_for(t)
-            if buf is not None:
-                actions[f"{buf.name}_read.{t}"] = n
-                actions[f"{buf.name}_write.{t}"] = n
-        dram_bits = ins * spec.word_bits["ifmap"] + out * spec.word_bits["ofmap"]
-        cycles = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8)))
-    energy, by_type = price(spec, actions)
-    return LayerResult(
-        name=layer.name,
-        type=layer.type,
-        shape=layer.shape.with_batch(batch).to_dict(),
-        macs=0,
-        ops=ops,
-        cycles=cycles,
-        stall_cycles=0,
-        utilization=0.0,
-        accesses=acc,
-        energy=energy,
-        energy_by_type=by_type,
-        mapping={"unit": "SIMD" + (" (fused into the layer before it)" if fused else "")},
-    )
+def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):
+    """A conv/fc layer's mapping (pinned, or the mapper's best) on ``spec`` and its cost."""
+    if name in pinned:
+        m = pinned_mapping(pinned[name], p, spec, df, name, pin_file)
+        return m, evaluate(p, spec, df, m)
+    try:
+        return best_mapping(p, spec, df, objective, name)
+    except AccelsimError as exc:
+        raise exc.within(where=f"layer '{name}'") from None

@@ -83,6 +83,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def _run_table(r, console: Console) -> None:
+    from .schedule.show import legend, lives, mark
+
     t = r.totals()
     title = f"{r.workload} on {r.hardware}, dataflow {r.dataflow}, batch {r.batch} — energy in {r.energy_unit}"
     table = Table(title=title, show_footer=True)
@@ -94,12 +96,13 @@ def _run_table(r, console: Console) -> None:
     cols += [(f"{lv} acc", _si(sum(v['reads'] + v['writes'] for v in t['accesses'][lv].values())), "right") for lv in ("DRAM", "GLB", "NoC", "RF")]
     cols += [(f"E {k}", _si(t["energy"][k]), "right") for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
     cols += [("energy", _si(t["energy_total"]), "right"), ("moving", f"{t['data_movement_share']:.0%}", "right")]
-    for name, foot, just in cols:
-        table.add_column(name, footer=foot, justify=just)
     energies = sorted((l.total_energy for l in r.layers), reverse=True)
     hot = energies[min(4, len(energies) - 1)] if energies else 0
+    cols.insert(2, ("out", "", "left"))
+    for name, foot, just in cols:
+        table.add_column(name, footer=foot, justify=just)
     for l in r.layers:
-        row = [l.name, l.type, _si(l.macs), _si(l.cycles), _si(l.stall_cycles), f"{l.utilization:.0%}" if l.macs else "-"]
+        row = [mark(l), l.type, lives(l), _si(l.macs), _si(l.cycles), _si(l.stall_cycles), f"{l.utilization:.0%}" if l.macs else "-"]
         row += [_si(l.level_accesses(lv)) for lv in ("DRAM", "GLB", "NoC", "RF")]
         row += [_si(l.energy.get(k, 0.0)) for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
         row += [_si(l.total_energy), f"{l.data_movement_share:.0%}" if l.total_energy else "-"]
@@ -110,6 +113,8 @@ def _run_table(r, console: Console) -> None:
         f"{t['utilization']:.1%} of the PEs busy; energy {_si(t['energy_total'])} ({r.energy_unit}), "
         f"{t['data_movement_share']:.1%} of it moving data (RF + NoC + GLB + DRAM)."
     )
+    for line in legend(r):
+        console.print(line)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -136,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         native_only = [flag for flag, given in (
             ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
             ("--mapping", args.mapping), ("--batch", args.batch != 1), ("--compress", args.compress),
-            ("--objective", args.objective != "energy"),
+            ("--objective", args.objective != "energy"), ("--fusion", args.fusion != "onchip"),
         ) if given]
         if native_only:
             raise AccelsimError(
@@ -180,7 +185,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping,
-                            compress=args.compress))
+                            compress=args.compress, fusion=args.fusion))
     from .result import MultiResult
 
     result = MultiResult(tuple(runs)) if dataflows else runs[0]
@@ -303,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
                    "prints dense and compressed side by side")
+    p.add_argument("--fusion", default="onchip", metavar="LEVEL",
+                   help="between the layers: none, views (concat/slice/shuffle without copies), ops (element-wise work "
+                   "and pools fused into the producer's write-back), onchip (also feature maps kept in the GLB); "
+                   "cumulative, default onchip")
     p.add_argument("--compat", choices=("scalesim", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
                    "none: run SCALE-Sim inputs under accelsim's own model")

@@ -59,9 +59,9 @@ def ideal_layer(layer: NetLayer, batch: int = 1, fused: bool = False) -> IdealLa
 
 def ideal_bound(net: Network, batch: int = 1) -> tuple[IdealLayer, ...]:
     """The bound of every layer of ``net`` at batch ``batch``, in the network's order."""
-    from .api import _fused_layers
+    from .schedule.rules import always_fused
 
-    fused = _fused_layers(net)
+    fused = always_fused(net)
     return tuple(ideal_layer(l, batch, l.name in fused) for l in net.layers)
 
 

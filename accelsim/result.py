@@ -30,6 +30,9 @@ class LayerResult:
     # a compressed run (--compress): the same figures at density 1 (``dense``), the MACs
     # that are effectual, gated and skipped, and what was compressed (accelsim/engine/sparse.py)
     compressed: dict[str, Any] | None = None
+    # where the layer's input and output tensors lived, as the network schedule decided
+    # (accelsim/schedule/): role, why, and each tensor's home (DRAM or GLB) and size
+    tensors: dict[str, Any] | None = None
 
     @property
     def total_energy(self) -> float:
@@ -60,6 +63,7 @@ class LayerResult:
             "energy_by_type": self.energy_by_type,
             "mapping": self.mapping,
             **(self.compressed or {}),
+            **({"tensors": self.tensors} if self.tensors is not None else {}),
         }
 
 
@@ -124,6 +128,7 @@ class RunResult:
     word_bits: dict[str, int] = field(default_factory=dict)
     weights: int = 0
     compression: dict[str, Any] | None = None  # name and source of a --compress run
+    schedule: dict[str, Any] | None = None  # the network schedule (accelsim/schedule/): fusion, each tensor's home and why
 
     def totals(self) -> dict[str, Any]:
         out = summed(self.layers, self.pes, self.clock_mhz)
@@ -138,6 +143,8 @@ class RunResult:
         d = self._dict()
         if self.compression is not None:
             d["compression"] = self.compression
+        if self.schedule is not None:
+            d["schedule"] = self.schedule
         return d
 
     def _dict(self) -> dict[str, Any]:

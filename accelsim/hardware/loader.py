@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Where, did_you_mean
-from ..yamlio import check_keys, expect_mapping, get_int, get_number, get_str, load_yaml
+from ..yamlio import check_keys, expect_mapping, get_bool, get_int, get_number, get_str, load_yaml
 from .sparse import check_packing, sparse_from_config
 from .energy import eyeriss_costs, energy_from_config, horowitz45_costs
 from .spec import (
@@ -71,7 +71,7 @@ RF_KEYS = ("split", "size", "size_words", "holds", "word_bits", *BW_KEYS, "doubl
 NOC_KEYS = ("kind", "bw", "word_bits")
 GLB_KEYS = ("name", "holds", "size", "size_words", "word_bits", *BW_KEYS, "banks", "ports", "double_buffered")
 DRAM_KEYS = ("word_bits", *BW_KEYS, "bw_GBps", "size", "size_words")
-SIMD_KEYS = ("lanes", "ops_per_lane_per_cycle", "word_bits")
+SIMD_KEYS = ("lanes", "ops_per_lane_per_cycle", "word_bits", "on_output_path", "views")
 
 RESERVED_GLB_NAMES = ("rf", "noc", "dram", "mac", "simd")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -373,6 +373,8 @@ def _simd(value: Any, at: Where, word_bits: FrozenMap[str, int]) -> SIMDSpec:
         lanes=get_int(d, "lanes", at),
         ops_per_lane_per_cycle=get_int(d, "ops_per_lane_per_cycle", at, default=1),
         word_bits=get_int(d, "word_bits", at, default=max(word_bits["ifmap"], word_bits["ofmap"])),
+        on_output_path=get_bool(d, "on_output_path", at, default=True),
+        views=get_str(d, "views", at, default="in_place", choices=("in_place", "copy")),
     )
 
 

@@ -270,6 +270,11 @@ class SIMDSpec:
     lanes: int
     ops_per_lane_per_cycle: int = 1
     word_bits: int = 16
+    # between the layers (accelsim/schedule/): the unit sits on the array's output path, so
+    # element-wise work can be done on the way to the GLB; and concat/slice/shuffle are
+    # address changes ("in_place") or need a real copy through memory ("copy")
+    on_output_path: bool = True
+    views: str = "in_place"
 
     @property
     def ops_per_cycle(self) -> int:
@@ -408,7 +413,8 @@ class HardwareSpec:
             "glbs": [level(g) for g in self.glbs],
             "glb_bypass": list(self.glb_bypass),
             "dram": level(self.dram),
-            "simd": {"lanes": self.simd.lanes, "ops_per_lane_per_cycle": self.simd.ops_per_lane_per_cycle},
+            "simd": {"lanes": self.simd.lanes, "ops_per_lane_per_cycle": self.simd.ops_per_lane_per_cycle,
+                     "on_output_path": self.simd.on_output_path, "views": self.simd.views},
             "energy": self.energy.to_dict(),
             **({"sparse": self.sparse.to_dict()} if self.sparse != NO_SPARSITY else {}),
         }

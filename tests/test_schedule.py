@@ -1,0 +1,181 @@
+"""The network schedule (accelsim/schedule/): the network-level reference on small nets,
+views, fusion rules, feature maps kept on chip, and what a bad config gets."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from accelsim.api import run
+from accelsim.hardware import load_hardware
+from accelsim.reference.network import plain_forward, scheduled_forward
+from accelsim.schedule import FUSIONS, plan
+from accelsim.workload.loader import load_workload
+
+REPO = Path(__file__).resolve().parent.parent
+NETS = ("residual_block", "inception_block", "shufflenet_v2_unit", "se_block")
+
+
+def _net(name: str):
+    return load_workload(REPO / "tests" / "data" / "schedule" / f"{name}.yaml")
+
+
+@pytest.fixture(scope="module")
+def eyeriss():
+    return load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+
+
+@pytest.fixture(scope="module")
+def edge():
+    return load_hardware(REPO / "hw_configs" / "edge_16x16.yaml")
+
+
+@pytest.mark.parametrize("fusion", FUSIONS)
+@pytest.mark.parametrize("name", NETS)
+def test_reference_moves_real_tensors_as_scheduled(name, fusion, eyeriss):
+    """Real tensors through DRAM and the GLB by the schedule's decisions: the output is
+    the plain NumPy forward pass's, the traffic at every layer's boundary is the run's."""
+    net = _net(name)
+    batch = 2
+    r = run(net, eyeriss, fusion=fusion, batch=batch)
+    # the run's own schedule, pools settled against the mapped tiles
+    sched = plan(net, eyeriss, fusion, batch, frozenset(r.schedule["pools_not_fused"]))
+    assert [s.role for s in sched.steps] == [l.tensors["role"] for l in r.layers]
+    ref = scheduled_forward(net, sched, batch)
+    plain = plain_forward(net, batch)
+    for name_, value in ref.outputs.items():
+        np.testing.assert_array_equal(value, plain[name_])
+    for l, layer in zip(r.layers, net.layers):
+        t = ref.traffic[l.name]
+        dram = l.accesses["DRAM"]
+        if l.macs:  # the engine counts the layer's own traffic; the boundary is what the schedule moved
+            assert dram["ofmap"]["writes"] == t.writes["DRAM"], l.name
+            if t.reads["GLB"]:
+                assert dram["ifmap"]["reads"] == 0 and t.reads["DRAM"] == 0, l.name
+            else:
+                assert dram["ifmap"]["reads"] >= t.reads["DRAM"] > 0, l.name
+        else:
+            assert dram["ifmap"]["reads"] == t.reads["DRAM"], l.name
+            assert dram["ofmap"]["writes"] == t.writes["DRAM"], l.name
+            assert l.accesses["GLB"]["ifmap"]["reads"] == t.reads["DRAM"] + t.reads["GLB"], l.name
+            assert l.accesses["GLB"]["ofmap"]["writes"] == t.writes["DRAM"] + t.writes["GLB"], l.name
+        # what the GLB held while the layer ran never exceeds the schedule's reservation, nor half the GLB
+        assert ref.glb_peak.get(l.name, 0) <= l.tensors["glb_held_words"] <= sched.budget_bits // sched.word_bits or not sched.glb
+
+
+def test_fusion_levels_are_cumulative_on_the_small_nets(eyeriss):
+    """Each level moves no more DRAM data than the one before it, and onchip keeps the
+    feature maps of these small nets in the GLB (only the input and output cross DRAM)."""
+    for name in NETS:
+        net = _net(name)
+        dram = [sum(l.level_accesses("DRAM") for l in run(net, eyeriss, fusion=f).layers) for f in FUSIONS]
+        assert dram == sorted(dram, reverse=True), (name, dram)
+        assert dram[-1] < dram[0], name
+        sched = plan(net, eyeriss, "onchip")
+        lives = {t.tensor: t.home for t in sched.tensors}
+        assert lives["input"] == "DRAM"
+        assert lives[net.layers[-1].name] == "DRAM"
+        assert "GLB" in lives.values()
+
+
+def test_views_cost_nothing_and_a_copy_config_counts_them(eyeriss):
+    net = _net("shufflenet_v2_unit")
+    views = run(net, eyeriss, fusion="views")
+    for l in views.layers:
+        if l.type in ("concat", "slice", "shuffle"):
+            assert l.tensors["role"] == "view" and l.cycles == 0 and l.total_energy == 0
+            assert all(l.level_accesses(lv) == 0 for lv in ("DRAM", "GLB", "NoC", "RF"))
+    copying = replace(eyeriss, simd=replace(eyeriss.simd, views="copy"))
+    r = run(net, copying, fusion="views")
+    concat = next(l for l in r.layers if l.name == "concat")
+    # a real copy: both halves read from DRAM, the concat written back (16 channels of 8×8)
+    assert concat.accesses["DRAM"]["ifmap"]["reads"] == 16 * 8 * 8
+    assert concat.accesses["DRAM"]["ofmap"]["writes"] == 16 * 8 * 8
+    assert any("views" in n and "copy" in n for n in r.notes)
+
+
+def test_residual_add_is_read_once_and_written_once(eyeriss):
+    """--fusion ops: the add reads the shortcut (16×12×12 from DRAM) and the sum leaves
+    conv2 once; without fusion the add reads both inputs and writes the sum."""
+    net = _net("residual_block")
+    none = {l.name: l for l in run(net, eyeriss, fusion="none").layers}
+    ops = {l.name: l for l in run(net, eyeriss, fusion="ops").layers}
+    words = 16 * 12 * 12
+    assert none["add"].accesses["DRAM"]["ifmap"]["reads"] == 2 * words
+    assert none["add"].accesses["DRAM"]["ofmap"]["writes"] == words
+    assert ops["add"].tensors["role"] == "fused" and ops["add"].tensors["fused_into"] == "conv2"
+    assert ops["add"].accesses["DRAM"]["ifmap"]["reads"] == words
+    assert ops["add"].accesses["DRAM"]["ofmap"]["writes"] == 0
+    assert ops["add"].ops == none["add"].ops == words
+
+
+def test_pool_fuses_only_when_its_window_fits_the_tile(eyeriss):
+    from accelsim.schedule.rules import pool_fits
+    from accelsim.workload.ops import MaxPool
+    from accelsim.workload.network import NetLayer
+    from accelsim.workload.tensor import Tensor, Shape
+
+    conv = Shape(1, 8, 8, 10, 10, 3, 3, 8, 8)
+    def pool(k, s, pad=(0, 0, 0, 0)):
+        return NetLayer("p", MaxPool(R=k, S=k, stride=s, pad=pad), ("c",), (Tensor(8, 8, 8),), Tensor(8, 8 // s, 8 // s))
+    whole = (1, 1, 8, 8, 8, 8)
+    assert pool_fits(pool(3, 2, (1, 1, 1, 1)), conv, whole)  # the tile covers the plane
+    assert pool_fits(pool(2, 2), conv, (1, 1, 8, 8, 4, 4))  # non-overlapping windows, tile a multiple of 2
+    assert not pool_fits(pool(2, 2), conv, (1, 1, 8, 8, 3, 8))  # a window straddles two tiles
+    assert not pool_fits(pool(3, 2), conv, (1, 1, 8, 8, 4, 8))  # overlapping windows across tiles
+
+
+def test_onchip_tensors_take_glb_space_from_the_mapper(eyeriss):
+    net = _net("inception_block")
+    sched = plan(net, eyeriss, "onchip")
+    step = sched.step("b2.1")
+    assert step.held_words > 0
+    lent = sched.spec_for("b2.1", eyeriss)
+    glb = {g.name: g for g in lent.glbs}["fmap_glb"]
+    assert glb.size_bits == eyeriss.glb("fmap_glb").size_bits - step.held_words * 16
+    assert sched.spec_for("stem", eyeriss).glb("filter_glb") == eyeriss.glb("filter_glb")
+
+
+def test_a_config_that_cannot_keep_tensors_on_chip_says_so():
+    """scalesim_32x32 writes outputs to ofmap_sram and reads inputs from ifmap_sram: the
+    stated fallback is DRAM for every tensor, with the reason in the notes."""
+    spec = load_hardware(REPO / "hw_configs" / "scalesim_32x32.yaml")
+    net = _net("residual_block")
+    r = run(net, spec, fusion="onchip")
+    assert any("two buffers" in n for n in r.notes)
+    assert all(t["lives"] != "GLB" for t in r.schedule["tensors"])
+
+
+def test_no_simd_on_the_output_path_falls_back_with_a_note(eyeriss):
+    spec = replace(eyeriss, simd=replace(eyeriss.simd, on_output_path=False))
+    net = _net("residual_block")
+    r = run(net, spec, fusion="ops")
+    add = next(l for l in r.layers if l.name == "add")
+    assert add.tensors["role"] == "simd"
+    assert any("output path" in n for n in r.notes)
+
+
+def test_a_glb_too_small_holds_nothing_and_says_so(eyeriss):
+    tiny = replace(eyeriss, glbs=tuple(replace(g, size_bits=64 * 16) if g.name == "fmap_glb" else g for g in eyeriss.glbs))
+    sched = plan(_net("residual_block"), tiny, "onchip")
+    assert all(t.home != "GLB" for t in sched.tensors)
+    assert any("no tensor" in n for n in sched.notes)
+
+
+def test_unknown_fusion_is_a_one_paragraph_error(run_cli):
+    code, out, err = run_cli("run", str(REPO / "tests/data/schedule/residual_block.yaml"), "eyeriss", "--fusion", "onchp")
+    assert code == 2
+    assert "--fusion" in err and "onchip" in err and "Traceback" not in err
+
+
+def test_the_config_fields_are_checked(tmp_path):
+    from accelsim.errors import AccelsimError
+
+    text = (REPO / "hw_configs" / "eyeriss.yaml").read_text().replace("simd:\n  lanes: 4", "simd:\n  lanes: 4\n  views: copie")
+    p = tmp_path / "hw.yaml"
+    p.write_text(text)
+    with pytest.raises(AccelsimError) as e:
+        load_hardware(p)
+    assert "views" in str(e.value) and "copy" in str(e.value)
