@@ -429,7 +429,7 @@ def test_cli_reproduce_unknown_name_is_a_user_error(capsys):
 def test_run_claims_all_names():
     from accelsim.reproduce import SECTIONS
 
-    assert set(SECTIONS) == {"nlr-alexnet", "ideal", "eyeriss", "dataflows", "googlenet-breakdown", "weights-vs-energy", "shufflenet", "timeloop", "compression", "sparsity"}
+    assert set(SECTIONS) == {"nlr-alexnet", "ideal", "eyeriss", "dataflows", "googlenet-breakdown", "weights-vs-energy", "shufflenet", "timeloop", "compression", "sparsity", "fusion"}
 
 
 def test_write_docs_and_figures(tmp_path):

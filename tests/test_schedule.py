@@ -179,3 +179,21 @@ def test_the_config_fields_are_checked(tmp_path):
     with pytest.raises(AccelsimError) as e:
         load_hardware(p)
     assert "views" in str(e.value) and "copy" in str(e.value)
+
+
+def test_reproduce_fusion_claims_from_their_own_runs():
+    """The claims' figures against the runs they come from: GoogLeNet's DRAM ratio, the
+    concats' zero copy, ResNet-50's G4 speedup as the cycles of its element-wise layers."""
+    from accelsim.reproduce.fusion import ELEMENTWISE, fused_run, section
+
+    sec = section()
+    c = {x.id: x for x in sec.claims}
+    none = sum(l.level_accesses("DRAM") for l in fused_run("googlenet", "eyeriss", "none").layers)
+    onchip = sum(l.level_accesses("DRAM") for l in fused_run("googlenet", "eyeriss", "onchip").layers)
+    assert c["fusion.googlenet_dram"].accelsim == onchip / none and c["fusion.googlenet_dram"].ok
+    assert c["fusion.googlenet_concat"].accelsim == 0
+    r = fused_run("resnet50", "eyeriss", "none")
+    ew = sum(l.cycles for l in r.layers if l.type in ELEMENTWISE)
+    total = sum(l.cycles for l in r.layers)
+    assert ew > 0 and c["fusion.g4_speedup"].accelsim == total / (total - ew) - 1
+    assert all(x.ok is not False for x in sec.claims)

@@ -23,6 +23,7 @@ SECTIONS: dict[str, str] = {
     "timeloop": "timeloop",
     "compression": "compression",
     "sparsity": "sparsity",
+    "fusion": "fusion",
 }
 """``accelsim reproduce NAME`` → the module of that claim (``all`` runs every one)."""
 
