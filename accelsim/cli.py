@@ -198,7 +198,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out or args.plot:
         from .report.cli import write_run_report
 
-        write_run_report(result, args.out, args.quiet, data)
+        none = None
+        if not dataflows and args.fusion != "none" and not args.compress:  # the figure of traffic between layers
+            none = run(workload, hardware, args.dataflow, args.batch, args.objective, mappings=args.mapping, fusion="none")
+        write_run_report(result, args.out, args.quiet, data, none)
     if args.json is not None:
         _emit_json(data, args.json)
     if args.csv:

@@ -197,3 +197,24 @@ def test_reproduce_fusion_claims_from_their_own_runs():
     total = sum(l.cycles for l in r.layers)
     assert ew > 0 and c["fusion.g4_speedup"].accelsim == total / (total - ew) - 1
     assert all(x.ok is not False for x in sec.claims)
+
+
+def test_the_figure_splits_each_layers_dram_into_between_and_inside(eyeriss):
+    """The bars read back: per layer, between + inside = the layer's DRAM accesses in
+    each run; the add's bar under none is its two inputs and its output (3 × 16×12×12)."""
+    from accelsim.report.fusion import fusion_traffic
+
+    net = _net("residual_block")
+    none, onchip = run(net, eyeriss, fusion="none"), run(net, eyeriss, fusion="onchip")
+    fig = fusion_traffic(onchip, none)
+    labels = fig.accelsim_labels
+    for r, key in ((none, "none"), (onchip, "onchip")):
+        dram = {l.name: l.level_accesses("DRAM") for l in r.layers}
+        for name, (between, inside) in zip(labels, fig.accelsim_bars[key]):
+            assert between + inside == dram[name] and between >= 0 and inside >= 0, (key, name)
+    add = labels.index("add")
+    assert fig.accelsim_bars["none"][add] == (3 * 16 * 12 * 12, 0)
+    assert fig.accelsim_bars["onchip"][add] == (0, 0)
+    # conv1 reads its input from the GLB and writes its output there: only its weights cross DRAM
+    conv1 = labels.index("conv1")
+    assert fig.accelsim_bars["onchip"][conv1] == (0, next(l for l in onchip.layers if l.name == "conv1").accesses["DRAM"]["weight"]["reads"])

@@ -13,7 +13,7 @@ from .output import render_all, write_files
 
 
 def report_files(
-    result: RunResult | MultiResult, data_files: bool = True, data: dict | None = None
+    result: RunResult | MultiResult, data_files: bool = True, data: dict | None = None, none: RunResult | None = None
 ) -> dict[str, bytes | str]:
     """``{file name: content}`` of the report for a result (figures, page and, with
     ``data_files``, ``result.json`` — ``data`` if given, e.g. with ``run --ideal``'s bound
@@ -21,6 +21,10 @@ def report_files(
     from matplotlib.figure import Figure
 
     figs: dict[str, Figure] = standard_figures(result)
+    if none is not None and isinstance(result, RunResult):  # the same run with --fusion none beside it
+        from .fusion import fusion_traffic
+
+        figs["fusion_dram"] = fusion_traffic(result, none)
     files: dict[str, bytes | str] = {}
     if data_files:
         files["result.json"] = json.dumps(result.to_dict() if data is None else data, indent=1) + "\n"
@@ -33,7 +37,9 @@ def report_files(
 
 
 def write_report(
-    result: RunResult | MultiResult, out: str | os.PathLike[str], data_files: bool = True, data: dict | None = None
+    result: RunResult | MultiResult, out: str | os.PathLike[str], data_files: bool = True, data: dict | None = None,
+    none: RunResult | None = None,
 ) -> list[Path]:
-    """Write the report into ``out``; returns the paths written."""
-    return write_files(out, report_files(result, data_files, data))
+    """Write the report into ``out``; returns the paths written. ``none``: the same run
+    with ``--fusion none``, for the figure of DRAM traffic between and inside layers."""
+    return write_files(out, report_files(result, data_files, data, none))
