@@ -11,6 +11,10 @@ profit). Issue 5's targets: GoogLeNet on eyeriss with all five dataflows in unde
 whole zoo x configs x dataflows in under 2 minutes. On a shared machine the CPU time is
 the figure to read: the wall time includes waiting for the CPU; ``--repeat N`` keeps
 the least of N timings of each line (other processes only ever add time).
+
+``--fusion LEVEL`` runs that level of the network schedule (default onchip, as ``accelsim
+run``); ``--vs-none`` also times every line with ``--fusion none`` (the schedule's model
+before it existed) and prints the ratio, the figure issue 14 bounds (at most 1.10).
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ def main() -> None:
     ap.add_argument("--networks", default=",".join(ZOO))
     ap.add_argument("--repeat", type=int, default=1, help="time each line this many times and keep the least")
     ap.add_argument("--configs", default=",".join(p.stem for p in sorted((REPO / "hw_configs").glob("*.yaml"))))
+    ap.add_argument("--fusion", default="onchip", help="none, views, ops or onchip (default onchip)")
+    ap.add_argument("--vs-none", action="store_true", help="also time --fusion none and print the ratio")
     args = ap.parse_args()
     nets = {n: build(n) for n in args.networks.split(",")}
     specs = {c: load_hardware(REPO / "hw_configs" / f"{c}.yaml") for c in args.configs.split(",")}
@@ -42,21 +48,34 @@ def main() -> None:
         f"cold start (numba cache load or compile, first run): {time.process_time() - t0:.2f} CPU-s, "
         f"{time.perf_counter() - w0:.2f} wall-s"
     )
-    total = wall = 0.0
-    print(f"{'network':22} {'config':16} {'dataflows':20} {'CPU-s':>7} {'wall-s':>7}")
+    total = wall = base = 0.0
+
+    def timed(net, spec, fusion):
+        dt = dw = float("inf")
+        for _ in range(max(1, args.repeat)):
+            clear_cache()
+            t, w = time.process_time(), time.perf_counter()
+            for df in spec.dataflows:
+                run(net, spec, df, fusion=fusion)
+            dt, dw = min(dt, time.process_time() - t), min(dw, time.perf_counter() - w)
+        return dt, dw
+
+    extra = f" {'none CPU-s':>10} {'ratio':>6}" if args.vs_none else ""
+    print(f"--fusion {args.fusion}")
+    print(f"{'network':22} {'config':16} {'dataflows':20} {'CPU-s':>7} {'wall-s':>7}{extra}")
     for c, spec in specs.items():
         for n, net in nets.items():
-            dt = dw = float("inf")
-            for _ in range(max(1, args.repeat)):
-                clear_cache()
-                t, w = time.process_time(), time.perf_counter()
-                for df in spec.dataflows:
-                    run(net, spec, df)
-                dt, dw = min(dt, time.process_time() - t), min(dw, time.perf_counter() - w)
+            dt, dw = timed(net, spec, args.fusion)
             total += dt
             wall += dw
-            print(f"{n:22} {c:16} {','.join(spec.dataflows):20} {dt:7.2f} {dw:7.2f}")
-    print(f"total (warm): {total:.1f} CPU-s, {wall:.1f} wall-s")
+            line = f"{n:22} {c:16} {','.join(spec.dataflows):20} {dt:7.2f} {dw:7.2f}"
+            if args.vs_none:
+                b, _ = timed(net, spec, "none")
+                base += b
+                line += f" {b:10.2f} {dt / b:6.2f}"
+            print(line)
+    print(f"total (warm): {total:.1f} CPU-s, {wall:.1f} wall-s"
+          + (f"; --fusion none {base:.1f} CPU-s, ratio {total / base:.3f}" if args.vs_none else ""))
 
 
 if __name__ == "__main__":
