@@ -300,3 +300,17 @@ def test_compression_figure_bars_are_the_results_energies():
     # one dense and one compressed stack of five parts per conv/fc layer
     assert len(ax.patches) == 2 * 5 * sum(1 for l in data["layers"] if l["macs"])
     assert [t.get_text() for t in ax.get_xticklabels()] == [l["name"] for l in data["layers"] if l["macs"]]
+
+
+def test_structured_weights_skip_without_imbalance():
+    """2:4 weights keep exactly half of every four: skipping them leaves every PE the same
+    work (λ = 1), where the same density unstructured leaves the busiest PE more."""
+    d = copy.deepcopy(EYERISS)
+    d["sparse"] = {"zeros": {"handling": "skipping", "operands": ["weight"]}}
+    spec = hardware_from_dict(d, "skip.yaml")
+    net = one_layer(M=32)
+    nm = accelsim.run(net, spec, compress=comp(weight={"structure": (2, 4)})).layers[0]
+    rnd = accelsim.run(net, spec, compress=comp(weight={"density": 0.5})).layers[0]
+    assert nm.compressed["load_imbalance"] == 1.0 < rnd.compressed["load_imbalance"]
+    assert nm.compressed["macs_skipped"] == rnd.compressed["macs_skipped"] == nm.macs / 2
+    assert nm.cycles <= rnd.cycles
