@@ -320,3 +320,19 @@ def test_structured_weights_skip_without_imbalance():
     assert nm.compressed["load_imbalance"] == 1.0 < rnd.compressed["load_imbalance"]
     assert nm.compressed["macs_skipped"] == rnd.compressed["macs_skipped"] == nm.macs / 2
     assert nm.cycles <= rnd.cycles
+
+
+def test_a_workload_may_state_its_own_compression(tmp_path):
+    """The compression keys in a workload's layers are applied by `run` without --compress."""
+    from accelsim.workload.loader import workload_from_dict
+
+    layers = [{"name": "conv1", "type": "conv", "inputs": ["input"], "M": 16, "R": 3, "S": 3, "pad": 1,
+               "weight": {"density": 0.5, "bits": 8}}, {"name": "fc", "type": "fc", "inputs": ["conv1"], "M": 10}]
+    net = workload_from_dict({"name": "tinyc", "input": {"C": 3, "H": 8, "W": 8}, "layers": layers}, str(tmp_path / "tinyc.yaml"))
+    r = accelsim.run(net, machine(None))
+    assert r.compression is not None and "stated in the workload" in r.compression["name"]
+    conv = r.layers[0]
+    assert conv.compressed["compression"]["weight"] == {"density": 0.5, "bits": 8}
+    # 8-bit weights: half the bytes of the dense weights at DRAM
+    assert conv.accesses["DRAM"]["weight"]["bytes"] == conv.accesses["DRAM"]["weight"]["reads"] * 1.0
+    assert accelsim.run(one_layer(), machine(None)).compression is None  # the zoo's dense layers state nothing
