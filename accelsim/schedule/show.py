@@ -22,7 +22,7 @@ def lives(l: Any) -> str:
 
 
 def legend(r: Any) -> list[str]:
-    """One line on the schedule under the table, and its notes (fallbacks)."""
+    """One line on the schedule under the table, and the run's notes (the schedule's fallbacks among them)."""
     s = r.schedule
     if not s:
         return []
@@ -32,4 +32,4 @@ def legend(r: Any) -> list[str]:
             f"{roles.count('view')} views without copies (▫), {len(kept)} tensors kept on chip"
             + (f" in {s['glb']} (out = GLB; at most {s['glb_budget_words']:,} words held, half the buffer)" if s["glb"] else "")
             + "; the JSON's schedule says where each tensor lived and why.")
-    return [line] + [f"note: {n}" for n in s["notes"]]
+    return [line] + [f"note: {n}" for n in r.notes]
