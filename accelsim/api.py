@@ -92,7 +92,7 @@ def run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
-    fusion: str = "onchip",
+    fusion: str = "none",
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
@@ -105,8 +105,10 @@ def run(
     sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
     tiles fit), and the dense figures are the dense layer's under its own mapping
     [docs/engine.md §9]. ``fusion``: what happens between the layers, ``none``, ``views``,
-    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); a compressed
-    run stops at ``views`` (its layers' figures are the sparse model's)."""
+    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); ``accelsim
+    run`` defaults to ``onchip``, this function to ``none`` (the per-layer model the claims,
+    assignments and notebooks were written against); a compressed run stops at ``views``
+    (its layers' figures are the sparse model's)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan, settle
     from .schedule.cost import array_accesses, simd_layer
@@ -142,7 +144,8 @@ def run(
                 m, cost = _mapped(p, lspec, df, objective, layer.name, pinned, pin_file)
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
             if lspec is not spec:
-                mapping["glb_lent"] = f"{sched.step(layer.name).held_words:,} words of {sched.glb} hold tensors kept on chip"
+                mapping["glb_lent"] = (f"{sched.lent_words(layer.name):,} words of {sched.glb} lent to tensors kept on chip "
+                                       f"(they hold {sched.step(layer.name).held_words:,})")
             if comp is not None:
                 lc = per_layer[layer.name]
                 m_c, how = m, mapping["chosen_by"]
@@ -277,7 +280,7 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
 
 
 def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None,
-            fusion: str = "onchip") -> MultiResult:
+            fusion: str = "none") -> MultiResult:
     net, spec = _resolve(workload, hardware)
     return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
 
