@@ -136,16 +136,13 @@ def run(
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            lspec = sched.spec_for(layer.name, spec)
-            m, cost = _mapped(p, lspec, df, objective, layer.name, pinned, pin_file)
+            m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file)
             sched = settle(sched, net, spec, batch, layer.name, m.t1)
-            if sched.spec_for(layer.name, spec) != lspec:
-                lspec = sched.spec_for(layer.name, spec)
-                m, cost = _mapped(p, lspec, df, objective, layer.name, pinned, pin_file)
+            if sched.spec_for(layer.name, spec) is not spec:  # the pool's decision may change what is held
+                m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file)
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
-            if lspec is not spec:
-                mapping["glb_lent"] = (f"{sched.lent_words(layer.name):,} words of {sched.glb} lent to tensors kept on chip "
-                                       f"(they hold {sched.step(layer.name).held_words:,})")
+            if lent:
+                mapping["glb_lent"] = lent
             if comp is not None:
                 lc = per_layer[layer.name]
                 m_c, how = m, mapping["chosen_by"]
@@ -283,6 +280,24 @@ def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progr
             fusion: str = "none") -> MultiResult:
     net, spec = _resolve(workload, hardware)
     return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
+
+
+def _beside(sched, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):
+    """A conv/fc layer's mapping beside the tensors the schedule keeps on chip while it
+    runs: the mapping it has on the whole GLB when that tile fits in what is left, else
+    the mapper's best on what is left (a pinned mapping is checked against what is left)."""
+    from .mapping.mapping import TILE_DIMS
+    from .mapping.search import glb_fits
+
+    left = sched.spec_for(name, spec)
+    if left is spec:
+        return (*_mapped(p, spec, df, objective, name, pinned, pin_file), "")
+    held = f"{sched.step(name).held_words:,} words of {sched.glb} hold tensors kept on chip"
+    if name not in pinned:
+        m, cost = _mapped(p, spec, df, objective, name, pinned, pin_file)
+        if glb_fits(p, left, dict(zip(TILE_DIMS, m.t1))):
+            return m, cost, held + "; the tile fits beside them"
+    return (*_mapped(p, left, df, objective, name, pinned, pin_file), held + "; mapped on the rest")
 
 
 def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):

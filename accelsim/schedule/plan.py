@@ -30,7 +30,6 @@ from .onchip import Group, place
 from .rules import fused_layers, is_view
 
 FUSIONS = ("none", "views", "ops", "onchip")
-LENT_STEPS = 16  # the GLB space lent to tensors kept on chip goes in sixteenths of the GLB
 """The fusion levels, each including the ones before it (``--fusion``)."""
 
 
@@ -105,22 +104,13 @@ class Schedule:
             self._index.update({s.layer: i for i, s in enumerate(self.steps)})
         return self.steps[self._index[layer]]
 
-    def lent_words(self, layer: str) -> int:
-        """GLB words taken from ``layer``'s tiles: what the tensors kept on chip hold while
-        it runs, rounded up to a sixteenth of the GLB (layers of one shape then see one
-        machine, and the mapper's memory of its choices still serves repeated blocks)."""
-        held = self.step(layer).held_words
-        if not held:
-            return 0
-        unit = self.budget_bits // self.word_bits // (LENT_STEPS // 2)
-        return -(-held // unit) * unit
-
     def spec_for(self, layer: str, spec: HardwareSpec) -> HardwareSpec:
-        """The machine as the mapper sees it for ``layer``: the GLB less :meth:`lent_words`."""
-        lent = self.lent_words(layer) * self.word_bits
-        if not lent:
+        """The machine as the mapper sees it for ``layer``: the GLB less what the tensors
+        kept on chip hold while it runs."""
+        held = self.step(layer).held_words * self.word_bits
+        if not held:
             return spec
-        glbs = tuple(replace(g, size_bits=g.size_bits - lent) if g.name == self.glb else g for g in spec.glbs)
+        glbs = tuple(replace(g, size_bits=g.size_bits - held) if g.name == self.glb else g for g in spec.glbs)
         return replace(spec, glbs=glbs)
 
     def to_dict(self) -> dict[str, Any]:
