@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from dataclasses import replace
+
 from accelsim.api import run
+from accelsim.engine.problem import Problem
+from accelsim.mapping.search import glb_fits
 from accelsim.dataflow import dataflow_for
 from accelsim.hardware import load_hardware
 from accelsim.workload.zoo import ZOO, build
@@ -59,3 +63,11 @@ def test_fused_never_moves_more_dram_and_onchip_fits_the_glb(name, config):
     # what each layer's mapper was lent is what the tensors held there (a fused layer: where its producer runs)
     pos = {l.name: i for i, l in enumerate(r.layers)}
     assert [l.tensors["glb_held_words"] for l in r.layers] == [held[pos[l.tensors.get("fused_into", l.name)]] for l in r.layers]
+    # every conv/fc tile fits in the GLB beside the tensors held while it runs
+    wb = max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
+    for l, layer in zip(r.layers, net.layers):
+        if l.macs and l.tensors["glb_held_words"]:
+            left = replace(spec, glbs=tuple(replace(g, size_bits=g.size_bits - l.tensors["glb_held_words"] * wb)
+                                            if g.name == glb.name else g for g in spec.glbs))
+            tile = {part[0]: int(part[1:]) for part in l.mapping["glb_tile"].split()}
+            assert glb_fits(Problem.from_shape(layer.shape, 1), left, tile), l.name
