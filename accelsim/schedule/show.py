@@ -29,7 +29,7 @@ def legend(r: Any) -> list[str]:
     roles = [(l.tensors or {}).get("role") for l in r.layers]
     kept = [t for t in s["tensors"] if t["lives"] == "GLB"]
     line = (f"--fusion {s['fusion']}: {roles.count('fused')} layers fused into the write-back before them (↳), "
-            f"{roles.count('view')} views without copies (▫), {len(kept)} tensors kept on chip"
-            + (f" in {s['glb']} (out = GLB; at most {s['glb_budget_words']:,} words held, half the buffer)" if s["glb"] else "")
-            + "; the JSON's schedule says where each tensor lived and why.")
+            f"{roles.count('view')} views (▫), {len(kept)} tensors kept on chip"
+            + (f" in {s['glb']} (out = GLB; at most {s['glb_budget_words']:,} words, half of it)" if s["glb"] else "")
+            + "; --json: where each tensor lived and why.")
     return [line] + [f"note: {n}" for n in r.notes]
