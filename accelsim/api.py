@@ -283,21 +283,14 @@ def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progr
 
 
 def _beside(sched, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):
-    """A conv/fc layer's mapping beside the tensors the schedule keeps on chip while it
-    runs: the mapping it has on the whole GLB when that tile fits in what is left, else
-    the mapper's best on what is left (a pinned mapping is checked against what is left)."""
-    from .mapping.mapping import TILE_DIMS
-    from .mapping.search import glb_fits
-
+    """A conv/fc layer's mapping on the GLB the tensors kept on chip leave it (a pinned
+    mapping is checked against that), its cost, and what was lent ("" if nothing)."""
     left = sched.spec_for(name, spec)
+    m, cost = _mapped(p, left, df, objective, name, pinned, pin_file)
     if left is spec:
-        return (*_mapped(p, spec, df, objective, name, pinned, pin_file), "")
-    held = f"{sched.step(name).held_words:,} words of {sched.glb} hold tensors kept on chip"
-    if name not in pinned:
-        m, cost = _mapped(p, spec, df, objective, name, pinned, pin_file)
-        if glb_fits(p, left, dict(zip(TILE_DIMS, m.t1))):
-            return m, cost, held + "; the tile fits beside them"
-    return (*_mapped(p, left, df, objective, name, pinned, pin_file), held + "; mapped on the rest")
+        return m, cost, ""
+    return m, cost, (f"{sched.lent_words(name):,} words of {sched.glb} lent to tensors kept on chip "
+                     f"(they hold {sched.step(name).held_words:,})")
 
 
 def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):

@@ -30,6 +30,7 @@ from .onchip import Group, place
 from .rules import fused_layers, is_view
 
 FUSIONS = ("none", "views", "ops", "onchip")
+LENT_STEPS = 16  # the GLB space lent to tensors kept on chip goes in sixteenths of the GLB
 """The fusion levels, each including the ones before it (``--fusion``)."""
 
 
@@ -98,20 +99,33 @@ class Schedule:
     unfused: frozenset[str] = frozenset()  # pools whose window did not fit the producer's tile
     pending: tuple[tuple[str, str], ...] = ()  # (pool, array layer): fused if the window fits that layer's tile
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _specs: dict = field(default_factory=dict, compare=False, repr=False)
 
     def step(self, layer: str) -> Step:
         if not self._index:
             self._index.update({s.layer: i for i, s in enumerate(self.steps)})
         return self.steps[self._index[layer]]
 
-    def spec_for(self, layer: str, spec: HardwareSpec) -> HardwareSpec:
-        """The machine as the mapper sees it for ``layer``: the GLB less what the tensors
-        kept on chip hold while it runs."""
-        held = self.step(layer).held_words * self.word_bits
+    def lent_words(self, layer: str) -> int:
+        """GLB words taken from ``layer``'s tiles: what the tensors kept on chip hold while
+        it runs, rounded up to a sixteenth of the GLB (layers of one shape then see one
+        machine, and the mapper's memory of its choices still serves repeated blocks)."""
+        held = self.step(layer).held_words
         if not held:
+            return 0
+        unit = max(1, self.budget_bits // self.word_bits // (LENT_STEPS // 2))
+        return -(-held // unit) * unit
+
+    def spec_for(self, layer: str, spec: HardwareSpec) -> HardwareSpec:
+        """The machine as the mapper sees it for ``layer``: the GLB less :meth:`lent_words`."""
+        lent = self.lent_words(layer) * self.word_bits
+        if not lent:
             return spec
-        glbs = tuple(replace(g, size_bits=g.size_bits - held) if g.name == self.glb else g for g in spec.glbs)
-        return replace(spec, glbs=glbs)
+        key = (lent, id(spec))
+        if key not in self._specs:  # one object per size: the engine's caches key on the machine
+            glbs = tuple(replace(g, size_bits=g.size_bits - lent) if g.name == self.glb else g for g in spec.glbs)
+            self._specs[key] = replace(spec, glbs=glbs)
+        return self._specs[key]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -231,6 +245,10 @@ def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 
     def home_of(n: str) -> str:
         return home[find(n)]
 
+    written: dict[str, list[str]] = {}  # the stored tensors each write-back puts in memory
+    for n in stored:
+        if n in pos:
+            written.setdefault(head[n], []).append(n)
     steps = []
     for l in net.layers:
         r = role[l.name]
@@ -241,7 +259,7 @@ def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 
             reads = (Access(f"{l.name} (input)", "DRAM", l.ifmap_size * batch),)
         else:
             reads = tuple(Access(s, home_of(bases[s][0]), words[s]) for s in side)
-        writes = () if r == "fused" else tuple(Access(n, home_of(n), words[n]) for n in stored if n in pos and head[n] == l.name)
+        writes = () if r == "fused" else tuple(Access(n, home_of(n), words[n]) for n in written.get(l.name, ()))
         if r == "array":
             what = "on the PE array"
         elif r == "fused":
