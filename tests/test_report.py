@@ -257,15 +257,16 @@ def test_cli_run_plot_then_plot_from_json(run_cli, tmp_path):
     assert code == 0 and stdout == "" and err == ""
     names = {p.name for p in out.iterdir()}
     stems = ("energy_layers", "energy_totals", "latency", "roofline")
-    assert names == {"result.json", "layers.csv", "report.html"} | {f"{s}.{f}" for s in stems for f in ("png", "svg")}
+    # fusion_dram: the run with --fusion none beside the default onchip, drawn only by run (plot has one run)
+    assert names == {"result.json", "layers.csv", "report.html"} | {f"{s}.{f}" for s in stems + ("fusion_dram",) for f in ("png", "svg")}
     assert all((out / f"{s}.png").read_bytes().startswith(b"\x89PNG") for s in stems)
     assert all(b"<svg" in (out / f"{s}.svg").read_bytes()[:2000] for s in stems)
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == len(stems) and "http" not in html.replace("http://www.w3.org", "")
+    assert html.count("data:image/png;base64,") == len(stems) + 1 and "http" not in html.replace("http://www.w3.org", "")
     again = tmp_path / "again"
     code, _, err = run_cli("plot", out / "result.json", "--out", again)
     assert code == 0 and "report.html" in err
-    assert {p.name for p in again.iterdir()} == names - {"result.json", "layers.csv"}
+    assert {p.name for p in again.iterdir()} == names - {"result.json", "layers.csv", "fusion_dram.png", "fusion_dram.svg"}
     for s in stems:  # the JSON alone draws the same SVGs
         assert (again / f"{s}.svg").read_bytes() == (out / f"{s}.svg").read_bytes()
 

@@ -77,6 +77,7 @@ def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
         energy=energy,
         energy_by_type=by_type,
         mapping={str(k): str(v) for k, v in rd.get(d, "mapping", dict, where).items()},
+        tensors=d["tensors"] if isinstance(d.get("tensors"), dict) else None,  # the schedule's decision (accelsim/schedule/)
     )
 
 
@@ -102,6 +103,7 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
         dram_bytes_per_cycle=rd.number(machine, "dram_bytes_per_cycle", f"{pre}machine"),
         word_bits={t: rd.count(bits, t, f"{pre}machine.word_bits") for t in DTYPES},
         weights=rd.count(rd.get(d, "network", dict, where), "weights", f"{pre}network"),
+        schedule=d["schedule"] if isinstance(d.get("schedule"), dict) else None,
     )
 
 
