@@ -160,6 +160,8 @@ def run(
         dram_bytes_per_cycle=spec.dram.bytes_per_cycle,
         word_bits=dict(spec.word_bits),
         weights=net.totals()["weights"],
+        energy_table=spec.energy.to_dict(),
+        hardware_source=spec.source,
     )
 
 
