@@ -207,7 +207,7 @@ def provenance_csv(r: RunResult) -> str:
     buf = io.StringIO()
     buf.write(f"# hardware {r.hardware}: {r.hardware_source}\n")
     buf.write(f"# energy table {r.energy_table.get('table', '')} in {r.energy_table.get('unit', r.energy_unit)}: "
-              "action,cost,unit,source\n")
+              "each line below: action / cost / unit / source\n")
     w = csv.writer(buf, lineterminator="\n")
     for c in energy_costs(r):
         w.writerow(["# " + c["action"], repr(c["cost"]), c["unit"], c["source"]])
