@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -204,3 +205,62 @@ def test_export_instructor_copy_and_refusals(tmp_path, run_cli):
     assert exc.value.code == 2
     code, out, _ = run_cli("assignments", "list")
     assert code == 0 and "2-dataflows" in out and "Assignment 2" in out
+
+
+def test_student_export_gives_no_solution_away_and_its_references_resolve(tmp_path, run_cli):
+    target = tmp_path / "kit"
+    assert run_cli("assignments", "export", "--student", target)[0] == 0
+    readme = (target / "README.md").read_text()
+    assert readme == (KIT / "STUDENT.md").read_text() and "_solutions" not in readme
+    # no file of the copy holds a solution's code: no line of any reference solution file
+    # longer than 30 characters (imports and docstrings aside) appears anywhere in it
+    solution_lines = {ln.strip() for f in (KIT / "_solutions").rglob("*.py") for ln in f.read_text().splitlines()
+                      if len(ln.strip()) > 30 and not ln.strip().startswith(("from ", "import ", '"""', "#", "def "))}
+    solution_lines -= {ln.strip() for f in KIT.glob("*/starter/*") for ln in f.read_text().splitlines()}  # given code
+    # (the graders are left out of this check: they compute the truth, see the README's "known gaps")
+    texts = {p: p.read_text() for p in target.rglob("*") if p.is_file() and p.suffix in (".md", ".py", ".yaml")
+             and p.parent.name != "grader"}
+    for p, text in texts.items():
+        for ln in solution_lines:
+            assert ln not in text, f"{p.relative_to(target)} holds a solution line: {ln}"
+    # every file a handout or the guide names (`x.py`, `../GUIDE.md`, starter/...) is in the copy
+    for doc in [*target.glob("*/handout.md"), target / "GUIDE.md", target / "README.md"]:
+        for ref in re.findall(r"`([\w./-]+\.(?:md|py|yaml))`", doc.read_text()):
+            base = ref.split(":")[0]
+            assert (doc.parent / base).exists() or (target / base).exists() or (doc.parent / "starter" / base).exists() \
+                or (doc == target / "README.md" and any(target.glob(f"*/{base}"))), \
+                f"{doc.relative_to(target)} names {ref}, which the copy lacks"
+
+
+def test_docs_and_notebooks_do_not_show_the_os_solution():
+    sol = (KIT / "_solutions" / "2-dataflows" / "my_os.py").read_text()
+    key = [ln.strip() for ln in sol.splitlines() if ln.strip().startswith(("rows =", "cols =", "rf_order =", "keep ="))]
+    assert len(key) == 4
+    for p in [REPO / "docs" / "teaching.md", KIT / "GUIDE.md", *(REPO / "examples").glob("*.ipynb"),
+              REPO / "examples" / "make_notebooks.py"]:
+        text = p.read_text()
+        assert "OutputStationary" not in text and not all(k in text for k in key), p
+
+
+def test_assignments_new_scaffolds_one_that_grades(tmp_path, run_cli):
+    kit = tmp_path / "kit"
+    assert run_cli("assignments", "export", "--instructor", kit)[0] == 0
+    code, out, err = run_cli("assignments", "new", "roofline", "--kit", kit)
+    assert code == 0, err
+    a = kit / "6-roofline"
+    assert {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file() and "roofline" in p.as_posix()} == {
+        "6-roofline/handout.md", "6-roofline/starter/roofline.py", "6-roofline/grader/check_roofline.py",
+        "_solutions/6-roofline/roofline.py", "_wrong/6-roofline/roofline.py"}
+    assert str(a) in out
+    good, bad, starter = grade(a, kit / "_solutions" / "6-roofline"), grade(a, kit / "_wrong" / "6-roofline"), grade(a, a / "starter")
+    assert good.failed == [] and good.total == 3
+    assert bad.failed and all("is wrong" in m for _, m in bad.failed)
+    assert starter.passed == [] and all("not implemented yet" in m for _, m in starter.failed)
+    # the wrong one's student output holds none of the expected values (N·M·E·F·C·R·S, here)
+    code, out, _ = run_cli("grade", a, kit / "_wrong" / "6-roofline")
+    for N, M, C, E, F, R, S in ((2, 16, 8, 14, 14, 3, 3), (4, 10, 9, 1, 1, 1, 1)):
+        assert str(N * M * E * F * C * R * S) not in out
+    for argv, what in ((("new", "roofline", "--kit", kit), "exists"), (("new", "Bad_Name", "--kit", kit), "lower case"),
+                       (("new", "x", "--kit", a / "handout.md"), "must be a folder")):
+        code, _, err = run_cli("assignments", *argv)
+        assert code == 2 and what in err and "Traceback" not in err

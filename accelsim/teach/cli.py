@@ -7,7 +7,9 @@
   prints the score; exit status 0 when every check passes, 1 otherwise;
 - ``accelsim assignments list``: the assignments of the kit;
 - ``accelsim assignments export --student DIR | --instructor DIR``: a copy of the kit,
-  without the reference solutions for students.
+  without the reference solutions for students;
+- ``accelsim assignments new NAME [--kit DIR]``: scaffold an assignment (handout, starter,
+  grader, solution, wrong submission) that grades from the start.
 """
 from __future__ import annotations
 
@@ -69,6 +71,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .kit import kit_dir
+    from .scaffold import new_assignment
+
+    kit = Path(args.kit) if args.kit else kit_dir()
+    files = new_assignment(args.name, kit)
+    folder = files[0].parent
+    print(f"wrote assignment {folder.name} to {folder} ({len(files)} files: handout, starter, grader, "
+          "solution in _solutions/, wrong submission in _wrong/)")
+    print(f"try it: accelsim grade {folder} {kit / '_solutions' / folder.name}")
+    return 0
+
+
 def register(sub, common: argparse.ArgumentParser) -> None:  # noqa: ANN001 - argparse's private subparsers type
     from .grading import DEFAULT_TIME_LIMIT
 
@@ -94,4 +109,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:  # noqa: ANN001 - ar
     g.add_argument("--student", metavar="DIR", help="the student copy: handouts, starter code, graders; no solutions")
     g.add_argument("--instructor", metavar="DIR", help="everything, reference and wrong solutions included")
     p.set_defaults(func=cmd_export)
+    p = asub.add_parser("new", parents=[common], help="scaffold an assignment: handout, starter, grader, solution, wrong submission")
+    p.add_argument("name", help="lower case letters, digits and '-', e.g. roofline")
+    p.add_argument("--kit", metavar="DIR", help="the kit folder to add it to (default: the checkout's assignments/)")
+    p.set_defaults(func=cmd_new)
     a.set_defaults(func=lambda _: (a.print_help(), 2)[1])
