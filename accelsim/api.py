@@ -91,16 +91,22 @@ def run(
     objective: str = "energy",
     progress: Progress | None = None,
     mappings: str | Path | None = None,
+    compress: "Compression | str | Path | None" = None,
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
     by the reference model on small layers (its output must equal a NumPy convolution).
     ``mappings``: a YAML file of pinned mappings (accelsim/mapping/pinned.py) for some
-    layers; the mapper searches the rest."""
+    layers; the mapper searches the rest. ``compress``: a compression file, a shipped
+    compression's name or a loaded :class:`~accelsim.compress.Compression` — the layers'
+    figures are then the expected-value model's (accelsim/engine/sparse.py), each with the
+    dense figures beside it; the mapper picks each layer's mapping for the dense layer and
+    sizes its tiles for the worst case (dense, native width) [docs/engine.md §9]."""
     from .dataflow.plugin import is_reference
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
+    comp, per_layer = _compression(compress, net, spec)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
         df = _user_dataflow(dataflow, spec)
     else:
@@ -126,6 +132,10 @@ def run(
                     m, cost = best_mapping(p, spec, df, objective, layer.name)
                 except AccelsimError as exc:
                     raise exc.within(where=f"layer '{layer.name}'") from None
+            mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
+            if comp is not None:
+                layers.append(_compressed_layer(layer, p, spec, df, m, per_layer[layer.name], batch, mapping))
+                continue
             layers.append(
                 LayerResult(
                     name=layer.name,
@@ -139,11 +149,12 @@ def run(
                     accesses=cost.accesses,
                     energy=cost.energy,
                     energy_by_type=cost.energy_by_type,
-                    mapping={**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"},
+                    mapping=mapping,
                 )
             )
         else:
-            layers.append(_simd_layer(layer, spec, batch, layer.name in fused))
+            simd = _simd_layer(layer, spec, batch, layer.name in fused)
+            layers.append(simd if comp is None else _dense_twin(simd, spec))
     if progress:
         progress(len(net.layers), len(net.layers), "")
     return RunResult(
@@ -160,6 +171,85 @@ def run(
         dram_bytes_per_cycle=spec.dram.bytes_per_cycle,
         word_bits=dict(spec.word_bits),
         weights=net.totals()["weights"],
+        compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": "expected",
+                                              "hardware": spec.sparse.to_dict()},
+    )
+
+
+def _compression(compress: object, net: Network, spec: HardwareSpec) -> tuple[object, dict]:
+    """The compression to apply (None: a dense run) and each conv/fc layer's share of it."""
+    from .compress.spec import Compression
+
+    if compress is None:
+        return None, {}
+    from .compress.loader import load_compression, resolve
+
+    comp = compress if isinstance(compress, Compression) else load_compression(str(compress), net)
+    per_layer = resolve(comp, net)
+    from .hardware.sparse import check_packing
+    from .errors import Where
+
+    for name, lc in per_layer.items():
+        widths = {t: (lc.of(t).width(spec.word_bits[t]) if t != "psum" else spec.word_bits[t]) for t in spec.word_bits}
+        try:
+            check_packing(spec.sparse, widths, Where(spec.file or spec.name))
+        except AccelsimError as exc:
+            raise AccelsimError(f"layer '{name}' of {comp.file or comp.name}: {exc.message}", file=exc.file, where=exc.where,
+                                expected=exc.expected, found=exc.found) from None
+    return comp, per_layer
+
+
+def _with_bytes(acc: dict, spec: HardwareSpec) -> dict:
+    """A dense access table with each level and type's ``bytes`` (native widths)."""
+    return {lv: {t: {**v, "bytes": (v["reads"] + v["writes"]) * spec.word_bits[t] / 8} for t, v in types.items()}
+            for lv, types in acc.items()}
+
+
+def _dense_figures(l: LayerResult, spec: HardwareSpec) -> dict:
+    keys = ("macs", "ops", "cycles", "stall_cycles", "utilization", "energy", "energy_by_type")
+    return {**{k: getattr(l, k) for k in keys}, "accesses": _with_bytes(l.accesses, spec), "energy_total": l.total_energy}
+
+
+def _dense_twin(l: LayerResult, spec: HardwareSpec) -> LayerResult:
+    """A layer the compression does not touch (SIMD work), in a compressed run's schema."""
+    from dataclasses import replace
+
+    extra = {"dense": _dense_figures(l, spec), "macs_effectual": 0, "macs_gated": 0, "macs_skipped": 0}
+    return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
+
+
+def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict) -> LayerResult:
+    from .engine.sparse import sparse_evaluate
+
+    sc = sparse_evaluate(p, spec, df, m, lc)
+    d = sc.dense
+    dense = LayerResult(
+        name=layer.name, type=layer.type, shape={}, macs=d.macs, ops=0, cycles=d.cycles, stall_cycles=d.stall_cycles,
+        utilization=d.macs / (spec.pes * d.cycles) if d.cycles else 0.0, accesses=d.accesses, energy=d.energy,
+        energy_by_type=d.energy_by_type, mapping={},
+    )
+    work = d.macs - sc.macs_skipped
+    return LayerResult(
+        name=layer.name,
+        type=layer.type,
+        shape=layer.shape.with_batch(batch).to_dict(),
+        macs=d.macs,
+        ops=0,
+        cycles=sc.cycles,
+        stall_cycles=sc.stall_cycles,
+        utilization=work / (spec.pes * sc.cycles) if sc.cycles else 0.0,
+        accesses=sc.accesses,
+        energy=sc.energy,
+        energy_by_type=sc.energy_by_type,
+        mapping={**mapping, "bound_by": sc.bound_by},
+        compressed={
+            "dense": _dense_figures(dense, spec),
+            "macs_effectual": sc.macs_effectual,
+            "macs_gated": sc.macs_gated,
+            "macs_skipped": sc.macs_skipped,
+            "load_imbalance": sc.imbalance,
+            "compression": lc.to_dict(),
+        },
     )
 
 

@@ -42,6 +42,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import AccelsimError, did_you_mean
 from .energy import EnergyTable
+from .sparse import NO_SPARSITY, SparseSpec
 
 DATA_TYPES: tuple[str, ...] = ("weight", "ifmap", "psum", "ofmap")
 """The data types, in DESIGN.md's spelling."""
@@ -296,6 +297,7 @@ class HardwareSpec:
     energy: EnergyTable
     glb_bypass: tuple[str, ...] = ()  # data types that go DRAM <-> NoC directly
     source: str = ""
+    sparse: SparseSpec = NO_SPARSITY  # formats per level, zero handling per PE (hardware/sparse.py)
     file: str = field(default="", compare=False)
 
     # -- structure
@@ -391,6 +393,7 @@ class HardwareSpec:
             "dram": level(self.dram),
             "simd": {"lanes": self.simd.lanes, "ops_per_lane_per_cycle": self.simd.ops_per_lane_per_cycle},
             "energy": self.energy.to_dict(),
+            **({"sparse": self.sparse.to_dict()} if self.sparse != NO_SPARSITY else {}),
         }
 
 

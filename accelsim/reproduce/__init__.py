@@ -22,6 +22,7 @@ SECTIONS: dict[str, str] = {
     "shufflenet": "shufflenet",
     "timeloop": "timeloop",
     "compression": "compression",
+    "sparsity": "sparsity",
 }
 """``accelsim reproduce NAME`` → the module of that claim (``all`` runs every one)."""
 
