@@ -41,6 +41,14 @@ WRONG = {
         "test_answers[eyeriss]": "CHEAPEST['eyeriss']['energy'] = 'shufflenet_v1_g3'; accelsim says shufflenet_v2_x1_0",
         "test_why": "WHY = 'c'",
     },
+    "6-pruning": {
+        "test_compressions": "pruned(): conv1's weights are quantized or shared",
+        "test_predictions_are_written_first": "PREDICTED['quantization'] = None",
+        "test_saving_by_level[pruning]": "a saving is 1 - compressed / dense, not their ratio",
+        "test_fc_share_of_saving": "that the fc layers make",
+        "test_answers": "SAVED_TOTAL['pruning'] is not within 0.01",
+        "test_why": "WHY = 'c'",
+    },
 }
 
 
@@ -63,6 +71,21 @@ def test_grader_passes_the_solution_and_fails_the_wrong_one(name):
     for test, message in WRONG[name].items():
         assert test in failed, f"{name}: {test} should fail on the wrong submission\n{bad.summary()}"
         assert message in failed[test], f"{name}: {test}: {failed[test]!r} lacks {message!r}"
+
+
+def test_pruning_grader_never_prints_the_measured_numbers():
+    import importlib.util
+
+    a = KIT / "6-pruning"
+    spec = importlib.util.spec_from_file_location("a6_solution", solution_dir(a) / "pruning.py")
+    sol = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sol)
+    hw = str(a / "grader" / "eyeriss_pruned.yaml")
+    values = [v for c in (sol.pruned(), sol.quantized8()) for v in sol.saving_by_level("alexnet", hw, c).values() if v]
+    values.append(sol.fc_share_of_saving("alexnet", hw, sol.pruned()))
+    shown = [f"{v:.2f}" for v in values] + [f"{v:.3f}" for v in values] + [f"{100 * v:.1f}" for v in values]
+    messages = " ".join(m for _, m in grade(a, wrong_dir(a)).failed)
+    assert messages and not [s for s in shown if s in messages]
 
 
 def test_untouched_starter_fails_every_check_saying_what_is_missing():
