@@ -100,8 +100,10 @@ def run(
     layers; the mapper searches the rest. ``compress``: a compression file, a shipped
     compression's name or a loaded :class:`~accelsim.compress.Compression` — the layers'
     figures are then the expected-value model's (accelsim/engine/sparse.py), each with the
-    dense figures beside it; the mapper picks each layer's mapping for the dense layer and
-    sizes its tiles for the worst case (dense, native width) [docs/engine.md §9]."""
+    dense figures beside it; the mapper picks each compressed layer's mapping and
+    sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
+    tiles fit), and the dense figures are the dense layer's under its own mapping
+    [docs/engine.md §9]."""
     from .dataflow.plugin import is_reference
 
     net, spec = _resolve(workload, hardware)
@@ -134,7 +136,16 @@ def run(
                     raise exc.within(where=f"layer '{layer.name}'") from None
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
             if comp is not None:
-                layers.append(_compressed_layer(layer, p, spec, df, m, per_layer[layer.name], batch, mapping))
+                lc = per_layer[layer.name]
+                m_c, how = m, mapping["chosen_by"]
+                narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
+                if narrow is not spec and layer.name not in pinned:
+                    try:
+                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name)
+                    except AccelsimError as exc:
+                        raise exc.within(where=f"layer '{layer.name}'") from None
+                    how += ", tiles sized for the stated widths"
+                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
                 continue
             layers.append(
                 LayerResult(
@@ -218,11 +229,13 @@ def _dense_twin(l: LayerResult, spec: HardwareSpec) -> LayerResult:
     return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
 
 
-def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict) -> LayerResult:
+def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
+                      d) -> LayerResult:
+    """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
+    layer's own figures ``d`` (its own mapping) beside it."""
     from .engine.sparse import sparse_evaluate
 
     sc = sparse_evaluate(p, spec, df, m, lc)
-    d = sc.dense
     dense = LayerResult(
         name=layer.name, type=layer.type, shape={}, macs=d.macs, ops=0, cycles=d.cycles, stall_cycles=d.stall_cycles,
         utilization=d.macs / (spec.pes * d.cycles) if d.cycles else 0.0, accesses=d.accesses, energy=d.energy,

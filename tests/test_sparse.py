@@ -255,3 +255,62 @@ def test_pairs_too_wide_for_the_compressed_values():
     with pytest.raises(AccelsimError) as e:
         accelsim.run(one_layer(), spec, compress=comp(ifmap={"bits": 32, "density": 0.5}))
     assert "layer 'conv'" in str(e.value) and "3 x (5 + 32)" in str(e.value)
+
+
+def test_narrow_elements_let_larger_tiles_fit():
+    """The mapper sizes a compressed layer's tiles for no zeros at the stated widths: with
+    8-bit weights and ifmaps a GLB of 1 KiB holds tiles that 16-bit elements overflow."""
+    from accelsim.engine.problem import Problem
+    from accelsim.mapping.search import glb_fits
+
+    d = copy.deepcopy(EYERISS)
+    d.pop("sparse")
+    d["glbs"] = [{"name": "glb", "holds": ["weight", "ifmap", "psum", "ofmap"], "size": "1 KiB", "bw": 16}]
+    spec = hardware_from_dict(d, "small_glb.yaml")
+    net = one_layer(M=32)
+    narrow = comp(weight={"bits": 8}, ifmap={"bits": 8}, ofmap={"bits": 8})
+    r = accelsim.run(net, spec, compress=narrow).layers[0]
+    assert "tiles sized for the stated widths" in r.mapping["chosen_by"]
+    from accelsim.api import _resolve  # noqa: F401  (the same machine the run used)
+
+    p = Problem.from_shape(net.layers[0].shape, 1)
+    eight = spec.with_element_bits({"weight": 8, "ifmap": 8, "ofmap": 8})
+    tiles = [t for t in _glb_tiles_of(r.mapping)]
+    assert glb_fits(p, eight, tiles[0]) and not glb_fits(p, spec, tiles[0])
+
+
+def _glb_tiles_of(mapping: dict) -> list[dict[str, int]]:
+    """The GLB tile of a mapping as its description names it ("N1 G1 M8 C8 E14 F14")."""
+    import re
+
+    return [{k: int(v) for k, v in re.findall(r"([NGMCEF])(\d+)", mapping["glb_tile"])}]
+
+
+def test_compression_figure_bars_are_the_results_energies():
+    from accelsim.report.compression import compression_figure
+
+    data = accelsim.run("alexnet", "eyeriss", compress=comp(weight={"density": 0.3}, ifmap={"density": 0.5})).to_dict()
+    fig = compression_figure(data)
+    ax, tot = fig.axes[0], fig.axes[1]
+    bars = [b for b in tot.patches]
+    dense = math.fsum(b.get_height() for b in bars if not b.get_hatch())
+    compressed = math.fsum(b.get_height() for b in bars if b.get_hatch())
+    assert dense == pytest.approx(data["totals"]["dense"]["energy_total"], rel=1e-9)
+    assert compressed == pytest.approx(data["totals"]["energy_total"], rel=1e-9)
+    # one dense and one compressed stack of five parts per conv/fc layer
+    assert len(ax.patches) == 2 * 5 * sum(1 for l in data["layers"] if l["macs"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == [l["name"] for l in data["layers"] if l["macs"]]
+
+
+def test_structured_weights_skip_without_imbalance():
+    """2:4 weights keep exactly half of every four: skipping them leaves every PE the same
+    work (λ = 1), where the same density unstructured leaves the busiest PE more."""
+    d = copy.deepcopy(EYERISS)
+    d["sparse"] = {"zeros": {"handling": "skipping", "operands": ["weight"]}}
+    spec = hardware_from_dict(d, "skip.yaml")
+    net = one_layer(M=32)
+    nm = accelsim.run(net, spec, compress=comp(weight={"structure": (2, 4)})).layers[0]
+    rnd = accelsim.run(net, spec, compress=comp(weight={"density": 0.5})).layers[0]
+    assert nm.compressed["load_imbalance"] == 1.0 < rnd.compressed["load_imbalance"]
+    assert nm.compressed["macs_skipped"] == rnd.compressed["macs_skipped"] == nm.macs / 2
+    assert nm.cycles <= rnd.cycles

@@ -34,7 +34,8 @@ busiest PE: with P active PEs each holding n MACs of the tile, each kept with
 probability k independently, λ = E[max of P Binomial(n, k)] / (n·k), computed exactly
 from the binomial distribution (:func:`imbalance`). Independence per MAC is an
 assumption: MACs that share a zero operand are skipped together, so real imbalance is
-larger.
+larger. N:M structured weights (``structure``) keep exactly N of every M, so their share of
+a PE's MACs is fixed and only the other watched operand's zeros are random.
 """
 from __future__ import annotations
 
@@ -241,7 +242,16 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
         compute = max(1, dense.compute_cycles)
         n = max(1, round(compute / n_tiles))
         active = max(1, round(macs / compute))
-        lam = imbalance(n, k, active)
+        nm = lc.weight.structure if "weight" in watched else None
+        if nm is not None:
+            # N:M weights: every group of M consecutive weights keeps exactly N, so a PE's
+            # share of them is fixed (taken as whole groups per PE [I]); only the other
+            # watched operand's zeros are random
+            k_rand = k / (nm[0] / nm[1])
+            n = max(1, round(n * nm[0] / nm[1]))
+            lam = imbalance(n, k_rand, active)
+        else:
+            lam = imbalance(n, k, active)
         scale = (k + z.skip_cycles * (1.0 - k)) * lam
     cycles, compute, array_side = K.timeline_scaled(tile_row, rows, per_tile, noc_eff, glb_bits, dram_bw, buf_of, buf_bw, dram_bits, scale)
     return SparseCost(

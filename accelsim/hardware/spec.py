@@ -331,6 +331,23 @@ class HardwareSpec:
         """Every action this config can perform, i.e. needs an energy cost for."""
         return needed_actions(self.rf is not None, [g.name for g in self.glbs])
 
+    def with_element_bits(self, bits: Mapping[str, int]) -> "HardwareSpec":
+        """The same machine holding each data type at ``bits`` instead of its native width:
+        what the mapper sizes tiles against when a compression narrows the elements (the
+        worst case of a compressed tensor is no zeros at the stated width; every format
+        falls back to that, hardware/sparse.py). Energy costs are the config's own."""
+        from dataclasses import replace
+
+        wb = FrozenMap({t: bits.get(t, self.word_bits[t]) for t in self.word_bits})
+        if wb == self.word_bits:
+            return self
+
+        def level(lv):
+            return replace(lv, elem_bits=FrozenMap({t: wb[t] for t in lv.elem_bits}))
+
+        return replace(self, word_bits=wb, rf=None if self.rf is None else level(self.rf),
+                       glbs=tuple(level(g) for g in self.glbs), dram=level(self.dram))
+
     # -- dataflows
 
     @property

@@ -128,9 +128,13 @@ def compression_figure(data: dict[str, Any]):
                     axis.bar(i + (j - 0.5) * width, v, width, bottom=bottom, color=DTYPE_COLORS[kind], hatch=hatch,
                              edgecolor="white", linewidth=0.5, label=kind if (i == 0 and j == 0 and axis is ax) else None)
                     bottom += v
+            e_d, e_c = sum(parts(item["dense"]).values()), sum(parts(item).values())
+            if e_d:
+                axis.annotate(f"−{1 - e_c / e_d:.0%}", (i + 0.5 * width, e_c), textcoords="offset points", xytext=(0, 3),
+                              ha="center", fontsize=7)
         axis.set_xticks(range(len(items)), labels, rotation=60 if axis is ax else 0, ha="right" if axis is ax else "center", fontsize=8)
         axis.set_ylabel(f"energy ({data['energy_unit']})")
-    ax.set_title("per conv/fc layer: left bar dense, right (hatched) compressed", fontsize=9)
+    ax.set_title("per conv/fc layer: left bar dense, right (hatched) compressed, with the share of energy saved", fontsize=9)
     tot.set_title("whole network", fontsize=9)
     ax.legend(title="data type", fontsize=8, loc="upper right")
     fig.suptitle(f"{data['workload']} on {data['hardware']} ({data['dataflow']}): dense vs {data['compression']['name']}", fontsize=11)
