@@ -46,7 +46,7 @@ def fc_share_of_saving(network, hardware, compress):
     return sum(s for t, s in saved.values() if t == "fc") / sum(s for _, s in saved.values())
 
 
-SAVED_TOTAL = {"pruning": 0.66, "quantization": 0.40}
+SAVED_TOTAL = {"pruning": 0.66, "quantization": 0.42}
 MOST_SAVED_LEVEL = {"pruning": "DRAM", "quantization": "DRAM"}
 FC_SHARE = 0.89
 PRUNING_SAVES_9X = False
