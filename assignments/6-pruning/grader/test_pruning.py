@@ -1,6 +1,7 @@
 """Autograder of assignment 6 (pruning and quantization on hardware). Truth: the compressions
 the handout describes (Deep Compression, ICLR 2016, Table 4 densities, via the shipped file),
-and accelsim's own runs of AlexNet on this folder's eyeriss_pruned.yaml. The messages say
+and accelsim's own runs of AlexNet on eyeriss_sparse_weights (Eyeriss keeping pruned weights
+compressed, the config of `accelsim reproduce sparsity`). The messages say
 what is wrong, never the measured numbers: students run accelsim themselves."""
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from accelsim.compress import Compression
 from accelsim.compress.loader import load_compression
 from accelsim.teach.grading import call, submission
 
-HARDWARE = str(Path(__file__).resolve().parent / "eyeriss_pruned.yaml")
+HARDWARE = str(Path(accelsim.__file__).resolve().parent / "reproduce" / "configs" / "eyeriss_sparse_weights.yaml")
 NETWORK = "alexnet"
 LEVELS = ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")
 CASES = ("pruning", "quantization")

@@ -7,7 +7,7 @@ import accelsim  # noqa: F401
 from accelsim.compress import Compression, LayerCompression, TensorCompression  # noqa: F401
 from accelsim.compress.loader import load_compression  # noqa: F401
 
-HARDWARE = Path(__file__).resolve().parent.parent / "grader" / "eyeriss_pruned.yaml"  # in the kit's layout
+HARDWARE = str(Path(accelsim.__file__).resolve().parent / "reproduce" / "configs" / "eyeriss_sparse_weights.yaml")
 LEVELS = ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")
 
 # 0. Before you run anything: the share of AlexNet's total energy each saves (0 .. 1).
