@@ -191,9 +191,12 @@ def _compression(compress: object, net: Network, spec: HardwareSpec) -> tuple[ob
     """The compression to apply (None: a dense run) and each conv/fc layer's share of it."""
     from .compress.spec import Compression
 
+    from .compress.loader import load_compression, network_compression, resolve
+
     if compress is None:
-        return None, {}
-    from .compress.loader import load_compression, resolve
+        compress = network_compression(net)  # a workload's layers may state their own
+        if compress is None:
+            return None, {}
 
     comp = compress if isinstance(compress, Compression) else load_compression(str(compress), net)
     per_layer = resolve(comp, net)
