@@ -186,6 +186,8 @@ def run(
         notes=sched.notes + ((f"a compressed run keeps feature maps where the sparse model counts them: --fusion {fusion} "
                               "applied as views",) if level != fusion else ()),
         schedule=sched.to_dict(),
+        energy_table=spec.energy.to_dict(),
+        hardware_source=spec.source,
     )
 
 
