@@ -94,6 +94,33 @@ def run(
     compress: "Compression | str | Path | None" = None,
     fusion: str = "none",
 ) -> RunResult:
+    """One run (:func:`_run`). With ``fusion="onchip"`` the run is checked against the
+    same run at ``ops`` (which lends no GLB space): keeping tensors on chip shrinks the
+    tiles of the layers in between, and where that costs more DRAM traffic than it saves,
+    the ``ops`` run is the result, with a note saying so."""
+    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion)
+    if fusion != "onchip" or r.compression is not None or not any(t["lives"] == "GLB" for t in r.schedule["tensors"]):
+        return r
+    alt = _run(workload, hardware, dataflow, batch, objective, None, mappings, compress, "ops")
+    dram = lambda x: sum(l.level_accesses("DRAM") for l in x.layers)  # noqa: E731
+    if dram(r) <= dram(alt):
+        return r
+    note = (f"--fusion onchip fell back to ops: keeping tensors on chip shrinks the tiles of the layers in between "
+            f"and would move {dram(r):,} DRAM words against ops's {dram(alt):,}")
+    return replace(alt, notes=alt.notes + (note,), schedule={**alt.schedule, "notes": alt.schedule["notes"] + [note]})
+
+
+def _run(
+    workload: Network | str | Path,
+    hardware: HardwareSpec | str | Path,
+    dataflow: str | Dataflow | type | None = None,
+    batch: int = 1,
+    objective: str = "energy",
+    progress: Progress | None = None,
+    mappings: str | Path | None = None,
+    compress: "Compression | str | Path | None" = None,
+    fusion: str = "none",
+) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
     by the reference model on small layers (its output must equal a NumPy convolution).

@@ -53,9 +53,11 @@ def test_fused_never_moves_more_dram_and_onchip_fits_the_glb(name, config):
     r = run(net, spec, fusion="onchip")
     dram["onchip"] = sum(l.level_accesses("DRAM") for l in r.layers)
     # views and ops only remove traffic; onchip also lends GLB space, which can cost a layer's
-    # tiles more refetches than the tensors save (VGG-16 on edge_16x16), but never more than none
+    # tiles more refetches than the tensors save (VGG-16 on edge_16x16): then the run is ops's
     assert dram["none"] >= dram["views"] >= dram["ops"], dram
-    assert dram["onchip"] <= dram["none"], dram
+    assert dram["onchip"] <= dram["ops"] <= dram["none"], dram
+    if (name, config) == ("vgg16", "edge_16x16"):  # lending GLB space costs its convs more than it saves
+        assert any("fell back to ops" in n for n in r.notes)
     glb = spec.glb_for("ofmap")
     words = glb.size_bits // max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
     held = _held_at_every_layer(r)
