@@ -1,0 +1,118 @@
+"""A sweep's files in DIR: results.csv (and .parquet), the figures (PNG and SVG) and report.html.
+
+Everything is rendered in memory first and each file written atomically
+(:func:`accelsim.report.output.write_files`), so an error leaves nothing half-written.
+``report.html`` is one self-contained page (figures as data URIs, no script, no network).
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..console import si
+from ..report.html import _CSS, _figure, _row
+from ..report.output import render_all, write_files
+from .analysis import METRIC, best
+from .figures import heat_axes, heatmap, pareto_figure
+from .runner import SweepResult
+from .table import columns, to_csv, to_parquet
+
+FAILED_SHOWN = 20
+
+
+def best_rows(res: SweepResult) -> list[list[str]]:
+    """The best design per workload as table cells (what the terminal and the page show)."""
+    axes = [a.path for a in res.spec.axes]
+    out = []
+    for w, r in best(res.rows, res.spec.objective).items():
+        out.append([w, f"#{r['design']}", *(str(r[a]) for a in axes), r["dataflow"], str(r["batch"]), si(r["energy"]),
+                    f"{r['latency_s'] * 1e3:.4g}", si(r["edp"]), f"{r['utilization']:.0%}", f"{r['onchip_bytes'] / 1024:,.1f}"])
+    return out
+
+
+def best_header(res: SweepResult) -> list[str]:
+    unit = next((r["energy_unit"] for r in res.rows if not r.get("error")), "")
+    return ["workload", "design", *(a.path for a in res.spec.axes), "dataflow", "batch", f"energy [{unit}]",
+            "latency [ms]", f"EDP [{unit}·s]", "PE util", "on-chip [KiB]"]
+
+
+def figures(res: SweepResult) -> dict[str, Any]:
+    labels = {d.index: d.label for d in res.designs}
+    figs = {
+        "pareto_energy_latency": pareto_figure(res.spec, res.rows, "latency_s", labels),
+        "pareto_energy_storage": pareto_figure(res.spec, res.rows, "onchip_bytes", labels),
+        "heatmap": heatmap(res.spec, res.rows, METRIC[res.spec.objective]),
+    }
+    return {k: f for k, f in figs.items() if f is not None}
+
+
+def _summary(res: SweepResult) -> str:
+    s = res.spec
+    axes = "".join(f"<li><code>{escape(a.path)}</code>: {escape(', '.join(map(str, a.values)))}</li>" for a in s.axes)
+    items = [
+        ("spec", escape(s.file)), ("base config", escape(s.base)), ("workloads", escape(", ".join(s.workloads))),
+        ("dataflows", escape(", ".join(s.dataflows))), ("batch sizes", escape(", ".join(map(str, s.batches)))),
+        ("compression", escape(", ".join(s.compress))), ("axes", f"<ul>{axes}</ul>" if axes else "none (the base design)"),
+        ("constraints", escape("; ".join(c.text for c in s.constraints)) or "none"),
+        ("objective", f"{escape(s.objective)} (also what the mapper minimises per layer)"),
+        ("designs", f"{len(res.designs):,} run of a grid of {s.grid_size:,}; {res.excluded:,} passed over for a constraint"),
+        ("tasks", f"{res.tasks:,}: {res.ran:,} run now, {res.reused:,} reused from sweep.sqlite, {res.failed:,} failed"),
+        ("ran on", f"{escape(res.where)} in {res.wall_s:.1f} s wall"),
+        ("accelsim", escape(__version__)),
+    ]
+    return "<table>" + "".join(_row([k, v], left=2) for k, v in items) + "</table>"
+
+
+def _energy_table(res: SweepResult) -> str:
+    e = res.spec.hardware(tuple(a.values[0] for a in res.spec.axes)).energy if res.spec.axes else res.spec.hardware(()).energy
+    varied = any(a.path == "energy" or a.path.startswith("energy.") for a in res.spec.axes)
+    head = (f"<p>Energy table <b>{escape(e.name)}</b>, unit <b>{escape(e.unit)}</b>"
+            + (f" (from {escape(e.file)})" if e.file else "") + " — the costs per action of the first design"
+            + ("; the energy table is an axis of this sweep, so other designs use other tables" if varied else "") + ":</p>")
+    rows = "".join(_row([escape(a), f"{c:.4g}", escape(e.sources.get(a, ""))], left=1) for a, c in e.costs.items())
+    return head + f"<table><tr><th class='l'>action</th><th>cost</th><th class='l'>source</th></tr>{rows}</table>"
+
+
+def report_html(res: SweepResult, pngs: dict[str, bytes]) -> str:
+    head = best_header(res)
+    best_t = "".join(_row([escape(c) for c in row], left=len(head) - 6) for row in best_rows(res))
+    failed = [r for r in res.rows if r.get("error")]
+    fail_t = "".join(_row([f"#{r['design']}", escape(r["workload"]), escape(r["dataflow"]), escape(str(r["error"]))], left=4)
+                     for r in failed[:FAILED_SHOWN])
+    pair = heat_axes(res.spec)
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>accelsim sweep — {escape(Path(res.spec.file).name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>accelsim sweep — {escape(Path(res.spec.file).name)}</h1>",
+        "<h2>Summary</h2>", _summary(res),
+        f"<h2>Best design per workload (least {escape(res.spec.objective)})</h2>",
+        "<div class='scroll'><table>" + _row([escape(h) for h in head], left=len(head) - 6, tag="th") + best_t + "</table></div>"
+        if best_t else "<p>No task succeeded.</p>",
+        "<h2>Figures</h2>",
+        *(_figure(stem, pngs[f"{stem}.png"]) for stem in ("pareto_energy_latency", "pareto_energy_storage", "heatmap")
+          if f"{stem}.png" in pngs),
+        "" if pair else "<p>No heat map: it needs two axes with more than one value each.</p>",
+        "<h2>Energy numbers used</h2>", _energy_table(res),
+        f"<h2>Failed tasks ({len(failed):,})</h2>",
+        ("<table>" + _row(["design", "workload", "dataflow", "error"], left=4, tag="th") + fail_t + "</table>"
+         + (f"<p>… and {len(failed) - FAILED_SHOWN:,} more in results.csv.</p>" if len(failed) > FAILED_SHOWN else ""))
+        if failed else "<p>None.</p>",
+        "<p>Every task's row, with every total: <code>results.csv</code> in this folder.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def write_sweep(res: SweepResult, out: str | Path) -> list[Path]:
+    """Write the table, the figures and report.html into ``out``; returns the paths written."""
+    cols = columns([a.path for a in res.spec.axes], [c.figure for c in res.spec.constraints])
+    files: dict[str, bytes | str] = {"results.csv": to_csv(res.rows, cols)}
+    parquet = to_parquet(res.rows, cols)
+    if parquet is not None:
+        files["results.parquet"] = parquet
+    rendered = render_all(figures(res))
+    files.update(rendered)
+    files["report.html"] = report_html(res, {k: v for k, v in rendered.items() if k.endswith(".png")})
+    return write_files(out, files)
