@@ -15,7 +15,7 @@ from ..errors import AccelsimError
 from .local import lost
 from .task import Task, execute
 
-CONNECT_TIMEOUT_S = 6
+CONNECT_TIMEOUT_S = 5
 
 
 class DaskCluster:

@@ -15,9 +15,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..console import si
 from ..report.style import LEVEL_COLORS
 from .analysis import by_workload, grid, pareto
 from .spec import SweepSpec
@@ -98,11 +98,12 @@ def heatmap(spec: SweepSpec, rows: Sequence[dict[str, Any]], metric: str) -> Fig
         cells = grid(rs, xa.path, xa.values, ya.path, ya.values, metric)
         finite = [v for row in cells for v in row if not math.isnan(v)]
         lo, hi = min(finite), max(finite)
-        im = ax.imshow(cells, cmap="viridis_r", aspect="auto", origin="lower", vmin=lo, vmax=hi)
-        im.cmap.set_bad("#dddddd")
+        scale, prefix = next(((d, f" {p}") for d, p in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")) if hi >= d), (1, ""))
+        cmap = colormaps["viridis_r"].with_extremes(bad="#dddddd")
+        im = ax.imshow(cells, cmap=cmap, aspect="auto", origin="lower", vmin=lo, vmax=hi)
         for i, row in enumerate(cells):
             for j, v in enumerate(row):
-                text = "—" if math.isnan(v) else si(v)
+                text = "—" if math.isnan(v) else f"{v / scale:.4g}{prefix}"
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="#222" if math.isnan(v) or v < lo + 0.5 * (hi - lo) else "white")
         ax.set_xticks(range(len(xa.values)), [str(v) for v in xa.values], fontsize=8)

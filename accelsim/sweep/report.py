@@ -71,7 +71,8 @@ def _energy_table(res: SweepResult) -> str:
     head = (f"<p>Energy table <b>{escape(e.name)}</b>, unit <b>{escape(e.unit)}</b>"
             + (f" (from {escape(e.file)})" if e.file else "") + " — the costs per action of the first design"
             + ("; the energy table is an axis of this sweep, so other designs use other tables" if varied else "") + ":</p>")
-    rows = "".join(_row([escape(a), f"{c:.4g}", escape(e.sources.get(a, ""))], left=1) for a, c in e.costs.items())
+    rows = "".join(f"<tr><td class='l'>{escape(a)}</td><td>{c:.4g}</td><td class='l'>{escape(e.sources.get(a, ''))}</td></tr>"
+                   for a, c in e.costs.items())
     return head + f"<table><tr><th class='l'>action</th><th>cost</th><th class='l'>source</th></tr>{rows}</table>"
 
 

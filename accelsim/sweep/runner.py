@@ -111,7 +111,7 @@ class Planner:
 def row(spec: SweepSpec, d: Design, t: Task, outcome: dict[str, Any]) -> dict[str, Any]:
     r: dict[str, Any] = {"design": d.index}
     r.update({a.path: v for a, v in zip(spec.axes, d.values)})
-    r.update({"workload": t.workload, "dataflow": t.dataflow, "batch": t.batch, "compress": t.compress})
+    r.update({"workload": spec.workload_names[spec.workloads.index(t.workload)], "dataflow": t.dataflow, "batch": t.batch, "compress": t.compress})
     figs = d.figures or {}
     r.update({f: figs.get(f) for f in (*FIGURE_COLUMNS, *(c.figure for c in spec.constraints))})
     r.update({k: v for k, v in outcome.items() if k not in ("pid", "maxrss_mb", "transient")})
@@ -163,21 +163,23 @@ def run_sweep(spec: SweepSpec, out: str | Path, workers: int | None = None, sche
     if sample is not None and search is not None:
         raise AccelsimError("give --sample or --search, not both", where="--search", expected="one of them", found="both")
     start = time.perf_counter()
-    store = Store(out)
     planner = Planner(spec)
-    try:
-        with open_backend(workers, scheduler) as backend:
-            if search is not None:
+    chosen = None if search is not None else choose(spec, sample)
+    # The backend first: a bad --workers or an unreachable scheduler leaves no DIR behind.
+    with open_backend(workers, scheduler) as backend:
+        store = Store(out)
+        try:
+            if chosen is None:
                 from .search import search_designs
 
                 designs, excluded, outcomes, reused, ran, peaks = search_designs(spec, planner, store, backend, search, progress)
             else:
-                designs, excluded = choose(spec, sample)
+                designs, excluded = chosen
                 runnable = [t for d in designs if d.figures is not None for t in planner.tasks(d)]
                 outcomes, reused, ran, peaks = execute_all(store, backend, runnable, progress)
-            where = backend.where
-    finally:
-        store.close()
+        finally:
+            store.close()
+        where = backend.where
     rows = []
     for d in designs:
         for t in planner.tasks(d):

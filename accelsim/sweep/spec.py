@@ -89,7 +89,8 @@ class SweepSpec:
     file: str
     base: str  # the base config's path
     base_config: dict[str, Any] = field(repr=False)
-    workloads: tuple[str, ...]  # zoo names or paths
+    workloads: tuple[str, ...]  # zoo names or paths (found next to the spec if not from the current folder)
+    workload_names: tuple[str, ...]  # as the spec writes them: the table's workload column
     dataflows: tuple[str, ...]
     batches: tuple[int, ...]
     compress: tuple[str, ...]  # paths, or NO_COMPRESSION
@@ -178,10 +179,11 @@ def load_spec(path: str | Path) -> SweepSpec:
     except AccelsimError as exc:
         raise AccelsimError(f"the base config cannot be used: {exc}", file=str(file), where="base") from None
 
-    workloads = []
+    workloads, names = [], []
     for w in _list(d, "workloads", top, []):
         if not isinstance(w, str):
             raise top.at("workloads").error("not a workload", expected="a zoo name or a workload file", found=w)
+        names.append(w)
         w = _near(file, w)
         try:
             resolve_workload(w)
@@ -245,7 +247,7 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise top.at("heatmap").error("not two of the axes", expected="two axis paths from: " + ", ".join(names), found=hm)
         heatmap = (str(hm[0]), str(hm[1]))
     return SweepSpec(
-        file=str(file), base=base, base_config=base_config, workloads=tuple(workloads), dataflows=tuple(dataflows),
+        file=str(file), base=base, base_config=base_config, workloads=tuple(workloads), workload_names=tuple(names), dataflows=tuple(dataflows),
         batches=tuple(batches), compress=tuple(compress), axes=tuple(axes), constraints=tuple(constraints),
         objective=objective, sampling=sampling, seed=seed, heatmap=heatmap,
     )
