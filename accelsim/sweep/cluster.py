@@ -34,7 +34,7 @@ class DaskCluster:
             raise AccelsimError("--scheduler needs Dask distributed, which is not installed", where="--scheduler",
                                 expected="pip install 'accelsim[dask]'", found=self.address) from None
         try:
-            self._client = Client(self.address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+            self._client = Client(self.address, timeout=CONNECT_TIMEOUT_S)
         except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
             raise AccelsimError(f"cannot reach the Dask scheduler within {CONNECT_TIMEOUT_S} s ({type(exc).__name__})",
                                 where="--scheduler", expected="a running 'dask scheduler' at tcp://HOST:PORT",

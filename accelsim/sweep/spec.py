@@ -131,10 +131,12 @@ def _follow_split(cfg: dict[str, Any], axis_paths: list[str]) -> dict[str, Any]:
 
 
 def _near(spec_file: Path, arg: str) -> str:
-    """A path given in the spec: as written if it exists, else relative to the spec's folder."""
+    """A path given in the spec, made absolute (a worker may run in another folder): as
+    written if it exists, else relative to the spec's folder; a name that is no file stays."""
     p = Path(arg)
-    if not p.is_absolute() and not p.exists() and (spec_file.parent / p).exists():
-        return str(spec_file.parent / p)
+    for q in (p, spec_file.parent / p):
+        if q.exists():
+            return str(q.resolve())
     return arg
 
 
@@ -173,7 +175,7 @@ def load_spec(path: str | Path) -> SweepSpec:
 
     base_arg = get_str(d, "base", top)
     try:
-        base = str(resolve_hardware_path(_near(file, base_arg)))
+        base = str(resolve_hardware_path(_near(file, base_arg)).resolve())
         base_config = dict(expect_mapping(load_yaml(base), Where(base), "a hardware config mapping"))
         base_spec = hardware_from_dict(base_config, base)
     except AccelsimError as exc:
