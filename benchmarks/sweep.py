@@ -40,9 +40,10 @@ def _one(name: str, spec, out: Path, sample: int | None, **backend) -> dict:
     res = run_sweep(spec, out, sample=sample, **backend)
     wall = time.perf_counter() - t
     peaks = sorted(res.worker_peak_mb.values())
-    print(f"{name:24} {res.tasks:6,} tasks {res.failed:4} failed {wall:8.1f} s {res.tasks / wall:8.2f} tasks/s   "
+    print(f"{name:18} {res.tasks:6,} tasks {res.failed:3} failed {wall:7.1f} s {res.tasks / wall:7.2f} tasks/s; "
+          f"tasks' CPU {res.cpu_s:6.1f} s ({1e3 * res.cpu_s / res.tasks:.0f} ms each); "
           f"worker peak RSS {', '.join(f'{p:.0f}' for p in peaks)} MB", flush=True)
-    return {"wall": wall, "rate": res.tasks / wall, "peaks": peaks,
+    return {"wall": wall, "cpu": res.cpu_s, "rate": res.tasks / wall, "peaks": peaks,
             "rows": [{k: v for k, v in r.items() if k not in VOLATILE} for r in res.rows]}
 
 

@@ -29,6 +29,7 @@ from accelsim.sweep.analysis import best, pareto
 from accelsim.sweep.configpath import get_path, set_path
 from accelsim.sweep.designs import candidates, values_at
 from accelsim.sweep.spec import compress_supported
+from accelsim.sweep.table import VOLATILE
 from accelsim.sweep.task import task_key
 from accelsim.yamlio import load_yaml
 
@@ -78,9 +79,10 @@ def _read(path: Path) -> list[dict[str, str]]:
 def swept(tmp_path_factory):
     d = tmp_path_factory.mktemp("sweep")
     spec = load_spec(_write(d))
-    res = run_sweep(spec, d / "out", workers=2)
+    calls: list[tuple[int, int]] = []
+    res = run_sweep(spec, d / "out", workers=2, progress=lambda done, total: calls.append((done, total)))
     write_sweep(res, d / "out")
-    return d, spec, res
+    return d, spec, res, calls
 
 
 # ---------------------------------------------------------------- paths in a config
@@ -103,7 +105,7 @@ def test_config_path_the_config_lacks_says_did_you_mean():
 
 
 def test_grid_designs_and_constraint_against_closed_form(swept):
-    _, spec, res = swept
+    _, spec, res, _ = swept
     assert spec.grid_size == 12
     expect = []
     for i, (r, c, g) in enumerate((r, c, g) for r in (4, 8, 12) for c in (4, 14) for g in (16, 100)):
@@ -116,7 +118,7 @@ def test_grid_designs_and_constraint_against_closed_form(swept):
 
 
 def test_every_row_equals_accelsim_run_on_a_config_built_by_hand(swept):
-    d, spec, res = swept
+    d, spec, res, _ = swept
     rows = _read(d / "out" / "results.csv")
     assert len(rows) == res.tasks
     for row in rows[::3]:
@@ -132,9 +134,15 @@ def test_every_row_equals_accelsim_run_on_a_config_built_by_hand(swept):
         assert row["error"] == ""
 
 
+def test_progress_counts_every_task_up_to_the_total(swept):
+    _, _, res, calls = swept
+    assert calls[0] == (0, res.tasks) and calls[-1] == (res.tasks, res.tasks)
+    assert [c[0] for c in calls] == list(range(res.tasks + 1))
+
+
 def test_parquet_holds_the_same_table(swept):
     pq = pytest.importorskip("pyarrow.parquet", reason="results.parquet is written only when pyarrow is installed")
-    d, _, _ = swept
+    d, _, _, _ = swept
     rows = _read(d / "out" / "results.csv")
     table = pq.read_table(d / "out" / "results.parquet").to_pylist()
     assert len(table) == len(rows)
@@ -156,7 +164,7 @@ def test_pareto_front_is_the_set_no_point_dominates():
 
 
 def test_best_design_per_workload_is_the_least_energy_row(swept):
-    _, _, res = swept
+    _, _, res, _ = swept
     b = best(res.rows, "energy")
     for w in ("tiny_a.yaml", "tiny_b.yaml"):
         assert b[w]["energy"] == min(r["energy"] for r in res.rows if r["workload"] == w)
@@ -220,11 +228,11 @@ def test_key_follows_contents_not_names(tmp_path):
 
 
 def test_second_run_reuses_every_task_and_gives_the_same_table(swept, tmp_path, capsys):
-    d, spec, res = swept
+    d, spec, res, _ = swept
     again = run_sweep(spec, d / "out", workers=1)
     assert again.reused == res.tasks and again.ran == 0
-    strip = [{k: v for k, v in r.items() if k != "wall_s"} for r in res.rows]
-    assert [{k: v for k, v in r.items() if k != "wall_s"} for r in again.rows] == strip
+    strip = [{k: v for k, v in r.items() if k not in VOLATILE} for r in res.rows]
+    assert [{k: v for k, v in r.items() if k not in VOLATILE} for r in again.rows] == strip
 
 
 def test_a_renamed_workload_file_reuses_its_tasks(tmp_path):

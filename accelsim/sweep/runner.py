@@ -56,6 +56,11 @@ class SweepResult:
     where: str
     worker_peak_mb: dict[int, float]  # per worker process id: its peak resident memory
 
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds the tasks took where they ran (reused ones included, as first measured)."""
+        return sum(r.get("cpu_s") or 0.0 for r in self.rows)
+
 
 def design(spec: SweepSpec, index: int) -> Design:
     values = values_at(spec, index)

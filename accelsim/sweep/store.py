@@ -26,6 +26,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
+            # a committed row survives the process being killed (not a power cut): what resuming needs
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
             self._db.commit()
         except (OSError, sqlite3.Error) as exc:

@@ -19,9 +19,9 @@ METRIC_COLUMNS = (
     "energy", "latency_s", "edp", "cycles", "stall_cycles", "macs", "utilization", "data_movement_share",
     *(f"energy_{k}" for k in ENERGY_LEVELS), *(f"{lv}_accesses" for lv in LEVELS), "energy_unit",
 )
-TAIL_COLUMNS = ("wall_s", "error", "key")
+TAIL_COLUMNS = ("wall_s", "cpu_s", "error", "key")
 # What differs between two runs of the same sweep (the rest must be equal, on any backend).
-VOLATILE = ("wall_s",)
+VOLATILE = ("wall_s", "cpu_s")
 
 
 def columns(axis_paths: Sequence[str], extra_figures: Sequence[str] = ()) -> list[str]:

@@ -126,7 +126,7 @@ def execute(task: Task) -> dict[str, Any]:
     from ..api import run
     from ..hardware import hardware_from_dict
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out: dict[str, Any] = {"key": task.key, "error": None}
     try:
         spec = hardware_from_dict(task.config, task.base)
@@ -138,6 +138,7 @@ def execute(task: Task) -> dict[str, Any]:
     except Exception as exc:  # a failing task is a row with its error, never the end of the sweep
         out["error"] = f"{type(exc).__name__}: {exc}"
     out["wall_s"] = time.perf_counter() - start
+    out["cpu_s"] = time.process_time() - cpu
     out["pid"] = os.getpid()
     out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
