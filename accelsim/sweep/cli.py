@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from . import load_spec, run_sweep, write_sweep
-    from .report import best_header, best_rows
+    from .report import _unit, best_table
 
     spec = load_spec(args.spec)
     bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), _Rate(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -56,12 +56,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"{res.ran:,} run, {res.reused:,} reused from {Path(args.out) / 'sweep.sqlite'}, {res.failed:,} failed; "
         f"{res.wall_s:.1f} s on {res.where}.", markup=False
     )
-    rows = best_rows(res)
+    head, rows = best_table(res, wide=False)
     if rows:
-        head = best_header(res)
-        table = Table(title=f"best design per workload (least {spec.objective})")
+        table = Table(title=f"best design per workload (least {spec.objective}; energy unit: {_unit(res)})")
         for i, h in enumerate(head):
-            table.add_column(Text(h), justify="left" if i < len(head) - 6 else "right")
+            table.add_column(Text(h), justify="left" if i < 3 else "right", overflow="fold")
         for r in rows:
             table.add_row(*r)
         console.print(table)

@@ -15,6 +15,7 @@ from ..console import si
 from ..report.html import _CSS, _figure, _row
 from ..report.output import render_all, write_files
 from .analysis import METRIC, best
+from .designs import label
 from .figures import heat_axes, heatmap, pareto_figure
 from .runner import SweepResult
 from .table import columns, to_csv, to_parquet
@@ -22,20 +23,27 @@ from .table import columns, to_csv, to_parquet
 FAILED_SHOWN = 20
 
 
-def best_rows(res: SweepResult) -> list[list[str]]:
-    """The best design per workload as table cells (what the terminal and the page show)."""
+def _unit(res: SweepResult) -> str:
+    return next((r["energy_unit"] for r in res.rows if not r.get("error")), "")
+
+
+def best_table(res: SweepResult, wide: bool = True) -> tuple[list[str], list[list[str]]]:
+    """The best design per workload: a header and rows of cells. ``wide`` (the page): one
+    column per axis, EDP and PE utilization too; else (the terminal) the design's values in
+    one column, so that the table fits 80 columns."""
     axes = [a.path for a in res.spec.axes]
-    out = []
+    batch = len(res.spec.batches) > 1
+    unit = _unit(res)
+    head = ["workload", "design", *(axes if wide else []), "dataflow", *(["batch"] if batch else []),
+            f"energy [{unit}]" if wide else "energy", "latency [ms]", *([f"EDP [{unit}·s]", "PE util"] if wide else []),
+            "on-chip [KiB]"]
+    rows = []
     for w, r in best(res.rows, res.spec.objective).items():
-        out.append([w, f"#{r['design']}", *(str(r[a]) for a in axes), r["dataflow"], str(r["batch"]), si(r["energy"]),
-                    f"{r['latency_s'] * 1e3:.4g}", si(r["edp"]), f"{r['utilization']:.0%}", f"{r['onchip_bytes'] / 1024:,.1f}"])
-    return out
-
-
-def best_header(res: SweepResult) -> list[str]:
-    unit = next((r["energy_unit"] for r in res.rows if not r.get("error")), "")
-    return ["workload", "design", *(a.path for a in res.spec.axes), "dataflow", "batch", f"energy [{unit}]",
-            "latency [ms]", f"EDP [{unit}·s]", "PE util", "on-chip [KiB]"]
+        design = f"#{r['design']}" if wide else f"#{r['design']} {label(res.spec, tuple(r[a] for a in axes))}"
+        rows.append([w, design, *((str(r[a]) for a in axes) if wide else []), r["dataflow"],
+                     *([str(r["batch"])] if batch else []), si(r["energy"]), f"{r['latency_s'] * 1e3:.4g}",
+                     *([si(r["edp"]), f"{r['utilization']:.0%}"] if wide else []), f"{r['onchip_bytes'] / 1024:,.1f}"])
+    return head, rows
 
 
 def figures(res: SweepResult) -> dict[str, Any]:
@@ -77,8 +85,9 @@ def _energy_table(res: SweepResult) -> str:
 
 
 def report_html(res: SweepResult, pngs: dict[str, bytes]) -> str:
-    head = best_header(res)
-    best_t = "".join(_row([escape(c) for c in row], left=len(head) - 6) for row in best_rows(res))
+    head, rows = best_table(res)
+    left = 3 + len(res.spec.axes) + (len(res.spec.batches) > 1)
+    best_t = "".join(_row([escape(c) for c in row], left=left) for row in rows)
     failed = [r for r in res.rows if r.get("error")]
     fail_t = "".join(_row([f"#{r['design']}", escape(r["workload"]), escape(r["dataflow"]), escape(str(r["error"]))], left=4)
                      for r in failed[:FAILED_SHOWN])
@@ -89,7 +98,7 @@ def report_html(res: SweepResult, pngs: dict[str, bytes]) -> str:
         f"<h1>accelsim sweep — {escape(Path(res.spec.file).name)}</h1>",
         "<h2>Summary</h2>", _summary(res),
         f"<h2>Best design per workload (least {escape(res.spec.objective)})</h2>",
-        "<div class='scroll'><table>" + _row([escape(h) for h in head], left=len(head) - 6, tag="th") + best_t + "</table></div>"
+        "<div class='scroll'><table>" + _row([escape(h) for h in head], left=left, tag="th") + best_t + "</table></div>"
         if best_t else "<p>No task succeeded.</p>",
         "<h2>Figures</h2>",
         *(_figure(stem, pngs[f"{stem}.png"]) for stem in ("pareto_energy_latency", "pareto_energy_storage", "heatmap")
