@@ -302,6 +302,19 @@ def test_bad_spec_is_one_paragraph_exit_2_and_nothing_written(tmp_path, capsys, 
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("flags,needle", [
+    (["--workers", "0"], "--workers"),
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    (["--sample", "2", "--search", "2"], "not both"),
+])
+def test_bad_flags_are_one_paragraph_exit_2_and_nothing_written(tmp_path, capsys, flags, needle):
+    spec = _write(tmp_path)
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), *flags]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
 def test_compression_axis(tmp_path, capsys):
     (tmp_path / "c.yaml").write_text("{}\n")
     spec = _write(tmp_path, "base: eyeriss\nworkloads: [tiny_b.yaml]\ncompress: [c.yaml]\n")

@@ -152,6 +152,9 @@ def execute_all(store: Store, backend: Backend | None, tasks: Sequence[Task], pr
 
 
 def open_backend(workers: int | None, scheduler: str | None) -> Any:
+    if scheduler and workers is not None:
+        raise AccelsimError("--workers sizes the local pool; a Dask cluster has the workers started on it",
+                            where="--workers", expected="--workers or --scheduler, not both", found=workers)
     if scheduler:
         from .cluster import DaskCluster
 
@@ -169,6 +172,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, workers: int | None = None, sche
         raise AccelsimError("give --sample or --search, not both", where="--search", expected="one of them", found="both")
     start = time.perf_counter()
     planner = Planner(spec)
+    open_backend(workers, scheduler)  # a bad --workers/--scheduler pair fails before any design is built
     chosen = None if search is not None else choose(spec, sample)
     # The backend first: a bad --workers or an unreachable scheduler leaves no DIR behind.
     with open_backend(workers, scheduler) as backend:
