@@ -52,7 +52,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 0
     console = _console(args.no_color)
     console.print(
-        f"{res.tasks:,} tasks ({len(res.designs):,} designs of {spec.grid_size:,}; {res.excluded:,} passed over for a constraint): "
+        f"{res.tasks:,} tasks ({len(res.designs):,} designs of {spec.grid_size:,}, {res.chosen_by}; "
+        f"{res.excluded:,} passed over for a constraint): "
         f"{res.ran:,} run, {res.reused:,} reused from {Path(args.out) / 'sweep.sqlite'}, {res.failed:,} failed; "
         f"{res.wall_s:.1f} s on {res.where}.", markup=False
     )

@@ -33,9 +33,8 @@ def best_table(res: SweepResult, wide: bool = True) -> tuple[list[str], list[lis
     one column, so that the table fits 80 columns."""
     axes = [a.path for a in res.spec.axes]
     batch = len(res.spec.batches) > 1
-    unit = _unit(res)
     head = ["workload", "design", *(axes if wide else []), "dataflow", *(["batch"] if batch else []),
-            f"energy [{unit}]" if wide else "energy", "latency [ms]", *([f"EDP [{unit}·s]", "PE util"] if wide else []),
+            "energy", "latency [ms]", *(["EDP [energy·s]", "PE util"] if wide else []),
             "on-chip [KiB]"]
     rows = []
     for w, r in best(res.rows, res.spec.objective).items():
@@ -65,7 +64,8 @@ def _summary(res: SweepResult) -> str:
         ("compression", escape(", ".join(s.compress))), ("axes", f"<ul>{axes}</ul>" if axes else "none (the base design)"),
         ("constraints", escape("; ".join(c.text for c in s.constraints)) or "none"),
         ("objective", f"{escape(s.objective)} (also what the mapper minimises per layer)"),
-        ("designs", f"{len(res.designs):,} run of a grid of {s.grid_size:,}; {res.excluded:,} passed over for a constraint"),
+        ("designs", f"{len(res.designs):,} of a grid of {s.grid_size:,}, {escape(res.chosen_by)}; "
+                    f"{res.excluded:,} passed over for a constraint"),
         ("tasks", f"{res.tasks:,}: {res.ran:,} run now, {res.reused:,} reused from sweep.sqlite, {res.failed:,} failed"),
         ("ran on", f"{escape(res.where)} in {res.wall_s:.1f} s wall"),
         ("accelsim", escape(__version__)),
@@ -98,6 +98,7 @@ def report_html(res: SweepResult, pngs: dict[str, bytes]) -> str:
         f"<h1>accelsim sweep — {escape(Path(res.spec.file).name)}</h1>",
         "<h2>Summary</h2>", _summary(res),
         f"<h2>Best design per workload (least {escape(res.spec.objective)})</h2>",
+        f"<p>Energy in {escape(_unit(res))}; every total of every task is in <code>results.csv</code>.</p>",
         "<div class='scroll'><table>" + _row([escape(h) for h in head], left=left, tag="th") + best_t + "</table></div>"
         if best_t else "<p>No task succeeded.</p>",
         "<h2>Figures</h2>",

@@ -55,6 +55,7 @@ class SweepResult:
     wall_s: float
     where: str
     worker_peak_mb: dict[int, float]  # per worker process id: its peak resident memory
+    chosen_by: str = "the full grid"
 
     @property
     def cpu_s(self) -> float:
@@ -195,4 +196,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, workers: int | None = None, sche
             o = outcomes.get(t.key) if d.figures is not None else {"key": t.key, "error": d.error}
             rows.append(row(spec, d, t, o or {"key": t.key, "error": "not run"}))
     failed = sum(1 for r in rows if r.get("error"))
-    return SweepResult(spec, rows, designs, excluded, len(rows), ran, reused, failed, time.perf_counter() - start, where, peaks)
+    chosen_by = ("the full grid" if sample is None and search is None
+                 else f"--sample {sample} ({spec.sampling}, seed {spec.seed})" if search is None
+                 else f"--search {search} (optuna TPE, seed {spec.seed})")
+    return SweepResult(spec, rows, designs, excluded, len(rows), ran, reused, failed, time.perf_counter() - start, where, peaks,
+                       chosen_by)
