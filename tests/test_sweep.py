@@ -256,6 +256,24 @@ axes: {array.rows: [4, 8]}
     assert errors[(0, "ws")] is None and "rs" in errors[(0, "rs")]
 
 
+def test_a_sweep_where_every_task_fails_still_writes_its_table_and_page(tmp_path):
+    spec = load_spec(_write(tmp_path, "base: tpu_v1\nworkloads: [tiny_b.yaml]\ndataflows: [rs]\naxes: {array.rows: [4, 8]}\n"))
+    res = run_sweep(spec, tmp_path / "out", workers=1)
+    names = {p.name for p in write_sweep(res, tmp_path / "out")}
+    assert res.failed == 2 and names == {"results.csv", "results.parquet", "report.html"} - (
+        set() if _has_pyarrow() else {"results.parquet"})
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "No task succeeded" in html and "Failed tasks (2)" in html
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def test_rf_split_axis_carries_the_rf_total(tmp_path):
     spec = load_spec(_write(tmp_path, """base: eyeriss
 workloads: [tiny_b.yaml]

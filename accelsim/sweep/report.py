@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..console import si
+from ..hardware import hardware_from_dict
 from ..report.html import _CSS, _figure, _row
 from ..report.output import render_all, write_files
 from .analysis import METRIC, best
@@ -74,10 +75,10 @@ def _summary(res: SweepResult) -> str:
 
 
 def _energy_table(res: SweepResult) -> str:
-    e = res.spec.hardware(tuple(a.values[0] for a in res.spec.axes)).energy if res.spec.axes else res.spec.hardware(()).energy
+    e = hardware_from_dict(res.spec.base_config, res.spec.base).energy
     varied = any(a.path == "energy" or a.path.startswith("energy.") for a in res.spec.axes)
     head = (f"<p>Energy table <b>{escape(e.name)}</b>, unit <b>{escape(e.unit)}</b>"
-            + (f" (from {escape(e.file)})" if e.file else "") + " — the costs per action of the first design"
+            + (f" (from {escape(e.file)})" if e.file else "") + " — the costs per action of the base config"
             + ("; the energy table is an axis of this sweep, so other designs use other tables" if varied else "") + ":</p>")
     rows = "".join(f"<tr><td class='l'>{escape(a)}</td><td>{c:.4g}</td><td class='l'>{escape(e.sources.get(a, ''))}</td></tr>"
                    for a, c in e.costs.items())
