@@ -324,6 +324,8 @@ def test_bad_spec_is_one_paragraph_exit_2_and_nothing_written(tmp_path, capsys, 
     (["--workers", "0"], "--workers"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
     (["--sample", "2", "--search", "2"], "not both"),
+    (["--search", "0"], "--search"),
+    (["--sample", "0"], "--sample"),
 ])
 def test_bad_flags_are_one_paragraph_exit_2_and_nothing_written(tmp_path, capsys, flags, needle):
     spec = _write(tmp_path)

@@ -174,6 +174,10 @@ def run_sweep(spec: SweepSpec, out: str | Path, workers: int | None = None, sche
     start = time.perf_counter()
     planner = Planner(spec)
     open_backend(workers, scheduler)  # a bad --workers/--scheduler pair fails before any design is built
+    if search is not None:
+        from .search import check_search
+
+        check_search(spec, search)
     chosen = None if search is not None else choose(spec, sample)
     # The backend first: a bad --workers or an unreachable scheduler leaves no DIR behind.
     with open_backend(workers, scheduler) as backend:

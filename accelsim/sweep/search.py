@@ -35,19 +35,26 @@ def score(spec: SweepSpec, planner: Planner, d: Design, outcomes: dict[str, dict
     return math.fsum(best.values())
 
 
-def search_designs(spec: SweepSpec, planner: Planner, store: Store, backend: Backend, n: int, progress: Progress | None):
-    try:
-        import optuna
-        from optuna.distributions import CategoricalDistribution
-        from optuna.trial import TrialState
-    except ImportError:
+def check_search(spec: SweepSpec, n: int) -> None:
+    """Refuse a search that cannot run before anything is started or written."""
+    import importlib.util
+
+    if importlib.util.find_spec("optuna") is None:
         raise AccelsimError("--search needs optuna, which is not installed", where="--search",
-                            expected="pip install 'accelsim[search]'", found=n) from None
+                            expected="pip install 'accelsim[search]'", found=n)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise AccelsimError("not a number of designs", where="--search", expected="an integer >= 1", found=n)
     if not spec.axes:
         raise AccelsimError("nothing to search: the spec has no axes", file=spec.file, where="axes",
                             expected="at least one axis", found={})
+
+
+def search_designs(spec: SweepSpec, planner: Planner, store: Store, backend: Backend, n: int, progress: Progress | None):
+    import optuna
+    from optuna.distributions import CategoricalDistribution
+    from optuna.trial import TrialState
+
+    check_search(spec, n)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=spec.seed))
     space = {a.path: CategoricalDistribution(list(range(len(a.values)))) for a in spec.axes}
