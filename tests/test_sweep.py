@@ -336,12 +336,20 @@ def test_bad_flags_are_one_paragraph_exit_2_and_nothing_written(tmp_path, capsys
 
 
 def test_compression_axis(tmp_path, capsys):
-    (tmp_path / "c.yaml").write_text("{}\n")
-    spec = _write(tmp_path, "base: eyeriss\nworkloads: [tiny_b.yaml]\ncompress: [c.yaml]\n")
-    if compress_supported():
-        pytest.skip("accelsim.run takes compress=: the axis runs (issue 13's tests cover the model)")
-    assert main(["sweep", str(spec), "--out", str(tmp_path / "o")]) == 2
-    assert "issue 13" in capsys.readouterr().err
+    if not compress_supported():  # before issue 13: the axis is refused, with the reason
+        (tmp_path / "c.yaml").write_text("{}\n")
+        spec = _write(tmp_path, "base: eyeriss\nworkloads: [tiny_b.yaml]\ncompress: [c.yaml]\n")
+        assert main(["sweep", str(spec), "--out", str(tmp_path / "o")]) == 2
+        assert "issue 13" in capsys.readouterr().err
+        return
+    shipped = "eyeriss_alexnet_ifmap_zeros"
+    spec = _write(tmp_path, f"base: eyeriss\nworkloads: [alexnet]\ncompress: [none, {shipped}]\n")
+    res = run_sweep(load_spec(spec), tmp_path / "o", workers=1)
+    by = {r["compress"]: r for r in res.rows}
+    assert set(by) == {"none", shipped} and res.failed == 0
+    for name, arg in (("none", None), (shipped, shipped)):
+        assert by[name]["energy"] == accelsim.run("alexnet", "eyeriss", compress=arg).totals()["energy_total"]
+    assert by[shipped]["DRAM_accesses"] < by["none"]["DRAM_accesses"]
 
 
 def test_unreachable_scheduler_is_a_clear_error_within_10_s(tmp_path, capsys):

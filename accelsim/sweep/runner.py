@@ -117,7 +117,8 @@ class Planner:
 def row(spec: SweepSpec, d: Design, t: Task, outcome: dict[str, Any]) -> dict[str, Any]:
     r: dict[str, Any] = {"design": d.index}
     r.update({a.path: v for a, v in zip(spec.axes, d.values)})
-    r.update({"workload": spec.workload_names[spec.workloads.index(t.workload)], "dataflow": t.dataflow, "batch": t.batch, "compress": t.compress})
+    r.update({"workload": spec.workload_names[spec.workloads.index(t.workload)], "dataflow": t.dataflow, "batch": t.batch,
+              "compress": spec.compress_names[spec.compress.index(t.compress)]})
     figs = d.figures or {}
     r.update({f: figs.get(f) for f in (*FIGURE_COLUMNS, *(c.figure for c in spec.constraints))})
     r.update({k: v for k, v in outcome.items() if k not in ("pid", "maxrss_mb", "transient")})

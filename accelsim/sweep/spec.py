@@ -94,6 +94,7 @@ class SweepSpec:
     dataflows: tuple[str, ...]
     batches: tuple[int, ...]
     compress: tuple[str, ...]  # paths, or NO_COMPRESSION
+    compress_names: tuple[str, ...]  # as the spec writes them: the table's compress column
     axes: tuple[Axis, ...]
     constraints: tuple[Constraint, ...]
     objective: str
@@ -204,15 +205,13 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise top.at("batch").error("not a batch size", expected="whole numbers >= 1", found=b)
 
     compress = [str(c) for c in _list(d, "compress", top, [NO_COMPRESSION])]
+    compress_names = list(compress)
     if compress != [NO_COMPRESSION]:
         if not compress_supported():
             raise top.at("compress").error(
                 "compression files as a sweep axis need accelsim.run(..., compress=...), which this version of accelsim "
                 "does not have yet (issue 13)", expected="no 'compress' key", found=compress)
-        compress = [c if c == NO_COMPRESSION else _near(file, c) for c in compress]
-        for c in compress:
-            if c != NO_COMPRESSION and not Path(c).is_file():
-                raise top.at("compress").error("no such compression file", expected="a path to a compression YAML", found=c)
+        compress = [c if c == NO_COMPRESSION else _compression_file(file, c, top.at("compress")) for c in compress]
 
     axes_raw = expect_mapping(d.get("axes") or {}, top.at("axes"), "a mapping {YAML path: [values]}")
     axes = []
@@ -250,9 +249,24 @@ def load_spec(path: str | Path) -> SweepSpec:
         heatmap = (str(hm[0]), str(hm[1]))
     return SweepSpec(
         file=str(file), base=base, base_config=base_config, workloads=tuple(workloads), workload_names=tuple(names), dataflows=tuple(dataflows),
-        batches=tuple(batches), compress=tuple(compress), axes=tuple(axes), constraints=tuple(constraints),
+        batches=tuple(batches), compress=tuple(compress), compress_names=tuple(compress_names), axes=tuple(axes), constraints=tuple(constraints),
         objective=objective, sampling=sampling, seed=seed, heatmap=heatmap,
     )
+
+
+def _compression_file(spec_file: Path, arg: str, at: Where) -> str:
+    """A compression file (next to the spec or from the current folder) or a shipped one by name."""
+    p = _near(spec_file, arg)
+    if Path(p).is_file():
+        return p
+    try:
+        from ..compress.loader import resolve_compression_path  # type: ignore[import-not-found]
+    except ImportError:
+        raise at.error("no such compression file", expected="a path to a compression YAML", found=arg) from None
+    try:
+        return str(Path(resolve_compression_path(arg)).resolve())
+    except AccelsimError as exc:
+        raise exc.within(file=str(spec_file), where="compress") from None
 
 
 def _constraint(name: str, cond: Any, at: Where) -> Constraint:
