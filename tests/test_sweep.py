@@ -289,7 +289,7 @@ axes: {rf.split.weight: [64, 224]}
 def test_cli_writes_table_figures_report_and_says_where(tmp_path, capsys):
     spec = _write(tmp_path)
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "1", "--sample", "2"]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # as one line: rich wraps at the console's width
     assert "8 tasks" in out and "best design per workload" in out and str(tmp_path / "o") in out
     names = {p.name for p in (tmp_path / "o").iterdir()}
     assert {"results.csv", "report.html", "sweep.sqlite", "pareto_energy_latency.png", "pareto_energy_storage.svg",
@@ -405,7 +405,7 @@ axes:
     assert not (out / "results.csv").exists()
     done = subprocess.run(cmd[:-1], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert f"{total - len(before)} run, {len(before)} reused" in done.stdout
+    assert f"{total - len(before)} run, {len(before)} reused" in " ".join(done.stdout.split())
     with sqlite3.connect(db) as c:
         after = dict(c.execute("SELECT key, finished FROM tasks"))
     assert len(after) == total

@@ -29,7 +29,7 @@ def test_dask_cluster_gives_the_local_pools_table(tmp_path, capsys):
     with loopback_cluster(workers=2, timeout=90) as address:
         assert main(["sweep", str(spec), "--out", str(tmp_path / "dask"), "--scheduler", address]) == 0
     assert time.monotonic() - t < 180
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # as one line: rich wraps at the console's width
     assert f"the Dask scheduler at {address} (2 workers)" in out and "0 reused" in out
     local, dask = _table(tmp_path / "local" / "results.csv"), _table(tmp_path / "dask" / "results.csv")
     assert len(local) == 7 * 2 * 2 and dask == local
