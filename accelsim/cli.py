@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
+    from .sweep.cli import register as register_sweep; register_sweep(sub, common)  # noqa: E702
     return parser
 
 
