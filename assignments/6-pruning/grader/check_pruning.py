@@ -8,12 +8,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pytest
-
 import accelsim
 from accelsim.compress import Compression
 from accelsim.compress.loader import load_compression
-from accelsim.teach.grading import call, submission
+from accelsim.teach.checks import call, expect, fail, fixture, params, submission
 
 HARDWARE = str(Path(accelsim.__file__).resolve().parent / "reproduce" / "configs" / "eyeriss_sparse_weights.yaml")
 NETWORK = "alexnet"
@@ -21,16 +19,12 @@ LEVELS = ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")
 CASES = ("pruning", "quantization")
 
 
-def fail(message: str) -> None:
-    pytest.fail(message, pytrace=False)  # a plain message: no values from pytest's assertion rewriting
-
-
-@pytest.fixture(scope="module")
+@fixture
 def sub():
     return submission("pruning")
 
 
-@pytest.fixture(scope="module")
+@fixture
 def comps(sub):
     out = {}
     for case, fn in (("pruning", sub.pruned), ("quantization", sub.quantized8)):
@@ -54,7 +48,7 @@ def reference() -> dict[str, Compression]:
 REF = reference()
 
 
-@pytest.fixture(scope="module")
+@fixture
 def truth():
     out = {}
     for case, c in REF.items():
@@ -69,7 +63,7 @@ def truth():
     return out
 
 
-def test_compressions(comps):
+def check_compressions(comps):
     from accelsim.compress.loader import resolve
     from accelsim.workload.zoo import build
 
@@ -93,54 +87,58 @@ def test_compressions(comps):
             fail(f"quantized8(): {name}'s feature maps are changed — quantize the weights only")
 
 
-def test_predictions_are_written_first(sub):
+def check_predictions_are_written_first(sub):
     for case in CASES:
         v = sub.PREDICTED.get(case)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
             fail(f"PREDICTED[{case!r}] = {v!r}: write your prediction (a share between 0 and 1) before you measure")
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_energy_by_level(sub, truth, case):
+@params("case", CASES)
+def check_energy_by_level(sub, truth, case):
     got = call(sub.energy_by_level, NETWORK, HARDWARE, REF[case])
     for lv in LEVELS:
         if lv not in got or not math.isclose(got[lv], truth[case]["energy"][lv], rel_tol=1e-6, abs_tol=1e-3):
-            fail(f"energy_by_level, {case}: {lv} is not the energy of accelsim's compressed run at that level")
+            fail(f"energy_by_level, {case}: {lv} is not the energy of accelsim's compressed run at that level",
+                 expected=truth[case]["energy"][lv], found=got.get(lv))
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_saving_by_level(sub, truth, case):
+@params("case", CASES)
+def check_saving_by_level(sub, truth, case):
     got = call(sub.saving_by_level, NETWORK, HARDWARE, REF[case])
     for lv in (*LEVELS, "total"):
         want = truth[case]["saving"][lv]
         if lv not in got or not math.isclose(got[lv], want, rel_tol=1e-6, abs_tol=1e-9):
             hint = " (a saving is 1 - compressed / dense, not their ratio)" if lv in got and math.isclose(got[lv], 1 - want, abs_tol=1e-6) else ""
-            fail(f"saving_by_level, {case}: {lv} does not match accelsim's runs{hint}")
+            fail(f"saving_by_level, {case}: {lv} does not match accelsim's runs{hint}", expected=want, found=got.get(lv))
 
 
-def test_fc_share_of_saving(sub, truth):
+def check_fc_share_of_saving(sub, truth):
     got = call(sub.fc_share_of_saving, NETWORK, HARDWARE, REF["pruning"])
     if not math.isclose(got, truth["pruning"]["fc"], rel_tol=1e-6):
         fail("fc_share_of_saving, pruning: not the share of the saving (dense - compressed energy, summed over layers) "
-             "that the fc layers make")
+             "that the fc layers make", expected=truth["pruning"]["fc"], found=got)
 
 
-def test_answers(sub, truth):
+def check_answers(sub, truth):
     for case in CASES:
         v = sub.SAVED_TOTAL.get(case)
         if not isinstance(v, (int, float)) or abs(v - truth[case]["saving"]["total"]) > 0.01:
-            fail(f"SAVED_TOTAL[{case!r}] is not within 0.01 of what accelsim measures")
+            fail(f"SAVED_TOTAL[{case!r}] is not within 0.01 of what accelsim measures", expected=truth[case]["saving"]["total"], found=v)
         if sub.MOST_SAVED_LEVEL.get(case) != truth[case]["most"]:
-            fail(f"MOST_SAVED_LEVEL[{case!r}] = {sub.MOST_SAVED_LEVEL.get(case)!r}: another level saves more pJ")
+            fail(f"MOST_SAVED_LEVEL[{case!r}] = {sub.MOST_SAVED_LEVEL.get(case)!r}: another level saves more pJ",
+                 expected=truth[case]["most"], found=sub.MOST_SAVED_LEVEL.get(case))
     if not isinstance(sub.FC_SHARE, (int, float)) or abs(sub.FC_SHARE - truth["pruning"]["fc"]) > 0.02:
-        fail("FC_SHARE is not within 0.02 of what accelsim measures")
+        fail("FC_SHARE is not within 0.02 of what accelsim measures", expected=truth["pruning"]["fc"], found=sub.FC_SHARE)
     nine = truth["pruning"]["saving"]["total"] >= 1 - 1 / 9
     if sub.PRUNING_SAVES_9X is not nine:
-        fail(f"PRUNING_SAVES_9X = {sub.PRUNING_SAVES_9X!r}: compare SAVED_TOTAL['pruning'] with 1 - 1/9")
+        fail(f"PRUNING_SAVES_9X = {sub.PRUNING_SAVES_9X!r}: compare SAVED_TOTAL['pruning'] with 1 - 1/9",
+             expected=nine, found=sub.PRUNING_SAVES_9X)
 
 
-def test_why(sub, truth):
+def check_why(sub, truth):
     if truth["pruning"]["fc"] <= 0.5:
         fail("the FC layers do not make most of the saving here — the question's premise fails")
     if sub.WHY != "a":
-        fail(f"WHY = {sub.WHY!r}: look at fc_share_of_saving and at which data types' energy is left after pruning")
+        fail(f"WHY = {sub.WHY!r} is not the reason: look at fc_share_of_saving and at which data types' energy is left "
+             "after pruning", expected="a", found=sub.WHY)
