@@ -60,7 +60,7 @@ def _factors(text: Any, at: Where, p: TProblem) -> dict[str, int]:
     if not isinstance(text, str):
         raise at.error("wrong kind of value", expected="factors as 'C1 M8 R3 …'", found=text)
     out: dict[str, int] = {}
-    for tok in text.split():
+    for tok in text.replace(",", " ").split():
         m = re.fullmatch(r"([A-Za-z_]\w*?)=?(\d+)", tok)
         if not m:
             raise at.error(f"'{tok}' is not a factor", expected="a dimension and a whole number, e.g. M8", found=tok)

@@ -37,6 +37,7 @@ class TProblem:
     dims: tuple[str, ...]
     bounds: tuple[int, ...]
     data_spaces: tuple[DataSpace, ...]
+    sizes: tuple[tuple[str, int], ...] = ()  # the instance's H, W, Hpad, Wpad where stated
 
     def bound(self) -> dict[str, int]:
         return dict(zip(self.dims, self.bounds))
@@ -111,7 +112,6 @@ def parse_problem(data: object, file: str) -> TProblem:
                 terms.append((d, coeffs[term[1]] if len(term) == 2 else 1))
             proj.append(tuple(terms))
         spaces.append(DataSpace(str(ds["name"]), tuple(proj), bool(ds.get("read_write", ds.get("read-write", False)))))
-    names = [s.name for s in spaces]
     if sum(s.read_write for s in spaces) != 1:
         raise sat.at("data_spaces").error("exactly one data space must be read_write (the outputs)",
                                           expected="one read_write: true", found=[s.name for s in spaces if s.read_write])
@@ -121,8 +121,8 @@ def parse_problem(data: object, file: str) -> TProblem:
             raise sat.at(f"data space '{s.name}'").error(
                 "a dimension appears in two coordinates or twice in one; accelsim's Timeloop counting needs each "
                 "dimension at most once per data space", expected="distinct dimensions", found=used)
-    del names
-    return TProblem(str(shape.get("name", "problem")), tuple(dims), bounds, tuple(spaces))
+    sizes = tuple((k, inst[k]) for k in ("H", "W", "Hpad", "Wpad") if isinstance(inst.get(k), int))
+    return TProblem(str(shape.get("name", "problem")), tuple(dims), bounds, tuple(spaces), sizes)
 
 
 def load_problem(path: str | os.PathLike[str]) -> TProblem:
