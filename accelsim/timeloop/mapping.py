@@ -108,9 +108,9 @@ def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
     for k, d in enumerate(dirs):
         dat = at.at(f"mapping[{k}]")
         d = expect_mapping(d, dat, "a directive {target, type, …}")
-        check_keys(d, dat, allowed=KEYS, required=("target", "type"))
-        tgt, typ = d["target"], d["type"]
+        tgt, typ = d.get("target"), d.get("type")
         dat = at.at(f"mapping[{k}] (target {tgt}, type {typ})")
+        check_keys(d, dat, allowed=KEYS, required=("target", "type"))
         if typ not in TYPES:
             raise dat.at("type").error(f"'{typ}' is not a directive type accelsim can count{did_you_mean(str(typ), TYPES)}",
                                        expected="one of " + ", ".join(TYPES), found=typ)
@@ -146,6 +146,16 @@ def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
                 for dim in reversed(perm):  # the permutation is innermost first
                     if f.get(dim, 1) > 1:
                         loops.append(Loop(i, dim, f[dim], sp))
+    for i, lv in enumerate(arch.levels[:-1]):
+        fan = arch.levels[i + 1].instances // lv.instances if lv.instances else 1
+        used = 1
+        for lp in loops:
+            if lp.level == i and lp.spatial:
+                used *= lp.bound
+        if used > fan:
+            raise at.at(f"mapping (target {lv.name}, type spatial)").error(
+                f"the spatial factors need a fan-out of {used} below '{lv.name}'",
+                expected=f"at most {fan} (the architecture's mesh there)", found=used)
     bounds = p.bound()
     for dim in p.dims:
         prod = 1
@@ -158,16 +168,6 @@ def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
                 f"the factors of {dim} multiply to {prod}, not to the problem's {dim} = {bounds[dim]}"
                 + ("" if bounds[dim] % prod == 0 and prod <= bounds[dim] else " (they do not divide it)"),
                 expected=f"factors of {dim} whose product is {bounds[dim]}", found=per or "none (all 1)")
-    for i, lv in enumerate(arch.levels[:-1]):
-        fan = arch.levels[i + 1].instances // lv.instances if lv.instances else 1
-        used = 1
-        for lp in loops:
-            if lp.level == i and lp.spatial:
-                used *= lp.bound
-        if used > fan:
-            raise at.at(f"mapping (target {lv.name}, type spatial)").error(
-                f"the spatial factors need a fan-out of {used} below '{lv.name}'",
-                expected=f"at most {fan} (the architecture's mesh there)", found=used)
     kept_by: list[frozenset[str]] = []
     for i, lv in enumerate(arch.levels[:-1]):
         if i in keep:
