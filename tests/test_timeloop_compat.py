@@ -186,3 +186,29 @@ def test_import_leaves_nothing_half_written(run_cli, tmp_path):
     _edit(d / "map.yaml", "factors: C1 M8 R1", "factors: C1 M5 R1")
     code, _, _ = run_cli("import", "timeloop", d / "problem.yaml", d / "arch.yaml", d / "map.yaml", "-o", tmp_path / "out")
     assert code == 2 and not (tmp_path / "out").exists()
+
+
+def test_reproduce_data_is_timeloops_statistics():
+    """accelsim/reproduce/data/timeloop_counts.yaml and its inputs are copies of tests/data/timeloop/."""
+    from accelsim.reproduce.timeloop import DATA as RDATA
+    from accelsim.reproduce.timeloop import reference_counts
+
+    counts = reference_counts()
+    for case in CASES:
+        exp = {f"{lv}.{ds}": list(v[:3]) for (lv, ds), v in _expected(_ref(case)).items()}
+        assert counts[case] == exp
+        for f in ("problem.yaml", "arch.yaml", "map.yaml", "ERT_summary.yaml"):
+            assert (RDATA / "timeloop" / case / f).read_bytes() == (DATA / case / f).read_bytes()
+
+
+def test_reproduce_timeloop_pins_timeloops_mapping_for_all_four():
+    from accelsim.reproduce.timeloop import section
+
+    sec = section()
+    by = {c.id: c for c in sec.claims}
+    for case in CASES:
+        for what in ("counts", "energy", "cycles"):
+            assert by[f"timeloop.{case}.pinned.{what}"].ok is True, what
+    titles = [t[0] for t in sec.tables]
+    assert any("our mapper vs Timeloop's mapping" in t for t in titles)
+    assert len(sec.tables[0][2]) == 4
