@@ -212,3 +212,21 @@ def test_reproduce_timeloop_pins_timeloops_mapping_for_all_four():
     titles = [t[0] for t in sec.tables]
     assert any("our mapper vs Timeloop's mapping" in t for t in titles)
     assert len(sec.tables[0][2]) == 4
+
+
+def test_glb_lists_no_traffic_for_data_that_bypasses_it():
+    """Issue 19's fix on the way: Timeloop's eyeriss_like keeps weights out of the GLB
+    (glb_bypass: [weight]); the access table lists no GLB weight traffic, and no GLB energy
+    is charged for weights, while the held types keep theirs."""
+    from accelsim import api
+    from accelsim.reproduce.runs import CONFIGS, WORKLOADS
+
+    r = api.run(WORKLOADS / "timeloop_eyeriss_default.yaml", CONFIGS / "timeloop_eyeriss_like.yaml")
+    layer = r.layers[0]
+    assert layer.accesses["GLB"]["weight"] == {"reads": 0, "writes": 0}
+    assert layer.accesses["GLB"]["ifmap"]["reads"] > 0 and layer.accesses["GLB"]["ofmap"]["writes"] > 0
+    assert layer.accesses["NoC"]["weight"]["reads"] > 0  # weights still reach the PEs, DRAM -> NoC
+    # GLB energy is what the held types' GLB accesses cost at the config's prices (pJ per access)
+    g = layer.accesses["GLB"]
+    glb_pj = 2.22 * (g["ifmap"]["reads"] + g["ifmap"]["writes"]) + 1.77 * sum(g[t]["reads"] + g[t]["writes"] for t in ("psum", "ofmap"))
+    assert layer.energy["GLB"] == pytest.approx(glb_pj)
