@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from accelsim.errors import AccelsimError
@@ -253,3 +254,110 @@ def test_eyeriss_latency_claims():
     c1 = energy_conv[0]
     assert c1.accesses["GLB"]["ifmap"]["reads"] > 20.9e-3 * 200e6
     assert c1.mapping["bound_by"] == "GLB/NoC bandwidth"
+
+
+# ------------------------------------------------- the closed form against a literal walk
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _literal_level(nest, ds, lvl):
+    """Walk the temporal loops above level ``lvl`` literally (instance 0 of the spatial loops
+    above it), build every tile as a set of projected points, and apply Timeloop's fill rule
+    step by step: the first tile whole; after a step of the innermost temporal loop above,
+    the new points only; after any other step that moves a loop the data space depends on,
+    the whole tile (even where stride-aligned windows of two dims land on the old one). Returns
+    (tile, fills, visits, first touches)."""
+    import itertools
+
+    loops = nest.loops
+    dims = nest.problem.dims
+
+    def stride(k):
+        return int(np.prod([q.bound for j, q in enumerate(loops) if q.dim == loops[k].dim and j > k] or [1]))
+
+    above_t = [k for k, lp in enumerate(loops) if lp.level < lvl and not lp.spatial]
+    inner = [k for k, lp in enumerate(loops) if lp.level >= lvl]
+
+    def tile(outer_idx):
+        pts = set()
+        for inn in itertools.product(*(range(loops[k].bound) for k in inner)):
+            val = dict.fromkeys(dims, 0)
+            for k, i in list(zip(above_t, outer_idx)) + list(zip(inner, inn)):
+                val[loops[k].dim] += i * stride(k)
+            pts.add(tuple(sum(c * val[d] for d, c in coord) for coord in ds.projection))
+        return pts
+
+    prev, fills, visits, seen = None, 0, 0, set()
+    last = above_t[-1] if above_t else None
+    for idx in itertools.product(*(range(loops[k].bound) for k in above_t)):
+        t = tile(idx)
+        if prev is None:
+            fills, visits = len(t), 1
+        else:
+            changed = [j for j in range(len(idx)) if idx[j] != prev_idx[j]]
+            if any(loops[above_t[j]].dim in ds.dims() for j in changed):  # a loop the data space depends on moved
+                visits += 1
+                fills += len(t - prev) if above_t[min(changed)] == last else len(t)  # the loop that stepped
+        prev, prev_idx = t, idx
+        seen |= t
+    return len(prev), fills, visits, len(seen)
+
+
+@st.composite
+def small_nests(draw):
+    from accelsim.timeloop.arch import Arch, Level
+    from accelsim.timeloop.mapping import Loop, Nest
+    from accelsim.timeloop.problem import DataSpace, TProblem
+
+    u = draw(st.integers(1, 2))
+    dims = ("C", "M", "R", "S", "P", "Q")
+    bounds = {d: draw(st.sampled_from((1, 2, 3, 4))) for d in dims}
+    spaces = (DataSpace("Weights", ((("C", 1),), (("M", 1),), (("R", 1),), (("S", 1),))),
+              DataSpace("Inputs", ((("C", 1),), (("R", 1), ("P", u)), (("S", 1), ("Q", u)))),
+              DataSpace("Outputs", ((("M", 1),), (("P", 1),), (("Q", 1),)), True))
+    p = TProblem("conv", dims, tuple(bounds[d] for d in dims), spaces)
+    slots = [(0, False), (1, False), (1, True), (2, False)]  # DRAM, L1, L1's fan-out, L2
+    per = {s: [] for s in range(len(slots))}
+    for d in dims:
+        left = bounds[d]
+        for s in draw(st.permutations(range(len(slots)))):
+            if left == 1:
+                break
+            f = draw(st.sampled_from([x for x in range(1, left + 1) if left % x == 0]))
+            if f > 1:
+                per[s].append((d, f))
+                left //= f
+        if left > 1:
+            per[0].append((d, left))
+    loops = []
+    for s, (lvl, sp) in enumerate(slots):
+        for d, f in draw(st.permutations(per[s])):
+            loops.append(Loop(lvl, d, f, sp))
+    loops.sort(key=lambda lp: (lp.level, lp.spatial))  # temporal before spatial at a level, stable
+    fan = int(np.prod([lp.bound for lp in loops if lp.spatial] or [1]))
+    arch = Arch((Level("DRAM", "storage", 1), Level("L1", "storage", 1), Level("L2", "storage", fan), Level("mac", "compute", fan)))
+    names = ("Weights", "Inputs", "Outputs")
+    keep = (frozenset(names), frozenset(draw(st.sets(st.sampled_from(names)))), frozenset(draw(st.sets(st.sampled_from(names)))),
+            frozenset())
+    return Nest(p, arch, tuple(loops), keep)
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_nests())
+def test_closed_form_equals_a_literal_walk(nest):
+    from accelsim.timeloop.nest import count
+
+    c = dict(count(nest).levels)
+    for lvl, name in ((1, "L1"), (2, "L2")):
+        for ds in nest.problem.data_spaces:
+            if ds.name not in nest.keep[lvl]:
+                continue
+            tile, fills, visits, first = _literal_level(nest, ds, lvl)
+            a = c[name][ds.name]
+            assert a.tile == tile
+            if ds.read_write:
+                assert a.fills == visits * tile - first  # a revisited output block is refilled
+            else:
+                assert a.fills == fills

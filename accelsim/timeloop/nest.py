@@ -8,8 +8,9 @@ convention", states each rule beside accelsim's own and works an example):
   clipped (padding is data).
 - Fills: the tile is filled once, then again each time it changes. Only a step of the
   innermost temporal loop above the level keeps what the old and new tiles share (a sliding
-  window's halo); any other change refills the whole tile. A step that leaves the tile as it
-  was costs nothing.
+  window's halo); any other step that moves a dim the data space depends on refills the whole
+  tile (even where stride-aligned windows of two dims of one coordinate land on the old tile);
+  a step of dims it does not depend on costs nothing.
 - A parent's reads (and, for outputs, updates) are its child's fills (drains) times the spatial
   fan-out between them along the dims the data space depends on: a spatial copy across a dim
   it does not depend on is one multicast read; partial sums across a reduction dim meet in
