@@ -175,7 +175,7 @@ def section() -> Section:
         f"({glb[worst] / p_glb[worst]:.2f}×): its tile reads the ifmap from the GLB {glb_reread:.1f} times its size. The chip also run-length-compresses feature maps at DRAM; accelsim models that from the published "
         "zero shares (the RLC format `hw_configs/eyeriss.yaml` states, priced by the expected-value model of "
         "`accelsim/engine/sparse.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 "
-        "bits; `accelsim run alexnet eyeriss --compress eyeriss_alexnet_ifmap_zeros`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
+        f"bits; `accelsim run alexnet eyeriss --compress eyeriss_alexnet_ifmap_zeros`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
         "cannot undo the re-reads. Those re-reads (" + ", ".join(f"{n} {x:.1f}×" for n, x in zip(names, reread))
         + ") also set the per-layer DRAM order. "
         "'PEs active' is the rows × columns of each layer's mapping, averaged over time."
