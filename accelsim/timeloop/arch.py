@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import Where
 from ..yamlio import check_keys, expect_mapping
-from .yamltags import load_timeloop_yaml
+from .yamltags import load_timeloop_yaml, section
 
 STORAGE = ("DRAM", "SRAM", "smartbuffer_SRAM", "smartbuffer_RF", "smartbuffer_metadata", "regfile", "storage",
            "dummy_storage", "reg_storage", "aladdin_register")
@@ -143,13 +143,8 @@ def _walk_subtree(tree: Any, at: Where, out: list[Level]) -> None:
 
 
 def parse_arch(data: Any, file: str) -> tuple[Level, ...]:
-    at = Where(file)
-    top = expect_mapping(data, at, "a Timeloop architecture file (a mapping with the key 'architecture')")
-    if "architecture" not in top:
-        raise at.error("no 'architecture' key: not a Timeloop architecture file", expected="architecture: {version, nodes}",
-                       found=", ".join(map(str, top)) or "an empty mapping")
-    at = at.at("architecture")
-    a = expect_mapping(top["architecture"], at)
+    at, a = section(data, file, "architecture", "architecture", "architecture: {version, nodes}")
+    a = expect_mapping(a, at)
     check_keys(a, at, allowed=("version", "nodes", "subtree", "local", "name", "attributes"))
     out: list[Level] = []
     if "nodes" in a:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ from rich.table import Table
 
 from ..console import console as _console
 from ..console import emit_json as _emit_json
-from ..yamlio import atomic_write_text
 from .run import TimeloopRun, run_timeloop
 
 
@@ -86,10 +84,3 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
     p.add_argument("--ert", metavar="FILE", help="Accelergy ERT_summary.yaml (default: one next to the architecture)")
     p.add_argument("-o", "--output", default="timeloop-import", metavar="DIR", help="directory to write into (default timeloop-import/)")
     p.set_defaults(func=cmd_import_timeloop)
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, indent=1) + "\n"
-
-
-__all__ = ["atomic_write_text", "cmd_run_timeloop", "dumps", "print_run", "register"]

@@ -17,7 +17,7 @@ from ..errors import Where, did_you_mean
 from ..yamlio import check_keys, expect_mapping
 from .arch import Arch
 from .problem import TProblem
-from .yamltags import load_timeloop_yaml
+from .yamltags import load_timeloop_yaml, section
 
 TYPES = ("temporal", "spatial", "datatype", "bypass")
 KEYS = ("target", "type", "factors", "permutation", "keep", "bypass", "split")
@@ -91,14 +91,10 @@ def _perm(text: Any, at: Where, p: TProblem, factors: dict[str, int]) -> list[st
 
 
 def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
+    mat, dirs = section(data, file, "mapping", "mapping", "mapping: [directives]")
     at = Where(file)
-    top = expect_mapping(data, at, "a Timeloop mapping file (a mapping with the key 'mapping')")
-    if "mapping" not in top:
-        raise at.error("no 'mapping' key: not a Timeloop mapping file", expected="mapping: [directives]",
-                       found=", ".join(map(str, top)) or "an empty mapping")
-    dirs = top["mapping"]
     if not isinstance(dirs, list):
-        raise at.at("mapping").error("wrong kind of value", expected="a list of directives", found=type(dirs).__name__)
+        raise mat.error("wrong kind of value", expected="a list of directives", found=type(dirs).__name__)
     names = [lv.name for lv in arch.levels if lv.kind != "compute"]
     n = len(arch.levels)
     temporal: dict[int, tuple[dict[str, int], list[str]]] = {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import Where
 from ..yamlio import check_keys, expect_mapping
-from .yamltags import load_timeloop_yaml
+from .yamltags import load_timeloop_yaml, section
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,8 @@ def _int(v: object, at: Where, what: str) -> int:
 
 
 def parse_problem(data: object, file: str) -> TProblem:
-    at = Where(file)
-    top = expect_mapping(data, at, "a Timeloop problem file (a mapping with the key 'problem')")
-    if "problem" not in top:
-        raise at.error("no 'problem' key: not a Timeloop problem file", expected="problem: {shape, instance}",
-                       found=", ".join(map(str, top)) or "an empty mapping")
-    at = at.at("problem")
-    prob = expect_mapping(top["problem"], at)
+    at, prob = section(data, file, "problem", "problem", "problem: {shape, instance}")
+    prob = expect_mapping(prob, at)
     check_keys(prob, at, allowed=("version", "shape", "instance"), required=("shape", "instance"))
     if str(prob.get("version", "0.4")) not in ("0.4", "0.3"):
         raise at.at("version").error("not a problem format accelsim reads", expected="0.4", found=prob["version"])

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import AccelsimError
-from ..yamlio import _UniqueKeyLoader, read_text
+from ..errors import AccelsimError, Where
+from ..yamlio import _UniqueKeyLoader, expect_mapping, load_yaml_unique
 
 TAGS = ("Container", "Component", "Parallel", "Hierarchical", "Nothing")
 
@@ -38,15 +38,20 @@ for _t in TAGS:
 def load_timeloop_yaml(path: str | os.PathLike[str]) -> Any:
     """A Timeloop YAML file as plain data; a syntax error, a duplicate key or an unknown tag is one
     AccelsimError naming the file and the line."""
-    text, name = read_text(path), str(path)
     try:
-        return yaml.load(text, Loader=_TimeloopLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        what = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor for the tag" in what:
-            what += " (a Timeloop architecture node is one of " + ", ".join(f"!{t}" for t in TAGS) + ")"
-        raise AccelsimError(f"YAML error at {line}: {what}", file=name) from None
-    except yaml.YAMLError as exc:
-        raise AccelsimError(f"YAML syntax error: {exc}", file=name) from None
+        return load_yaml_unique(path, _TimeloopLoader)
+    except AccelsimError as exc:
+        if "could not determine a constructor for the tag" not in exc.message:
+            raise
+        raise AccelsimError(exc.message + " (a Timeloop architecture node is one of " + ", ".join(f"!{t}" for t in TAGS) + ")",
+                            file=exc.file) from None
+
+
+def section(data: Any, file: str, key: str, what: str, expected: str) -> tuple[Where, Any]:
+    """The value under a Timeloop file's top ``key`` (problem, architecture, mapping) and where it is."""
+    at = Where(file)
+    top = expect_mapping(data, at, f"a Timeloop {what} file (a mapping with the key '{key}')")
+    if key not in top:
+        raise at.error(f"no '{key}' key: not a Timeloop {what} file", expected=expected,
+                       found=", ".join(map(str, top)) or "an empty mapping")
+    return at.at(key), top[key]
