@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ..console import console as _console
 from ..console import emit_json as _emit_json
+from ..console import wrote
 from .run import TimeloopRun, run_timeloop
 
 
@@ -61,10 +62,8 @@ def cmd_import_timeloop(args: argparse.Namespace) -> int:
     from .convert import write_import
 
     r = run_timeloop(args.problem, args.arch, args.mapping, args.ert)
-    paths = write_import(r, args.output)
-    con = _console(args.no_color)
-    for what, path in paths:
-        con.print(f"wrote {path} ({what})", highlight=False)
+    for what, path in write_import(r, args.output):
+        wrote(path, what)
     return 0
 
 
