@@ -89,6 +89,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .api import run
     from .scalesim.cli import is_scalesim_pair, run_command
 
+    if args.compat == "timeloop":
+        from .timeloop.cli import cmd_run_timeloop
+
+        return cmd_run_timeloop(args)
     workload, hardware = args.workload, args.hardware
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
@@ -312,8 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
                    "prints dense and compressed side by side")
-    p.add_argument("--compat", choices=("scalesim", "none"),
+    p.add_argument("--compat", choices=("scalesim", "timeloop", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
+                   "timeloop: W H are a Timeloop problem and architecture, --mapping its mapping, counted as Timeloop counts; "
                    "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--traces", metavar="DIR",
@@ -337,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .timeloop.cli import register as register_timeloop; register_timeloop(sub, common)  # noqa: E702
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
