@@ -34,8 +34,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .paths import resolve_workload
     from .workload.summary import network_summary
 
-    net = resolve_workload(args.workload)
+    net = resolve_workload(args.workload, **_onnx_options(args))
     summary = network_summary(net)
+    if net.notes:
+        summary["notes"] = list(net.notes)
     if args.json is not None:
         _emit_json(summary, args.json)
         return 0
@@ -72,7 +74,33 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"({_n(totals['weights'])} weights, {_n(totals['biases'])} biases, {_n(totals['bn_params'])} batch-norm); "
         f"{_n(totals['ops'])} other operations. Sizes in elements, batch 1."
     )
+    for note in net.notes:
+        console.print(f"note: {note}", markup=False)
     return 0
+
+
+def _onnx_options(args: argparse.Namespace) -> dict:
+    """--input-shape and --skip-unsupported, for a workload given as an ONNX file."""
+    shape = getattr(args, "input_shape", None)
+    skip = bool(getattr(args, "skip_unsupported", False))
+    if (shape is not None or skip) and not str(args.workload).lower().endswith(".onnx"):
+        raise AccelsimError(
+            "--input-shape and --skip-unsupported apply to an ONNX model", where="--input-shape" if shape else "--skip-unsupported",
+            expected="a workload file ending in .onnx", found=args.workload,
+        )
+    return {"input_shape": _parse_shape(shape), "skip_unsupported": skip} if str(args.workload).lower().endswith(".onnx") else {}
+
+
+def _parse_shape(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        dims = [int(x) for x in text.replace("x", ",").split(",") if x.strip()]
+    except ValueError:
+        dims = []
+    if not dims or any(d <= 0 for d in dims):
+        raise AccelsimError("not a tensor shape", where="--input-shape", expected="positive integers like 1,3,224,224", found=text)
+    return dims
 
 
 # ---------------------------------------------------------------- run
@@ -160,6 +188,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
             found=f"{args.workload} {args.hardware}",
         )
+    onnx_opts = _onnx_options(args)
+    if onnx_opts:
+        from .paths import resolve_workload
+
+        workload = resolve_workload(workload, **onnx_opts)
     dataflows = None
     if args.dataflow == "all":
         from .paths import resolve_hardware_path
@@ -268,6 +301,12 @@ def cmd_hw_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _add_onnx_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-shape", metavar="N,C,H,W", help="an ONNX model's input shape, where the file leaves it dynamic (e.g. 1,3,224,224)")
+    p.add_argument("--skip-unsupported", action="store_true",
+                   help="an ONNX model: import the nodes accelsim does not model as data movement on the SIMD unit")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accelsim",
@@ -281,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", parents=[common], help="per-layer shapes, MACs, parameters and sizes of a workload")
     p.add_argument("workload", help="a workload YAML file or a zoo name (see 'accelsim list')")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
@@ -306,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "byte for byte (none unless asked)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", parents=[common], help="the model zoo and the shipped hardware configs")
@@ -325,11 +366,15 @@ def build_parser() -> argparse.ArgumentParser:
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
+    from .workload.importers.cli import register as register_onnx; register_onnx(sub, common)  # noqa: E702
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) > 1 and argv[0] == "import" and argv[1].lower().endswith(".onnx"):
+        argv.insert(1, "onnx")  # accelsim import model.onnx -o model.yaml
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()

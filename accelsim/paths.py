@@ -27,8 +27,13 @@ def shipped_hardware() -> list[Path]:
     return sorted(config_dir("hw_configs").glob("*.yaml"))
 
 
-def resolve_workload(arg: str) -> Network:
+def resolve_workload(arg: str, *, input_shape: list[int] | None = None, skip_unsupported: bool = False) -> Network:
+    """A workload YAML, an ONNX model (``*.onnx``; the two options apply to it) or a zoo name."""
     p = Path(arg)
+    if p.suffix.lower() == ".onnx":
+        from .workload.importers.onnx import import_onnx
+
+        return import_onnx(p, input_shape=input_shape, skip_unsupported=skip_unsupported)
     if p.exists():
         return load_workload(p)
     if arg in ZOO:

@@ -106,6 +106,7 @@ class Network:
     description: str = ""
     source: str = ""
     graph: nx.DiGraph = field(default_factory=nx.DiGraph, compare=False, repr=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)  # what an importer wants the user told
 
     @property
     def standalone(self) -> bool:
