@@ -169,6 +169,9 @@ def _fix_input(model: Any, file: str, input_shape: Sequence[int] | None) -> tupl
     params = {vi.name for vi in real[1:]}
     if params:
         for node in model.graph.node:
+            if node.op_type in ("Identity", "Cast", "Reshape", "Transpose", "DequantizeLinear") and node.input[0] in params:
+                params.update(node.output)  # a parameter passed on (TorchScript shares equal biases so)
+                continue
             for pos, x in enumerate(node.input):
                 if x in params and pos not in _PARAM_POSITIONS.get(node.op_type, ()):
                     raise AccelsimError(
@@ -994,11 +997,12 @@ def _notes(model: Any, net: Network, ctx: _Ctx, compute: Sequence[Any]) -> list[
     convs = [l for l in net.layers if l.type == "conv"]
     biased = sum(1 for l in convs if l.op.bias)
     bns = [l for l in net.layers if l.type == "batchnorm"]
-    if not bns and biased:
+    if not bns and (biased or model.producer_name == "pytorch"):
         notes.append(
-            f"no BatchNormalization in the file and {biased} of {len(convs)} convolutions carry a bias: an exporter in "
-            "eval mode (PyTorch's both) folds batch norm into the convolutions' weights and biases, so the parameters "
-            "are the file's (weights + biases), not the trained model's batch-norm γ and β"
+            f"no BatchNormalization in the file; {biased} of {len(convs)} convolutions carry a bias: an exporter in eval "
+            "mode (both of PyTorch's) folds batch norm into the convolution before it (its scale into the weights, its "
+            "shift into a bias; the dynamo exporter drops biases that are all zero), so the parameters are the file's "
+            "(weights + biases), not the trained model's batch-norm γ and β"
         )
     elif bns:
         folded = sum(1 for l in bns if l.folded)
