@@ -274,6 +274,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         t = net.totals()
         nets.add_row(name, _n(t["macs"]), _n(t["params"]), net.description)
     console.print(nets)
+    from .workload.zoo import VARIANTS
+
+    families = sorted({n.rsplit("_", 2)[0] for n in VARIANTS})
+    console.print(f"Also built by name ({len(VARIANTS)} variants): " + "; ".join(
+        f"{f}_*: " + ", ".join(n[len(f) + 1:] for n in VARIANTS if n.rsplit('_', 2)[0] == f) for f in families), markup=False)
     hw = Table(title="Hardware configs (hw_configs/<name>.yaml)")
     hw.add_column("name")
     hw.add_column("description")

@@ -1,7 +1,7 @@
 """The model zoo against published totals and, layer for layer, against torchvision.
 
 Sources of the expected totals (MACs = conv + fc multiply-accumulates at batch 1):
-- torchvision-built networks: torchvision's model documentation (``num_params``,
+- torchvision-built networks (EfficientNet B1–B7 and MnasNet 1.0 too): torchvision's model documentation (``num_params``,
   GFLOPS), and the layer lists traced from torchvision 0.29.1 in
   ``tests/data/torchvision/*.json`` (see its README), which the layer-for-layer test uses;
 - AlexNet (Krizhevsky 2012, the Eyeriss variant with 96 conv1 filters and two groups):
@@ -40,6 +40,16 @@ EXPECTED = {
     "shufflenet_v1_g3": (137_460_672, 1_840_248, "weights+biases", False),
     "shufflenet_v2_x1_0": (144_907_992, 2_278_604, "params", True),
     "efficientnet_b0": (385_814_752, 5_288_548, "params", True),
+    # torchvision's documented num_params; MACs from the traced layer lists (tests/data/torchvision)
+    # — torchvision documents 0.69 / 1.09 / 1.83 / 4.39 / 10.27 / 19.07 / 37.75 GFLOPS and 0.31 for MnasNet.
+    "efficientnet_b1": (686_802_832, 7_794_184, "params", True),
+    "efficientnet_b2": (1_087_529_456, 9_109_994, "params", True),
+    "efficientnet_b3": (1_827_141_392, 12_233_232, "params", True),
+    "efficientnet_b4": (4_393_771_024, 19_341_616, "params", True),
+    "efficientnet_b5": (10_266_384_752, 30_389_784, "params", True),
+    "efficientnet_b6": (19_067_593_536, 43_040_704, "params", True),
+    "efficientnet_b7": (37_745_884_192, 66_347_960, "params", True),
+    "mnasnet1_0": (314_415_872, 4_383_312, "params", True),
     "densenet121": (2_834_161_664, 7_978_856, "params", True),
     "xception": (8_400_000_000, 22_855_952, "params", False),
 }
@@ -47,7 +57,7 @@ EXPECTED = {
 TORCHVISION = [
     "vgg16", "googlenet", "inception_v3", "resnet18", "resnet50", "squeezenet1_0", "squeezenet1_1",
     "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet_v2_x1_0", "efficientnet_b0",
-    "densenet121",
+    "densenet121", *(f"efficientnet_b{i}" for i in range(1, 8)), "mnasnet1_0",
 ]
 
 
