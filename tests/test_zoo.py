@@ -28,6 +28,9 @@ EXPECTED = {
     "alexnet": (724_406_816, 60_965_224, "params", True),
     "vgg16": (15_470_264_320, 138_357_544, "params", True),
     "googlenet": (1_498_376_192, 6_624_904, "params", True),
+    # imgclsmob (COMPRESSION.md §7): 11,295,240 params (exact here, see test_zoo_variants.py),
+    # 2,048.06 M "MACs" that also count non-conv ops: ours, conv + fc, are 0.75 % under.
+    "bninception": (2_048_060_000, 11_295_240, "params", False),
     "inception_v3": (5_713_216_096, 23_834_568, "params", True),
     "resnet18": (1_814_073_344, 11_689_512, "params", True),
     "resnet50": (4_089_184_256, 25_557_032, "params", True),

@@ -110,3 +110,13 @@ def test_squeezenext23_against_imgclsmob(name):
     t = build(name).totals()
     assert t["params"] == params
     assert 0.95 * macs <= t["macs"] / 1e6 <= macs
+
+
+def test_bninception_against_figure_5_and_imgclsmob():
+    """Ioffe & Szegedy 2015, Figure 5: the modules' output depths; imgclsmob: 11,295,240
+    parameters (its count includes BN's γ and β and every conv bias, like ours)."""
+    net = build("bninception")
+    depths = [l.out.C for l in net.layers if l.type == "concat"]
+    assert depths == [256, 320, 576, 576, 576, 608, 608, 1056, 1024, 1024]
+    assert [l.out.H for l in net.layers if l.type == "concat"] == [28, 28, 14, 14, 14, 14, 14, 7, 7, 7]
+    assert net.totals()["params"] == 11_295_240

@@ -18,6 +18,7 @@ ZOO: dict[str, tuple[str, str]] = {
     "alexnet": ("alexnet", "alexnet"),
     "vgg16": ("vgg", "vgg16"),
     "googlenet": ("googlenet", "googlenet"),
+    "bninception": ("bninception", "bninception"),
     "inception_v3": ("inception", "inception_v3"),
     "resnet18": ("resnet", "resnet18"),
     "resnet50": ("resnet", "resnet50"),
