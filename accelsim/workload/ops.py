@@ -623,9 +623,66 @@ class Opaque(Op):
         return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
 
 
+@dataclass(frozen=True)
+class Interleave(Op):
+    """The s × s phases of a transposed convolution (accelsim/workload/convtranspose.py)
+    woven into one map: input a·s + b holds the outputs (a + s·i, b + s·j). Data movement
+    only."""
+
+    type: ClassVar[str] = "interleave"
+    arity: ClassVar[tuple[int, int | None]] = (1, None)
+    fields: ClassVar[tuple[str, ...]] = ("stride",)
+    stride: int = 2
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Interleave":
+        check_keys(d, at, allowed=cls.fields, required=("stride",))
+        return cls(stride=get_int(d, "stride", at))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"stride": self.stride}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        s = self.stride
+        if len(ins) != s * s or any(t.C != ins[0].C for t in ins):
+            raise at.at("inputs").error(
+                "an interleave needs stride² phases of one depth", expected=f"{s * s} inputs of {ins[0].C} channels",
+                found=[str(t) for t in ins],
+            )
+        return Tensor(ins[0].C, sum(ins[a * s].H for a in range(s)), sum(ins[b].W for b in range(s)))
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        return Shape(1, out.C, out.C, out.H, out.W, 1, 1, out.H, out.W, 1, out.C)
+
+
+@dataclass(frozen=True)
+class Crop(Op):
+    """A spatial crop (U-Net's skip connections): ``crop`` = rows and columns removed
+    [top, bottom, left, right]. Data movement only."""
+
+    type: ClassVar[str] = "crop"
+    fields: ClassVar[tuple[str, ...]] = ("crop",)
+    crop: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Crop":
+        check_keys(d, at, allowed=cls.fields, required=("crop",))
+        c = _pad({"pad": d["crop"]}, at)
+        return cls(crop=c)
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"crop": list(self.crop)}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        t, (a, b, c, d) = ins[0], self.crop
+        if a + b >= t.H or c + d >= t.W:
+            raise at.at("crop").error("crops the whole map", expected=f"less than {t.H}x{t.W}", found=list(self.crop))
+        return Tensor(t.C, t.H - a - b, t.W - c - d)
+
+
 ELTWISE = ("mul", "add", "sub", "div", "max", "min", "pow")
 
 OP_TYPES: dict[str, type[Op]] = {
     cls.type: cls
-    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice, Eltwise, Opaque)
+    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice, Eltwise, Opaque, Interleave, Crop)
 }
