@@ -372,3 +372,20 @@ def test_cli_bad_input_is_exit_2_and_writes_nothing(tmp_path, run_cli):
     assert code == 2 and "apply to an ONNX model" in err
     code, _, err = run_cli("info", dyn, "--input-shape", "one,two")
     assert code == 2 and "not a tensor shape" in err
+
+
+def test_conv_transpose_lowered_and_spatial_slice_is_a_crop():
+    g = G((1, 6, 7, 9))
+    up = g.n("ConvTranspose", ["x", g.w(6, 4, 2, 2), g.w(4)], "up", strides=[2, 2])      # U-Net's up-conv
+    y = g.n("ConvTranspose", [up, g.w(4, 3, 4, 4)], "up2", strides=[2, 2], pads=[1, 1, 1, 1])  # DCGAN's
+    y = g.n("Slice", [y, g.w(2, value=[2, 3], dtype=np.int64), g.w(2, value=[-2, -3], dtype=np.int64),
+                      g.w(2, value=[2, 3], dtype=np.int64)], "crop")
+    net = imp(g, y)
+    up_l, up2_l, crop = net.layer("up"), net.layer("up2"), net.layer("crop")
+    # ONNX: out = (in − 1)·s − 2p + K
+    assert (up_l.type, up_l.out.H, up_l.out.W) == ("interleave", 14, 18)
+    assert (up2_l.out.H, up2_l.out.W) == (28, 36)
+    assert sum(l.macs for l in net.layers if l.name.startswith("up.phase")) == 6 * 4 * 2 * 2 * 7 * 9
+    assert sum(l.weights for l in net.layers if l.name.startswith("up.")) == 6 * 4 * 4
+    assert sum(l.biases for l in net.layers if l.name.startswith("up.")) == 4
+    assert (crop.type, crop.op.crop, crop.out.H, crop.out.W) == ("crop", (2, 2, 3, 3), 24, 30)

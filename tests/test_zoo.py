@@ -55,6 +55,8 @@ EXPECTED = {
     "mnasnet1_0": (314_415_872, 4_383_312, "params", True),
     "densenet121": (2_834_161_664, 7_978_856, "params", True),
     "xception": (8_400_000_000, 22_855_952, "params", False),
+    # closed form from Ronneberger et al. 2015, Figure 1 (written out in test_zoo_variants.py)
+    "unet": (150_428_424_448, 31_030_658, "params", True),
 }
 # Built as torchvision builds them: compared layer for layer with its traced layer lists.
 TORCHVISION = [

@@ -120,3 +120,43 @@ def test_bninception_against_figure_5_and_imgclsmob():
     assert depths == [256, 320, 576, 576, 576, 608, 608, 1056, 1024, 1024]
     assert [l.out.H for l in net.layers if l.type == "concat"] == [28, 28, 14, 14, 14, 14, 14, 7, 7, 7]
     assert net.totals()["params"] == 11_295_240
+
+
+def test_unet_closed_form_from_figure_1():
+    """Ronneberger et al. 2015, Figure 1: unpadded 3×3 convs, 2×2 max pools, 2×2
+    up-convolutions halving the channels, crop-and-concat, a final 1×1 conv to 2 classes;
+    572² in, 388² out. MACs and parameters written out level by level here; the up-conv
+    counts C·M·2·2 multiplications per input pixel (the zeros of the zero-inserted input
+    never multiplied)."""
+    widths = [64, 128, 256, 512, 1024]
+    macs = params = 0
+    size, cin, sizes = 572, 1, []
+    for i, m in enumerate(widths):
+        if i:
+            size //= 2
+        for _ in range(2):
+            size -= 2
+            macs += m * size * size * cin * 9
+            params += m * cin * 9 + m
+            cin = m
+        sizes.append(size)
+    assert sizes == [568, 280, 136, 64, 28]
+    for m in reversed(widths[:-1]):
+        macs += cin * m * 4 * size * size            # up-conv 2×2 / 2 on size²
+        params += cin * m * 4 + m
+        size *= 2
+        cin = 2 * m                                   # concat with the cropped skip
+        for _ in range(2):
+            size -= 2
+            macs += m * size * size * cin * 9
+            params += m * cin * 9 + m
+            cin = m
+    assert size == 388
+    macs += 2 * 388 * 388 * 64
+    params += 2 * 64 + 2
+    net = build("unet")
+    t = net.totals()
+    assert (t["macs"], t["params"]) == (macs, params)
+    assert net.layers[-1].out.C == 2 and net.layers[-1].out.H == 388
+    assert sum(1 for l in net.layers if l.type == "interleave") == 4
+    assert sum(1 for l in net.layers if l.type == "conv" and ".phase" not in l.name) == 19  # 18 of 3×3 and the 1×1

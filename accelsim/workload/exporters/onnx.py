@@ -15,7 +15,9 @@ add → Add (Sum for more than two); concat → Concat(axis 1); scale → Mul; s
 · Transpose · Reshape; slice → Slice on axis 1; lrn → LRN; eltwise → Mul / Add / … (with a
 scalar constant when it has one input). ShiftNet's ``shift`` and ``opaque`` layers have no
 ONNX op: they are nodes of the custom domain ``ai.accelsim`` (Shift with its kernel, Opaque
-with the op it stood for), which accelsim's importer reads back and other tools reject.
+with the op it stood for), which accelsim's importer reads back and other tools reject; so
+is the ``interleave`` of a lowered transposed convolution (its phase convs are Convs; a
+``crop`` is a Slice on H and W).
 """
 from __future__ import annotations
 
@@ -153,6 +155,13 @@ def to_onnx(net: Network) -> tuple[Any, list[str]]:
                              g.const(f"{n}.axes", [1])], n, n, dims4)
         elif l.type == "lrn":
             g.node("LRN", [as4d(ins[0], l)], n, n, dims4, size=op.size)
+        elif l.type == "crop":
+            t_, b_, le, r = op.crop
+            i = l.ins[0]
+            g.node("Slice", [as4d(ins[0], l), g.const(f"{n}.starts", [t_, le]), g.const(f"{n}.ends", [i.H - b_, i.W - r]),
+                             g.const(f"{n}.axes", [2, 3])], n, n, dims4)
+        elif l.type == "interleave":
+            g.node("Interleave", list(ins), n, n, dims4, domain=DOMAIN, stride=op.stride)
         elif l.type == "shift":
             g.node("Shift", [as4d(ins[0], l)], n, n, dims4, domain=DOMAIN, kernel_shape=[op.R, op.S])
         elif l.type == "opaque":
@@ -174,7 +183,7 @@ def to_onnx(net: Network) -> tuple[Any, list[str]]:
     notes = [f"ONNX opset {OPSET}, {len(g.nodes)} nodes; no weights: {len(g.params)} parameters are typed graph inputs "
              f"(float32, shapes only) after the image input '{in_name}'"]
     if any(nd.domain == DOMAIN for nd in g.nodes):
-        notes.append(f"shift/opaque layers are nodes of the custom domain {DOMAIN} (accelsim reads them back; other tools do not)")
+        notes.append(f"shift/opaque/interleave layers are nodes of the custom domain {DOMAIN} (accelsim reads them back; other tools do not)")
     return model, notes
 
 

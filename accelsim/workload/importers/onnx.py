@@ -32,6 +32,9 @@ How a graph becomes layers:
    Concat (channels)               ``concat``
    Split, Slice (channels)         ``slice`` per output
    Reshape→Transpose→Reshape       ``shuffle`` (ShuffleNet's channel shuffle)
+   ConvTranspose                   its stride² phase ``conv`` layers and an ``interleave``
+                                   (accelsim/workload/convtranspose.py)
+   Slice on H, W                   ``crop``
    Relu, Clip, LeakyRelu, Sigmoid, ``activation`` (Clip(0, 6) is relu6)
    Tanh, HardSigmoid, HardSwish
    BatchNormalization              ``batchnorm`` (folded into the conv/fc before it when
@@ -79,8 +82,10 @@ from ..ops import (
     BatchNorm,
     Concat,
     Conv,
+    Crop,
     Eltwise,
     GlobalPool,
+    Interleave,
     MaxPool,
     Op,
     Opaque,
@@ -891,6 +896,14 @@ def _convert(ctx: _Ctx, compute: Sequence[Any], k: int, name: str, at: Where) ->
         steps = steps or [1] * len(starts)
         eff = [(ax, int(s), int(e), int(st)) for ax, s, e, st in zip(axes, starts, ends, steps)
                if not (int(s) == 0 and int(e) >= xd[ax] and int(st) == 1)]
+        if eff and len(xd) == 4 and all(ax in (2, 3) and st == 1 for ax, _, _, st in eff):
+            crop = [0, 0, 0, 0]  # a spatial crop (U-Net's copy and crop)
+            for ax, s, e, _ in eff:
+                n = xd[ax]
+                s, e = max(0, min(n, s + n if s < 0 else s)), max(0, min(n, e + n if e < 0 else e))
+                crop[(ax - 2) * 2], crop[(ax - 2) * 2 + 1] = s, n - e
+            emit(Crop((crop[0], crop[1], crop[2], crop[3])), [x])
+            return
         if len(eff) != 1 or eff[0][0] != 1 or eff[0][3] != 1:
             raise _Skip(f"a slice along axes {[e[0] for e in eff]}: only a channel range with step 1 is modelled")
         _, s, e, _ = eff[0]
@@ -939,6 +952,31 @@ def _convert(ctx: _Ctx, compute: Sequence[Any], k: int, name: str, at: Where) ->
             raise _Skip("only zero padding of H and W before a conv or pool is folded")
         ctx.extra_pad[out0] = _add_pad((p[2][0], p[2][1], p[3][0], p[3][1]), ctx.extra_pad.get(x))
         alias(x)
+        return
+    if op == "ConvTranspose":
+        x, w = ins[0], ins[1]
+        wd = ctx.shapes.get(w)
+        if ctx.is_act(w) or wd is None or len(wd) != 4:
+            raise _Skip("weights that are not a constant 4-D kernel")
+        if a.get("group", 1) != 1 or any(int(d) != 1 for d in a.get("dilations", [1, 1])) or "output_shape" in a:
+            raise _Skip("a grouped, dilated or output_shape transposed conv")
+        auto = a.get("auto_pad", b"NOTSET")
+        if (auto.decode() if isinstance(auto, bytes) else str(auto)) not in ("NOTSET", "VALID"):
+            raise _Skip("auto_pad on a transposed conv")
+        stride = _hw_pair(a.get("strides"), 1, "strides")
+        pads = [int(v) for v in a.get("pads", [0, 0, 0, 0])]
+        ops_ = [int(v) for v in a.get("output_padding", [0, 0])]
+        if len(set(pads)) != 1 or len(set(ops_)) != 1:
+            raise _Skip(f"pads {pads} / output_padding {ops_}: accelsim lowers equal padding on every side")
+        try:
+            l = b.conv_transpose(ctx.src[x], wd[1], (wd[2], wd[3]), stride, pads[0], output_padding=ops_[0],
+                                 bias=len(ins) > 2 and bool(ins[2]), name=name)
+        except ValueError as exc:
+            raise _Skip(str(exc)) from None
+        ctx.src[out0] = l
+        return
+    if node.domain == "ai.accelsim" and op == "Interleave":
+        emit(Interleave(int(a.get("stride", 2))), acts)
         return
     if node.domain == "ai.accelsim" and op == "Shift":
         ks = [int(v) for v in a.get("kernel_shape", [3, 3])]
