@@ -160,3 +160,25 @@ def test_unet_closed_form_from_figure_1():
     assert net.layers[-1].out.C == 2 and net.layers[-1].out.H == 388
     assert sum(1 for l in net.layers if l.type == "interleave") == 4
     assert sum(1 for l in net.layers if l.type == "conv" and ".phase" not in l.name) == 19  # 18 of 3×3 and the 1×1
+
+
+# CondenseNet-74 (Huang et al. 2018), in its condensed test-time form: the authors' README
+# (ShichenLiu/CondenseNet, COMPRESSION.md §7 [R]) gives 529 M FLOPs / 4.8 M params for
+# C = G = 4 and 274 M / 2.9 M for 8; imgclsmob's conversion of their models counts
+# 4,773,944 and 2,935,416 parameters (BN included, like ours): exact here. Ours counts the
+# conv and fc multiply-accumulates only (516.6 M and 261.5 M); the README's FLOPs are 2.4 %
+# and 4.6 % higher (what they add — BN, pooling, the index — is not stated), so the MACs
+# are held within 5 % under them.
+CONDENSENET = {"condensenet74_g4": (4_773_944, 529), "condensenet74_g8": (2_935_416, 274)}
+
+
+@pytest.mark.parametrize("name", sorted(CONDENSENET))
+def test_condensenet74(name):
+    params, flops = CONDENSENET[name]
+    net = build(name)
+    t = net.totals()
+    assert t["params"] == params
+    assert 0.95 * flops <= t["macs"] / 1e6 <= flops
+    g = int(name[-1])
+    assert {l.op.groups for l in net.layers if l.type == "conv" and l.name != "features.init_block.conv"} == {g}
+    assert sum(1 for l in net.layers if l.type == "gather") == 4 + 6 + 8 + 10 + 8 + 1

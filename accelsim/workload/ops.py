@@ -680,9 +680,35 @@ class Crop(Op):
         return Tensor(t.C, t.H - a - b, t.W - c - d)
 
 
+@dataclass(frozen=True)
+class Gather(Op):
+    """``channels`` input channels picked by a fixed index (CondenseNet's learned group
+    convolution at test time: the index of the channels each group keeps). Data movement
+    only."""
+
+    type: ClassVar[str] = "gather"
+    fields: ClassVar[tuple[str, ...]] = ("channels",)
+    channels: int = 1
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Gather":
+        check_keys(d, at, allowed=cls.fields, required=("channels",))
+        return cls(channels=get_int(d, "channels", at))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"channels": self.channels}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        return Tensor(self.channels, ins[0].H, ins[0].W)
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        t = ins[0]
+        return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
+
+
 ELTWISE = ("mul", "add", "sub", "div", "max", "min", "pow")
 
 OP_TYPES: dict[str, type[Op]] = {
     cls.type: cls
-    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice, Eltwise, Opaque, Interleave, Crop)
+    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice, Eltwise, Opaque, Interleave, Crop, Gather)
 }

@@ -48,6 +48,7 @@ VARIANTS: dict[str, tuple[str, str, dict]] = {
     **{f"shufflenet_v1_g{g}_{s}": ("shufflenet_v1", "shufflenet_v1", {"groups": g, "scale": s})
        for g, s in [(g, "1.0") for g in (1, 2, 3, 4, 8)] + [(g, s) for g in (1, 3, 8) for s in ("0.5", "1.5", "2.0")]
        + [(g, "2.0") for g in (2, 4)]},
+    **{f"condensenet74_g{g}": ("condensenet", "condensenet74", {"groups": g}) for g in (4, 8)},
     **{f"squeezenext23_{w}": ("squeezenext", "squeezenext23", {"width": float(w)}) for w in ("1.0", "1.5", "2.0")},
 }
 
