@@ -50,11 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from ...cli import _add_onnx_args
     from ...scalesim.cli import _subparsers_of
 
-    imp = sub.choices.get("import")
-    if imp is None:
-        imp = sub.add_parser("import", help="convert other tools' inputs to accelsim workload/hardware YAML")
-        imp.set_defaults(func=lambda a: (imp.print_help(), 2)[1])
-    imp_sub = _subparsers_of(imp, "import_command", "FORMAT")
+    imp_sub = _subparsers_of(sub.choices["import"], "import_command", "FORMAT")  # 'import' is made by scalesim.cli.register
     p = imp_sub.add_parser("onnx", parents=[common], help="an ONNX model as accelsim workload YAML (also: accelsim import MODEL.onnx -o OUT.yaml)")
     p.add_argument("model", help="the .onnx file")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the workload YAML to write (or a directory)")
