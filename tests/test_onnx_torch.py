@@ -62,6 +62,10 @@ def test_torchvision_export_imports_as_the_zoo_network(path: Path):
     else:
         assert 0 <= t["biases"] <= z["biases"] + z["bn_params"] // 2
     assert any("folds batch norm" in n for n in net.notes) or not z["bn_params"]
+    if "torchscript" in path.name:
+        # Names from the module scopes: the zoo's names are torchvision's module names.
+        names = [l.name for l in net.layers if l.type in ("conv", "fc")]
+        assert names == [l.name for l in zoo.layers if l.type in ("conv", "fc")]
 
 
 # ---------------------------------------------------------------- live export (needs torch)

@@ -182,3 +182,24 @@ def test_condensenet74(name):
     g = int(name[-1])
     assert {l.op.groups for l in net.layers if l.type == "conv" and l.name != "features.init_block.conv"} == {g}
     assert sum(1 for l in net.layers if l.type == "gather") == 4 + 6 + 8 + 10 + 8 + 1
+
+
+# EfficientNet B1–B7 (Tan & Le 2019, Table 2, by torchvision's compound scaling; built by
+# name): torchvision's documented num_params, exact, and its documented GFLOPS (0.69, 1.09,
+# 1.83, 4.39, 10.27, 19.07, 37.75) to their two decimals; the layer lists are compared one
+# for one with torchvision's traces in test_zoo.py. Tan & Le's Table 2 (7.8 / 9.2 / 12 / 19 /
+# 30 / 43 / 66 M; 0.70 / 1.0 / 1.8 / 4.2 / 9.9 / 19 / 37 B FLOPS) agrees to its rounding
+# except B2 (1.0 B at the paper's 260x260; torchvision's weights and the zoo use 288x288).
+EFFICIENTNET = {
+    "efficientnet_b1": (7_794_184, 0.69), "efficientnet_b2": (9_109_994, 1.09), "efficientnet_b3": (12_233_232, 1.83),
+    "efficientnet_b4": (19_341_616, 4.39), "efficientnet_b5": (30_389_784, 10.27), "efficientnet_b6": (43_040_704, 19.07),
+    "efficientnet_b7": (66_347_960, 37.75),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EFFICIENTNET))
+def test_efficientnet_b1_to_b7(name):
+    params, gflops = EFFICIENTNET[name]
+    t = build(name).totals()
+    assert t["params"] == params
+    assert round(t["macs"] / 1e9, 2) == gflops

@@ -430,7 +430,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 def _scope(node: Any) -> tuple[list[str], str] | None:
     """PyTorch's module scope of a node and its own part: '/layer1/layer1.0/conv1/Conv' (the
-    TorchScript exporter) → (['layer1', 'layer1.0', 'layer1.0.conv1'], 'Conv'); the dynamo
+    TorchScript exporter) → (['layer1', 'layer1.0', 'layer1.0.conv1'], 'Conv'),
+    '/stage2/stage2.0/branch1/branch1.0/Conv' → [… 'stage2.0.branch1', 'stage2.0.branch1.0']; the dynamo
     exporter's ``pkg.torch.onnx.name_scopes`` ['', 'se', 'se.fc1', 'conv2d_2'] → (['se',
     'se.fc1'], 'conv2d_2')."""
     for p in node.metadata_props:
@@ -444,9 +445,14 @@ def _scope(node: Any) -> tuple[list[str], str] | None:
     name = node.name
     if name.startswith("/"):
         parts = [q for q in name.split("/") if q]
-        path: list[str] = []
+        path: list[str] = []   # each scope's full dotted module name
+        raw: list[str] = []    # as the exporter wrote it: a Sequential's child repeats its parent's part
+        bases: list[str] = []  # what each part was appended to
         for q in parts[:-1]:
-            path.append(q if not path or q.startswith(path[-1] + ".") else f"{path[-1]}.{q}")
+            base = bases[-1] if raw and q.startswith(raw[-1] + ".") else (path[-1] if path else "")
+            path.append(f"{base}.{q}" if base else q)
+            raw.append(q)
+            bases.append(base)
         return path, parts[-1] if parts else node.op_type
     return None
 

@@ -31,7 +31,6 @@ ZOO: dict[str, tuple[str, str]] = {
     "shufflenet_v1_g3": ("shufflenet_v1", "shufflenet_v1_g3"),
     "shufflenet_v2_x1_0": ("shufflenet_v2", "shufflenet_v2_x1_0"),
     "efficientnet_b0": ("efficientnet", "efficientnet_b0"),
-    **{f"efficientnet_b{i}": ("efficientnet", f"efficientnet_b{i}") for i in range(1, 8)},
     "mnasnet1_0": ("mnasnet", "mnasnet1_0"),
     "densenet121": ("densenet", "densenet121"),
     "xception": ("xception", "xception"),
@@ -43,6 +42,7 @@ ZOO: dict[str, tuple[str, str]] = {
 # workloads/ and not in ZOO (which every-config sweeps such as tests/test_invariants.py
 # walk); tests/test_zoo_variants.py checks them against the papers' tables.
 VARIANTS: dict[str, tuple[str, str, dict]] = {
+    **{f"efficientnet_b{i}": ("efficientnet", "efficientnet", {"variant": f"b{i}"}) for i in range(1, 8)},
     **{f"mobilenet_v1_{w}_{r}": ("mobilenet_v1", "mobilenet_v1", {"width": float(w), "resolution": r, "name": f"mobilenet_v1_{w}_{r}"})
        for w in ("1.0", "0.75", "0.5", "0.25") for r in (224, 192, 160, 128)},
     **{f"shufflenet_v1_g{g}_{s}": ("shufflenet_v1", "shufflenet_v1", {"groups": g, "scale": s})
