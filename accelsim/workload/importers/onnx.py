@@ -47,11 +47,12 @@ type with its count and node names, unless ``skip_unsupported``: then each becom
 ``opaque`` layer that counts only its tensors' data movement on the SIMD unit, and the
 network's notes say how many.
 
-Layer names come from the node names. PyTorch's exporters name a node by its module scope
-(``/layer1/layer1.0/conv1/Conv``): the layer is named by the innermost module
-(``layer1.0.conv1``), with the op appended where that module holds several nodes or other
-modules (``layer1.0.add``); other files keep their node names (or the output's name),
-made unique with ``_2``, ``_3`` ….
+Layer names come from the node names (:mod:`.onnx_names`). PyTorch's exporters name a node
+by its module scope (``/layer1/layer1.0/conv1/Conv``): the layer is named by the innermost
+module (``layer1.0.conv1``, torchvision's own module name), with the op appended where that
+module holds several nodes or other modules (``layer1.0.add``); the dynamo exporter gives a
+conv with a folded batch norm the batch norm's scope (``bn1``). Other files keep their node
+names (or the output's name), made unique with ``_2``, ``_3`` ….
 
 Every layer's output is checked against ONNX's inferred shape, so MACs and parameters are
 exactly what the file computes and holds. Parameters are those in the file: PyTorch's
@@ -59,9 +60,7 @@ exporters fold batch norm into the convolutions' biases in eval mode, which the 
 """
 from __future__ import annotations
 
-import ast
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -95,396 +94,8 @@ from ..ops import (
     Slice,
 )
 from ..tensor import Tensor
-
-Dims = tuple[int, ...]
-
-
-def _need_onnx() -> Any:
-    try:
-        import onnx
-    except ImportError:
-        raise AccelsimError(
-            "reading ONNX needs the 'onnx' package, which is not installed",
-            expected="pip install 'accelsim[onnx]'",
-        ) from None
-    return onnx
-
-
-# ---------------------------------------------------------------- loading
-
-
-def _parse(source: Any, file: str) -> Any:
-    onnx = _need_onnx()
-    if isinstance(source, onnx.ModelProto):
-        return source
-    if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    else:
-        p = Path(source)
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise AccelsimError("no such file", file=file) from None
-        except IsADirectoryError:
-            raise AccelsimError("is a directory, expected an ONNX model file", file=file) from None
-        except OSError as exc:
-            raise AccelsimError(f"cannot be read ({exc})", file=file) from None
-    model = onnx.ModelProto()
-    try:
-        model.ParseFromString(data)
-    except Exception as exc:  # protobuf's DecodeError, or a RuntimeWarning-free failure
-        raise AccelsimError(
-            "not an ONNX model (the file does not parse as an ONNX protobuf; a truncated download?)",
-            file=file,
-            expected="a model saved by onnx.save or torch.onnx.export",
-            found=f"{len(data)} bytes: {str(exc) or type(exc).__name__}",
-        ) from None
-    if model.ir_version <= 0 or not model.graph.node:
-        raise AccelsimError(
-            "not an ONNX model (no IR version or no graph nodes)",
-            file=file,
-            expected="a model saved by onnx.save or torch.onnx.export",
-            found=f"{len(data)} bytes, ir_version {model.ir_version}, {len(model.graph.node)} nodes",
-        )
-    return model
-
-
-def _opset(model: Any) -> int:
-    for imp in model.opset_import:
-        if imp.domain in ("", "ai.onnx"):
-            return int(imp.version)
-    return 0
-
-
-def _dims_of(vi: Any) -> list[int | str | None]:
-    t = vi.type.tensor_type
-    if not t.HasField("shape"):
-        return []
-    return [d.dim_value if d.HasField("dim_value") else (d.dim_param or None) for d in t.shape.dim]
-
-
-def _fix_input(model: Any, file: str, input_shape: Sequence[int] | None) -> tuple[str, Dims]:
-    """The one graph input, with a static shape (set from ``input_shape`` if given)."""
-    inits = {i.name for i in model.graph.initializer}
-    real = [vi for vi in model.graph.input if vi.name not in inits]
-    if not real:
-        raise AccelsimError("the graph has no input", file=file, where="graph inputs", expected="an image input N×C×H×W")
-    # The first input is the image; any others must be parameters given as typed inputs
-    # (accelsim's own exporter writes weights so): only weight, bias and BN operands.
-    params = {vi.name for vi in real[1:]}
-    if params:
-        for node in model.graph.node:
-            if node.op_type in ("Identity", "Cast", "Reshape", "Transpose", "DequantizeLinear") and node.input[0] in params:
-                params.update(node.output)  # a parameter passed on (TorchScript shares equal biases so)
-                continue
-            for pos, x in enumerate(node.input):
-                if x in params and pos not in _PARAM_POSITIONS.get(node.op_type, ()):
-                    raise AccelsimError(
-                        "accelsim imports a network with one input (an image); further inputs must be parameters",
-                        file=file, where=f"graph input '{x}'",
-                        expected="weights, biases or batch-norm statistics (Conv, Gemm, MatMul, BatchNormalization operands)",
-                        found=f"input {pos} of node '{node.name or node.output[0]}' ({node.op_type})",
-                    )
-    vi = real[0]
-    at = Where(file, f"input '{vi.name}'")
-    if input_shape is not None:
-        dims = [int(d) for d in input_shape]
-        if any(d <= 0 for d in dims):
-            raise at.error("--input-shape needs positive sizes", expected="e.g. 1,3,224,224", found=",".join(map(str, dims)))
-        shape = vi.type.tensor_type.shape
-        del shape.dim[:]
-        for d in dims:
-            shape.dim.add().dim_value = d
-    dims_raw = _dims_of(vi)
-    hint = "--input-shape 1,3,224,224 (accelsim import/run/info), or input_shape=(1, 3, 224, 224) in Python"
-    if not dims_raw:
-        raise at.error("the graph input has no shape", expected=f"a static shape; give one: {hint}", found="no shape")
-    dynamic = [i for i, d in enumerate(dims_raw) if not isinstance(d, int) or d <= 0]
-    if dynamic == [0]:
-        raise at.error(
-            "a dynamic batch", expected=f"a static batch of 1; give it: {hint}", found=_shape_text(dims_raw)
-        )
-    if dynamic:
-        raise at.error(
-            "the graph input has no static shape", expected=f"every dimension a number; give them: {hint}",
-            found=_shape_text(dims_raw),
-        )
-    dims = tuple(int(d) for d in dims_raw)  # type: ignore[arg-type]
-    if len(dims) not in (2, 4):
-        raise at.error("accelsim reads images N×C×H×W (or vectors N×K)", expected="4 (or 2) dimensions", found=_shape_text(dims))
-    if dims[0] != 1:
-        raise at.error(
-            "the graph's batch is not 1 (accelsim counts per batch element; 'accelsim run --batch N' runs N)",
-            expected=f"a batch of 1; give it: --input-shape 1,{','.join(map(str, dims[1:]))}",
-            found=_shape_text(dims),
-        )
-    return vi.name, dims
-
-
-def _shape_text(dims: Sequence[Any]) -> str:
-    return "[" + ", ".join(str(d) if d is not None else "?" for d in dims) + "]"
-
-
-def _infer(model: Any, file: str) -> Any:
-    onnx = _need_onnx()
-    try:
-        return onnx.shape_inference.infer_shapes(model, data_prop=True)
-    except Exception as exc:  # onnx.shape_inference.InferenceError and friends
-        raise AccelsimError(
-            "ONNX shape inference failed on the graph", file=file, expected="a valid ONNX graph", found=str(exc).strip()[:400]
-        ) from None
-
-
-def _shapes(model: Any) -> dict[str, Dims]:
-    g = model.graph
-    shapes: dict[str, Dims] = {}
-    for vi in list(g.value_info) + list(g.input) + list(g.output):
-        d = _dims_of(vi)
-        if d and all(isinstance(x, int) and x > 0 for x in d):
-            shapes[vi.name] = tuple(int(x) for x in d)  # type: ignore[arg-type]
-    for i in g.initializer:
-        shapes[i.name] = tuple(int(x) for x in i.dims)
-    return shapes
-
-
-def _resolve(model: Any, in_name: str, file: str, opset: int) -> tuple[Any, dict[str, np.ndarray | None], list[Any]]:
-    """Shape inference and constant folding, repeated until nothing new is learnt.
-
-    ONNX's inference cannot follow a value computed from a shape (TorchScript's
-    Shape → Gather → Div → Slice): each round folds the plumbing it can evaluate into
-    initializers and infers again. Returns the folded model, the plumbing values (None:
-    known by shape only) and the nodes that compute on the input, in graph order."""
-    onnx = _need_onnx()
-    for _ in range(8):
-        model = _infer(model, file)
-        g = model.graph
-        shapes = _shapes(model)
-        inits = {i.name: i for i in g.initializer}
-        consts: dict[str, np.ndarray | None] = {}
-        acts = {in_name}
-        compute: list[Any] = []
-        keep: list[Any] = []
-        pending = False
-
-        def value(x: str) -> np.ndarray | None:
-            if x in consts:
-                return consts[x]
-            if x in inits and int(np.prod(inits[x].dims)) <= 64:
-                consts[x] = onnx.numpy_helper.to_array(inits[x])
-                return consts[x]
-            return None
-
-        for node in g.node:
-            on_act = [x for x in node.input if x in acts]
-            if node.op_type in ("Shape", "Size") and on_act:
-                dims = shapes.get(node.input[0])
-                if dims is None:
-                    pending = True
-                    keep.append(node)
-                    consts[node.output[0]] = None
-                    continue
-                a = _attrs(node)
-                if node.op_type == "Shape":
-                    consts[node.output[0]] = np.array(dims[a.get("start", 0): a.get("end", len(dims))], dtype=np.int64)
-                else:
-                    consts[node.output[0]] = np.array(int(np.prod(dims)), dtype=np.int64)
-                continue
-            if on_act:
-                compute.append(node)
-                keep.append(node)
-                acts.update(o for o in node.output if o)
-                continue
-            if node.op_type == "Constant":
-                a = _attrs(node)
-                if "value" in a:
-                    consts[node.output[0]] = onnx.numpy_helper.to_array(a["value"])
-                elif "value_ints" in a or "value_int" in a:
-                    consts[node.output[0]] = np.array(a.get("value_ints", a.get("value_int")), dtype=np.int64)
-                elif "value_floats" in a or "value_float" in a:
-                    consts[node.output[0]] = np.array(a.get("value_floats", a.get("value_float")), dtype=np.float32)
-                else:
-                    consts[node.output[0]] = None
-                    keep.append(node)
-                continue
-            vals = [value(x) if x else None for x in node.input]
-            while vals and vals[-1] is None and not node.input[len(vals) - 1]:
-                vals.pop()  # trailing optional inputs left out
-            try:
-                outs = _fold(node, vals, _attrs(node), opset)
-            except Exception:  # a plumbing node NumPy cannot evaluate: its shape is enough
-                outs = None
-            for k, o in enumerate(node.output):
-                consts[o] = outs[k] if outs is not None and k < len(outs) else None
-            if outs is None:
-                keep.append(node)
-        folded = {k: v for k, v in consts.items() if v is not None and k not in inits}
-        if not pending and len(keep) == len(g.node):
-            return model, consts, compute
-        new = onnx.ModelProto()
-        new.CopyFrom(model)
-        del new.graph.node[:]
-        new.graph.node.extend(keep)
-        del new.graph.value_info[:]
-        for k, v in folded.items():
-            new.graph.initializer.append(onnx.numpy_helper.from_array(np.asarray(v), k))
-        if len(keep) == len(g.node) and pending:
-            break
-        model = new
-    raise AccelsimError(
-        "the graph's shapes could not be resolved (shape inference and constant folding stop short)",
-        file=file, expected="static shapes for every tensor computed from the input",
-    )
-
-
-
-# ---------------------------------------------------------------- constant folding
-
-
-def _attrs(node: Any) -> dict[str, Any]:
-    onnx = _need_onnx()
-    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-
-
-def _np_dtype(onnx_type: int) -> Any:
-    onnx = _need_onnx()
-    return onnx.helper.tensor_dtype_to_np_dtype(onnx_type)
-
-
-def _fold(node: Any, vals: list[np.ndarray | None], a: dict[str, Any], opset: int) -> list[np.ndarray] | None:
-    """The outputs of a plumbing node, evaluated with NumPy, or None where not worth it."""
-    op = node.op_type
-    if any(v is None for v in vals):
-        return None
-    v = vals
-    if op in ("Identity", "Dropout"):
-        return [v[0]]  # type: ignore[list-item]
-    if op == "Cast":
-        return [np.asarray(v[0]).astype(_np_dtype(a["to"]))]
-    if op == "Gather":
-        return [np.take(v[0], v[1].astype(np.int64), axis=a.get("axis", 0))]  # type: ignore[union-attr]
-    if op == "Unsqueeze":
-        axes = a.get("axes") if opset < 13 else (v[1].tolist() if len(v) > 1 else None)  # type: ignore[union-attr]
-        out = np.asarray(v[0])
-        rank = out.ndim + len(axes)
-        for ax in sorted(x % rank for x in axes):
-            out = np.expand_dims(out, ax)
-        return [out]
-    if op == "Squeeze":
-        axes = a.get("axes") if opset < 13 else (v[1].tolist() if len(v) > 1 else None)  # type: ignore[union-attr]
-        out = np.asarray(v[0])
-        return [np.squeeze(out, axis=tuple(axes)) if axes is not None else np.squeeze(out)]
-    if op == "Concat":
-        return [np.concatenate([np.atleast_1d(x) for x in v], axis=a.get("axis", 0))]  # type: ignore[arg-type]
-    if op in ("Add", "Sub", "Mul", "Div", "Max", "Min", "Pow", "Mod", "Equal", "Less", "Greater"):
-        x, y = np.asarray(v[0]), np.asarray(v[1])
-        if op == "Div" and np.issubdtype(x.dtype, np.integer):
-            return [np.trunc(x / y).astype(x.dtype)]
-        f = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide, "Max": np.maximum,
-             "Min": np.minimum, "Pow": np.power, "Mod": np.mod, "Equal": np.equal, "Less": np.less,
-             "Greater": np.greater}[op]
-        return [np.asarray(f(x, y))]
-    if op in ("Neg", "Floor", "Ceil", "Sqrt", "Abs"):
-        f = {"Neg": np.negative, "Floor": np.floor, "Ceil": np.ceil, "Sqrt": np.sqrt, "Abs": np.abs}[op]
-        return [np.asarray(f(v[0]))]
-    if op == "Reshape":
-        target = [int(t) for t in v[1].tolist()]  # type: ignore[union-attr]
-        x = np.asarray(v[0])
-        target = [x.shape[i] if t == 0 else t for i, t in enumerate(target)]
-        return [x.reshape(target)]
-    if op == "Slice":
-        x = np.asarray(v[0])
-        if opset < 10:
-            starts, ends, axes, steps = a["starts"], a["ends"], a.get("axes"), None
-        else:
-            starts, ends = v[1].tolist(), v[2].tolist()  # type: ignore[union-attr]
-            axes = v[3].tolist() if len(v) > 3 else None  # type: ignore[union-attr]
-            steps = v[4].tolist() if len(v) > 4 else None  # type: ignore[union-attr]
-        axes = axes if axes is not None else list(range(len(starts)))
-        steps = steps if steps is not None else [1] * len(starts)
-        sl = [slice(None)] * x.ndim
-        for s, e, ax, st in zip(starts, ends, axes, steps):
-            sl[ax] = slice(int(s), int(e) if abs(int(e)) < 2**62 else None, int(st))
-        return [x[tuple(sl)]]
-    if op == "ConstantOfShape":
-        t = a.get("value")
-        fill = _need_onnx().numpy_helper.to_array(t).reshape(-1)[0] if t is not None else np.float32(0)
-        return [np.full([int(d) for d in v[0].tolist()], fill)]  # type: ignore[union-attr]
-    if op == "Range":
-        return [np.arange(v[0], v[1], v[2])]
-    if op == "Transpose":
-        return [np.transpose(v[0], a.get("perm"))]
-    if op == "Where":
-        return [np.where(v[0], v[1], v[2])]
-    if op == "Expand":
-        return [np.asarray(v[0]) * np.ones([int(d) for d in v[1].tolist()], dtype=np.asarray(v[0]).dtype)]  # type: ignore[union-attr]
-    if op == "ReduceProd" and not a.get("axes") and len(v) == 1:
-        return [np.asarray(np.prod(v[0]), dtype=np.asarray(v[0]).dtype).reshape([1] * np.asarray(v[0]).ndim if a.get("keepdims", 1) else [])]
-    return None
-
-
-# ---------------------------------------------------------------- names
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
-
-
-def _scope(node: Any) -> tuple[list[str], str] | None:
-    """PyTorch's module scope of a node and its own part: '/layer1/layer1.0/conv1/Conv' (the
-    TorchScript exporter) → (['layer1', 'layer1.0', 'layer1.0.conv1'], 'Conv'),
-    '/stage2/stage2.0/branch1/branch1.0/Conv' → [… 'stage2.0.branch1', 'stage2.0.branch1.0']; the dynamo
-    exporter's ``pkg.torch.onnx.name_scopes`` ['', 'se', 'se.fc1', 'conv2d_2'] → (['se',
-    'se.fc1'], 'conv2d_2')."""
-    for p in node.metadata_props:
-        if p.key == "pkg.torch.onnx.name_scopes":
-            try:
-                scopes = [str(s) for s in ast.literal_eval(p.value)]
-            except (ValueError, SyntaxError):
-                break
-            if scopes:
-                return [s for s in scopes[:-1] if s], scopes[-1]
-    name = node.name
-    if name.startswith("/"):
-        parts = [q for q in name.split("/") if q]
-        path: list[str] = []   # each scope's full dotted module name
-        raw: list[str] = []    # as the exporter wrote it: a Sequential's child repeats its parent's part
-        bases: list[str] = []  # what each part was appended to
-        for q in parts[:-1]:
-            base = bases[-1] if raw and q.startswith(raw[-1] + ".") else (path[-1] if path else "")
-            path.append(f"{base}.{q}" if base else q)
-            raw.append(q)
-            bases.append(base)
-        return path, parts[-1] if parts else node.op_type
-    return None
-
-
-def _layer_names(nodes: Sequence[Any]) -> dict[int, str]:
-    """Readable unique names for the nodes that become layers (keys: index into ``nodes``)."""
-    scoped = {i: _scope(n) for i, n in enumerate(nodes)}
-    paths = [tuple(s[0]) for s in scoped.values() if s]
-    containers = {p[:k] for p in paths for k in range(1, len(p))}
-    per_scope = Counter(p for p in paths)
-    names: dict[int, str] = {}
-    used: set[str] = set()
-    for i, node in enumerate(nodes):
-        s = scoped[i]
-        if s:
-            path, own = s
-            key = tuple(path)
-            if not path:
-                base = own.lower()
-            elif key in containers or per_scope[key] > 1:
-                base = f"{path[-1]}.{own.lower()}"
-            else:
-                base = path[-1]
-        else:
-            base = node.name or (node.output[0] if node.output else node.op_type)
-        base = _SAFE.sub("_", base).strip("_.") or node.op_type.lower()
-        name, k = base, 2
-        while name in used or name == "input":
-            name, k = f"{base}_{k}", k + 1
-        used.add(name)
-        names[i] = name
-    return names
+from .onnx_graph import Dims, _attrs, _fix_input, _need_onnx, _opset, _parse, _resolve, _shapes
+from .onnx_names import _SAFE, _layer_names
 
 
 # ---------------------------------------------------------------- the converter
@@ -511,7 +122,6 @@ class _Ctx:
     extra_pad: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     unsupported: list[_Unsupported] = field(default_factory=list)
     bits: list[str] = field(default_factory=list)
-    skip: bool = False
 
     def value(self, name: str) -> np.ndarray | None:
         if name in self.consts and self.consts[name] is not None:
@@ -595,8 +205,6 @@ _ACT = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "HardSigmoid": "hs
 _ALIAS = {"Dropout", "Identity", "Cast", "QuantizeLinear", "DequantizeLinear"}
 _VIEW = {"Flatten", "Reshape", "Squeeze", "Unsqueeze"}
 _ELT = {"Sub": "sub", "Div": "div", "Max": "max", "Min": "min", "Pow": "pow"}
-_PARAM_POSITIONS = {"Conv": (1, 2), "Gemm": (1, 2), "MatMul": (1,), "BatchNormalization": (1, 2, 3, 4),
-                    "QLinearConv": (3, 8), "ConvInteger": (1,)}
 _BITS = {2: 8, 3: 8, 4: 16, 5: 16, 6: 32, 21: 4, 22: 4}  # ONNX TensorProto element types: uint8 int8 uint16 int16 int32 uint4 int4
 
 
@@ -622,7 +230,7 @@ def import_onnx(
 
     net_name = name or _SAFE.sub("_", Path(file).stem if file != "<onnx model>" else (g.name or "onnx_model"))
     b = NetBuilder(net_name, C=in_dims[1], H=in_dims[2] if len(in_dims) == 4 else 1, W=in_dims[3] if len(in_dims) == 4 else 1)
-    ctx = _Ctx(file, opset, shapes, consts, inits, b, skip=skip_unsupported)
+    ctx = _Ctx(file, opset, shapes, consts, inits, b)
     ctx.src[in_name] = b.input
 
     for k, node in enumerate(compute):
@@ -648,7 +256,7 @@ def import_onnx(
     if ctx.unsupported and not skip_unsupported:
         raise _unsupported_error(ctx.unsupported, file)
     net = b.build()
-    _check_shapes(net, ctx, compute, names, file)
+    _check_shapes(net, ctx, file)
     notes = _notes(model, net, ctx, compute)
     src = f"ONNX: {Path(file).name}" if file != "<onnx model>" else "ONNX"
     producer = f"{model.producer_name} {model.producer_version}".strip()
@@ -1017,7 +625,7 @@ def _shuffle(ctx: _Ctx, compute: Sequence[Any], k: int, name: str, dims: Dims, t
     return True
 
 
-def _check_shapes(net: Network, ctx: _Ctx, compute: Sequence[Any], names: dict[int, str], file: str) -> None:
+def _check_shapes(net: Network, ctx: _Ctx, file: str) -> None:
     """Every layer's output against ONNX's inferred shape of the tensor it stands for."""
     by_layer: dict[str, str] = {}
     for onnx_name, lname in ctx.src.items():
