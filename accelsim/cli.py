@@ -241,6 +241,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .ideal import print_ideal
 
             print_ideal(data["ideal"], runs, console)
+        for note in getattr(workload, "notes", ()):  # an imported ONNX model's
+            console.print(f"note: {note}", markup=False)
     return 0
 
 

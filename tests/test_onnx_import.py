@@ -374,6 +374,18 @@ def test_cli_bad_input_is_exit_2_and_writes_nothing(tmp_path, run_cli):
     assert code == 2 and "not a tensor shape" in err
 
 
+def test_cli_skip_unsupported_runs_and_says_so(tmp_path, run_cli):
+    g, y = _with_unsupported()
+    p = tmp_path / "uns.onnx"
+    p.write_bytes(g.bytes(y))
+    out = tmp_path / "uns.yaml"
+    code, _, err = run_cli("import", p, "-o", out)
+    assert code == 2 and "Softmax ×2" in err and not out.exists()
+    code, stdout, err = run_cli("run", p, "eyeriss", "--skip-unsupported", "--no-color")
+    assert code == 0, err
+    assert "note: --skip-unsupported: 4 nodes" in stdout
+
+
 def test_conv_transpose_lowered_and_spatial_slice_is_a_crop():
     g = G((1, 6, 7, 9))
     up = g.n("ConvTranspose", ["x", g.w(6, 4, 2, 2), g.w(4)], "up", strides=[2, 2])      # U-Net's up-conv
