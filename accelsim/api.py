@@ -91,16 +91,24 @@ def run(
     objective: str = "energy",
     progress: Progress | None = None,
     mappings: str | Path | None = None,
+    compress: "Compression | str | Path | None" = None,
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
     by the reference model on small layers (its output must equal a NumPy convolution).
     ``mappings``: a YAML file of pinned mappings (accelsim/mapping/pinned.py) for some
-    layers; the mapper searches the rest."""
+    layers; the mapper searches the rest. ``compress``: a compression file, a shipped
+    compression's name or a loaded :class:`~accelsim.compress.Compression` — the layers'
+    figures are then the expected-value model's (accelsim/engine/sparse.py), each with the
+    dense figures beside it; the mapper picks each compressed layer's mapping and
+    sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
+    tiles fit), and the dense figures are the dense layer's under its own mapping
+    [docs/engine.md §9]."""
     from .dataflow.plugin import is_reference
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
+    comp, per_layer = _compression(compress, net, spec)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
         df = _user_dataflow(dataflow, spec)
     else:
@@ -126,24 +134,23 @@ def run(
                     m, cost = best_mapping(p, spec, df, objective, layer.name)
                 except AccelsimError as exc:
                     raise exc.within(where=f"layer '{layer.name}'") from None
-            layers.append(
-                LayerResult(
-                    name=layer.name,
-                    type=layer.type,
-                    shape=layer.shape.with_batch(batch).to_dict(),
-                    macs=cost.macs,
-                    ops=0,
-                    cycles=cost.cycles,
-                    stall_cycles=cost.stall_cycles,
-                    utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
-                    accesses=cost.accesses,
-                    energy=cost.energy,
-                    energy_by_type=cost.energy_by_type,
-                    mapping={**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"},
-                )
-            )
+            mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
+            if comp is not None:
+                lc = per_layer[layer.name]
+                m_c, how = m, mapping["chosen_by"]
+                narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
+                if narrow is not spec and layer.name not in pinned:
+                    try:
+                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name)
+                    except AccelsimError as exc:
+                        raise exc.within(where=f"layer '{layer.name}'") from None
+                    how += ", tiles sized for the stated widths"
+                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
+                continue
+            layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, cost, mapping))
         else:
-            layers.append(_simd_layer(layer, spec, batch, layer.name in fused))
+            simd = _simd_layer(layer, spec, batch, layer.name in fused)
+            layers.append(simd if comp is None else _dense_twin(simd, spec))
     if progress:
         progress(len(net.layers), len(net.layers), "")
     return RunResult(
@@ -160,6 +167,95 @@ def run(
         dram_bytes_per_cycle=spec.dram.bytes_per_cycle,
         word_bits=dict(spec.word_bits),
         weights=net.totals()["weights"],
+        compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": "expected",
+                                              "hardware": spec.sparse.to_dict()},
+    )
+
+
+def _compression(compress: object, net: Network, spec: HardwareSpec) -> tuple[object, dict]:
+    """The compression to apply (None: a dense run) and each conv/fc layer's share of it."""
+    from .compress.spec import Compression
+
+    from .compress.loader import load_compression, network_compression, resolve
+
+    if compress is None:
+        compress = network_compression(net)  # a workload's layers may state their own
+        if compress is None:
+            return None, {}
+
+    comp = compress if isinstance(compress, Compression) else load_compression(str(compress), net)
+    per_layer = resolve(comp, net)
+    from .hardware.sparse import check_packing
+    from .errors import Where
+
+    for name, lc in per_layer.items():
+        widths = {t: (lc.of(t).width(spec.word_bits[t]) if t != "psum" else spec.word_bits[t]) for t in spec.word_bits}
+        try:
+            check_packing(spec.sparse, widths, Where(spec.file or spec.name))
+        except AccelsimError as exc:
+            raise AccelsimError(f"layer '{name}' of {comp.file or comp.name}: {exc.message}", file=exc.file, where=exc.where,
+                                expected=exc.expected, found=exc.found) from None
+    return comp, per_layer
+
+
+def _with_bytes(acc: dict, spec: HardwareSpec) -> dict:
+    """A dense access table with each level and type's ``bytes`` (native widths)."""
+    return {lv: {t: {**v, "bytes": (v["reads"] + v["writes"]) * spec.word_bits[t] / 8} for t, v in types.items()}
+            for lv, types in acc.items()}
+
+
+def _dense_figures(l: LayerResult, spec: HardwareSpec) -> dict:
+    keys = ("macs", "ops", "cycles", "stall_cycles", "utilization", "energy", "energy_by_type")
+    return {**{k: getattr(l, k) for k in keys}, "accesses": _with_bytes(l.accesses, spec), "energy_total": l.total_energy}
+
+
+def _dense_twin(l: LayerResult, spec: HardwareSpec) -> LayerResult:
+    """A layer the compression does not touch (SIMD work), in a compressed run's schema."""
+    from dataclasses import replace
+
+    extra = {"dense": _dense_figures(l, spec), "macs_effectual": 0, "macs_gated": 0, "macs_skipped": 0}
+    return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
+
+
+def _from_cost(layer: NetLayer, shape: dict, spec: HardwareSpec, cost, mapping: dict) -> LayerResult:
+    """A conv/fc layer's result from its engine cost."""
+    return LayerResult(
+        name=layer.name, type=layer.type, shape=shape, macs=cost.macs, ops=0, cycles=cost.cycles,
+        stall_cycles=cost.stall_cycles, utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
+        accesses=cost.accesses, energy=cost.energy, energy_by_type=cost.energy_by_type, mapping=mapping,
+    )
+
+
+def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
+                      d) -> LayerResult:
+    """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
+    layer's own figures ``d`` (its own mapping) beside it."""
+    from .engine.sparse import sparse_evaluate
+
+    sc = sparse_evaluate(p, spec, df, m, lc)
+    dense = _from_cost(layer, {}, spec, d, {})
+    work = d.macs - sc.macs_skipped
+    return LayerResult(
+        name=layer.name,
+        type=layer.type,
+        shape=layer.shape.with_batch(batch).to_dict(),
+        macs=d.macs,
+        ops=0,
+        cycles=sc.cycles,
+        stall_cycles=sc.stall_cycles,
+        utilization=work / (spec.pes * sc.cycles) if sc.cycles else 0.0,
+        accesses=sc.accesses,
+        energy=sc.energy,
+        energy_by_type=sc.energy_by_type,
+        mapping={**mapping, "bound_by": sc.bound_by},
+        compressed={
+            "dense": _dense_figures(dense, spec),
+            "macs_effectual": sc.macs_effectual,
+            "macs_gated": sc.macs_gated,
+            "macs_skipped": sc.macs_skipped,
+            "load_imbalance": sc.imbalance,
+            "compression": lc.to_dict(),
+        },
     )
 
 

@@ -35,6 +35,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .workload.summary import network_summary
 
     net = resolve_workload(args.workload, **_onnx_options(args))
+    if getattr(args, "compress", None) or net.compression_stated:
+        from .compress.cli import cmd_info_compress
+
+        return cmd_info_compress(net, args)
     summary = network_summary(net)
     if net.notes:
         summary["notes"] = list(net.notes)
@@ -159,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise AccelsimError("SCALE-Sim runs one dataflow", where="--dataflow", expected="os, ws or is", found="all")
         native_only = [flag for flag, given in (
             ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
-            ("--rlc", args.rlc), ("--mapping", args.mapping), ("--batch", args.batch != 1),
+            ("--mapping", args.mapping), ("--batch", args.batch != 1), ("--compress", args.compress),
             ("--objective", args.objective != "energy"),
         ) if given]
         if native_only:
@@ -208,13 +212,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.update(task, completed=i, total=n, description=f"mapping {name}")
 
         for df in dataflows or [args.dataflow]:
-            runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping))
+            runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping,
+                            compress=args.compress))
     from .result import MultiResult
-
-    if args.rlc:
-        from .reproduce.rlc import apply_rlc_file
-
-        runs = [apply_rlc_file(r, hardware, args.rlc) for r in runs]
 
     result = MultiResult(tuple(runs)) if dataflows else runs[0]
     data = result.to_dict()
@@ -235,6 +235,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         console = _console(args.no_color)
         for r in runs:
             _run_table(r, console)
+            if r.compression is not None:
+                from .report.compression import print_compression
+
+                print_compression(r.to_dict(), console)
         if len(runs) > 1:
             _compare_table(runs, console)
         if args.ideal:
@@ -327,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", parents=[common], help="per-layer shapes, MACs, parameters and sizes of a workload")
     p.add_argument("workload", help="a workload YAML file or a zoo name (see 'accelsim list')")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
+    p.add_argument("--compress", metavar="F", help="a compression YAML or shipped name: the stored model size per layer")
     _add_onnx_args(p)
     p.set_defaults(func=cmd_info)
 
@@ -342,8 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", action="store_true", help="draw the figures and report.html (into --out DIR, default accelsim-report/)")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
-    p.add_argument("--rlc", metavar="FILE", help="run-length-compress DRAM fmaps (Eyeriss's RLC) from a YAML of each layer's share of zeros")
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
+    p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
+                   "prints dense and compressed side by side")
     p.add_argument("--compat", choices=("scalesim", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
                    "none: run SCALE-Sim inputs under accelsim's own model")

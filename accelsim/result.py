@@ -27,6 +27,9 @@ class LayerResult:
     energy: dict[str, float]
     energy_by_type: dict[str, float]
     mapping: dict[str, str]
+    # a compressed run (--compress): the same figures at density 1 (``dense``), the MACs
+    # that are effectual, gated and skipped, and what was compressed (accelsim/engine/sparse.py)
+    compressed: dict[str, Any] | None = None
 
     @property
     def total_energy(self) -> float:
@@ -56,11 +59,50 @@ class LayerResult:
             "energy": self.energy,
             "energy_by_type": self.energy_by_type,
             "mapping": self.mapping,
+            **(self.compressed or {}),
         }
 
 
 def empty_accesses() -> dict[str, dict[str, dict[str, int]]]:
     return {lv: {t: {"reads": 0, "writes": 0} for t in DTYPES} for lv in LEVELS}
+
+
+COMPRESSED_MACS = ("macs_effectual", "macs_gated", "macs_skipped")
+
+
+def _get(x: Any, key: str) -> Any:
+    return x[key] if isinstance(x, dict) else getattr(x, key)
+
+
+def summed(layers: Any, pes: int, clock_mhz: float) -> dict[str, Any]:
+    """Network totals of layers (LayerResults, or the ``dense`` dicts of a compressed run):
+    accesses (and ``bytes`` where the layers have them), energy, MACs, cycles."""
+    acc = empty_accesses()
+    has_bytes = any("bytes" in _get(l, "accesses")["DRAM"]["weight"] for l in layers)
+    for l in layers:
+        la = _get(l, "accesses")
+        for lv in LEVELS:
+            for t in DTYPES:
+                for rw in ("reads", "writes") + (("bytes",) if has_bytes else ()):
+                    acc[lv][t][rw] = acc[lv][t].get(rw, 0) + la[lv][t][rw]
+    energy = {k: math.fsum(_get(l, "energy").get(k, 0.0) for l in layers) for k in ENERGY_LEVELS}
+    by_type = {t: math.fsum(_get(l, "energy_by_type").get(t, 0.0) for l in layers) for t in DTYPES}
+    macs = sum(_get(l, "macs") for l in layers)
+    cycles = sum(_get(l, "cycles") for l in layers)
+    total = math.fsum(energy.values())
+    return {
+        "macs": macs,
+        "ops": sum(_get(l, "ops") for l in layers),
+        "cycles": cycles,
+        "stall_cycles": sum(_get(l, "stall_cycles") for l in layers),
+        "utilization": macs / (pes * cycles) if cycles else 0.0,
+        "energy": energy,
+        "energy_by_type": by_type,
+        "energy_total": total,
+        "data_movement_share": math.fsum(energy[k] for k in LEVELS) / total if total else 0.0,
+        "accesses": acc,
+        "seconds": cycles / (clock_mhz * 1e6) if clock_mhz else 0.0,
+    }
 
 
 @dataclass(frozen=True)
@@ -81,34 +123,24 @@ class RunResult:
     dram_bytes_per_cycle: float = 0.0
     word_bits: dict[str, int] = field(default_factory=dict)
     weights: int = 0
+    compression: dict[str, Any] | None = None  # name and source of a --compress run
 
     def totals(self) -> dict[str, Any]:
-        acc = empty_accesses()
-        for l in self.layers:
-            for lv in LEVELS:
-                for t in DTYPES:
-                    for rw in ("reads", "writes"):
-                        acc[lv][t][rw] += l.accesses[lv][t][rw]
-        energy = {k: math.fsum(l.energy.get(k, 0.0) for l in self.layers) for k in ENERGY_LEVELS}
-        by_type = {t: math.fsum(l.energy_by_type.get(t, 0.0) for l in self.layers) for t in DTYPES}
-        macs = sum(l.macs for l in self.layers)
-        cycles = sum(l.cycles for l in self.layers)
-        total = math.fsum(energy.values())
-        return {
-            "macs": macs,
-            "ops": sum(l.ops for l in self.layers),
-            "cycles": cycles,
-            "stall_cycles": sum(l.stall_cycles for l in self.layers),
-            "utilization": macs / (self.pes * cycles) if cycles else 0.0,
-            "energy": energy,
-            "energy_by_type": by_type,
-            "energy_total": total,
-            "data_movement_share": math.fsum(energy[k] for k in LEVELS) / total if total else 0.0,
-            "accesses": acc,
-            "seconds": cycles / (self.clock_mhz * 1e6) if self.clock_mhz else 0.0,
-        }
+        out = summed(self.layers, self.pes, self.clock_mhz)
+        if self.compression is not None:
+            dense = [l.compressed["dense"] for l in self.layers]
+            out["dense"] = summed(dense, self.pes, self.clock_mhz)
+            for k in COMPRESSED_MACS:
+                out[k] = math.fsum(l.compressed[k] for l in self.layers)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._dict()
+        if self.compression is not None:
+            d["compression"] = self.compression
+        return d
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "accelsim_version": self.version,
             "workload": self.workload,

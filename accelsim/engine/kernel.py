@@ -753,6 +753,13 @@ def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
 
 @njit(cache=True)
 def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle):
+    """The dense timeline: :func:`timeline_scaled` with the same element widths at DRAM as
+    in the GLBs and every tile's compute cycles as counted."""
+    return timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle, elem_bits, 1.0)
+
+
+@njit(cache=True)
+def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of, buf_bits_per_cycle, dram_elem_bits, compute_scale):
     """Cycles of a layer, tile by tile (docs/engine.md §5), every phase in whole cycles.
 
     A GLB tile runs for the larger of its compute cycles and the cycles its GLB buffers and
@@ -762,9 +769,13 @@ def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of
     whatever DRAM cannot finish in the tile's run is stall. The first fill and the last
     write-back are exposed.
     ``noc_bw``: elements/cycle for weight, ifmap, psum (0: unlimited); ``elem_bits``: bits
-    of weight, ifmap, psum, ofmap; ``buf_of``: the buffer index holding each of those (-1:
-    none); ``buf_bits_per_cycle``: each buffer's bandwidth (0: unlimited). Returns (cycles,
-    compute cycles, the cycles the tiles' array-side work alone takes).
+    of weight, ifmap, psum, ofmap in the GLBs (``dram_elem_bits``: at DRAM); ``buf_of``: the
+    buffer index holding each of those (-1: none); ``buf_bits_per_cycle``: each buffer's
+    bandwidth (0: unlimited); ``compute_scale``: the share of each tile's compute cycles a
+    PE array that skips zeros still spends (1.0: dense; ``engine/sparse.py``). Bits per
+    element may be fractional: a compressed tensor's expected payload and metadata per
+    dense element. Returns (cycles, compute cycles, the cycles the tiles' array-side work
+    alone takes).
     """
     n = tile_row.shape[0]
     compute = 0
@@ -772,7 +783,9 @@ def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of
     for i in range(n):
         r = rows[tile_row[i]]
         t = r[COMPUTE]
-        compute += r[COMPUTE]
+        if compute_scale != 1.0:
+            t = whole_cycles(r[COMPUTE] * compute_scale, 1.0)
+        compute += t
         traffic = (r[GLB_W], r[GLB_I], r[GLB_RP] + r[GLB_WP] + r[GLB_WO])
         for k in range(3):
             if noc_bw[k] > 0:
@@ -795,8 +808,8 @@ def timeline(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle, buf_of
     fill = np.zeros(n + 1, np.float64)
     back = np.zeros(n + 1, np.float64)
     for i in range(n + 1):
-        fill[i] = per[i, 0] * elem_bits[0] + per[i, 1] * elem_bits[1] + per[i, 2] * elem_bits[2]
-        back[i] = per[i, 3] * elem_bits[2] + per[i, 4] * elem_bits[3]
+        fill[i] = per[i, 0] * dram_elem_bits[0] + per[i, 1] * dram_elem_bits[1] + per[i, 2] * dram_elem_bits[2]
+        back[i] = per[i, 3] * dram_elem_bits[2] + per[i, 4] * dram_elem_bits[3]
     cycles = whole_cycles(fill[0], dram_bits_per_cycle)
     for i in range(n):
         # during tile i: the next tile's fill, and the write-back tile i's start caused

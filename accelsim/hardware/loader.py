@@ -21,6 +21,9 @@ The format (``hw_configs/*.yaml``; ``docs/hardware.md`` has the full reference):
     dram: {bw_GBps: 0.48}               # or bw / read_bw + write_bw in words per cycle
     simd: {lanes: 4}
     energy: eyeriss                     # eyeriss | horowitz45 | {table/unit, costs} | {file}
+    sparse:                             # optional: formats per level, zero handling (hardware/sparse.py)
+      formats: {DRAM: {ifmap: rle, ofmap: rle}}
+      zeros: {handling: gating, operands: [ifmap]}
 
 Sizes: an integer is bytes; a string takes a unit, ``B``, ``KB`` = ``kB`` = ``KiB`` = 1024 B,
 ``MB`` = ``MiB`` = 1024² B, ``GB`` = ``GiB`` = 1024³ B (as SCALE-Sim); ``size_words`` counts
@@ -38,6 +41,7 @@ from typing import Any
 
 from ..errors import Where, did_you_mean
 from ..yamlio import check_keys, expect_mapping, get_int, get_number, get_str, load_yaml
+from .sparse import check_packing, sparse_from_config
 from .energy import eyeriss_costs, energy_from_config, horowitz45_costs
 from .spec import (
     ARRAY_KINDS,
@@ -58,7 +62,7 @@ from .spec import (
 
 TOP_KEYS = (
     "name", "description", "source", "clock_mhz", "dataflow", "word_bits", "array",
-    "rf", "noc", "glbs", "glb_bypass", "dram", "simd", "energy",
+    "rf", "noc", "glbs", "glb_bypass", "dram", "simd", "energy", "sparse",
 )
 TOP_REQUIRED = ("clock_mhz", "dataflow", "word_bits", "array", "glbs", "dram", "simd", "energy")
 ARRAY_KEYS = ("rows", "cols", "kind")
@@ -109,6 +113,8 @@ def hardware_from_dict(data: Any, file: str = "<hardware>") -> HardwareSpec:
     bypass = _bypass(d.get("glb_bypass"), top.at("glb_bypass"), glbs)
     dram = _dram(d["dram"], top.at("dram"), word_bits, clock_mhz)
     simd = _simd(d["simd"], top.at("simd"), word_bits)
+    sparse = sparse_from_config(d.get("sparse"), top.at("sparse"))
+    check_packing(sparse, word_bits, top)
 
     problem = dataflow_problem(array.kind, rf, dataflow)
     if problem is not None:
@@ -142,6 +148,7 @@ def hardware_from_dict(data: Any, file: str = "<hardware>") -> HardwareSpec:
         energy=energy,
         glb_bypass=bypass,
         source=source,
+        sparse=sparse,
         file=file,
     )
 

@@ -42,6 +42,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import AccelsimError, did_you_mean
 from .energy import EnergyTable
+from .sparse import NO_SPARSITY, SparseSpec
 
 DATA_TYPES: tuple[str, ...] = ("weight", "ifmap", "psum", "ofmap")
 """The data types, in DESIGN.md's spelling."""
@@ -296,6 +297,7 @@ class HardwareSpec:
     energy: EnergyTable
     glb_bypass: tuple[str, ...] = ()  # data types that go DRAM <-> NoC directly
     source: str = ""
+    sparse: SparseSpec = NO_SPARSITY  # formats per level, zero handling per PE (hardware/sparse.py)
     file: str = field(default="", compare=False)
 
     # -- structure
@@ -328,6 +330,23 @@ class HardwareSpec:
     def actions(self) -> tuple[str, ...]:
         """Every action this config can perform, i.e. needs an energy cost for."""
         return needed_actions(self.rf is not None, [g.name for g in self.glbs])
+
+    def with_element_bits(self, bits: Mapping[str, int]) -> "HardwareSpec":
+        """The same machine holding each data type at ``bits`` instead of its native width:
+        what the mapper sizes tiles against when a compression narrows the elements (the
+        worst case of a compressed tensor is no zeros at the stated width; every format
+        falls back to that, hardware/sparse.py). Energy costs are the config's own."""
+        from dataclasses import replace
+
+        wb = FrozenMap({t: bits.get(t, self.word_bits[t]) for t in self.word_bits})
+        if wb == self.word_bits:
+            return self
+
+        def level(lv):
+            return replace(lv, elem_bits=FrozenMap({t: wb[t] for t in lv.elem_bits}))
+
+        return replace(self, word_bits=wb, rf=None if self.rf is None else level(self.rf),
+                       glbs=tuple(level(g) for g in self.glbs), dram=level(self.dram))
 
     # -- dataflows
 
@@ -391,6 +410,7 @@ class HardwareSpec:
             "dram": level(self.dram),
             "simd": {"lanes": self.simd.lanes, "ops_per_lane_per_cycle": self.simd.ops_per_lane_per_cycle},
             "energy": self.energy.to_dict(),
+            **({"sparse": self.sparse.to_dict()} if self.sparse != NO_SPARSITY else {}),
         }
 
 

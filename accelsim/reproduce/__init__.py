@@ -21,6 +21,8 @@ SECTIONS: dict[str, str] = {
     "weights-vs-energy": "weights_energy",
     "shufflenet": "shufflenet",
     "timeloop": "timeloop",
+    "compression": "compression",
+    "sparsity": "sparsity",
 }
 """``accelsim reproduce NAME`` → the module of that claim (``all`` runs every one)."""
 

@@ -7,11 +7,10 @@ import numpy as np
 
 from ..yamlio import load_yaml
 from .claim import ClaimResult, Section, within_factor, within_share
-from .rlc import apply_rlc_file, rlc_factor
 from .runs import DATA, conv_layers, hardware, mapped
 
 SOURCE = "Chen, Krishna, Emer, Sze, IEEE JSSC 52(1) 2017, Table V (PUBLISHED.md §1.3)"
-RLC_ZEROS = DATA / "rlc_alexnet_jssc17.yaml"  # the same Table V column, in the --rlc format
+RLC_ZEROS = DATA / "rlc_alexnet_jssc17.yaml"  # the same Table V column: each CONV layer's share of zeros in its input
 MACS_CLOSED_FORM = 4 * (105_415_200 + 223_948_800 + 149_520_384 + 112_140_288 + 74_760_192)  # PUBLISHED.md §1.3 [C]
 
 
@@ -46,11 +45,25 @@ def ideal_conv(names: list[str]):
 
 
 def eyeriss_runs():
-    """accelsim's Eyeriss on AlexNet's conv layers, batch 4: plain, and with RLC at DRAM."""
+    """accelsim's Eyeriss on AlexNet's conv layers, batch 4: plain, and with the chip's
+    published zeros (its RLC at DRAM and its zero gating, as eyeriss.yaml states them)."""
+    from .sparsity import compressed
+
     pub = published()
+    return mapped("alexnet", "eyeriss", "rs", pub["batch"]), compressed("alexnet", "eyeriss", "jssc17", pub["batch"])
+
+
+def rlc_factor(zeros: float) -> float:
+    """Eyeriss's RLC at DRAM (eyeriss.yaml's format) over raw 16-bit values, for a share of zeros."""
+    from ..engine.sparse import bits_per_element
+
     spec = hardware("eyeriss")
-    r = mapped("alexnet", "eyeriss", "rs", pub["batch"])
-    return r, apply_rlc_file(r, spec, str(RLC_ZEROS))
+    return bits_per_element(spec.sparse.format("DRAM", "ifmap"), 1.0 - zeros, spec.word_bits["ifmap"], None, 1)[1] / spec.word_bits["ifmap"]
+
+
+def dram_bytes(layer) -> float:
+    """Bytes a compressed layer moves at DRAM, payload and metadata."""
+    return sum(v["bytes"] for v in layer.accesses["DRAM"].values())
 
 
 def section() -> Section:
@@ -61,7 +74,7 @@ def section() -> Section:
     names = [l.name for l in conv]
     mb = lambda n: n * wb / 1e6  # noqa: E731
     dram = [mb(l.level_accesses("DRAM")) for l in conv]
-    dramz = [mb(l.level_accesses("DRAM")) for l in convz]
+    dramz = [dram_bytes(l) / 1e6 for l in convz]
     glb = [mb(l.level_accesses("GLB")) for l in conv]
     macs = sum(l.macs for l in conv)
     cycles = sum(l.cycles for l in conv)
@@ -76,7 +89,7 @@ def section() -> Section:
         within_factor("eyeriss.dram", "DRAM accesses, CONV1-5, batch 4", SOURCE, tot["dram_MB"], sum(dram), "MB", 1.5,
                       note="no compression"),
         within_share("eyeriss.dram_rlc", "DRAM accesses with RLC of fmaps (published zero shares)", SOURCE, tot["dram_MB"],
-                     sum(dramz), "MB", 0.25, note="accelsim/reproduce/rlc.py"),
+                     sum(dramz), "MB", 0.25, note="hw_configs/eyeriss.yaml's RLC, accelsim/engine/sparse.py"),
         within_factor("eyeriss.glb", "GLB accesses, CONV1-5, batch 4", SOURCE, tot["glb_MB"], sum(glb), "MB", 1.5),
         within_factor("eyeriss.active", "PEs active (average over time)", SOURCE, tot["active_share"], active / pub["pes"], "share", 1.25,
                       note="from each layer's mapping: rows x columns used"),
@@ -116,8 +129,9 @@ def section() -> Section:
         "energy, not the least DRAM traffic; this page is regenerated from whatever the mapper does, and the model is "
         f"not tuned to the paper. The layer furthest above the chip's GLB figure is {names[worst]} "
         f"({glb[worst] / p_glb[worst]:.2f}×): its tile reads the ifmap from the GLB {glb_reread:.1f} times its size. The chip also run-length-compresses feature maps at DRAM; accelsim models that from the published "
-        "zero shares (`accelsim/reproduce/rlc.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 "
-        f"bits; `accelsim run --rlc FILE`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
+        "zero shares (the RLC format `hw_configs/eyeriss.yaml` states, priced by the expected-value model of "
+        "`accelsim/engine/sparse.py`: independent zeros, 3 pairs of 5-bit run + 16-bit value per 64 "
+        "bits; `accelsim run alexnet eyeriss --compress eyeriss_alexnet_ifmap_zeros`), which brings DRAM to {sum(dramz) / tot['dram_MB']:.2f}× the chip's but "
         "cannot undo the re-reads. Those re-reads (" + ", ".join(f"{n} {x:.1f}×" for n, x in zip(names, reread))
         + ") also set the per-layer DRAM order. "
         "'PEs active' is the rows × columns of each layer's mapping, averaged over time."

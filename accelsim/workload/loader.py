@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from .tensor import Tensor
 TOP_KEYS = ("name", "description", "source", "input", "layers")
 LAYER_KEYS = ("name", "type", "inputs")
 STATED_KEYS = ("C", "H", "W", "E", "F")
+COMPRESSION_KEYS = ("weight", "ifmap", "ofmap")
+"""A conv/fc layer may state how its tensors are compressed (accelsim/compress/loader.py)."""
 
 
 def load_workload(path: str | os.PathLike[str]) -> Network:
@@ -55,8 +58,14 @@ def workload_from_dict(data: Any, file: str = "<workload>") -> Network:
     raw_layers = data["layers"]
     if not isinstance(raw_layers, list) or not raw_layers:
         raise top.at("layers").error("no layers", expected="a non-empty list of layers", found=raw_layers)
+    stated: dict[str, Any] = {}
+    raw_layers = list(raw_layers)
+    for i, raw in enumerate(raw_layers):
+        if isinstance(raw, Mapping) and raw.get("type") in ("conv", "fc") and raw.keys() & set(COMPRESSION_KEYS):
+            stated[str(raw.get("name"))] = {k: raw[k] for k in COMPRESSION_KEYS if k in raw}
+            raw_layers[i] = {k: v for k, v in raw.items() if k not in COMPRESSION_KEYS}
     specs = [_layer_spec(raw, i, top) for i, raw in enumerate(raw_layers)]
-    return build_network(
+    net = build_network(
         name,
         specs,
         inputs,
@@ -64,6 +73,7 @@ def workload_from_dict(data: Any, file: str = "<workload>") -> Network:
         description=get_str(data, "description", top, default=""),
         source=get_str(data, "source", top, default=""),
     )
+    return replace(net, compression_stated=stated, file=file) if stated else net
 
 
 def _layer_spec(raw: Any, index: int, top: Where) -> LayerSpec:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -107,6 +108,10 @@ class Network:
     source: str = ""
     graph: nx.DiGraph = field(default_factory=nx.DiGraph, compare=False, repr=False)
     notes: tuple[str, ...] = field(default=(), compare=False)  # what an importer wants the user told
+    # weight/ifmap/ofmap keys stated in a workload's own conv/fc layers, as written (layer
+    # name -> mapping); accelsim.compress.loader.network_compression parses and checks them
+    compression_stated: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    file: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def standalone(self) -> bool:
