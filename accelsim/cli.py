@@ -7,6 +7,7 @@ traceback and without leaving partial output files.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +19,6 @@ from .console import console as _console
 from .console import emit_json as _emit_json
 from .console import si as _si
 from .errors import AccelsimError
-from .yamlio import atomic_write_text
 
 EXIT_USER_ERROR = 2
 
@@ -116,9 +116,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from .api import run
-    from .scalesim.cli import is_scalesim_pair, run_command
+    from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
 
     workload, hardware = args.workload, args.hardware
+    check_input_pair(workload, hardware)
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
 
@@ -190,14 +191,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .ideal import add_ideal
 
         data = add_ideal(data, workload, args.batch, runs)
+    from .writing import Outputs
+
+    outputs = Outputs(label=f"run {args.workload} {args.hardware}")  # --out, --json FILE, --csv: all or none
+    if args.json not in (None, "-"):
+        outputs.file(args.json, json.dumps(data, indent=1) + "\n")
+    if args.csv:
+        outputs.file(args.csv, csv_text)
     if args.out or args.plot:
         from .report.cli import write_run_report
 
-        write_run_report(result, args.out, args.quiet, data)
-    if args.json is not None:
+        write_run_report(result, args.out, args.quiet, data, also=outputs)
+    else:
+        outputs.write()
+    if args.json == "-":
         _emit_json(data, args.json)
-    if args.csv:
-        atomic_write_text(args.csv, csv_text)
     if args.json is None and not args.quiet:
         console = _console(args.no_color)
         for r in runs:
@@ -341,14 +349,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR
     try:
-        return int(args.func(args) or 0)
+        _no_empty_values(args)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
     except AccelsimError as exc:
         print(f"accelsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a write the writers did not see: stdout on a full disk, a file read mid-way
+        from .writing import os_error
+
+        where = exc.filename if exc.filename is not None else "standard output"
+        if where == "standard output":
+            _silence_stdout()
+        print(f"accelsim: error: {os_error(exc, where)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except MemoryError:
+        print("accelsim: error: out of memory: the workload or the search is larger than this machine holds. "
+              "Expected the sizes docs/limits.md states; found a run that needs more.", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _no_empty_values(args: argparse.Namespace) -> None:
+    """``--dataflow ''`` or ``--csv ''`` is a mistake, not 'the default'."""
+    for key, value in vars(args).items():
+        if isinstance(value, str) and not value.strip() and key not in ("func",):
+            raise AccelsimError("an empty value", where=f"--{key.replace('_', '-')}" if key not in _POSITIONAL else key,
+                                expected="a value (leave the option out for its default)", found=value)
+
+
+_POSITIONAL = ("workload", "hardware", "config", "result", "topology", "assignment", "submission", "inputs")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's own flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -30,12 +30,14 @@ def _say(quiet: bool, text: str) -> None:
         print(text, file=sys.stderr)
 
 
-def write_run_report(result: Any, out: str | None, quiet: bool = False, data: dict | None = None) -> list[Path]:
-    """``run --out DIR`` / ``--plot``: result.json (``data`` if given), layers.csv, figures and report.html."""
+def write_run_report(result: Any, out: str | None, quiet: bool = False, data: dict | None = None,
+                     also: Any = None) -> list[Path]:
+    """``run --out DIR`` / ``--plot``: result.json (``data`` if given), layers.csv, figures and report.html,
+    written in one step with the other outputs ``also`` (an :class:`accelsim.writing.Outputs`) holds."""
     from .write import write_report
 
     target = out or DEFAULT_RUN_OUT
-    paths = write_report(result, target, data=data)
+    paths = [p for p in write_report(result, target, data=data, also=also) if Path(target) in p.parents]
     _say(quiet, f"accelsim: wrote {len(paths)} files to {target}/ (open {Path(target) / 'report.html'})")
     return paths
 
