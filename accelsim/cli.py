@@ -113,6 +113,23 @@ def _run_table(r, console: Console) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.time_limit is not None:
+        import os
+
+        from .dataflow.plugin import TIME_ENV
+
+        if not args.time_limit > 0 or args.time_limit == float("inf"):
+            raise AccelsimError("out of range", where="--time-limit", expected="a number of seconds > 0", found=args.time_limit)
+        old = os.environ.get(TIME_ENV)
+        os.environ[TIME_ENV] = repr(args.time_limit)
+        try:
+            return _cmd_run(args)
+        finally:
+            os.environ.pop(TIME_ENV) if old is None else os.environ.__setitem__(TIME_ENV, old)
+    return _cmd_run(args)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from .api import run
@@ -165,6 +182,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
             found=f"{args.workload} {args.hardware}",
         )
+    from .limits import check_batch, check_network
+    from .paths import resolve_workload
+
+    check_batch(args.batch)
+    if isinstance(workload, str):  # loaded once, here, to check its sizes at the batch before the search
+        workload = resolve_workload(workload)
+    check_network(workload, args.batch)
     dataflows = None
     if args.dataflow == "all":
         from .paths import resolve_hardware_path
@@ -318,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--traces", metavar="DIR",
                    help="with SCALE-Sim inputs: also write its per-layer SRAM and DRAM trace files into DIR, "
                    "byte for byte (none unless asked)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="seconds a user's dataflow (FILE.py:CLASS) may run in all: import, class, order() (default 20)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
     p.set_defaults(func=cmd_run)

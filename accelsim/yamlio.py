@@ -84,7 +84,7 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
-            raise _Refused(None, None, f"tags are not allowed (found the tag '{_short_tag(tag)}')", event.start_mark)
+            raise _Refused(None, None, f"YAML tags are not allowed (found the tag '{_cut(_short_tag(tag))}')", event.start_mark)
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
@@ -144,7 +144,7 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
     except _Refused as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        raise AccelsimError(f"refused at {line}: {exc.problem}", file=name) from None
+        raise AccelsimError(f"{line}: {exc.problem}", file=name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
@@ -197,20 +197,27 @@ def get_int(
     *,
     default: int | None = None,
     minimum: int | None = 1,
+    maximum: int | None = None,
 ) -> int:
-    """An integer field (bools rejected), at least ``minimum``; ``default`` if absent."""
+    """An integer field (bools rejected), at least ``minimum`` and at most ``maximum``
+    (default: :data:`accelsim.limits.MAX_FIELD`, 2³¹ − 1); ``default`` if absent."""
     if key not in mapping or mapping[key] is None:
         if default is None:
             raise at.error(f"missing required key '{key}'")
         return default
     value = mapping[key]
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
             value = int(value)
         else:
             raise at.at(key).error("not a whole number", expected="an integer", found=value)
     if minimum is not None and value < minimum:
         raise at.at(key).error("out of range", expected=f"an integer >= {minimum}", found=value)
+    if maximum is None:
+        from .limits import MAX_FIELD as maximum
+    if value > maximum:
+        raise at.at(key).error("larger than accelsim accepts", expected=f"an integer <= {maximum:,} (accelsim/limits.py)",
+                               found=value)
     return value
 
 
