@@ -43,34 +43,21 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json is not None:
         _emit_json(summary, args.json)
         return 0
-    console = _console(args.no_color)
-    table = Table(title=f"{net.name}: {net.description}" if net.description else net.name, show_footer=True)
+    from .plaintable import plain_table
+
     dims = "NMCHWRSEFUG"
     totals = summary["totals"]
-    table.add_column("layer", footer="total")
-    table.add_column("type")
-    for d in dims:
-        table.add_column(d, justify="right")
-    table.add_column("MACs", justify="right", footer=_n(totals["macs"]))
-    table.add_column("ops", justify="right", footer=_n(totals["ops"]))
-    table.add_column("params", justify="right", footer=_n(totals["params"]))
-    table.add_column("ifmap", justify="right")
-    table.add_column("ofmap", justify="right")
-    table.add_column("weights", justify="right", footer=_n(totals["weights"]))
-    for row in summary["layers"]:
-        s = row["shape"]
-        table.add_row(
-            row["name"],
-            row["type"],
-            *(str(s[d]) for d in dims),
-            _n(row["macs"]),
-            _n(row["ops"]),
-            _n(row["params"]),
-            _n(row["ifmap_size"]),
-            _n(row["ofmap_size"]),
-            _n(row["weight_size"]),
-        )
-    console.print(table)
+    headers = ["layer", "type", *dims, "MACs", "ops", "params", "ifmap", "ofmap", "weights"]
+    rows = [
+        [row["name"], row["type"], *(str(row["shape"][d]) for d in dims),
+         *(_n(row[k]) for k in ("macs", "ops", "params", "ifmap_size", "ofmap_size", "weight_size"))]
+        for row in summary["layers"]
+    ]
+    footer = ["total", "", *("" for _ in dims), _n(totals["macs"]), _n(totals["ops"]), _n(totals["params"]), "", "",
+              _n(totals["weights"])]
+    title = f"{net.name}: {net.description}" if net.description else net.name
+    sys.stdout.write(plain_table(headers, rows, footer=footer, right=[False, False] + [True] * (len(headers) - 2), title=title))
+    console = _console(args.no_color)
     console.print(
         f"{totals['layers']} layers; {_n(totals['macs'])} MACs; {_n(totals['params'])} parameters "
         f"({_n(totals['weights'])} weights, {_n(totals['biases'])} biases, {_n(totals['bn_params'])} batch-norm); "
