@@ -122,8 +122,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .api import run
     from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
 
+    from .writing import check_outputs
+
     workload, hardware = args.workload, args.hardware
     check_input_pair(workload, hardware)
+    check_outputs({"--json": args.json, "--csv": args.csv, "--out": args.out or ("accelsim-report" if args.plot else None),
+                   "--scalesim-reports": args.scalesim_reports, "--traces": args.traces},
+                  folders=("--out", "--scalesim-reports", "--traces"))
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
 
@@ -377,6 +382,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a write the writers did not see: stdout on a full disk, a file read mid-way
         from .writing import os_error
 
+        import shutil
+
+        if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+            src, dst, why = exc.args[0][0]  # copytree's first failure (assignments export)
+            print(f"accelsim: error: {dst}: cannot write the output ({why}).", file=sys.stderr)
+            return EXIT_USER_ERROR
         where = exc.filename if exc.filename is not None else "standard output"
         if where == "standard output":
             _silence_stdout()

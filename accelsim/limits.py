@@ -4,7 +4,7 @@
   SCALE-Sim height): 2³¹ − 1.
 - :data:`MAX_MACS`: the MACs of a network at its batch, 2⁵⁶ ≈ 7.2·10¹⁶: the engine counts in
   int64 (at most 2⁶³ − 1), and every access count of a layer is a small multiple of its MACs
-  (an RF reads ≤ 3 operands and writes ≤ 1 per MAC), so 2⁵⁶ leaves a factor of 128 spare.
+  (an RF reads ≤ 3 operands and writes ≤ 1 per MAC), so 2⁵⁶ leaves a factor of 64 spare.
 - :data:`MAX_TENSOR`: the largest input, output or weight tensor of one layer at its batch,
   2³⁰ ≈ 1.07·10⁹ elements: the mapper's search needs memory and time that grow with it
   (measured on this 2-core machine, eyeriss: a 3×2048×2048 input, 6.7·10⁷ outputs, 8 s and

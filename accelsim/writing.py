@@ -91,6 +91,19 @@ def check_target(path: str | os.PathLike[str], *, folder: bool = False) -> str:
     return "file" if stat.S_ISREG(st.st_mode) else "device"
 
 
+def check_outputs(options: Mapping[str, str | None], folders: Iterable[str] = ()) -> None:
+    """Before a long run: every output option (``{"--json": path, ...}``, ``None`` and ``"-"``
+    skipped) names something that can be written; ``folders``: the options that name folders."""
+    folders = set(folders)
+    for option, path in options.items():
+        if path is None or path == "-":
+            continue
+        try:
+            check_target(path, folder=option in folders)
+        except AccelsimError as exc:
+            raise AccelsimError(exc.message, file=exc.file, where=option, expected=exc.expected, found=exc.found) from None
+
+
 def _mkdir_parent(p: Path) -> list[Path]:
     """Make the folders above ``p``; returns those it made (removed again if the write fails)."""
     made = [q for q in (*reversed(p.parents),) if not q.exists()]

@@ -51,7 +51,10 @@ def _reported_warnings() -> Iterator[None]:
 def cmd_import_scalesim(args: argparse.Namespace) -> int:
     from .importer import import_scalesim
 
+    from ..writing import check_outputs
+
     check_input_pair(args.topology, args.config)
+    check_outputs({"-o": args.output}, folders=("-o",))
     with _reported_warnings():
         wl, hw = import_scalesim(args.topology, args.config, args.output, gemm=args.gemm)
     print(f"wrote {wl} (workload) and {hw} (hardware)")
@@ -122,7 +125,11 @@ def run_command(
     from .reports import report_texts
     from .run import run_compat
 
+    from ..writing import check_outputs
+
     check_input_pair(topology, config)
+    check_outputs({"--json": json_target, "--scalesim-reports": scalesim_reports, "--traces": traces},
+                  folders=("--scalesim-reports", "--traces"))
     with _reported_warnings():
         result = run_compat(topology, config, gemm=gemm, dataflow=dataflow)
     from ..writing import Outputs
