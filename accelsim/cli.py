@@ -388,10 +388,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             src, dst, why = exc.args[0][0]  # copytree's first failure (assignments export)
             print(f"accelsim: error: {dst}: cannot write the output ({why}).", file=sys.stderr)
             return EXIT_USER_ERROR
-        where = exc.filename if exc.filename is not None else "standard output"
-        if where == "standard output":
+        if exc.filename is None:  # printing the table or the JSON
             _silence_stdout()
-        print(f"accelsim: error: {os_error(exc, where)}", file=sys.stderr)
+            err = AccelsimError("cannot write to standard output", where="standard output",
+                                expected="an output that takes the text (a terminal, a pipe, a file on a disk with room)",
+                                found=os_error(exc, "-").found)
+        else:
+            err = os_error(exc, exc.filename)
+        print(f"accelsim: error: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
     except MemoryError:
         print("accelsim: error: out of memory: the workload or the search is larger than this machine holds. "

@@ -65,6 +65,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise AccelsimError("compare needs workloads and one hardware config", where="arguments",
                             expected="W1 [W2 ...] H", found=" ".join(args.inputs))
     *workloads, hardware = args.inputs
+    from ..limits import check_batch
+
+    check_batch(args.batch)
     results = compare_networks(workloads, hardware, args.dataflow, args.batch, args.objective)
     rows = comparison_rows(results)
     files = render_all({"compare": network_comparison(results)})
