@@ -233,6 +233,8 @@ class Outputs:
     def write(self) -> list[Path]:
         """Stage everything, then swap it all in; returns the files written."""
         for it in self.items:
+            if it.target.is_symlink():  # write where the link points, never replace the link itself
+                it.target = Path(os.path.realpath(it.target))
             it.kind = check_target(it.target, folder=it.files is not None)
         self.items = [x for it in self.items for x in _in_place(it)]
         seen: set[Path] = set()

@@ -191,6 +191,16 @@ def test_devices_are_written_into_never_replaced(run_cli, tmp_path):
     assert reader.communicate(timeout=10)[0] == b"through the pipe\n" and fifo.is_fifo()
 
 
+def test_a_symlinked_output_is_written_where_it_points(tmp_path):
+    real_dir, real_file = tmp_path / "real", tmp_path / "real.json"
+    real_dir.mkdir()
+    (tmp_path / "d").symlink_to(real_dir)
+    (tmp_path / "f.json").symlink_to(real_file)
+    Outputs().folder(tmp_path / "d", {"a.csv": "1"}).file(tmp_path / "f.json", "{}").write()
+    assert (tmp_path / "d").is_symlink() and (tmp_path / "f.json").is_symlink()
+    assert (real_dir / "a.csv").read_text() == "1" and real_file.read_text() == "{}"
+
+
 def test_stdout_on_a_full_disk():
     with open("/dev/full", "w") as full:
         r = subprocess.run([sys.executable, "-m", "accelsim", "info", "alexnet"], stdout=full,
