@@ -85,6 +85,11 @@ def check_target(path: str | os.PathLike[str], *, folder: bool = False) -> str:
         if not folder:
             raise AccelsimError("is a folder", file=str(p), expected="a file name", found="an existing folder")
         return "folder"
+    if _special(p):  # /dev/stdout redirected to a file: write into what the shell opened, never replace it
+        if folder:
+            raise AccelsimError("is a device, not a folder", file=str(p), expected="a folder (new or existing)",
+                                found="a device or special file")
+        return "device"
     if folder:
         raise AccelsimError("is a file, not a folder", file=str(p), expected="a folder (new or existing)",
                             found="an existing file" if stat.S_ISREG(st.st_mode) else "a device or special file")
@@ -104,6 +109,12 @@ def check_outputs(options: Mapping[str, str | None], folders: Iterable[str] = ()
             raise AccelsimError(exc.message, file=exc.file, where=option, expected=exc.expected, found=exc.found) from None
 
 
+def _special(p: Path) -> bool:
+    """A path in /dev or /proc (or a link into them, as /dev/stdout is)."""
+    special = ("/dev/", "/proc/")
+    return os.path.abspath(p).startswith(special) or os.path.realpath(p).startswith(special)
+
+
 def _mkdir_parent(p: Path) -> list[Path]:
     """Make the folders above ``p``; returns those it made (removed again if the write fails)."""
     made = [q for q in (*reversed(p.parents),) if not q.exists()]
@@ -115,16 +126,34 @@ def _mkdir_parent(p: Path) -> list[Path]:
                             found=_reason(exc)) from None
 
 
+def _own_fd(p: Path) -> int | None:
+    """The descriptor of this process that ``p`` names (/dev/stdout, /dev/fd/N, /proc/self/fd/N), if any."""
+    text = os.path.abspath(p)
+    named = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+    if text in named:
+        return named[text]
+    for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if text.startswith(prefix) and text[len(prefix):].isdigit():
+            return int(text[len(prefix):])
+    return None
+
+
 def _write_into(p: Path, data: bytes) -> None:
-    """Write into an existing device or special file (never replacing it)."""
+    """Write into an existing device or special file (never replacing it); /dev/stdout and the
+    like through the descriptor itself, so that the text lands where the shell sent it."""
+    fd = _own_fd(p)
     try:
-        fd = os.open(p, os.O_WRONLY)
+        if fd is not None:
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+        own = fd if fd is not None else os.open(p, os.O_WRONLY)
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(own, view):]
         finally:
-            os.close(fd)
+            if fd is None:
+                os.close(own)
     except OSError as exc:
         raise os_error(exc, p) from None
 
@@ -233,7 +262,7 @@ class Outputs:
     def write(self) -> list[Path]:
         """Stage everything, then swap it all in; returns the files written."""
         for it in self.items:
-            if it.target.is_symlink():  # write where the link points, never replace the link itself
+            if it.target.is_symlink() and not _special(it.target):  # write where the link points, never replace the link
                 it.target = Path(os.path.realpath(it.target))
             it.kind = check_target(it.target, folder=it.files is not None)
         self.items = [x for it in self.items for x in _in_place(it)]

@@ -184,6 +184,12 @@ def test_devices_are_written_into_never_replaced(run_cli, tmp_path):
     # /dev/stdout (a pipe here): the JSON comes out on stdout
     code, out, err = _cli("run", TOPO, CFG, "--json", "/dev/stdout")
     assert code == 0 and json.loads(out[: out.rindex("}") + 1])["layers"]
+    # /dev/stdout that the shell sent to a file: written into that file; /dev/stdout stays a link
+    with open(tmp_path / "shell.out", "w") as f:
+        r = subprocess.run([sys.executable, "-m", "accelsim", "run", str(TOPO), str(CFG), "--json", "/dev/stdout"],
+                           stdout=f, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO)
+    assert r.returncode == 0 and json.loads((tmp_path / "shell.out").read_text().split("\n}\n")[0] + "\n}")["layers"]
+    assert Path("/dev/stdout").is_symlink()
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
