@@ -398,8 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"accelsim: error: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
     except MemoryError:
-        print("accelsim: error: out of memory: the workload or the search is larger than this machine holds. "
-              "Expected the sizes docs/limits.md states; found a run that needs more.", file=sys.stderr)
+        print("accelsim: error: out of memory: the workload or the mapper's search is larger than this machine holds. "
+              "Expected sizes within the limits accelsim/limits.py states (README: Faults, limits and outputs); "
+              "found a run that needs more memory than is free.", file=sys.stderr)
         return EXIT_USER_ERROR
 
 
