@@ -324,6 +324,7 @@ class Outputs:
             it.names = names
             if it.kind == "folder":
                 _carry_over(it.target, it.tmp, it.keep)
+                _same_mode(it.target, it.tmp)
             manifest = {
                 "written_by": "accelsim " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0] else "accelsim (Python API)",
                 "label": self.label,
@@ -399,8 +400,20 @@ def _merge(src: Path, dst: Path, prefix: str, skip: set[str]) -> None:
                 continue
             target.mkdir(exist_ok=True)
             _merge(entry, target, rel + "/", skip)
+            _same_mode(entry, target)
         elif not (target.exists() or target.is_symlink()):
             _link(entry, target)
+
+
+def _same_mode(old: Path, new: Path) -> None:
+    """The replacing folder keeps the old one's permission bits (a shared folder's sticky bit) and owner."""
+    st = old.stat()
+    os.chmod(new, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+        try:
+            os.chown(new, st.st_uid, st.st_gid)
+        except PermissionError:
+            pass
 
 
 def _link(src: Path, dst: Path) -> None:

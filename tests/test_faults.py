@@ -259,6 +259,9 @@ def test_runs_one_after_the_other_leave_no_mix(run_cli, tmp_path):
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["label"] == "second" and manifest["files"] == ["result.json", "sub/b.csv"]
     assert (out / "notes.txt").read_text() == "mine" and not leftovers(tmp_path)
+    out.chmod(0o1777)  # a shared folder keeps its bits when a run's files are swapped in
+    Outputs(label="third").folder(out, {"result.json": "{}"}).write()
+    assert out.stat().st_mode & 0o7777 == 0o1777
 
 
 def test_run_then_plot_into_the_same_folder(run_cli, tmp_path):
