@@ -137,16 +137,36 @@ def result_from_dict(d: Any, file: str = "<result>") -> RunResult | MultiResult:
 
 
 def load_result(path: str | Path) -> RunResult | MultiResult:
-    """Read a result JSON file written by ``accelsim run --json FILE`` or ``--out DIR``."""
+    """Read a result JSON file written by ``accelsim run --json FILE`` or ``--out DIR``: a
+    binary, truncated, nested-too-deep or layer-less file is one error saying what is wrong."""
+    from ..yamlio import read_bytes
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
+    what = "the JSON of 'accelsim run --json'"
+    if not p.exists():
         raise AccelsimError("cannot read the result file", file=str(p), expected="a readable JSON file",
-                            found=exc.strerror or str(exc)) from None
+                            found="no such file")
+    data = read_bytes(p, what)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AccelsimError("not a result JSON: a binary file (not UTF-8 text)", file=str(p), expected=what,
+                            found=f"byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+    if not text.strip():
+        raise AccelsimError("the result file is empty", file=str(p), expected=what, found="0 characters") from None
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AccelsimError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", file=str(p),
-                            expected="the JSON of 'accelsim run --json'", found=text[:40]) from None
-    return result_from_dict(d, str(p))
+        truncated = exc.pos >= len(text.rstrip())
+        raise AccelsimError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                            + ("; the file ends early, as if cut off" if truncated else ""), file=str(p),
+                            expected=what, found=text[:40]) from None
+    except RecursionError:
+        raise AccelsimError("not a result JSON: nested too deeply", file=str(p), expected=what) from None
+    result = result_from_dict(d, str(p))
+    for run in result.runs if isinstance(result, MultiResult) else (result,):
+        if not any(l.macs for l in run.layers):
+            raise AccelsimError("the result has no layer with MACs: there is nothing to draw", file=str(p),
+                                where="layers", expected="the result of a run of at least one conv or fc layer",
+                                found=f"{len(run.layers)} layers, 0 MACs")
+    return result
