@@ -48,7 +48,18 @@ class _Reader:
         return float(self.get(d, key, (int, float), where))
 
 
-def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
+COMPRESSED_KEYS = ("dense", "macs_effectual", "macs_gated", "macs_skipped", "load_imbalance", "compression")
+
+
+def _expectation(rd: _Reader, d: Any, key: str, where: str) -> float:
+    """An expected count of a compressed run (a float >= 0)."""
+    v = rd.number(d, key, where)
+    if v < 0:
+        raise rd.err(_at(where, key), "an expected count >= 0", v)
+    return v
+
+
+def _layer(rd: _Reader, d: Any, i: int, compressed: bool = False) -> LayerResult:
     where = f"layers[{i}]"
     name = rd.get(d, "name", str, where)
     where = f"layer '{name}'"
@@ -59,7 +70,11 @@ def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
         acc[lv] = {}
         for t in DTYPES:
             rw = rd.get(per, t, dict, _at(where, f"accesses.{lv}"))
-            acc[lv][t] = {k: rd.count(rw, k, _at(where, f"accesses.{lv}.{t}")) for k in ("reads", "writes")}
+            at = _at(where, f"accesses.{lv}.{t}")
+            if compressed:  # expectations, and the bytes moved with metadata
+                acc[lv][t] = {k: _expectation(rd, rw, k, at) for k in ("reads", "writes", "bytes")}
+            else:
+                acc[lv][t] = {k: rd.count(rw, k, at) for k in ("reads", "writes")}
     energy_in = rd.get(d, "energy", dict, where)
     energy = {k: rd.number(energy_in, k, _at(where, "energy")) for k in ENERGY_LEVELS}
     by_in = rd.get(d, "energy_by_type", dict, where)
@@ -77,7 +92,19 @@ def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
         energy=energy,
         energy_by_type=by_type,
         mapping={str(k): str(v) for k, v in rd.get(d, "mapping", dict, where).items()},
+        compressed=_compressed(rd, d, where) if compressed else None,
     )
+
+
+def _compressed(rd: _Reader, d: Any, where: str) -> dict[str, Any]:
+    """A compressed layer's dense twin and MAC split, as the run wrote them."""
+    for k in COMPRESSED_KEYS[:4]:
+        if k not in d:
+            raise rd.err(_at(where, k), "a compressed run's layer to have it (accelsim run --compress)", "nothing")
+    dense = rd.get(d, "dense", dict, where)
+    for k in ("energy", "energy_by_type", "accesses"):
+        rd.get(dense, k, dict, _at(where, "dense"))
+    return {k: d[k] for k in COMPRESSED_KEYS if k in d}
 
 
 def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
@@ -87,6 +114,9 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
     machine = rd.get(d, "machine", dict, where)
     bits = rd.get(machine, "word_bits", dict, f"{pre}machine")
     layers_in = rd.get(d, "layers", list, where)
+    compression = d.get("compression")
+    if compression is not None and not isinstance(compression, dict):
+        raise rd.err(_at(where, "compression"), "an object (name, source, mode, hardware)", type(compression).__name__)
     return RunResult(
         workload=rd.get(d, "workload", str, where),
         hardware=rd.get(d, "hardware", str, where),
@@ -96,7 +126,8 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
         energy_unit=rd.get(d, "energy_unit", str, where),
         pes=rd.count(machine, "pes", f"{pre}machine"),
         clock_mhz=rd.number(machine, "clock_mhz", f"{pre}machine"),
-        layers=tuple(_layer(rd, l, i) for i, l in enumerate(layers_in)),
+        layers=tuple(_layer(rd, l, i, compression is not None) for i, l in enumerate(layers_in)),
+        compression=compression,
         version=str(d.get("accelsim_version", "")),
         notes=tuple(str(n) for n in d.get("notes", [])),
         dram_bytes_per_cycle=rd.number(machine, "dram_bytes_per_cycle", f"{pre}machine"),
