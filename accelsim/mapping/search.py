@@ -32,7 +32,7 @@ import numpy as np
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
-from ..engine.evaluate import LayerCost, evaluate, machine_arrays
+from ..engine.evaluate import LayerCost, evaluate, machine_arrays, static_per_cycle
 from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
@@ -526,7 +526,8 @@ class _Scorer:
         self.uses_rf = df.uses_rf
         self.systolic = spec.array.kind == "systolic"
         self.costs = cost_vector(spec)
-        self.energy = objective == "energy"
+        # with energy per cycle, the energy objective needs the timeline too: the engine's score
+        self.energy = objective == "energy" and static_per_cycle(spec) == 0
         self.orders = {o: np.array([TILE_DIMS.index(d) for d in o], np.int64) for o in ORDERS}
         self.axes: dict[tuple, np.ndarray] = {}
 
@@ -550,7 +551,8 @@ class _Scorer:
 class _Bound:
     """The objective's lower bound for a GLB tile and DRAM loop order (any spatial
     factors and RF extents): energy from the bound's counts at the config's costs,
-    cycles from the MACs over the PEs and the DRAM traffic over its bandwidth."""
+    cycles from engine/bound.py: cycles_bound_bw (MACs over the PEs, DRAM, NoC and GLB
+    traffic over their bandwidths); a table's energy per cycle times that cycle bound."""
 
     def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
         self.p = p.as_array()
@@ -562,8 +564,9 @@ class _Bound:
         self.pes = spec.pes
         self.dram_bw = spec.dram.bytes_per_cycle * 8.0
         self.machine = machine_arrays(spec)[:5]
+        self.static = static_per_cycle(spec)
         # a bound needs costs that cannot be negative; without that, no candidate is skipped
-        self.usable = bool(np.all(self.costs >= 0))
+        self.usable = bool(np.all(self.costs >= 0)) and self.static >= 0
 
     def __call__(self, t1: dict[str, int], order: str) -> float:
         if not self.usable:
@@ -572,11 +575,10 @@ class _Bound:
             self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
             np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
         )
-        if self.objective == "energy":
-            return energy_bound(lb, self.costs)
         # the timeline rounds its cycles up; a bound one cycle under stays a bound
         cycles = max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
-        return cycles if self.objective == "latency" else energy_bound(lb, self.costs) * cycles
+        energy = energy_bound(lb, self.costs) + self.static * cycles
+        return energy if self.objective == "energy" else cycles if self.objective == "latency" else energy * cycles
 
 
 def _dataflow_key(df: Dataflow) -> tuple:
