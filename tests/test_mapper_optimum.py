@@ -140,3 +140,12 @@ def test_space_mappings_pass_the_pinned_checks():
             assert np.prod([sp[d] for d in m.rows]) <= spec.array.rows
             assert np.prod([sp[d] for d in m.cols]) <= spec.array.cols
             assert sorted(m.dram_order) == sorted(TILE_DIMS)
+
+
+def test_unknown_search_is_refused():
+    from accelsim.api import run
+    from accelsim.errors import AccelsimError
+
+    with pytest.raises(AccelsimError) as e:
+        run("alexnet", "eyeriss", search="fulll")
+    assert "--search" in str(e.value) and "did you mean 'full'" in str(e.value)
