@@ -155,22 +155,7 @@ def run(
                     how += ", tiles sized for the stated widths"
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
                 continue
-            layers.append(
-                LayerResult(
-                    name=layer.name,
-                    type=layer.type,
-                    shape=layer.shape.with_batch(batch).to_dict(),
-                    macs=cost.macs,
-                    ops=0,
-                    cycles=cost.cycles,
-                    stall_cycles=cost.stall_cycles,
-                    utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
-                    accesses=cost.accesses,
-                    energy=cost.energy,
-                    energy_by_type=cost.energy_by_type,
-                    mapping=mapping,
-                )
-            )
+            layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, cost, mapping))
         else:
             simd = _simd_layer(layer, spec, batch, layer.name in fused)
             layers.append(simd if comp is None else _dense_twin(simd, spec))
@@ -199,9 +184,12 @@ def _compression(compress: object, net: Network, spec: HardwareSpec) -> tuple[ob
     """The compression to apply (None: a dense run) and each conv/fc layer's share of it."""
     from .compress.spec import Compression
 
+    from .compress.loader import load_compression, network_compression, resolve
+
     if compress is None:
-        return None, {}
-    from .compress.loader import load_compression, resolve
+        compress = network_compression(net)  # a workload's layers may state their own
+        if compress is None:
+            return None, {}
 
     comp = compress if isinstance(compress, Compression) else load_compression(str(compress), net)
     per_layer = resolve(comp, net)
@@ -237,6 +225,15 @@ def _dense_twin(l: LayerResult, spec: HardwareSpec) -> LayerResult:
     return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
 
 
+def _from_cost(layer: NetLayer, shape: dict, spec: HardwareSpec, cost, mapping: dict) -> LayerResult:
+    """A conv/fc layer's result from its engine cost."""
+    return LayerResult(
+        name=layer.name, type=layer.type, shape=shape, macs=cost.macs, ops=0, cycles=cost.cycles,
+        stall_cycles=cost.stall_cycles, utilization=cost.macs / (spec.pes * cost.cycles) if cost.cycles else 0.0,
+        accesses=cost.accesses, energy=cost.energy, energy_by_type=cost.energy_by_type, mapping=mapping,
+    )
+
+
 def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
                       d) -> LayerResult:
     """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
@@ -244,11 +241,7 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
     from .engine.sparse import sparse_evaluate
 
     sc = sparse_evaluate(p, spec, df, m, lc)
-    dense = LayerResult(
-        name=layer.name, type=layer.type, shape={}, macs=d.macs, ops=0, cycles=d.cycles, stall_cycles=d.stall_cycles,
-        utilization=d.macs / (spec.pes * d.cycles) if d.cycles else 0.0, accesses=d.accesses, energy=d.energy,
-        energy_by_type=d.energy_by_type, mapping={},
-    )
+    dense = _from_cost(layer, {}, spec, d, {})
     work = d.macs - sc.macs_skipped
     return LayerResult(
         name=layer.name,

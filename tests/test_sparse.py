@@ -137,16 +137,22 @@ def test_mac_energy_law_against_horowitz():
 
 def test_gating_by_hand():
     spec = machine({"zeros": {"handling": "gating", "operands": ["ifmap"]}})
-    net = one_layer()
+    net = one_layer()  # 16 filters 8x3x3 over 14x14 with padding 1: 225,792 MACs
     dense = accelsim.run(net, spec)
     half = accelsim.run(net, spec, compress=comp(ifmap={"density": 0.5}))
     d, c = dense.layers[0], half.layers[0]
-    assert c.compressed["macs_gated"] == d.macs / 2 and c.compressed["macs_skipped"] == 0
-    assert c.compressed["macs_effectual"] == d.macs / 2
-    assert c.energy["MAC"] == d.energy["MAC"] / 2
+    assert d.macs == 16 * 8 * 14 * 14 * 9 == 225_792
+    # 40 of the 42 (e, r) pairs read a real row (e=0,r=0 and e=13,r=2 read padding), and 40
+    # of 42 (f, s) pairs a real column: 225,792 * 1600/1764 = 204,800 MACs on real inputs.
+    # A padded input is a zero, so it is always gated; half of the real ones are.
+    on_real = 204_800
+    assert c.compressed["macs_gated"] == pytest.approx(225_792 - on_real / 2, rel=1e-12) and c.compressed["macs_skipped"] == 0
+    assert c.compressed["macs_effectual"] == pytest.approx(on_real / 2, rel=1e-12)
+    assert c.energy["MAC"] == pytest.approx(on_real / 2, rel=1e-12)  # MAC = 1 (ISCA'16 Table IV)
     # the other operand's RF reads and the psum updates are gated; the watched ifmap is still read
-    assert c.accesses["RF"]["weight"]["reads"] == d.accesses["RF"]["weight"]["reads"] / 2
-    assert c.accesses["RF"]["psum"]["reads"] == d.accesses["RF"]["psum"]["reads"] / 2
+    share = (on_real / 2) / 225_792
+    assert c.accesses["RF"]["weight"]["reads"] == pytest.approx(d.accesses["RF"]["weight"]["reads"] * share, rel=1e-12)
+    assert c.accesses["RF"]["psum"]["reads"] == pytest.approx(d.accesses["RF"]["psum"]["reads"] * share, rel=1e-12)
     assert c.accesses["RF"]["ifmap"]["reads"] == d.accesses["RF"]["ifmap"]["reads"]
     assert c.accesses["RF"]["weight"]["writes"] == d.accesses["RF"]["weight"]["writes"]  # fills unchanged
     # no format: every level above the PE moves what it moved dense; the cycles are spent
@@ -164,7 +170,7 @@ def test_skipping_on_one_pe_halves_the_compute():
     spec_d["dram"] = {"word_bits": 16, "bw": 10_000}
     spec_d["sparse"] = {"zeros": {"handling": "skipping", "operands": ["weight", "ifmap"]}}
     spec = hardware_from_dict(spec_d, "one_pe.yaml")
-    net = one_layer(M=4)
+    net = one_layer(M=4, pad=0)  # no padding: every MAC reads a real input
     dense = accelsim.run(net, spec, dataflow="ws")
     c = accelsim.run(net, spec, dataflow="ws", compress=comp(weight={"density": 0.5}, ifmap={"density": 0.5})).layers[0]
     d = dense.layers[0]
@@ -300,3 +306,33 @@ def test_compression_figure_bars_are_the_results_energies():
     # one dense and one compressed stack of five parts per conv/fc layer
     assert len(ax.patches) == 2 * 5 * sum(1 for l in data["layers"] if l["macs"])
     assert [t.get_text() for t in ax.get_xticklabels()] == [l["name"] for l in data["layers"] if l["macs"]]
+
+
+def test_structured_weights_skip_without_imbalance():
+    """2:4 weights keep exactly half of every four: skipping them leaves every PE the same
+    work (λ = 1), where the same density unstructured leaves the busiest PE more."""
+    d = copy.deepcopy(EYERISS)
+    d["sparse"] = {"zeros": {"handling": "skipping", "operands": ["weight"]}}
+    spec = hardware_from_dict(d, "skip.yaml")
+    net = one_layer(M=32)
+    nm = accelsim.run(net, spec, compress=comp(weight={"structure": (2, 4)})).layers[0]
+    rnd = accelsim.run(net, spec, compress=comp(weight={"density": 0.5})).layers[0]
+    assert nm.compressed["load_imbalance"] == 1.0 < rnd.compressed["load_imbalance"]
+    assert nm.compressed["macs_skipped"] == rnd.compressed["macs_skipped"] == nm.macs / 2
+    assert nm.cycles <= rnd.cycles
+
+
+def test_a_workload_may_state_its_own_compression(tmp_path):
+    """The compression keys in a workload's layers are applied by `run` without --compress."""
+    from accelsim.workload.loader import workload_from_dict
+
+    layers = [{"name": "conv1", "type": "conv", "inputs": ["input"], "M": 16, "R": 3, "S": 3, "pad": 1,
+               "weight": {"density": 0.5, "bits": 8}}, {"name": "fc", "type": "fc", "inputs": ["conv1"], "M": 10}]
+    net = workload_from_dict({"name": "tinyc", "input": {"C": 3, "H": 8, "W": 8}, "layers": layers}, str(tmp_path / "tinyc.yaml"))
+    r = accelsim.run(net, machine(None))
+    assert r.compression is not None and "stated in the workload" in r.compression["name"]
+    conv = r.layers[0]
+    assert conv.compressed["compression"]["weight"] == {"density": 0.5, "bits": 8}
+    # 8-bit weights: half the bytes of the dense weights at DRAM
+    assert conv.accesses["DRAM"]["weight"]["bytes"] == conv.accesses["DRAM"]["weight"]["reads"] * 1.0
+    assert accelsim.run(one_layer(), machine(None)).compression is None  # the zoo's dense layers state nothing

@@ -15,13 +15,16 @@ accesses of n_t bits, so it is charged c·β/n_t accesses: narrow words are pack
 are the accumulator's own values and stay dense. ``bytes`` = c·β/8, metadata included.
 
 The PE (RF and MAC). With zero handling on the operands O (``on``), a MAC proceeds only
-when no operand in O is zero: a share k = Π_{o∈O} d_o of the MACs.
+when no operand in O is zero: a share Π_{o∈O} d_o of the MACs on real inputs, and — a
+padded input being a zero — none of the MACs on padding if O holds the ifmap: with v the
+share of MACs on real inputs (:func:`valid_share`), k = v·Π_{o∈O} d_o + (1 − v)·k_pad.
 
 - gating: (1 − k) of the MACs are gated: no MAC energy, no RF read of the operands not
   in O, no psum RF read or write; their cycles are still spent. The watched operand is
   still read (its zero is what gates the rest).
 - skipping: (1 − k) are skipped: no energy and no cycle, and no RF read of any operand.
-- effectual MACs (both operands non-zero) are M·d_w·d_i whatever the PE does.
+- effectual MACs (both operands non-zero) are M·v·d_w·d_i whatever the PE does; RF reads of
+  the ifmap happen for real inputs only, so theirs is the share Π_{o∈O} d_o.
 
 RF and MAC energy follow the bits: an RF access of t is charged b_t/n_t of a native
 access; a MAC is charged :meth:`BitsLaw.mac_factor` of a native MAC.
@@ -34,7 +37,8 @@ busiest PE: with P active PEs each holding n MACs of the tile, each kept with
 probability k independently, λ = E[max of P Binomial(n, k)] / (n·k), computed exactly
 from the binomial distribution (:func:`imbalance`). Independence per MAC is an
 assumption: MACs that share a zero operand are skipped together, so real imbalance is
-larger.
+larger. N:M structured weights (``structure``) keep exactly N of every M, so their share of
+a PE's MACs is fixed and only the other watched operand's zeros are random.
 """
 from __future__ import annotations
 
@@ -153,6 +157,18 @@ class SparseCost:
         return self.dense.macs
 
 
+def valid_share(p: Problem) -> float:
+    """The share of a layer's MACs whose input is not padding: Σ over output rows e and
+    filter rows r of [0 ≤ e·U − pt + r·D < H], times the same over columns, over E·R·F·S."""
+    e, r = np.arange(p.E)[:, None], np.arange(p.R)[None, :]
+    y = e * p.U - p.pt + r * p.D
+    f, s = np.arange(p.F)[:, None], np.arange(p.S)[None, :]
+    x = f * p.U - p.pl + s * p.D
+    rows = int(((y >= 0) & (y < p.H)).sum())
+    cols = int(((x >= 0) & (x < p.W)).sum())
+    return rows * cols / (p.E * p.R * p.F * p.S)
+
+
 def _fiber(p: Problem, t: str) -> int:
     return p.C // p.G * p.R * p.S if t == "weight" else (p.W if t == "ifmap" else p.F)
 
@@ -185,10 +201,14 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
 
     per = {(lv, t): stored(lv, t) for lv in ("DRAM", "GLB", "NoC") for t in DTYPES}
 
-    # the PE: which MACs proceed, and which RF reads they make
+    # the PE: which MACs proceed, and which RF reads they make. A MAC on a padded input
+    # multiplies a zero: a PE watching ifmaps gates or skips it whatever the density.
     z = sp.zeros
     watched = z.on if z.handling != "none" else ()
-    k = math.prod(dens[o] for o in watched) if watched else 1.0
+    v = valid_share(p)
+    k_valid = math.prod(dens[o] for o in watched) if watched else 1.0
+    k_pad = 0.0 if "ifmap" in watched else math.prod(dens[o] for o in watched if o != "ifmap")
+    k = v * k_valid + (1.0 - v) * k_pad if watched else 1.0
     macs = dense.macs
     done = macs * k
     gated = macs - done if z.handling == "gating" else 0.0
@@ -203,7 +223,7 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             return 1.0
         if z.handling == "gating" and t in watched:
             return 1.0
-        return k
+        return k_valid if t == "ifmap" else k  # the ifmap is read for valid (unpadded) MACs only
 
     elems: dict[str, dict[str, dict[str, float]]] = {}
     words: dict[str, dict[str, dict[str, float]]] = {}
@@ -241,12 +261,21 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
         compute = max(1, dense.compute_cycles)
         n = max(1, round(compute / n_tiles))
         active = max(1, round(macs / compute))
-        lam = imbalance(n, k, active)
+        nm = lc.weight.structure if "weight" in watched else None
+        if nm is not None:
+            # N:M weights: every group of M consecutive weights keeps exactly N, so a PE's
+            # share of them is fixed (taken as whole groups per PE [I]); only the other
+            # watched operand's zeros are random
+            k_rand = k / (nm[0] / nm[1])
+            n = max(1, round(n * nm[0] / nm[1]))
+            lam = imbalance(n, k_rand, active)
+        else:
+            lam = imbalance(n, k, active)
         scale = (k + z.skip_cycles * (1.0 - k)) * lam
     cycles, compute, array_side = K.timeline_scaled(tile_row, rows, per_tile, noc_eff, glb_bits, dram_bw, buf_of, buf_bw, dram_bits, scale)
     return SparseCost(
         dense=dense,
-        macs_effectual=macs * dens["weight"] * dens["ifmap"],
+        macs_effectual=macs * v * dens["weight"] * dens["ifmap"],
         macs_gated=gated,
         macs_skipped=skipped,
         accesses=elems,

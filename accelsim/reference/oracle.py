@@ -53,7 +53,8 @@ class Trace:
     final: Counter = field(default_factory=Counter)
 
 
-def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None):
+def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None,
+             density=None, zeros=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -70,7 +71,15 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
 
     ``order``: a function of {loop: extent} giving one PE's RF iterations for a pass (index
     tuples in ``rf_order``'s order); by default the loops nest as ``rf_order`` says. It is
-    run literally: an iteration it skips or repeats is a MAC missing or done twice."""
+    run literally: an iteration it skips or repeats is a MAC missing or done twice.
+
+    ``density = (wd, xd)``, indexed as ``values``: each weight's and ifmap's chance of being
+    non-zero (0 or 1 for a real mask). Every weight/ifmap transfer then also adds the
+    non-zeros it moves under ``<counter>_nz``, and with ``zeros = (handling, operands)``
+    (``gating`` or ``skipping`` on ``weight``/``ifmap``, hardware/sparse.py) every MAC is
+    done only when none of the watched operands is zero (a padded input is a zero):
+    ``macs_done``, ``macs_effectual`` and the RF reads and psum updates it makes,
+    ``rf_read_<t>_done``, ``rf_write_psum_done`` — all literally, MAC by MAC."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
@@ -78,6 +87,12 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     t1 = dict(zip("NGMCEF", t1), R=p.R, S=p.S)
     glb_w, glb_i, glb_o = set(), set(), None
     tiles = [range(0, bounds[d], t1[d]) for d in dram_order]
+
+    def nz(counter, t, elems):
+        if density is not None and t in ("weight", "ifmap"):
+            arr = density[0] if t == "weight" else density[1]
+            cnt[counter + "_nz"] += sum(arr[e[-1] if systolic and counter.startswith("glb") else e] for e in elems)
+
     for pos in itertools.product(*tiles):
         lo1 = dict(zip(dram_order, pos), R=0, S=0)
         at_start = Counter(cnt)
@@ -92,6 +107,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                 need_i.add(el)
         cnt["dram_read_weight"] += len(need_w - glb_w)
         cnt["dram_read_ifmap"] += len(need_i - glb_i)
+        nz("dram_read_weight", "weight", need_w - glb_w)
+        nz("dram_read_ifmap", "ifmap", need_i - glb_i)
         glb_w, glb_i = need_w, need_i
         out = frozenset(itertools.product(*(rng1[d] for d in "NGMEF")))
         if out != glb_o:
@@ -182,6 +199,7 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         else:
                             new = A if refetch_all else A - old
                             cnt[f"noc_{t}"] += len(new)
+                            nz(f"noc_{t}", t, new)
                             if systolic:
                                 own = tuple(q[i] for i, d in enumerate(DIMS) if d in RELEVANT[t])
                                 union_new |= {(own, e) for e in new}
@@ -201,6 +219,7 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                             cnt["noc_psum_in"] += len(union_new)
                     else:
                         cnt[f"glb_read_{t}"] += len(union_new)
+                        nz(f"glb_read_{t}", t, union_new)
                 # the MACs of this iteration
                 for q, r_ in pes:
                     pt = {}
@@ -230,6 +249,10 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                             o[pt["N"], pt["G"], pt["M"], pt["E"], pt["F"]] += (
                                 w[pt["G"], pt["M"], pt["C"], pt["R"], pt["S"]] * x[el]
                             )
+                        if zeros is not None:
+                            _sparse_mac(cnt, zeros, density, (pt["G"], pt["M"], pt["C"], pt["R"], pt["S"]), el,
+                                        uses_rf and keep["weight"] < len(rf_order), uses_rf and keep["ifmap"] < len(rf_order),
+                                        uses_rf and keep["psum"] < len(rf_order))
                         if uses_rf:
                             if keep["weight"] < len(rf_order):
                                 cnt["rf_read_weight"] += 1
@@ -256,3 +279,21 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     if trace is not None:
         trace.final = cnt - at_end
     return cnt
+
+
+def _sparse_mac(cnt, zeros, density, w_el, x_el, rf_w, rf_i, rf_p):
+    """One MAC under zero handling: done only when no watched operand is zero."""
+    handling, watched = zeros
+    dw = density[0][w_el]
+    dx = 0.0 if x_el is None else density[1][x_el]
+    kept = (dw if "weight" in watched else 1.0) * (dx if "ifmap" in watched else 1.0)
+    cnt["macs_done"] += kept
+    cnt["macs_effectual"] += dw * dx
+    gating = handling == "gating"
+    if rf_w:
+        cnt["rf_read_weight_done"] += 1.0 if gating and "weight" in watched else kept
+    if rf_i and x_el is not None:
+        cnt["rf_read_ifmap_done"] += 1.0 if gating and "ifmap" in watched else kept
+    if rf_p:
+        cnt["rf_read_psum_done"] += kept
+        cnt["rf_write_psum_done"] += kept

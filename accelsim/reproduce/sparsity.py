@@ -52,9 +52,15 @@ def deep_compression_pruning() -> Compression:
                        layers={n: LayerCompression(weight=TensorCompression(density=d)) for n, d in DC_WEIGHT_DENSITY.items()})
 
 
+def no_zeros() -> Compression:
+    """Every tensor stated dense: the machine's own zero handling still acts on padding."""
+    dense = TensorCompression(density=1.0)
+    return Compression("no_zeros", "every density 1", default=LayerCompression(dense, dense, dense))
+
+
 @functools.lru_cache(maxsize=None)
 def compressed(workload: str, hw: str, which: str, batch: int = 1):
-    comp = {"jssc17": jssc17_zeros, "pruning": deep_compression_pruning}[which]()
+    comp = {"jssc17": jssc17_zeros, "pruning": deep_compression_pruning, "ones": no_zeros}[which]()
     return run(network(workload), hardware(hw), None, batch, compress=comp)
 
 
@@ -71,7 +77,10 @@ def section() -> Section:
     saving = 1 - gated_pe / dense_pe
     same_cycles = all(l.cycles - l.stall_cycles == l.compressed["dense"]["cycles"] - l.compressed["dense"]["stall_cycles"] for l in conv)
     # 2. pruning 9x: on the chip (weights stored dense) and with the weights kept compressed
+    # against the same machine with every density 1, so that the zero handling's own work
+    # on padded inputs (zeros too) is in both
     chip = compressed("alexnet", "eyeriss", "pruning").totals()
+    chip_base = compressed("alexnet", "eyeriss", "ones").totals()
     sparse = compressed("alexnet", "eyeriss_sparse_weights", "pruning")
     st = sparse.totals()
     saved = st["dense"]["energy_total"] - st["energy_total"]
@@ -86,8 +95,9 @@ def section() -> Section:
                       "share", 1.5, note=f"compute cycles unchanged: {same_cycles}; PE energy {dense_pe:.4g} -> {gated_pe:.4g}"),
         ClaimResult("sparsity.pruning_chip", "pruning AlexNet's weights 9x saves nothing on the chip, which stores and "
                     "multiplies filters dense", f"{JSSC17} §IV-B: filters are not compressed; {DC}", "0 (no saving)",
-                    1 - chip["energy_total"] / chip["dense"]["energy_total"], "share", "< 0.1 %",
-                    abs(1 - chip["energy_total"] / chip["dense"]["energy_total"]) < 1e-3, None),
+                    1 - chip["energy_total"] / chip_base["energy_total"], "share", "< 0.1 %",
+                    abs(1 - chip["energy_total"] / chip_base["energy_total"]) < 1e-3, None,
+                    note="against the chip with every density 1 (its gating still skips padded inputs)"),
         ClaimResult("sparsity.pruning_not_proportional", "pruning AlexNet's weights 9x (Deep Compression) with the "
                     "weights kept compressed saves far less than 9x of the energy",
                     "Yang, Chen, Sze, CVPR 2017 [R]: fewer weights do not mean proportionally less energy",
