@@ -678,13 +678,14 @@ class _Objective:
         self.energy = _Scorer(p, spec, df, "energy") if objective == "energy" else None
         self.bound = _Bound(p, spec, df, objective)
         self.macs = p.macs
-        self.n = 0
+        self.seen: dict[Mapping, float] = {}  # descents meet: each mapping is scored once
 
     def __call__(self, m: Mapping) -> float:
-        self.n += 1
-        if self.energy is not None:
-            return self.energy(m)
-        return fast_score(*self.args, m, self.objective)
+        s = self.seen.get(m)
+        if s is None:
+            s = self.energy(m) if self.energy is not None else fast_score(*self.args, m, self.objective)
+            self.seen[m] = s
+        return s
 
     def spatial_bound(self, sp: tuple[int, ...]) -> float:
         """A lower bound from the spatial factors alone (latency: the MACs over the PEs the
@@ -726,6 +727,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     best = [obj(seed), seed]
     cap = max(MAX_TILES, _n_tiles(b, seed.t1))
     rf_dims = [d for d in df.rf_order]
+    wholes: dict[tuple[int, ...], dict[str, int]] = {}
 
     def offer(m: Mapping) -> bool:
         if m == best[1]:
@@ -747,7 +749,10 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     def fix(t1: dict[str, int], sp: dict[str, int], t3: dict[str, int], whole: set[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Spatial factors clipped to the tile, RF extents to the tile's share per PE
         (the dims in ``whole`` to all of it), the whole-pass dims as the dataflow covers them."""
-        base = space.whole_dims(p, spec, df, t1)
+        key = tuple(t1[d] for d in DIMS)
+        base = wholes.get(key)
+        if base is None:
+            base = wholes[key] = space.whole_dims(p, spec, df, t1)
         sp2 = {d: min(sp[d], t1[d]) for d in DIMS}
         t32 = dict(t3)
         for d in rf_dims:
