@@ -1,6 +1,6 @@
 """Quality of the mapper: its picks against the best of a seeded random search of the space.
 
-    python benchmarks/mapper_quality.py [--samples 20000] [--seed 0] [--layers alexnet:conv1,...]
+    python benchmarks/mapper_quality.py [--samples 20000] [--seed 0] [--layers alexnet:conv1,...] [--machines eyeriss/rs,...]
 
 On a fixed set of 12 layers (issue 20: AlexNet conv1-3 and fc6, VGG-16 conv1_2 and conv4_2,
 ResNet-50 stage-3 1x1 and 3x3, MobileNet-v2 a depthwise and two pointwise layers, an
@@ -60,12 +60,14 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=20000, help="valid random mappings per layer and machine")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--layers", default=",".join(f"{n}:{l}" for n, l in LAYERS))
+    ap.add_argument("--machines", default=",".join(f"{c}/{d}" if d else c for c, d in MACHINES), help="config[/dataflow],...")
     args = ap.parse_args()
+    machines = [(x.partition("/")[0], x.partition("/")[2] or None) for x in args.machines.split(",")]
     chosen = [tuple(x.split(":")) for x in args.layers.split(",")]
     nets = {n: build(n) for n in dict.fromkeys(n for n, _ in chosen)}
     ratios: dict[tuple[str, str], list[float]] = {}
     print(f"{'layer':34} {'machine':14} {'objective':9} {'random best':>12} {'fast':>6} {'full':>6} {'fast s':>7} {'full s':>7}")
-    for cfg, dfn in MACHINES:
+    for cfg, dfn in machines:
         spec = load_hardware(f"hw_configs/{cfg}.yaml")
         df = dataflow_for(dfn or spec.dataflow, spec.array.kind)
         for net_name, layer in chosen:
