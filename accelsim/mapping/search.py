@@ -617,7 +617,8 @@ def clear_cache() -> None:
 
 # -- the search of the whole space (accelsim/mapping/space.py) ---------------------------
 
-EXACT_TILINGS = 512  # a layer with at most this many GLB tile-size combinations is walked whole
+EXACT_TILINGS = 512  # a layer with at most this many GLB tile-size combinations ...
+EXACT_MAPPINGS = 50_000  # ... and at most this many mappings (space.size_bound) is walked whole
 MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than this (or than the seed's)
 MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
 RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
@@ -627,8 +628,8 @@ DESCENTS = 3  # descents: from the seed and from the best random draws
 def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
     """The best mapping of the whole space (accelsim/mapping/space.py) for the objective.
 
-    - A layer whose space has at most :data:`EXACT_TILINGS` GLB tile-size combinations is
-      walked whole, branch and bound: every tiling and DRAM loop order whose lower bound
+    - A layer whose space has at most :data:`EXACT_TILINGS` GLB tile-size combinations and
+      at most :data:`EXACT_MAPPINGS` mappings (``space.size_bound``) is walked whole, branch and bound: every tiling and DRAM loop order whose lower bound
       (engine/bound.py, energy and cycles) exceeds the best score so far is skipped, every
       other mapping is scored. The result is the exact optimum; among equal scores, the
       first in :func:`space.enumerate_space`'s order.
@@ -650,7 +651,7 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     from . import space
 
     b = dict(zip(DIMS, p.bounds))
-    if math.prod(b[d] for d in TILE_DIMS) <= EXACT_TILINGS:
+    if math.prod(b[d] for d in TILE_DIMS) <= EXACT_TILINGS and space.size_bound(p, spec, df, EXACT_MAPPINGS) <= EXACT_MAPPINGS:
         return _exact(p, spec, df, objective, layer)
     seed = search_mapping(p, spec, df, objective, layer)
     obj = _Objective(p, spec, df, objective)

@@ -120,6 +120,27 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                             yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
 
 
+def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
+    """An upper bound of the number of mappings :func:`enumerate_space` yields (every
+    tile size, its orders, each layout's factors up to the tile and the axis, every free
+    RF extent up to the tile, fits ignored); the count stops growing past ``stop``."""
+    b = dict(zip(DIMS, p.bounds))
+    layouts = layouts_of(p, spec, df)
+    total = 0
+    for sizes in itertools.product(*(range(1, b[d] + 1) for d in TILE_DIMS)):
+        t1 = dict(zip(TILE_DIMS, sizes))
+        t1["R"], t1["S"] = p.R, p.S
+        tiled = sum(1 for d in TILE_DIMS if -(-b[d] // t1[d]) > 1)
+        spatial = sum(
+            math.prod(min(t1[d], spec.array.rows) for d in rows) * math.prod(min(t1[d], spec.array.cols) for d in cols)
+            for rows, cols in layouts
+        )
+        total += math.factorial(tiled) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
+        if stop is not None and total > stop:
+            return total
+    return total
+
+
 def random_mapping(
     p: Problem, spec: HardwareSpec, df: Dataflow, rng: np.random.Generator, tries: int = 1000, max_tiles: int | None = None
 ) -> Mapping | None:
