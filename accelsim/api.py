@@ -177,6 +177,8 @@ def run(
         weights=net.totals()["weights"],
         compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": "expected",
                                               "hardware": spec.sparse.to_dict()},
+        energy_table=spec.energy.to_dict(),
+        hardware_source=spec.source,
     )
 
 

@@ -17,6 +17,7 @@ from . import __version__
 from .console import console as _console
 from .console import emit_json as _emit_json
 from .console import si as _si
+from .console import wrote as _wrote
 from .errors import AccelsimError
 from .yamlio import atomic_write_text
 
@@ -80,36 +81,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- run
-
-
-def _run_table(r, console: Console) -> None:
-    t = r.totals()
-    title = f"{r.workload} on {r.hardware}, dataflow {r.dataflow}, batch {r.batch} — energy in {r.energy_unit}"
-    table = Table(title=title, show_footer=True)
-    cols = [
-        ("layer", "total", "left"), ("type", "", "left"), ("MACs", _si(t["macs"]), "right"),
-        ("cycles", _si(t["cycles"]), "right"), ("stalls", _si(t["stall_cycles"]), "right"),
-        ("util", f"{t['utilization']:.0%}", "right"),
-    ]
-    cols += [(f"{lv} acc", _si(sum(v['reads'] + v['writes'] for v in t['accesses'][lv].values())), "right") for lv in ("DRAM", "GLB", "NoC", "RF")]
-    cols += [(f"E {k}", _si(t["energy"][k]), "right") for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
-    cols += [("energy", _si(t["energy_total"]), "right"), ("moving", f"{t['data_movement_share']:.0%}", "right")]
-    for name, foot, just in cols:
-        table.add_column(name, footer=foot, justify=just)
-    energies = sorted((l.total_energy for l in r.layers), reverse=True)
-    hot = energies[min(4, len(energies) - 1)] if energies else 0
-    for l in r.layers:
-        row = [l.name, l.type, _si(l.macs), _si(l.cycles), _si(l.stall_cycles), f"{l.utilization:.0%}" if l.macs else "-"]
-        row += [_si(l.level_accesses(lv)) for lv in ("DRAM", "GLB", "NoC", "RF")]
-        row += [_si(l.energy.get(k, 0.0)) for k in ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")]
-        row += [_si(l.total_energy), f"{l.data_movement_share:.0%}" if l.total_energy else "-"]
-        table.add_row(*row, style="bold red" if l.total_energy >= hot and hot > 0 else None)
-    console.print(table)
-    console.print(
-        f"{_si(t['macs'])} MACs in {_si(t['cycles'])} cycles ({t['seconds'] * 1e3:.3g} ms at {r.clock_mhz:g} MHz), "
-        f"{t['utilization']:.1%} of the PEs busy; energy {_si(t['energy_total'])} ({r.energy_unit}), "
-        f"{t['data_movement_share']:.1%} of it moving data (RF + NoC + GLB + DRAM)."
-    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -195,19 +166,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         write_run_report(result, args.out, args.quiet, data)
     if args.json is not None:
-        _emit_json(data, args.json)
+        _emit_json(data, args.json, args.quiet)
     if args.csv:
         atomic_write_text(args.csv, csv_text)
+        _wrote(args.csv, "one row per layer (CSV)", args.quiet)
     if args.json is None and not args.quiet:
+        from .terminal.run_view import print_run
+
         console = _console(args.no_color)
-        for r in runs:
-            _run_table(r, console)
+        if len(runs) > 1:
+            _compare_table(runs, console)
+        for r in runs if len(runs) == 1 or args.detail else ():
+            print_run(r, console, args.layers, _column_keys(args.columns), args.wide)
             if r.compression is not None:
                 from .report.compression import print_compression
 
                 print_compression(r.to_dict(), console)
-        if len(runs) > 1:
-            _compare_table(runs, console)
+        if len(runs) > 1 and not args.detail:
+            console.print("each dataflow's summary and per-layer table: add --detail", highlight=False)
         if args.ideal:
             from .ideal import print_ideal
 
@@ -215,17 +191,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _column_keys(text: str | None) -> list[str] | None:
+    """``--columns energy,cycles``: the keys, checked (the layer name always comes first)."""
+    if text is None:
+        return None
+    from .terminal.run_view import PRIORITY
+
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    bad = [k for k in keys if k not in PRIORITY]
+    if bad or not keys:
+        raise AccelsimError("unknown column" if bad else "no column named", where="--columns",
+                            expected="a comma-separated list of " + ", ".join(PRIORITY), found=text)
+    return ["layer", *(k for k in dict.fromkeys(keys) if k != "layer")]
+
+
 def _compare_table(runs, console: Console) -> None:
-    table = Table(title="dataflows side by side (totals)")
-    for c in ("dataflow", "cycles", "util", "DRAM acc", "GLB acc", "energy", "energy / MAC", "moving"):
-        table.add_column(c, justify="left" if c == "dataflow" else "right")
-    for r in runs:
+    from rich.text import Text
+
+    from .terminal.grid import grid
+    from .terminal.units import EnergyFormat
+
+    fmt = EnergyFormat(runs[0].energy_unit)
+    lowest = min(r.totals()["energy_total"] for r in runs)
+    rows, best = [], 0
+    for i, r in enumerate(runs):
         t = r.totals()
         dram = sum(v["reads"] + v["writes"] for v in t["accesses"]["DRAM"].values())
         glb = sum(v["reads"] + v["writes"] for v in t["accesses"]["GLB"].values())
-        table.add_row(r.dataflow, _si(t["cycles"]), f"{t['utilization']:.0%}", _si(dram), _si(glb), _si(t["energy_total"]),
-                      f"{t['energy_total'] / t['macs']:.3g}" if t["macs"] else "-", f"{t['data_movement_share']:.0%}")
-    console.print(table)
+        rows.append([r.dataflow, _si(t["cycles"]), f"{t['utilization']:.0%}", _si(dram), _si(glb), fmt(t["energy_total"]),
+                     fmt(t["energy_total"] / t["macs"]) if t["macs"] else "-", f"{t['data_movement_share']:.0%}"])
+        best = i if t["energy_total"] == lowest else best
+    lines = grid(["dataflow", "cycles", "util", "DRAM acc", "GLB acc", "energy", "energy / MAC", "moving"], rows)
+    console.print(Text(f"dataflows side by side (totals) — {runs[0].workload} on {runs[0].hardware}", style="bold"))
+    console.print(Text(f"  {fmt.header}"))
+    for i, line in enumerate(lines):
+        console.print(Text(line, style="bold" if i == 0 or i == best + 2 else ""), soft_wrap=True)
+    console.print("bold: the dataflow that spends the least energy; util = MACs / (PEs × cycles); "
+                  "moving = share of the energy spent moving data (RF + NoC + GLB + DRAM).", highlight=False)
 
 
 # ---------------------------------------------------------------- list
@@ -302,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", action="store_true", help="draw the figures and report.html (into --out DIR, default accelsim-report/)")
     p.add_argument("--mapping", metavar="FILE", help="YAML of mappings pinned per layer (the mapper searches the others)")
     p.add_argument("--quiet", action="store_true", help="no table, no progress bar")
+    p.add_argument("--layers", choices=("folded", "all"), default="folded",
+                   help="folded (default): batch norm and activations fused into a conv share its row; all: one row per layer")
+    p.add_argument("--columns", metavar="A,B,...", help="the table's columns, e.g. energy,share,cycles,e_dram "
+                   "(layer, top, type, macs, cycles, stalls, util, dram, glb, noc, rf, e_mac, e_rf, e_noc, e_glb, e_dram, "
+                   "e_simd, energy, share, moving); default: as many as fit the terminal")
+    p.add_argument("--wide", action="store_true", help="every column, however wide the terminal")
+    p.add_argument("--detail", action="store_true", help="with --dataflow all: each dataflow's summary and table too")
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
                    "prints dense and compressed side by side")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -11,18 +12,27 @@ from .yamlio import atomic_write_text
 
 
 def console(no_color: bool = False) -> Console:
-    # A pipe gets a wide page rather than rich's 80 columns, so tables stay whole.
-    wide = None if sys.stdout.isatty() else 240
+    # A pipe gets a wide page rather than rich's 80 columns, so tables stay whole, unless
+    # COLUMNS says how wide it is.
+    cols = os.environ.get("COLUMNS", "")
+    wide = None if sys.stdout.isatty() else int(cols) if cols.isdigit() and int(cols) >= 40 else 240
     return Console(width=wide, no_color=no_color, highlight=False, soft_wrap=False)
 
 
-def emit_json(data: Any, target: str | None) -> None:
-    """JSON to stdout (target None or '-') or, atomically, to a file."""
+def wrote(path: object, what: str, quiet: bool = False) -> None:
+    """Say on stderr where a command wrote a file (every command that writes says so)."""
+    if not quiet:
+        print(f"accelsim: wrote {what} to {path}", file=sys.stderr)
+
+
+def emit_json(data: Any, target: str | None, quiet: bool = False) -> None:
+    """JSON to stdout (target None or '-') or, atomically, to a file (and say so on stderr)."""
     text = json.dumps(data, indent=1) + "\n"
     if target in (None, "-"):
         sys.stdout.write(text)
     else:
         atomic_write_text(target, text)
+        wrote(target, "the JSON", quiet)
 
 
 def si(x: float) -> str:

@@ -124,6 +124,10 @@ class RunResult:
     word_bits: dict[str, int] = field(default_factory=dict)
     weights: int = 0
     compression: dict[str, Any] | None = None  # name and source of a --compress run
+    # Which energy numbers were used (EnergyTable.to_dict(): table, unit, costs, sources)
+    # and where the hardware config's figures come from; empty for a result from an old JSON.
+    energy_table: dict[str, Any] = field(default_factory=dict)
+    hardware_source: str = ""
 
     def totals(self) -> dict[str, Any]:
         out = summed(self.layers, self.pes, self.clock_mhz)
@@ -160,6 +164,7 @@ class RunResult:
                 "word_bits": dict(self.word_bits),
             },
             "network": {"weights": self.weights},
+            **provenance(self),
         }
 
     def to_json(self) -> str:
@@ -179,7 +184,7 @@ class RunResult:
                 + [repr(l.energy.get(k, 0.0)) for k in ENERGY_LEVELS]
                 + [repr(l.total_energy), f"{l.data_movement_share:.6f}"]
             )
-        return buf.getvalue()
+        return buf.getvalue() + provenance_csv(self)
 
 
 @dataclass(frozen=True)
@@ -198,8 +203,44 @@ class MultiResult:
         """Every run's rows, a ``dataflow`` column first."""
         lines: list[str] = []
         for i, r in enumerate(self.runs):
-            text = r.to_csv().splitlines()
+            text = [row for row in r.to_csv().splitlines() if not row.startswith("#")]
             if i == 0:
                 lines.append("dataflow," + text[0])
             lines += [f"{r.dataflow},{row}" for row in text[1:]]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + provenance_csv(self.runs[0])
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def energy_costs(r: RunResult) -> list[dict[str, Any]]:
+    """Each cost of the run's energy table: action, cost, unit, source."""
+    t = r.energy_table
+    return [{"action": a, "cost": c, "unit": t.get("unit", r.energy_unit), "source": t.get("sources", {}).get(a, "")}
+            for a, c in t.get("costs", {}).items()]
+
+
+def provenance(r: RunResult) -> dict[str, Any]:
+    """The keys added to DESIGN.md's result schema: which energy numbers were used (each
+    cost, its unit, its source) and where the hardware config's figures come from."""
+    if not r.energy_table and not r.hardware_source:
+        return {}
+    return {
+        "energy_table": {"table": r.energy_table.get("table", ""), "unit": r.energy_table.get("unit", r.energy_unit),
+                         "costs": energy_costs(r)},
+        "hardware_source": r.hardware_source,
+    }
+
+
+def provenance_csv(r: RunResult) -> str:
+    """The same as '#' comment lines after the rows (read them with ``comment='#'``)."""
+    if not r.energy_table and not r.hardware_source:
+        return ""
+    buf = io.StringIO()
+    buf.write(f"# hardware {r.hardware}: {r.hardware_source}\n")
+    buf.write(f"# energy table {r.energy_table.get('table', '')} in {r.energy_table.get('unit', r.energy_unit)}: "
+              "each line below: action / cost / unit / source\n")
+    w = csv.writer(buf, lineterminator="\n")
+    for c in energy_costs(r):
+        w.writerow(["# " + c["action"], repr(c["cost"]), c["unit"], c["source"]])
+    return buf.getvalue()

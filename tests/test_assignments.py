@@ -3,58 +3,83 @@ deliberately wrong one with helpful messages; `accelsim grade` and `accelsim ass
 export` behave (exit codes, no solutions in the student copy, nothing half-written)."""
 from __future__ import annotations
 
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
 import pytest
 
 from accelsim.teach.grading import grade
 from accelsim.teach.kit import INSTRUCTOR_ONLY, assignments, find_assignment, kit_dir, solution_dir, wrong_dir
 
-from conftest import REPO
+from conftest import DATA, REPO
 
 KIT = REPO / "assignments"
 
 # what each wrong submission must be told (a substring of the failure message per check)
 WRONG = {
     "1-counting": {
-        "test_conv_macs_and_weights": "each filter sees only C/groups input channels",
-        "test_network_totals_match_published_figures": "AlexNet has 724,406,816 MACs",
-        "test_depthwise_separable_ratio": "expected 1/M + 1/(R·S)",
-        "test_shufflenet_v2_guideline_1": "mac_lower_bound(h, w, B) is 2·sqrt(h·w·B) + B/(h·w)",
+        "check_conv_macs_and_weights": "each filter sees only C/groups input channels",
+        "check_network_totals_match_published_figures": "network_macs('alexnet') differs from the published count",
+        "check_depthwise_separable_ratio": "Howard et al., Eq. 5",
+        "check_shufflenet_v2_guideline_1": "mac_lower_bound(7, 7, B) is wrong",
     },
     "2-dataflows": {
-        "test_computes_the_convolution": "the first wrong output element is (n=0, m=0, e=0, f=0), expected 7, got 4",
-        "test_predictions[shape0]": "noc_weight: you predict 576, accelsim counts 36864",
-        "test_explanation_is_written": "EXPLANATION has 2 words",
+        "check_computes_the_convolution": "the first wrong output element is (n=0, m=0, e=0, f=0), expected 7, got 4",
+        "check_predictions[shape0]": "your prediction of noc_weight is wrong",
+        "check_explanation_is_written": "EXPLANATION has 2 words",
     },
     "3-energy": {
-        "test_movement_share": "the MACs and the SIMD unit compute, they do not move data",
-        "test_alexnet_is_dominated_by_weights": "ALEXNET_DOMINANT = 'ifmap'",
-        "test_googlenet_feature_maps": "GOOGLENET_FMAPS_DOMINATE = False",
-        "test_compare_dataflows": "alexnet, ws: total energy",
+        "check_movement_share": "the MACs and the SIMD unit compute, they do not move data",
+        "check_alexnet_is_dominated_by_weights": "ALEXNET_DOMINANT = 'ifmap' is not right",
+        "check_googlenet_feature_maps": "GOOGLENET_FMAPS_DOMINATE does not match",
+        "check_compare_dataflows": "alexnet, ws: your total energy differs",
     },
     "4-dse": {
-        "test_storage_bytes": "psums are 4 bytes here",
-        "test_feasible_points": "not feasible [(16, 16, 'large', 32)]",
-        "test_pareto_front_and_best_edp": "expected [('a',), ('b',), ('d',), ('f',)]",
+        "check_storage_bytes": "psums are 4 bytes here",
+        "check_feasible_points": "1 listed that do not fit",
+        "check_pareto_front_and_best_edp": "pareto_front of the grader's small example is wrong",
     },
     "5-efficient-cnns": {
-        "test_rank_by_macs": "the order is ['shufflenet_v1_g3', 'shufflenet_v2_x1_0', 'mobilenet_v2', 'squeezenet1_1', 'mobilenet_v1', 'alexnet']",
-        "test_answers[eyeriss]": "CHEAPEST['eyeriss']['energy'] = 'shufflenet_v1_g3'; accelsim says shufflenet_v2_x1_0",
-        "test_why": "WHY = 'c'",
+        "check_rank_by_macs": "is not the order of the published MAC counts",
+        "check_answers[eyeriss]": "CHEAPEST['eyeriss']['energy'] = 'shufflenet_v1_g3' is not the cheapest",
+        "check_why": "WHY = 'c' is not the reason",
     },
 }
+SLEEPER = DATA / "teach" / "sleeper"
 
 
 def test_the_kit_is_complete():
     names = [a.name for a in assignments(KIT)]
     assert names == list(WRONG)
     for a in assignments(KIT):
-        assert (a / "handout.md").is_file() and any((a / "starter").glob("*.py")) and any((a / "grader").glob("test_*.py"))
+        assert (a / "handout.md").is_file() and any((a / "starter").glob("*.py")) and any((a / "grader").glob("check_*.py"))
         assert solution_dir(a).is_dir() and wrong_dir(a).is_dir()
     assert kit_dir() == KIT
 
 
+def _printed_forms(x) -> list[str]:
+    """How an expected value could show in a message: as written, with separators, rounded."""
+    if isinstance(x, bool) or x is None:
+        return []
+    if isinstance(x, int):
+        return [str(x), f"{x:,}", f"{x:.3g}"] if abs(x) >= 100 else []
+    if isinstance(x, float):
+        return [repr(x), f"{x:.3g}", f"{x:.4g}", f"{x:.4f}", f"{x:.2f}"]
+    if isinstance(x, (list, tuple, dict)):
+        forms = [str(x), repr(x)] if len(str(x)) > 8 else []
+        items = x.values() if isinstance(x, dict) else x
+        return forms + [f for v in items if not isinstance(v, str) for f in _printed_forms(v)]
+    return [x] if isinstance(x, str) and len(x) > 6 else []
+
+
 @pytest.mark.parametrize("name", list(WRONG))
-def test_grader_passes_the_solution_and_fails_the_wrong_one(name):
+def test_grader_passes_the_solution_and_fails_the_wrong_one_without_giving_answers(name, run_cli):
     a = KIT / name
     good = grade(a, solution_dir(a))
     assert good.failed == [] and good.total >= 4, good.summary()
@@ -63,6 +88,21 @@ def test_grader_passes_the_solution_and_fails_the_wrong_one(name):
     for test, message in WRONG[name].items():
         assert test in failed, f"{name}: {test} should fail on the wrong submission\n{bad.summary()}"
         assert message in failed[test], f"{name}: {test}: {failed[test]!r} lacks {message!r}"
+    # what the student sees: the score and one line per failed check, no expected value
+    code, out, err = run_cli("grade", a, wrong_dir(a))
+    assert code == 1 and "Traceback" not in out + err and "pytest" not in out + err
+    lines = out.splitlines()
+    assert lines[1].startswith("score: ") and all(s.startswith("  FAILED ") for s in lines[2:])
+    assert len(lines) == 2 + len(bad.failed)
+    hidden = [(o.check, f) for o in bad.outcomes if not o.passed for f in _printed_forms(o.expected)]
+    assert any(o.expected is not None for o in bad.outcomes if not o.passed)
+    for check, form in hidden:
+        assert form not in out, f"{name}: {check}: the student's output shows the expected value {form!r}"
+    # the instructor's run shows them
+    code, out_i, _ = run_cli("grade", a, wrong_dir(a), "--instructor")
+    assert code == 1 and "expected " in out_i
+    o = next(o for o in bad.outcomes if not o.passed and o.expected is not None)
+    assert repr(o.expected) in out_i
 
 
 def test_untouched_starter_fails_every_check_saying_what_is_missing():
@@ -70,16 +110,73 @@ def test_untouched_starter_fails_every_check_saying_what_is_missing():
     assert score.passed == [] and all("is not implemented yet" in m for _, m in score.failed)
 
 
-def test_grade_command(run_cli):
+def test_grade_command(run_cli, tmp_path):
     code, out, _ = run_cli("grade", "assignments/1", KIT / "_solutions" / "1-counting")
     assert code == 0 and "score: 5/5 checks passed" in out
     code, out, _ = run_cli("grade", "1", KIT / "_wrong" / "1-counting")
-    assert code == 1 and "score: 1/5 checks passed" in out and "FAILED test_conv_macs_and_weights: " in out
+    assert code == 1 and "score: 1/5 checks passed" in out and "FAILED check_conv_macs_and_weights: " in out
     code, _, err = run_cli("grade", "9", KIT / "_wrong" / "1-counting")
     assert code == 2 and "no such assignment" in err and "1-counting" in err
     code, _, err = run_cli("grade", "1", KIT / "nowhere")
     assert code == 2 and "no such submission" in err
     assert find_assignment(str(KIT / "2")) == KIT / "2-dataflows"
+    # --json, for instructors: the expected values only with --instructor
+    code, out, _ = run_cli("grade", "1", KIT / "_wrong" / "1-counting", "--json")
+    d = json.loads(out)
+    assert code == 1 and (d["passed"], d["total"]) == (1, 5) and "expected" not in d["checks"][1]
+    code, out, _ = run_cli("grade", "1", KIT / "_wrong" / "1-counting", "--json", "--instructor")
+    d = json.loads(out)
+    assert d["checks"][2]["expected"] == 665_784_864 + 58_621_952  # AlexNet's published MACs
+
+
+def test_grade_bad_input_file_for_folder_and_back(run_cli, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    code, _, err = run_cli("grade", "1", notes)
+    assert code == 2 and "notes.txt" in err and "folder" in err and "Traceback" not in err
+    code, _, err = run_cli("grade", notes, KIT / "_solutions" / "1-counting")
+    assert code == 2 and "no such assignment" in err and "notes.txt" in err
+    code, _, err = run_cli("grade", "1", KIT / "_solutions" / "1-counting" / "counting.py", "--many")
+    assert code == 2 and "folder of submissions" in err
+    code, _, err = run_cli("grade", "1", KIT / "_solutions" / "1-counting", "--csv", tmp_path / "s.csv")
+    assert code == 2 and "--many" in err
+
+
+def test_grade_stops_a_submission_that_hangs(run_cli):
+    t0 = time.monotonic()
+    code, out, err = run_cli("grade", "1", SLEEPER, "--time-limit", "3")
+    took = time.monotonic() - t0
+    assert code == 2 and took < 30, took
+    assert "time limit of 3 s" in err and "--time-limit" in err and "check_output_size" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_grade_many_gives_a_csv(run_cli, tmp_path):
+    folder = tmp_path / "class"
+    shutil.copytree(KIT / "_solutions" / "1-counting", folder / "alice")
+    shutil.copytree(KIT / "_wrong" / "1-counting", folder / "bob")
+    shutil.copytree(SLEEPER, folder / "carol")
+    code, out, err = run_cli("grade", "1", folder, "--many", "--time-limit", "3", "--csv", tmp_path / "scores.csv")
+    assert code == 0, err
+    assert str(tmp_path / "scores.csv") in err
+    rows = list(csv.DictReader((tmp_path / "scores.csv").open()))
+    assert [r["submission"] for r in rows] == ["alice", "bob", "carol"]
+    assert (rows[0]["passed"], rows[0]["total"], rows[0]["status"]) == ("5", "5", "graded")
+    assert (rows[1]["passed"], rows[1]["total"]) == ("1", "5") and "check_conv_macs_and_weights" in rows[1]["failed"]
+    assert rows[2]["status"].startswith("time limit")
+
+
+def test_grading_needs_no_pytest(tmp_path):
+    """After the README's first command (no test extra) `accelsim grade` works: here pytest
+    cannot be imported at all, in accelsim or in the grader's process."""
+    block = tmp_path / "block"
+    (block / "pytest").mkdir(parents=True)
+    (block / "pytest" / "__init__.py").write_text("raise ImportError('pytest is not installed here')\n")
+    env = {**os.environ, "PYTHONPATH": str(block)}
+    p = subprocess.run([sys.executable, "-m", "accelsim", "grade", "1", str(KIT / "_wrong" / "1-counting")],
+                       capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert p.returncode == 1, p.stderr
+    assert "score: 1/5 checks passed" in p.stdout and "pytest" not in p.stdout + p.stderr
 
 
 def test_export_student_copy_has_no_solutions(tmp_path, run_cli):
@@ -90,7 +187,7 @@ def test_export_student_copy_has_no_solutions(tmp_path, run_cli):
     assert not any(f.split("/")[0] in INSTRUCTOR_ONLY for f in files)
     assert not any("__pycache__" in f for f in files)
     for a in assignments(KIT):
-        assert f"{a.name}/handout.md" in files and f"{a.name}/grader/{next((a / 'grader').glob('test_*.py')).name}" in files
+        assert f"{a.name}/handout.md" in files and f"{a.name}/grader/{next((a / 'grader').glob('check_*.py')).name}" in files
     # a grader of the student copy runs from there
     assert grade(target / "1-counting", KIT / "_solutions" / "1-counting").failed == []
 
@@ -108,3 +205,62 @@ def test_export_instructor_copy_and_refusals(tmp_path, run_cli):
     assert exc.value.code == 2
     code, out, _ = run_cli("assignments", "list")
     assert code == 0 and "2-dataflows" in out and "Assignment 2" in out
+
+
+def test_student_export_gives_no_solution_away_and_its_references_resolve(tmp_path, run_cli):
+    target = tmp_path / "kit"
+    assert run_cli("assignments", "export", "--student", target)[0] == 0
+    readme = (target / "README.md").read_text()
+    assert readme == (KIT / "STUDENT.md").read_text() and "_solutions" not in readme
+    # no file of the copy holds a solution's code: no line of any reference solution file
+    # longer than 30 characters (imports and docstrings aside) appears anywhere in it
+    solution_lines = {ln.strip() for f in (KIT / "_solutions").rglob("*.py") for ln in f.read_text().splitlines()
+                      if len(ln.strip()) > 30 and not ln.strip().startswith(("from ", "import ", '"""', "#", "def "))}
+    solution_lines -= {ln.strip() for f in KIT.glob("*/starter/*") for ln in f.read_text().splitlines()}  # given code
+    # (the graders are left out of this check: they compute the truth, see the README's "known gaps")
+    texts = {p: p.read_text() for p in target.rglob("*") if p.is_file() and p.suffix in (".md", ".py", ".yaml")
+             and p.parent.name != "grader"}
+    for p, text in texts.items():
+        for ln in solution_lines:
+            assert ln not in text, f"{p.relative_to(target)} holds a solution line: {ln}"
+    # every file a handout or the guide names (`x.py`, `../GUIDE.md`, starter/...) is in the copy
+    for doc in [*target.glob("*/handout.md"), target / "GUIDE.md", target / "README.md"]:
+        for ref in re.findall(r"`([\w./-]+\.(?:md|py|yaml))`", doc.read_text()):
+            base = ref.split(":")[0]
+            assert (doc.parent / base).exists() or (target / base).exists() or (doc.parent / "starter" / base).exists() \
+                or (doc == target / "README.md" and any(target.glob(f"*/{base}"))), \
+                f"{doc.relative_to(target)} names {ref}, which the copy lacks"
+
+
+def test_docs_and_notebooks_do_not_show_the_os_solution():
+    sol = (KIT / "_solutions" / "2-dataflows" / "my_os.py").read_text()
+    key = [ln.strip() for ln in sol.splitlines() if ln.strip().startswith(("rows =", "cols =", "rf_order =", "keep ="))]
+    assert len(key) == 4
+    for p in [REPO / "docs" / "teaching.md", KIT / "GUIDE.md", *(REPO / "examples").glob("*.ipynb"),
+              REPO / "examples" / "make_notebooks.py"]:
+        text = p.read_text()
+        assert "OutputStationary" not in text and not all(k in text for k in key), p
+
+
+def test_assignments_new_scaffolds_one_that_grades(tmp_path, run_cli):
+    kit = tmp_path / "kit"
+    assert run_cli("assignments", "export", "--instructor", kit)[0] == 0
+    code, out, err = run_cli("assignments", "new", "roofline", "--kit", kit)
+    assert code == 0, err
+    a = kit / "6-roofline"
+    assert {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file() and "roofline" in p.as_posix()} == {
+        "6-roofline/handout.md", "6-roofline/starter/roofline.py", "6-roofline/grader/check_roofline.py",
+        "_solutions/6-roofline/roofline.py", "_wrong/6-roofline/roofline.py"}
+    assert str(a) in out
+    good, bad, starter = grade(a, kit / "_solutions" / "6-roofline"), grade(a, kit / "_wrong" / "6-roofline"), grade(a, a / "starter")
+    assert good.failed == [] and good.total == 3
+    assert bad.failed and all("is wrong" in m for _, m in bad.failed)
+    assert starter.passed == [] and all("not implemented yet" in m for _, m in starter.failed)
+    # the wrong one's student output holds none of the expected values (N·M·E·F·C·R·S, here)
+    code, out, _ = run_cli("grade", a, kit / "_wrong" / "6-roofline")
+    for N, M, C, E, F, R, S in ((2, 16, 8, 14, 14, 3, 3), (4, 10, 9, 1, 1, 1, 1)):
+        assert str(N * M * E * F * C * R * S) not in out
+    for argv, what in ((("new", "roofline", "--kit", kit), "exists"), (("new", "Bad_Name", "--kit", kit), "lower case"),
+                       (("new", "x", "--kit", a / "handout.md"), "must be a folder")):
+        code, _, err = run_cli("assignments", *argv)
+        assert code == 2 and what in err and "Traceback" not in err

@@ -24,7 +24,11 @@ def _maker():
 @pytest.mark.parametrize("name", ["quick_tour.ipynb", "energy_breakdown.ipynb", "writing_a_dataflow.ipynb"])
 def test_notebook_runs(name, tmp_path):
     nb = nbformat.read(EXAMPLES / name, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
+    # stored with their outputs, figures drawn, so that they read on a web page
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.get("outputs") for c in code), "store the outputs: python examples/make_notebooks.py"
+    assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs), "a figure of accelsim.report"
+    assert sum(c.cell_type == "markdown" for c in nb.cells) >= len(code) - 1, "narrative between the cells"
     assert [c.source for c in nb.cells] == [c.source for c in _maker().notebook(_maker().NOTEBOOKS[name]).cells], \
         "regenerate with python examples/make_notebooks.py"
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})

@@ -62,11 +62,21 @@ def test_report_page_in_a_browser(browser, tmp_path):
     severe = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert severe == []
     imgs = browser.execute_script(
-        "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])")
-    assert [i[0] for i in imgs] == stems  # every figure, in order
+        "return Array.from(document.images).map(i => [i.closest('figure').id, i.complete, i.naturalWidth, i.naturalHeight])")
+    assert [i[0] for i in imgs] == [f"fig-{s}" for s in stems]  # every figure, in order
+    # each figure has a caption that says how to read it
+    caps = browser.execute_script("return Array.from(document.querySelectorAll('figcaption')).map(c => c.innerText)")
+    assert len(caps) == len(stems) and all(len(c) > 150 and "Read it" in c for c in caps), caps
+    # at 1400 pixels nothing scrolls sideways: the page, the figures, the tables
+    browser.set_window_size(1400, 1200)
+    wide = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth,"
+        " Math.max(...Array.from(document.querySelectorAll('img, table')).map(e => e.getBoundingClientRect().right))]")
+    assert wide[0] <= wide[1] and wide[2] <= wide[1], wide
     assert all(done and w > 100 and h > 100 for _, done, w, h in imgs), imgs
     text = browser.find_element("tag name", "body").text
     assert "alexnet on eyeriss" in text and "Mapping of each layer" in text and "conv1" in text
+    assert "Why data movement dominates" in text and "Energy table" in text and "dram_read" in text
     png = browser.get_screenshot_as_png()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     from matplotlib.image import imread

@@ -31,6 +31,7 @@ def comparison_rows(results: Sequence[RunResult]) -> list[dict[str, float | int 
         t = r.totals()
         rows.append({
             "workload": r.workload,
+            "hardware": r.hardware,
             "energy": t["energy_total"],
             "weights": r.weights,
             "macs": t["macs"],

@@ -65,36 +65,34 @@ def layer_rows(data: dict[str, Any], top: int = TOP_LAYERS) -> tuple[list[tuple[
 
 
 def print_compression(data: dict[str, Any], console: Any) -> None:
-    """The side-by-side tables of a compressed run (``accelsim run --compress``)."""
-    from rich.table import Table
+    """The side-by-side tables of a compressed run (``accelsim run --compress``), as plain
+    grids that print whole (terminal/grid.py), energies in the run's readable units."""
+    from ..terminal.grid import grid
+    from ..terminal.units import EnergyFormat
 
     comp = data["compression"]
-    unit = data["energy_unit"]
-    t = Table(title=f"{data['workload']} on {data['hardware']}: dense and compressed ({comp['name']}) — "
-                    f"expected values; energy in {unit}, bytes include metadata")
-    for name, just in (("", "left"), ("dense", "right"), ("compressed", "right"), ("compressed / dense", "right")):
-        t.add_column(name, justify=just)
+    fmt = EnergyFormat(data["energy_unit"])
+    out = ["", f"dense and compressed ({comp['name']})",
+           f"  expected values for zeros spread uniformly at random; {fmt.header}; bytes include metadata"]
+    rows = []
     for what, d, c in summary_rows(data):
-        t.add_row(what, _si(d), _si(c), _ratio(c, d) if d else "-")
-    console.print(t)
-    rows, left = layer_rows(data)
-    lt = Table(title=f"conv/fc layers, most dense energy first {'(top ' + str(len(rows)) + ')' if left else ''}".rstrip())
-    for name, just in (("layer", "left"), ("energy dense", "right"), ("compressed", "right"), ("saved", "right"),
-                       ("effectual MACs", "right"), ("DRAM bytes", "right")):
-        lt.add_column(name, justify=just)
-    for name, d, c, eff, dram in rows:
-        lt.add_row(name, _si(d), _si(c), f"{1 - c / d:.0%}" if d else "-", f"{eff:.0%}", f"{dram:.2f}×")
-    console.print(lt)
+        show = fmt if what.startswith("energy") else _si
+        rows.append((what, show(d), show(c), _ratio(c, d) if d else "-"))
+    out += grid(("", "dense", "compressed", "compressed / dense"), rows)
+    layers, left = layer_rows(data)
+    out += ["", "conv/fc layers with the most dense energy" + (f" (top {len(layers)})" if left else "")]
+    out += grid(("layer", "energy dense", "compressed", "saved", "effectual MACs", "DRAM bytes"),
+                [(name, fmt(d), fmt(c), f"{1 - c / d:.0%}" if d else "-", f"{eff:.0%}", f"{dram:.2f}×")
+                 for name, d, c, eff, dram in layers])
     hw = comp.get("hardware", {})
     zeros = hw.get("zeros", {})
     formats = ", ".join(f"{lv} {t}: {f['kind']}" for lv, types in hw.get("formats", {}).items() for t, f in types.items()) or "all dense"
-    console.print(
-        f"Compression: {comp['name']}" + (f" ({comp['source']})" if comp.get("source") else "") + ". "
-        f"Hardware: formats {formats}; zeros {zeros.get('handling', 'none')}"
-        + (f" on {', '.join(zeros.get('operands', []))}" if zeros.get("handling", "none") != "none" else "") + ". "
-        + (f"{left} more conv/fc layers in --json. " if left else "")
-        + "Figures are expectations for zeros spread uniformly at random (docs/engine.md §9)."
-    )
+    out += ["", f"compression: {comp['name']}", *([f"  source: {comp['source']}"] if comp.get("source") else []),
+            f"hardware: formats {formats}; zeros {zeros.get('handling', 'none')}"
+            + (f" on {', '.join(zeros.get('operands', []))}" if zeros.get("handling", "none") != "none" else "")
+            + (f"; {left} more conv/fc layers in --json" if left else "") + " (rules: docs/engine.md §9)"]
+    for line in out:
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def compression_figure(data: dict[str, Any]):

@@ -58,6 +58,26 @@ def as_groups(result: RunResult, group: bool | None, threshold: int = 60) -> lis
     return [Group(l.name, (l,)) for l in result.layers]
 
 
+def bounded_groups(layers: tuple[LayerResult, ...] | list[LayerResult], max_bars: int) -> list[Group]:
+    """The prefix groups, or — when even those are more than ``max_bars`` (a long chain of
+    uniquely named layers) — consecutive runs of equal length, named first–last layer."""
+    groups = group_layers(layers)
+    if len(groups) <= max_bars:
+        return groups
+    size = -(-len(layers) // max_bars)
+    out = []
+    for i in range(0, len(layers), size):
+        chunk = tuple(layers[i:i + size])
+        out.append(Group(f"{chunk[0].name}–{chunk[-1].name}" if len(chunk) > 1 else chunk[0].name, chunk))
+    return out
+
+
+def top_layers(result: RunResult, k: int) -> list[Group]:
+    """The ``k`` layers that spend the most energy, one group each, in network order."""
+    order = sorted(range(len(result.layers)), key=lambda i: -result.layers[i].total_energy)[:k]
+    return [Group(result.layers[i].name, (result.layers[i],)) for i in sorted(order)]
+
+
 def energy_by_level(groups: list[Group], levels: tuple[str, ...]) -> dict[str, list[float]]:
     return {k: [math.fsum(l.energy.get(k, 0.0) for l in g.layers) for g in groups] for k in levels}
 
@@ -141,6 +161,6 @@ def dram_accesses(result: RunResult) -> int:
     return sum(v["reads"] + v["writes"] for v in result.totals()["accesses"]["DRAM"].values())
 
 
-__all__ = ["Group", "LEVELS", "group_layers", "as_groups", "energy_by_level", "energy_by_dtype", "cycles_split",
+__all__ = ["Group", "LEVELS", "group_layers", "bounded_groups", "top_layers", "as_groups", "energy_by_level", "energy_by_dtype", "cycles_split",
            "utilization", "dram_bytes", "RooflinePoint", "roofline_points", "per_mac_by_level",
            "dram_per_mac_by_dtype", "dram_accesses"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..api import run_all
 from ..result import MultiResult
+from .captions import caption
 from .compare import compare_networks
 from .figures import dataflow_comparison, energy_breakdown, energy_totals, latency, network_comparison, roofline
 from .output import render_all, write_files
@@ -19,22 +20,9 @@ from .output import render_all, write_files
 WORKLOAD, HARDWARE, DATAFLOW = "googlenet", "eyeriss", "rs"
 NETWORKS = ("alexnet", "squeezenet1_0", "googlenet", "mobilenet_v1")
 
-CAPTIONS = {
-    "energy_blocks": ("Energy per block", "Consecutive layers that share a name prefix summed: GoogLeNet's stem "
-                      "convolutions, pools and nine Inception modules. Top: stacked by level (MAC, RF, NoC, GLB, DRAM, "
-                      "SIMD); bottom: the same energy stacked by data type (computation has none: `compute` = MAC + SIMD)."),
-    "energy_layers": ("Energy per layer", "All 195 layers in network order (folded batch norms and fused ReLUs are "
-                      "the near-empty bars); Inception modules shaded and named along the top; labels thinned to 60."),
-    "energy_totals": ("Computation vs data movement", "The whole network's energy by level; the share of data "
-                      "movement (RF + NoC + GLB + DRAM) in the middle."),
-    "dataflows": ("Dataflow comparison", "Energy per MAC of each dataflow stacked by level (as in Eyeriss' "
-                  "comparison of dataflows, ISCA 2016 Fig. 11) and DRAM accesses per MAC by data type."),
-    "latency": ("Latency per layer", "Cycles split into compute and stall cycles; PE utilization below."),
-    "roofline": ("Roofline", "Peak MACs per cycle (the PEs) and DRAM bytes per cycle of the config; each conv/fc "
-                 "layer at its operational intensity (MACs per DRAM byte) and achieved MACs per cycle."),
-    "compare": ("Across networks", "Energy against weights and against MACs, one point per network (row "
-                "stationary on Eyeriss): fewer weights does not mean less energy."),
-}
+# the report's own captions (what each figure shows and how to read it)
+CAPTIONS = {stem: caption(stem) for stem in ("energy_blocks", "energy_layers", "energy_totals", "dataflows", "latency",
+                                             "roofline", "compare")}
 
 
 def gallery_figures() -> tuple[dict, MultiResult]:

@@ -102,7 +102,27 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
         dram_bytes_per_cycle=rd.number(machine, "dram_bytes_per_cycle", f"{pre}machine"),
         word_bits={t: rd.count(bits, t, f"{pre}machine.word_bits") for t in DTYPES},
         weights=rd.count(rd.get(d, "network", dict, where), "weights", f"{pre}network"),
+        **_provenance(rd, d, where),
     )
+
+
+def _provenance(rd: _Reader, d: Any, where: str) -> dict[str, Any]:
+    """The energy table and the hardware's source, where the JSON has them (older results do not)."""
+    if "energy_table" not in d:
+        return {}
+    pre = f"{where}." if where else ""
+    t = rd.get(d, "energy_table", dict, where)
+    costs = rd.get(t, "costs", list, f"{pre}energy_table")
+    for i, c in enumerate(costs):
+        if not isinstance(c, dict) or not isinstance(c.get("action"), str) or isinstance(c.get("cost"), bool) \
+                or not isinstance(c.get("cost"), (int, float)):
+            raise rd.err(f"{pre}energy_table.costs[{i}]", "an object with an action (text) and a cost (a number)", c)
+    return {
+        "energy_table": {"table": str(t.get("table", "")), "unit": str(t.get("unit", "")),
+                         "costs": {c["action"]: float(c["cost"]) for c in costs},
+                         "sources": {c["action"]: str(c.get("source", "")) for c in costs}},
+        "hardware_source": str(d.get("hardware_source", "")),
+    }
 
 
 def result_from_dict(d: Any, file: str = "<result>") -> RunResult | MultiResult:

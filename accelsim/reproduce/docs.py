@@ -19,7 +19,7 @@ model or the claim modules (`accelsim/reproduce/`) and regenerate. Every row is 
 test in `tests/test_reproduce.py` against the published figure (the failing ones are
 `xfail(strict=True)` with the measured number, so a fix shows up as an XPASS). Sources and
 their tags ([R] read in the source, [M] as commonly quoted, [I] inferred, [C] closed
-form): `../shared/reference/PUBLISHED.md`.
+form): the project's table of published figures (each with its source, cited by title below).
 
 """
 

@@ -6,14 +6,14 @@ import tempfile
 from pathlib import Path
 
 from ..errors import AccelsimError
-from .kit import INSTRUCTOR_ONLY, kit_dir
+from .kit import INSTRUCTOR_ONLY, STUDENT_README, kit_dir
 
 JUNK = ("__pycache__", ".pytest_cache", "*.pyc", ".ipynb_checkpoints")
 
 
 def export(target: Path, student: bool, source: Path | None = None) -> list[str]:
     """Copy the kit into ``target`` (which must not exist or be empty); for a student,
-    without ``_solutions/`` and ``_wrong/``. Returns the files written, relative. The copy
+    without ``_solutions/`` and ``_wrong/``, and with ``STUDENT.md`` as its README. Returns the files written, relative. The copy
     is made beside ``target`` and renamed into place, so a failure leaves nothing."""
     source = source or kit_dir()
     if target.resolve().is_relative_to(source.resolve()):
@@ -27,6 +27,9 @@ def export(target: Path, student: bool, source: Path | None = None) -> list[str]
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         shutil.copytree(source, tmp / "kit", ignore=ignore)
+        if student and (tmp / "kit" / STUDENT_README).is_file():
+            # the students' README, not the instructor's (which talks about solutions)
+            (tmp / "kit" / STUDENT_README).replace(tmp / "kit" / "README.md")
         if target.exists():
             target.rmdir()
         (tmp / "kit").rename(target)

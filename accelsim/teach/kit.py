@@ -16,6 +16,7 @@ from ..errors import AccelsimError
 from ..paths import config_dir
 
 INSTRUCTOR_ONLY = ("_solutions", "_wrong")
+STUDENT_README = "STUDENT.md"  # the student copy's README.md (the kit's own README is the instructor's)
 
 
 def kit_dir() -> Path:

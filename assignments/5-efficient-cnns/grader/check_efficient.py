@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 import accelsim
-from accelsim.teach.grading import call, submission
+from accelsim.teach.checks import call, expect, fixture, params, submission
 
 # Published multiply-adds at 224x224 (227 for AlexNet), batch 1, in millions:
 PUBLISHED_MMACS = {
@@ -23,12 +21,12 @@ CHECKED = ("eyeriss", "edge_16x16", "shidiannao", "tpu_v1", "scalesim_32x32")  #
 NETWORKS = tuple(PUBLISHED_MMACS)
 
 
-@pytest.fixture(scope="module")
+@fixture
 def sub():
     return submission("efficient")
 
 
-@pytest.fixture(scope="module")
+@fixture
 def costs():
     out = {}
     for hw in CHECKED:
@@ -42,39 +40,44 @@ def ranked(costs, hw, i):
     return sorted(NETWORKS, key=lambda n: costs[hw, n][i])
 
 
-def test_rank_by_macs(sub):
+def check_rank_by_macs(sub):
     want = sorted(PUBLISHED_MMACS, key=PUBLISHED_MMACS.get)
     got = list(call(sub.rank_by_macs))
-    assert got == want, f"by MACs (published: {PUBLISHED_MMACS}) the order is {want}; you give {got}"
+    expect(got == want, "rank_by_macs() is not the order of the published MAC counts (see the handout's papers)",
+           expected=want, found=got)
 
 
-@pytest.mark.parametrize("hw", CHECKED)
-def test_rankings_on_hardware(sub, costs, hw):
+@params("hw", CHECKED)
+def check_rankings_on_hardware(sub, costs, hw):
     for metric, i in (("energy", 0), ("latency", 1)):
         got = list(call(sub.rank, hw, metric))
         want = ranked(costs, hw, i)
-        assert got == want, f"{hw}, {metric}: accelsim's order is {want}; you give {got}"
+        expect(got == want, f"rank({hw!r}, {metric!r}) is not the order of accelsim's runs on {hw}",
+               expected=want, found=got)
     e, c = call(sub.cost, "mobilenet_v2", hw)
-    assert math.isclose(e, costs[hw, "mobilenet_v2"][0], rel_tol=1e-9) and c == costs[hw, "mobilenet_v2"][1], \
-        f"cost('mobilenet_v2', {hw!r}) = {(e, c)}; accelsim gives {costs[hw, 'mobilenet_v2']}"
+    expect(math.isclose(e, costs[hw, "mobilenet_v2"][0], rel_tol=1e-9) and c == costs[hw, "mobilenet_v2"][1],
+           f"cost('mobilenet_v2', {hw!r}) differs from accelsim's run (total energy, cycles)",
+           expected=costs[hw, "mobilenet_v2"], found=(e, c))
 
 
-@pytest.mark.parametrize("hw", CHECKED)
-def test_answers(sub, costs, hw):
+@params("hw", CHECKED)
+def check_answers(sub, costs, hw):
     for metric, i in (("energy", 0), ("latency", 1)):
         want = ranked(costs, hw, i)[0]
         got = sub.CHEAPEST.get(hw, {}).get(metric)
-        assert got == want, f"CHEAPEST[{hw!r}][{metric!r}] = {got!r}; accelsim says {want}"
+        expect(got == want, f"CHEAPEST[{hw!r}][{metric!r}] = {got!r} is not the cheapest network in accelsim's runs",
+               expected=want, found=got)
     by_macs = sorted(PUBLISHED_MMACS, key=PUBLISHED_MMACS.get)
     same = ranked(costs, hw, 0) == by_macs
-    assert sub.ENERGY_RANK_IS_MAC_RANK.get(hw) is same, (
-        f"ENERGY_RANK_IS_MAC_RANK[{hw!r}] = {sub.ENERGY_RANK_IS_MAC_RANK.get(hw)!r}: by energy the order is "
-        f"{ranked(costs, hw, 0)}, by MACs {by_macs}")
+    expect(sub.ENERGY_RANK_IS_MAC_RANK.get(hw) is same,
+           f"ENERGY_RANK_IS_MAC_RANK[{hw!r}] does not match: compare your rank({hw!r}, 'energy') with rank_by_macs()",
+           expected=same, found=sub.ENERGY_RANK_IS_MAC_RANK.get(hw))
 
 
-def test_why(sub, costs):
+def check_why(sub, costs):
     # the claim behind the answer: some network does fewer MACs than another yet costs more energy
     inversions = [(a, b) for a in NETWORKS for b in NETWORKS
                   if PUBLISHED_MMACS[a] < PUBLISHED_MMACS[b] and costs["eyeriss", a][0] > costs["eyeriss", b][0]]
-    assert inversions, "accelsim's Eyeriss energies follow the MAC counts here — the question's premise fails"
-    assert sub.WHY == "a", f"WHY = {sub.WHY!r}: e.g. {inversions[0][0]} does fewer MACs than {inversions[0][1]} yet costs more energy on Eyeriss — what do MACs leave out?"
+    expect(inversions, "accelsim's Eyeriss energies follow the MAC counts here — the question's premise fails (a grader error)")
+    expect(sub.WHY == "a", f"WHY = {sub.WHY!r} is not the reason: find a network that does fewer MACs than another "
+           "yet costs more energy on Eyeriss — what do MACs leave out?", expected="a", found=sub.WHY)

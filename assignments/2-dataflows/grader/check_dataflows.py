@@ -3,14 +3,11 @@ against a NumPy convolution (accelsim.reference.check), and closed forms of what
 output-stationary dataflow moves."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 from accelsim.dataflow.plugin import load
 from accelsim.errors import AccelsimError
-from accelsim.teach.grading import ENV, call, submission
+from accelsim.teach.checks import call, expect, fail, fixture, params, submission, submission_root
 
 OUTPUT_DIMS = {"N", "G", "M", "E", "F"}
 
@@ -23,22 +20,22 @@ def _closed_forms(N, C, H, W, M, R, S):
     return {"macs": macs, "rf_psum_reads": macs, "noc_weight": macs, "noc_ifmap": macs, "glb_ofmap_writes": N * M * E * F}
 
 
-@pytest.fixture(scope="module")
+@fixture
 def dataflow():
-    root = Path(os.environ[ENV])
+    root = submission_root()
     path = root / "my_os.py" if root.is_dir() else root
     try:
         return load(f"{path}:OutputStationary")
     except AccelsimError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        fail(str(exc))
 
 
-@pytest.fixture(scope="module")
+@fixture
 def answers():
     return submission("answers")
 
 
-def test_computes_the_convolution(dataflow):
+def check_computes_the_convolution(dataflow):
     """The reference model runs your loop nest on random small layers; the output must be
     the NumPy convolution's."""
     from accelsim.reference.check import check_dataflow
@@ -46,20 +43,22 @@ def test_computes_the_convolution(dataflow):
     try:
         check_dataflow(dataflow)
     except AccelsimError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        fail(str(exc))
 
 
-def test_is_output_stationary(dataflow):
+def check_is_output_stationary(dataflow):
     spatial = set(dataflow.rows) | set(dataflow.cols)
-    assert spatial <= OUTPUT_DIMS, (
-        f"rows/cols spread {sorted(spatial - OUTPUT_DIMS)} across the array: PEs would then hold partial sums of "
-        "the same output, which must be added elsewhere — output stationary spreads output dims (E, F, M, N) only")
-    assert dataflow.keep["psum"] != "mac", "keep['psum'] is 'mac': the psum does not stay in the PE, so this is not output stationary"
+    expect(spatial <= OUTPUT_DIMS,
+           f"rows/cols spread {sorted(spatial - OUTPUT_DIMS)} across the array: PEs would then hold partial sums of "
+           "the same output, which must be added elsewhere — which dims may an output-stationary array spread?")
+    expect(dataflow.keep["psum"] != "mac", "keep['psum'] is 'mac': the psum does not stay in the PE, so this is not "
+           "output stationary")
     for t in ("weight", "ifmap"):
-        assert dataflow.keep[t] == "mac", f"keep[{t!r}] = {dataflow.keep[t]!r}: in this assignment's OS only the psum stays; {t}s stream in ('mac')"
+        expect(dataflow.keep[t] == "mac", f"keep[{t!r}] = {dataflow.keep[t]!r}: in this assignment's OS only one data "
+               "type stays in the PE (the handout says which)", expected="mac", found=dataflow.keep[t])
 
 
-def test_counts_follow_from_the_dataflow(dataflow):
+def check_counts_follow_from_the_dataflow(dataflow):
     """accelsim's counts for your dataflow on layer.yaml equal the OS closed forms."""
     import accelsim
 
@@ -68,18 +67,21 @@ def test_counts_follow_from_the_dataflow(dataflow):
     a = r.layers[0].accesses
     got = {"macs": r.layers[0].macs, "rf_psum_reads": a["RF"]["psum"]["reads"], "noc_weight": a["NoC"]["weight"]["reads"],
            "noc_ifmap": a["NoC"]["ifmap"]["reads"], "glb_ofmap_writes": a["GLB"]["ofmap"]["writes"]}
-    assert got == _closed_forms(1, 8, 10, 10, 8, 3, 3)
+    want = _closed_forms(1, 8, 10, 10, 8, 3, 3)
+    wrong = sorted(k for k in want if got[k] != want[k])
+    expect(not wrong, f"on layer.yaml, accelsim's counts for your dataflow differ from output stationary's in "
+           f"{', '.join(wrong)}: look at what keep[] and the RF loops make stay in the PE", expected=want, found=got)
 
 
-@pytest.mark.parametrize("shape", [(1, 8, 10, 10, 8, 3, 3), (2, 3, 7, 9, 5, 1, 3), (1, 16, 14, 14, 32, 5, 5)])
-def test_predictions(answers, shape):
+@params("shape", [(1, 8, 10, 10, 8, 3, 3), (2, 3, 7, 9, 5, 1, 3), (1, 16, 14, 14, 32, 5, 5)])
+def check_predictions(answers, shape):
     got = call(answers.predict, *shape)
     want = _closed_forms(*shape)
-    wrong = {k: (got.get(k) if isinstance(got, dict) else None, v) for k, v in want.items() if not isinstance(got, dict) or got.get(k) != v}
-    assert not wrong, "for N C H W M R S = {}: {}".format(
-        shape, "; ".join(f"{k}: you predict {g}, accelsim counts {v}" for k, (g, v) in wrong.items()))
+    wrong = sorted(k for k, v in want.items() if not isinstance(got, dict) or got.get(k) != v)
+    expect(not wrong, "for N C H W M R S = {}: your prediction of {} is wrong — think about which data type stays in "
+           "the PE and how often the others move".format(shape, ", ".join(wrong)), expected=want, found=got)
 
 
-def test_explanation_is_written(answers):
+def check_explanation_is_written(answers):
     words = len(str(getattr(answers, "EXPLANATION", "")).split())
-    assert words >= 50, f"EXPLANATION has {words} words; write at least 50 (it is read and marked by hand)"
+    expect(words >= 50, f"EXPLANATION has {words} words; write at least 50 (it is read and marked by hand)")
