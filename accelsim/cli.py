@@ -35,12 +35,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .paths import resolve_workload
     from .workload.summary import network_summary
 
-    net = resolve_workload(args.workload)
+    net = resolve_workload(args.workload, **_onnx_options(args))
     if getattr(args, "compress", None) or net.compression_stated:
         from .compress.cli import cmd_info_compress
 
         return cmd_info_compress(net, args)
     summary = network_summary(net)
+    if net.notes:
+        summary["notes"] = list(net.notes)
     if args.json is not None:
         _emit_json(summary, args.json)
         return 0
@@ -77,7 +79,33 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"({_n(totals['weights'])} weights, {_n(totals['biases'])} biases, {_n(totals['bn_params'])} batch-norm); "
         f"{_n(totals['ops'])} other operations. Sizes in elements, batch 1."
     )
+    for note in net.notes:
+        console.print(f"note: {note}", markup=False)
     return 0
+
+
+def _onnx_options(args: argparse.Namespace) -> dict:
+    """--input-shape and --skip-unsupported, for a workload given as an ONNX file."""
+    shape = getattr(args, "input_shape", None)
+    skip = bool(getattr(args, "skip_unsupported", False))
+    if (shape is not None or skip) and not str(args.workload).lower().endswith(".onnx"):
+        raise AccelsimError(
+            "--input-shape and --skip-unsupported apply to an ONNX model", where="--input-shape" if shape else "--skip-unsupported",
+            expected="a workload file ending in .onnx", found=args.workload,
+        )
+    return {"input_shape": _parse_shape(shape), "skip_unsupported": skip} if str(args.workload).lower().endswith(".onnx") else {}
+
+
+def _parse_shape(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        dims = [int(x) for x in text.replace("x", ",").split(",") if x.strip()]
+    except ValueError:
+        dims = []
+    if not dims or any(d <= 0 for d in dims):
+        raise AccelsimError("not a tensor shape", where="--input-shape", expected="positive integers like 1,3,224,224", found=text)
+    return dims
 
 
 # ---------------------------------------------------------------- run
@@ -89,6 +117,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .api import run
     from .scalesim.cli import is_scalesim_pair, run_command
 
+    if args.compat == "timeloop":
+        from .timeloop.cli import cmd_run_timeloop
+
+        return cmd_run_timeloop(args)
     workload, hardware = args.workload, args.hardware
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
@@ -135,6 +167,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
             found=f"{args.workload} {args.hardware}",
         )
+    onnx_opts = _onnx_options(args)
+    if onnx_opts:
+        from .paths import resolve_workload
+
+        workload = resolve_workload(workload, **onnx_opts)
     dataflows = None
     if args.dataflow == "all":
         from .paths import resolve_hardware_path
@@ -188,6 +225,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .ideal import print_ideal
 
             print_ideal(data["ideal"], runs, console)
+        for note in getattr(workload, "notes", ()):  # an imported ONNX model's
+            console.print(f"note: {note}", markup=False)
     return 0
 
 
@@ -247,6 +286,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         t = net.totals()
         nets.add_row(name, _n(t["macs"]), _n(t["params"]), net.description)
     console.print(nets)
+    from .workload.zoo import VARIANTS
+
+    families = sorted({n.rsplit("_", 2)[0] for n in VARIANTS})
+    console.print(f"Also built by name ({len(VARIANTS)} variants): " + "; ".join(
+        f"{f}_*: " + ", ".join(n[len(f) + 1:] for n in VARIANTS if n.rsplit('_', 2)[0] == f) for f in families), markup=False)
     hw = Table(title="Hardware configs (hw_configs/<name>.yaml)")
     hw.add_column("name")
     hw.add_column("description")
@@ -274,6 +318,12 @@ def cmd_hw_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _add_onnx_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-shape", metavar="N,C,H,W", help="an ONNX model's input shape, where the file leaves it dynamic (e.g. 1,3,224,224)")
+    p.add_argument("--skip-unsupported", action="store_true",
+                   help="an ONNX model: import the nodes accelsim does not model as data movement on the SIMD unit")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accelsim",
@@ -288,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workload", help="a workload YAML file or a zoo name (see 'accelsim list')")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.add_argument("--compress", metavar="F", help="a compression YAML or shipped name: the stored model size per layer")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
@@ -314,8 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
                    "prints dense and compressed side by side")
-    p.add_argument("--compat", choices=("scalesim", "none"),
+    p.add_argument("--compat", choices=("scalesim", "timeloop", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
+                   "timeloop: W H are a Timeloop problem and architecture, --mapping its mapping, counted as Timeloop counts; "
                    "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--traces", metavar="DIR",
@@ -323,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "byte for byte (none unless asked)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", parents=[common], help="the model zoo and the shipped hardware configs")
@@ -339,14 +392,20 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .timeloop.cli import register as register_timeloop; register_timeloop(sub, common)  # noqa: E702
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
+    from .sweep.cli import register as register_sweep; register_sweep(sub, common)  # noqa: E702
+    from .workload.importers.cli import register as register_onnx; register_onnx(sub, common)  # noqa: E702
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) > 1 and argv[0] == "import" and argv[1].lower().endswith(".onnx"):
+        argv.insert(1, "onnx")  # accelsim import model.onnx -o model.yaml
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()

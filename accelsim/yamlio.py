@@ -199,11 +199,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml_unique(path: str | os.PathLike[str]) -> Any:
-    """:func:`load_yaml`, and a key stated twice in one mapping is an error naming its line."""
+def load_yaml_unique(path: str | os.PathLike[str], loader: type[_UniqueKeyLoader] = _UniqueKeyLoader) -> Any:
+    """:func:`load_yaml`, and a key stated twice in one mapping is an error naming its line
+    (``loader``: a subclass that also reads some tags, e.g. Timeloop's)."""
     text, name = read_text(path), str(path)
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"

@@ -50,6 +50,14 @@ WRONG = {
         "check_answers[eyeriss]": "CHEAPEST['eyeriss']['energy'] = 'shufflenet_v1_g3' is not the cheapest",
         "check_why": "WHY = 'c' is not the reason",
     },
+    "6-pruning": {
+        "check_compressions": "pruned(): conv1's weights are quantized or shared",
+        "check_predictions_are_written_first": "PREDICTED['quantization'] = None",
+        "check_saving_by_level[pruning]": "a saving is 1 - compressed / dense, not their ratio",
+        "check_fc_share_of_saving": "that the fc layers make",
+        "check_answers": "SAVED_TOTAL['pruning'] is not within 0.01",
+        "check_why": "WHY = 'c' is not the reason",
+    },
 }
 SLEEPER = DATA / "teach" / "sleeper"
 
@@ -103,6 +111,21 @@ def test_grader_passes_the_solution_and_fails_the_wrong_one_without_giving_answe
     assert code == 1 and "expected " in out_i
     o = next(o for o in bad.outcomes if not o.passed and o.expected is not None)
     assert repr(o.expected) in out_i
+
+
+def test_pruning_grader_never_prints_the_measured_numbers():
+    import importlib.util
+
+    a = KIT / "6-pruning"
+    spec = importlib.util.spec_from_file_location("a6_solution", solution_dir(a) / "pruning.py")
+    sol = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sol)
+    hw = sol.HARDWARE
+    values = [v for c in (sol.pruned(), sol.quantized8()) for v in sol.saving_by_level("alexnet", hw, c).values() if v]
+    values.append(sol.fc_share_of_saving("alexnet", hw, sol.pruned()))
+    shown = [f"{v:.2f}" for v in values] + [f"{v:.3f}" for v in values] + [f"{100 * v:.1f}" for v in values]
+    messages = " ".join(m for _, m in grade(a, wrong_dir(a)).failed)
+    assert messages and not [s for s in shown if s in messages]
 
 
 def test_untouched_starter_fails_every_check_saying_what_is_missing():
@@ -247,17 +270,18 @@ def test_assignments_new_scaffolds_one_that_grades(tmp_path, run_cli):
     assert run_cli("assignments", "export", "--instructor", kit)[0] == 0
     code, out, err = run_cli("assignments", "new", "roofline", "--kit", kit)
     assert code == 0, err
-    a = kit / "6-roofline"
+    k = len(assignments(KIT)) + 1  # "new" takes the number after the kit's own
+    a = kit / f"{k}-roofline"
     assert {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file() and "roofline" in p.as_posix()} == {
-        "6-roofline/handout.md", "6-roofline/starter/roofline.py", "6-roofline/grader/check_roofline.py",
-        "_solutions/6-roofline/roofline.py", "_wrong/6-roofline/roofline.py"}
+        f"{k}-roofline/handout.md", f"{k}-roofline/starter/roofline.py", f"{k}-roofline/grader/check_roofline.py",
+        f"_solutions/{k}-roofline/roofline.py", f"_wrong/{k}-roofline/roofline.py"}
     assert str(a) in out
-    good, bad, starter = grade(a, kit / "_solutions" / "6-roofline"), grade(a, kit / "_wrong" / "6-roofline"), grade(a, a / "starter")
+    good, bad, starter = grade(a, kit / "_solutions" / f"{k}-roofline"), grade(a, kit / "_wrong" / f"{k}-roofline"), grade(a, a / "starter")
     assert good.failed == [] and good.total == 3
     assert bad.failed and all("is wrong" in m for _, m in bad.failed)
     assert starter.passed == [] and all("not implemented yet" in m for _, m in starter.failed)
     # the wrong one's student output holds none of the expected values (N·M·E·F·C·R·S, here)
-    code, out, _ = run_cli("grade", a, kit / "_wrong" / "6-roofline")
+    code, out, _ = run_cli("grade", a, kit / "_wrong" / f"{k}-roofline")
     for N, M, C, E, F, R, S in ((2, 16, 8, 14, 14, 3, 3), (4, 10, 9, 1, 1, 1, 1)):
         assert str(N * M * E * F * C * R * S) not in out
     for argv, what in ((("new", "roofline", "--kit", kit), "exists"), (("new", "Bad_Name", "--kit", kit), "lower case"),

@@ -83,6 +83,16 @@ def test_shipped_files_are_package_data_and_reachable_from_the_checkout():
     assert '"accelsim.compress" = ["data/*.yaml"]' in (REPO / "pyproject.toml").read_text()
 
 
+def test_installed_package_finds_its_own_copy(tmp_path, monkeypatch):
+    import accelsim.paths
+    from accelsim.compress import loader
+
+    monkeypatch.setattr(accelsim.paths, "REPO", tmp_path / "no-checkout")
+    monkeypatch.chdir(tmp_path)
+    assert loader.compression_dir() == loader.PACKAGE_DATA
+    assert load_compression("deep_compression_alexnet").stated("fc6").weight.density == 0.09
+
+
 def test_deep_compression_file_is_table_4():
     # Han, Mao, Dally, ICLR 2016, Table 4 (COMPRESSION.md §2): weights% (P), bits (P+Q), index bits 4
     table4 = {"conv1": 84, "conv2": 38, "conv3": 35, "conv4": 37, "conv5": 37, "fc6": 9, "fc7": 9, "fc8": 25}

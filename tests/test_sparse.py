@@ -144,13 +144,13 @@ def test_gating_by_hand():
     assert d.macs == 16 * 8 * 14 * 14 * 9 == 225_792
     # 40 of the 42 (e, r) pairs read a real row (e=0,r=0 and e=13,r=2 read padding), and 40
     # of 42 (f, s) pairs a real column: 225,792 * 1600/1764 = 204,800 MACs on real inputs.
-    # A padded input is a zero, so it is always gated; half of the real ones are.
+    # Padding is not a zero of the tensor: half the MACs on real inputs are gated.
     on_real = 204_800
-    assert c.compressed["macs_gated"] == pytest.approx(225_792 - on_real / 2, rel=1e-12) and c.compressed["macs_skipped"] == 0
+    assert c.compressed["macs_gated"] == pytest.approx(on_real / 2, rel=1e-12) and c.compressed["macs_skipped"] == 0
     assert c.compressed["macs_effectual"] == pytest.approx(on_real / 2, rel=1e-12)
-    assert c.energy["MAC"] == pytest.approx(on_real / 2, rel=1e-12)  # MAC = 1 (ISCA'16 Table IV)
+    assert c.energy["MAC"] == pytest.approx(225_792 - on_real / 2, rel=1e-12)  # MAC = 1 (ISCA'16 Table IV)
     # the other operand's RF reads and the psum updates are gated; the watched ifmap is still read
-    share = (on_real / 2) / 225_792
+    share = (225_792 - on_real / 2) / 225_792
     assert c.accesses["RF"]["weight"]["reads"] == pytest.approx(d.accesses["RF"]["weight"]["reads"] * share, rel=1e-12)
     assert c.accesses["RF"]["psum"]["reads"] == pytest.approx(d.accesses["RF"]["psum"]["reads"] * share, rel=1e-12)
     assert c.accesses["RF"]["ifmap"]["reads"] == d.accesses["RF"]["ifmap"]["reads"]

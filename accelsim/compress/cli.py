@@ -23,26 +23,31 @@ def print_model_size(ms: ModelSize, no_color: bool = False) -> None:
 
     console = _console(no_color)
     t = ms.totals()
+    rows = ms.layers
+    cols: list[tuple[str, list[str], str, bool]] = [  # (header, cells, footer, always shown)
+        ("layer", [l.name for l in rows], "total", True),
+        ("weights", [f"{l.weights:,}" for l in rows], f"{t['weights']:,}", True),
+        ("kept", [f"{l.nonzeros / l.weights:.1%}" if l.weights else "-" for l in rows],
+         f"{t['nonzeros'] / t['weights']:.1%}" if t["weights"] else "", True),
+        ("bits", [{"relative": f"{l.bits}+{l.index_bits}", "nm": f"{l.bits}+{l.index_bits} N:M", "dense": f"{l.bits}",
+                   "none": "-"}[l.format] for l in rows], "", True),
+    ]
+    for head, key in (("payload", "payload_bits"), ("index", "index_bits_total"), ("fillers", "filler_bits"),
+                      ("codebook", "codebook_bits"), ("bias", "bias_bits")):
+        approx = [("" if l.exact or head != "fillers" else "~") for l in rows]
+        cols.append((head, [a + _mb(getattr(l, key)) for a, l in zip(approx, rows)], _mb(t[key]), head in ("payload", "bias") or bool(t[key])))
+    cols += [
+        ("stored", [_mb(l.total_bits) for l in rows], f"{t['model_bytes'] / 1e6:,.3f}", True),
+        ("fp32", [_mb(l.dense_fp32_bits) for l in rows], f"{t['model_bytes_dense_fp32'] / 1e6:,.3f}", True),
+        ("share", [f"{l.share:.2%}" for l in rows], f"{t['share_of_dense_fp32']:.2%}", True),
+    ]
+    cols = [c for c in cols if c[3]]  # a column of zeros (no fillers, no codebook) says nothing
     table = Table(title=f"{ms.workload} compressed by {ms.compression}: stored model size, sizes in MB (10^6 bytes)",
                   show_footer=True, title_justify="left")
-    table.add_column("layer", footer="total")
-    table.add_column("weights", justify="right", footer=f"{t['weights']:,}")
-    table.add_column("kept", justify="right", footer=f"{t['nonzeros'] / t['weights']:.1%}" if t["weights"] else "")
-    table.add_column("bits", justify="right")
-    table.add_column("fillers", justify="right", footer=f"{t['fillers']:,.0f}")
-    for head, key in (("payload", "payload_bits"), ("index", "index_bits_total"), ("filler", "filler_bits"),
-                      ("codebook", "codebook_bits"), ("bias", "bias_bits")):
-        table.add_column(head, justify="right", footer=_mb(t[key]))
-    table.add_column("stored", justify="right", footer=f"{t['model_bytes'] / 1e6:,.3f}")
-    table.add_column("fp32", justify="right", footer=f"{t['model_bytes_dense_fp32'] / 1e6:,.3f}")
-    table.add_column("share", justify="right", footer=f"{t['share_of_dense_fp32']:.2%}")
-    for l in ms.layers:
-        fmt = {"relative": f"{l.bits}+{l.index_bits}", "nm": f"{l.bits}+{l.index_bits} N:M", "dense": f"{l.bits}", "none": "-"}[l.format]
-        table.add_row(
-            l.name, f"{l.weights:,}", f"{l.nonzeros / l.weights:.1%}" if l.weights else "-", fmt,
-            f"{'' if l.exact else '~'}{l.fillers:,.0f}", _mb(l.payload_bits), _mb(l.index_bits_total), _mb(l.filler_bits),
-            _mb(l.codebook_bits), _mb(l.bias_bits), _mb(l.total_bits), _mb(l.dense_fp32_bits), f"{l.share:.2%}",
-        )
+    for i, (head, _, foot, _) in enumerate(cols):
+        table.add_column(head, footer=foot, justify="left" if i == 0 else "right", no_wrap=True, overflow="fold")
+    for r in range(len(rows)):
+        table.add_row(*(c[1][r] for c in cols))
     console.print(table)
     console.print(
         f"{ms.workload}: {t['model_bytes_dense_fp32'] / 1e6:,.1f} MB at fp32 -> {t['model_bytes'] / 1e6:,.2f} MB stored "
@@ -50,7 +55,7 @@ def print_model_size(ms: ModelSize, no_color: bool = False) -> None:
     )
     console.print(
         "bits: weight bits + relative-index bits (plain: stored dense). Payload = non-zeros x bits; a zero run longer "
-        "than the index can say costs filler entries; codebook once per layer; biases at 32 bits; "
+        "than the index can say costs filler entries (bits + index bits each); codebook once per layer; biases at 32 bits; "
         "'~': expected for uniformly random zeros (docs/compression.md); no Huffman coding.",
         style="dim",
     )

@@ -69,8 +69,15 @@ def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
     return noc, bits, float(spec.dram.bytes_per_cycle * 8.0), buf_of, buf_bw
 
 
-def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
-    """The DESIGN.md access table: level -> data type -> reads/writes (elements)."""
+def bypassing(spec: HardwareSpec) -> tuple[str, ...]:
+    """The data types no global buffer holds (they go DRAM <-> NoC directly)."""
+    return tuple(t for t in DTYPES if spec.glb_for(t) is None)
+
+
+def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict[str, dict[str, int]]]:
+    """The DESIGN.md access table: level -> data type -> reads/writes (elements). A type in
+    ``bypass`` has no GLB traffic: the kernel's GLB slots for it are its DRAM <-> NoC stream,
+    already counted at DRAM and the NoC."""
     g = lambda s: int(r[s])  # noqa: E731
     acc = {
         "DRAM": {
@@ -98,6 +105,8 @@ def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
             "ofmap": {"reads": 0, "writes": 0},
         },
     }
+    for t in bypass:
+        acc["GLB"][t] = {"reads": 0, "writes": 0}
     return acc
 
 
@@ -175,7 +184,7 @@ def bound_by(cycles: int, compute: int, array_side: int) -> str:
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
     r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
     macs = int(r[K.MACS])
-    acc = accesses_from(r)
+    acc = accesses_from(r, bypassing(spec))
     actions = actions_from(spec, acc, macs)
     # cycles: tile by tile, DRAM overlapped with compute (docs/engine.md §5)
     cycles, compute, array_side = K.timeline(tile_row, rows, per, *machine_arrays(spec))

@@ -15,9 +15,11 @@ accesses of n_t bits, so it is charged c·β/n_t accesses: narrow words are pack
 are the accumulator's own values and stay dense. ``bytes`` = c·β/8, metadata included.
 
 The PE (RF and MAC). With zero handling on the operands O (``on``), a MAC proceeds only
-when no operand in O is zero: a share Π_{o∈O} d_o of the MACs on real inputs, and — a
-padded input being a zero — none of the MACs on padding if O holds the ifmap: with v the
-share of MACs on real inputs (:func:`valid_share`), k = v·Π_{o∈O} d_o + (1 − v)·k_pad.
+when no operand in O is zero: a share Π_{o∈O} d_o of the MACs on real inputs. Padding is
+outside the tensor: the dense model counts a MAC on it as a MAC, and zero handling acts on
+the tensor's own zeros only, so a MAC on padding proceeds unless its weight is a watched
+zero: with v the share of MACs on real inputs (:func:`valid_share`), k = v·Π_{o∈O} d_o +
+(1 − v)·Π_{o∈O, o≠ifmap} d_o — and density 1 is the dense model exactly.
 
 - gating: (1 − k) of the MACs are gated: no MAC energy, no RF read of the operands not
   in O, no psum RF read or write; their cycles are still spent. The watched operand is
@@ -201,13 +203,15 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
 
     per = {(lv, t): stored(lv, t) for lv in ("DRAM", "GLB", "NoC") for t in DTYPES}
 
-    # the PE: which MACs proceed, and which RF reads they make. A MAC on a padded input
-    # multiplies a zero: a PE watching ifmaps gates or skips it whatever the density.
+    # the PE: which MACs proceed, and which RF reads they make. Padding is outside the
+    # tensor: the dense model counts a MAC on it as a MAC, and so does zero handling — it
+    # acts on the tensor's own zeros (so density 1 is the dense model exactly); such a MAC
+    # is still gated or skipped on a zero weight, and it is never effectual.
     z = sp.zeros
     watched = z.on if z.handling != "none" else ()
     v = valid_share(p)
     k_valid = math.prod(dens[o] for o in watched) if watched else 1.0
-    k_pad = 0.0 if "ifmap" in watched else math.prod(dens[o] for o in watched if o != "ifmap")
+    k_pad = math.prod(dens[o] for o in watched if o != "ifmap")
     k = v * k_valid + (1.0 - v) * k_pad if watched else 1.0
     macs = dense.macs
     done = macs * k

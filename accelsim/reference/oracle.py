@@ -77,7 +77,7 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     non-zero (0 or 1 for a real mask). Every weight/ifmap transfer then also adds the
     non-zeros it moves under ``<counter>_nz``, and with ``zeros = (handling, operands)``
     (``gating`` or ``skipping`` on ``weight``/``ifmap``, hardware/sparse.py) every MAC is
-    done only when none of the watched operands is zero (a padded input is a zero):
+    done only when none of the watched operands is a zero of its tensor (padding is not):
     ``macs_done``, ``macs_effectual`` and the RF reads and psum updates it makes,
     ``rf_read_<t>_done``, ``rf_write_psum_done`` — all literally, MAC by MAC."""
     bounds = dict(zip(DIMS, p.bounds))
@@ -286,7 +286,9 @@ def _sparse_mac(cnt, zeros, density, w_el, x_el, rf_w, rf_i, rf_p):
     handling, watched = zeros
     dw = density[0][w_el]
     dx = 0.0 if x_el is None else density[1][x_el]
-    kept = (dw if "weight" in watched else 1.0) * (dx if "ifmap" in watched else 1.0)
+    # padding is outside the tensor: zero handling acts on the tensor's own zeros (a MAC on
+    # padding proceeds unless its weight is a watched zero), and such a MAC is never effectual
+    kept = (dw if "weight" in watched else 1.0) * (dx if "ifmap" in watched and x_el is not None else 1.0)
     cnt["macs_done"] += kept
     cnt["macs_effectual"] += dw * dx
     gating = handling == "gating"
