@@ -18,7 +18,7 @@ from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
 from .engine.evaluate import evaluate, price
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
-from .mapping.search import OBJECTIVES, best_mapping
+from .mapping.search import OBJECTIVES, SEARCHES, best_mapping
 from .result import LayerResult, MultiResult, RunResult, empty_accesses
 from .workload import NetLayer, Network
 from .workload.ops import FC, Activation, BatchNorm, Conv
@@ -92,6 +92,7 @@ def run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
+    search: str = "fast",
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
@@ -108,6 +109,13 @@ def run(
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
+    if search not in SEARCHES:
+        raise AccelsimError(
+            f"unknown search '{search}'{did_you_mean(str(search), SEARCHES)}",
+            where="--search",
+            expected="fast (the fixed enumeration) or full (the whole mapping space)",
+            found=search,
+        )
     comp, per_layer = _compression(compress, net, spec)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
         df = _user_dataflow(dataflow, spec)
@@ -131,7 +139,7 @@ def run(
                 cost = evaluate(p, spec, df, m)
             else:
                 try:
-                    m, cost = best_mapping(p, spec, df, objective, layer.name)
+                    m, cost = best_mapping(p, spec, df, objective, layer.name, search)
                 except AccelsimError as exc:
                     raise exc.within(where=f"layer '{layer.name}'") from None
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
@@ -141,7 +149,7 @@ def run(
                 narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
                 if narrow is not spec and layer.name not in pinned:
                     try:
-                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name)
+                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name, search)
                     except AccelsimError as exc:
                         raise exc.within(where=f"layer '{layer.name}'") from None
                     how += ", tiles sized for the stated widths"

@@ -149,7 +149,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         native_only = [flag for flag, given in (
             ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
             ("--mapping", args.mapping), ("--batch", args.batch != 1), ("--compress", args.compress),
-            ("--objective", args.objective != "energy"),
+            ("--objective", args.objective != "energy"), ("--search", args.search != "fast"),
         ) if given]
         if native_only:
             raise AccelsimError(
@@ -200,7 +200,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping,
-                            compress=args.compress))
+                            compress=args.compress, search=args.search))
     from .result import MultiResult
 
     result = MultiResult(tuple(runs)) if dataflows else runs[0]
@@ -369,6 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataflow", default=None, help="ws, os, is, rs, nlr, all, or your own: path/to/mine.py:MyDataflow (default: the config's)")
     p.add_argument("--batch", type=int, default=1, help="batch size N (default 1)")
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
+    p.add_argument("--search", default="fast",
+                   help="fast: the mapper's fixed enumeration; full: the whole mapping space (slower, docs/engine.md §6)")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
     p.add_argument("--out", metavar="DIR", help="write result.json, layers.csv, the figures and report.html into DIR")
