@@ -29,4 +29,19 @@ def run(workload, hardware, dataflow=None, batch=1, objective="energy", **kwargs
     return _run(workload, hardware, dataflow, batch, objective, **kwargs)
 
 
-__all__ = ["AccelsimError", "Network", "load_workload", "run", "__version__"]
+def from_torch(model, input_shape, **kwargs):  # type: ignore[no-untyped-def]
+    """A PyTorch module as a Network, exported to ONNX in memory: see
+    :func:`accelsim.workload.importers.torch.from_torch` (torch is the caller's own)."""
+    from .workload.importers.torch import from_torch as _from_torch
+
+    return _from_torch(model, input_shape, **kwargs)
+
+
+def import_onnx(source, **kwargs):  # type: ignore[no-untyped-def]
+    """An ONNX model file (or bytes) as a Network: see :func:`accelsim.workload.importers.onnx.import_onnx`."""
+    from .workload.importers.onnx import import_onnx as _import
+
+    return _import(source, **kwargs)
+
+
+__all__ = ["AccelsimError", "Network", "from_torch", "import_onnx", "load_workload", "run", "__version__"]

@@ -18,7 +18,7 @@ from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
 from .engine.evaluate import evaluate
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
-from .mapping.search import OBJECTIVES, best_mapping
+from .mapping.search import OBJECTIVES, SEARCHES, best_mapping
 from .result import LayerResult, MultiResult, RunResult
 from .workload import NetLayer, Network
 from .workload.ops import FC, Conv
@@ -93,15 +93,16 @@ def run(
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
     fusion: str = "none",
+    search: str = "fast",
 ) -> RunResult:
     """One run (:func:`_run`). With ``fusion="onchip"`` the run is checked against the
     same run at ``ops`` (which lends no GLB space): keeping tensors on chip shrinks the
     tiles of the layers in between, and where that costs more DRAM traffic than it saves,
     the ``ops`` run is the result, with a note saying so."""
-    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion)
+    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion, search)
     if fusion != "onchip" or r.compression is not None or not any(t["lives"] == "GLB" for t in r.schedule["tensors"]):
         return r
-    alt = _run(workload, hardware, dataflow, batch, objective, None, mappings, compress, "ops")
+    alt = _run(workload, hardware, dataflow, batch, objective, None, mappings, compress, "ops", search)
     dram = lambda x: sum(l.level_accesses("DRAM") for l in x.layers)  # noqa: E731
     if dram(r) <= dram(alt):
         return r
@@ -120,6 +121,7 @@ def _run(
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
     fusion: str = "none",
+    search: str = "fast",
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
@@ -142,6 +144,13 @@ def _run(
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
+    if search not in SEARCHES:
+        raise AccelsimError(
+            f"unknown search '{search}'{did_you_mean(str(search), SEARCHES)}",
+            where="--search",
+            expected="fast (the fixed enumeration) or full (the whole mapping space)",
+            found=search,
+        )
     comp, per_layer = _compression(compress, net, spec)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
         df = _user_dataflow(dataflow, spec)
@@ -163,10 +172,10 @@ def _run(
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file)
+            m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file, search)
             sched = settle(sched, net, spec, batch, layer.name, m.t1)
             if sched.spec_for(layer.name, spec) is not spec:  # the pool's decision may change what is held
-                m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file)
+                m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file, search)
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
             if lent:
                 mapping["glb_lent"] = lent
@@ -176,7 +185,7 @@ def _run(
                 narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
                 if narrow is not spec and layer.name not in pinned:
                     try:
-                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name)
+                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name, search)
                     except AccelsimError as exc:
                         raise exc.within(where=f"layer '{layer.name}'") from None
                     how += ", tiles sized for the stated widths"
@@ -311,23 +320,25 @@ def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progr
     return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
 
 
-def _beside(sched, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):
+def _beside(sched, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str,
+            search: str = "fast"):
     """A conv/fc layer's mapping on the GLB the tensors kept on chip leave it (a pinned
     mapping is checked against that), its cost, and what was lent ("" if nothing)."""
     left = sched.spec_for(name, spec)
-    m, cost = _mapped(p, left, df, objective, name, pinned, pin_file)
+    m, cost = _mapped(p, left, df, objective, name, pinned, pin_file, search)
     if left is spec:
         return m, cost, ""
     return m, cost, (f"{sched.lent_words(name):,} words of {sched.glb} lent to tensors kept on chip "
                      f"(they hold {sched.step(name).held_words:,})")
 
 
-def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str):
+def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str,
+            search: str = "fast"):
     """A conv/fc layer's mapping (pinned, or the mapper's best) on ``spec`` and its cost."""
     if name in pinned:
         m = pinned_mapping(pinned[name], p, spec, df, name, pin_file)
         return m, evaluate(p, spec, df, m)
     try:
-        return best_mapping(p, spec, df, objective, name)
+        return best_mapping(p, spec, df, objective, name, search)
     except AccelsimError as exc:
         raise exc.within(where=f"layer '{name}'") from None

@@ -7,6 +7,7 @@ traceback and without leaving partial output files.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,6 @@ from .console import emit_json as _emit_json
 from .console import si as _si
 from .console import wrote as _wrote
 from .errors import AccelsimError
-from .yamlio import atomic_write_text
 
 EXIT_USER_ERROR = 2
 
@@ -35,61 +35,103 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .paths import resolve_workload
     from .workload.summary import network_summary
 
-    net = resolve_workload(args.workload)
+    net = resolve_workload(args.workload, **_onnx_options(args))
     if getattr(args, "compress", None) or net.compression_stated:
         from .compress.cli import cmd_info_compress
 
         return cmd_info_compress(net, args)
     summary = network_summary(net)
+    if net.notes:
+        summary["notes"] = list(net.notes)
     if args.json is not None:
         _emit_json(summary, args.json)
         return 0
-    console = _console(args.no_color)
-    table = Table(title=f"{net.name}: {net.description}" if net.description else net.name, show_footer=True)
+    from .terminal.grid import grid  # plain, one pass: 5,000 layers in about 2 CPU-s (rich's Table: 15 s)
+
     dims = "NMCHWRSEFUG"
     totals = summary["totals"]
-    table.add_column("layer", footer="total")
-    table.add_column("type")
-    for d in dims:
-        table.add_column(d, justify="right")
-    table.add_column("MACs", justify="right", footer=_n(totals["macs"]))
-    table.add_column("ops", justify="right", footer=_n(totals["ops"]))
-    table.add_column("params", justify="right", footer=_n(totals["params"]))
-    table.add_column("ifmap", justify="right")
-    table.add_column("ofmap", justify="right")
-    table.add_column("weights", justify="right", footer=_n(totals["weights"]))
-    for row in summary["layers"]:
-        s = row["shape"]
-        table.add_row(
-            row["name"],
-            row["type"],
-            *(str(s[d]) for d in dims),
-            _n(row["macs"]),
-            _n(row["ops"]),
-            _n(row["params"]),
-            _n(row["ifmap_size"]),
-            _n(row["ofmap_size"]),
-            _n(row["weight_size"]),
-        )
-    console.print(table)
+    headers = ["layer", "type", *dims, "MACs", "ops", "params", "ifmap", "ofmap", "weights"]
+    rows = [
+        [row["name"], row["type"], *(str(row["shape"][d]) for d in dims),
+         *(_n(row[k]) for k in ("macs", "ops", "params", "ifmap_size", "ofmap_size", "weight_size"))]
+        for row in summary["layers"]
+    ]
+    footer = ["total", "", *("" for _ in dims), _n(totals["macs"]), _n(totals["ops"]), _n(totals["params"]), "", "",
+              _n(totals["weights"])]
+    title = f"{net.name}: {net.description}" if net.description else net.name
+    sys.stdout.write("\n".join([title, *grid(headers, rows, left=(0, 1), footer=footer)]) + "\n")
+    console = _console(args.no_color)
     console.print(
         f"{totals['layers']} layers; {_n(totals['macs'])} MACs; {_n(totals['params'])} parameters "
         f"({_n(totals['weights'])} weights, {_n(totals['biases'])} biases, {_n(totals['bn_params'])} batch-norm); "
         f"{_n(totals['ops'])} other operations. Sizes in elements, batch 1."
     )
+    for note in net.notes:
+        console.print(f"note: {note}", markup=False)
     return 0
+
+
+def _onnx_options(args: argparse.Namespace) -> dict:
+    """--input-shape and --skip-unsupported, for a workload given as an ONNX file."""
+    shape = getattr(args, "input_shape", None)
+    skip = bool(getattr(args, "skip_unsupported", False))
+    if (shape is not None or skip) and not str(args.workload).lower().endswith(".onnx"):
+        raise AccelsimError(
+            "--input-shape and --skip-unsupported apply to an ONNX model", where="--input-shape" if shape else "--skip-unsupported",
+            expected="a workload file ending in .onnx", found=args.workload,
+        )
+    return {"input_shape": _parse_shape(shape), "skip_unsupported": skip} if str(args.workload).lower().endswith(".onnx") else {}
+
+
+def _parse_shape(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        dims = [int(x) for x in text.replace("x", ",").split(",") if x.strip()]
+    except ValueError:
+        dims = []
+    if not dims or any(d <= 0 for d in dims):
+        raise AccelsimError("not a tensor shape", where="--input-shape", expected="positive integers like 1,3,224,224", found=text)
+    return dims
 
 
 # ---------------------------------------------------------------- run
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.time_limit is not None:
+        import os
+
+        from .dataflow.plugin import TIME_ENV
+
+        if not args.time_limit > 0 or args.time_limit == float("inf"):
+            raise AccelsimError("out of range", where="--time-limit", expected="a number of seconds > 0", found=args.time_limit)
+        old = os.environ.get(TIME_ENV)
+        os.environ[TIME_ENV] = repr(args.time_limit)
+        try:
+            return _cmd_run(args)
+        finally:
+            os.environ.pop(TIME_ENV) if old is None else os.environ.__setitem__(TIME_ENV, old)
+    return _cmd_run(args)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from .api import run
-    from .scalesim.cli import is_scalesim_pair, run_command
+    from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
 
+    from .writing import check_outputs
+
+    if args.compat == "timeloop":
+        from .timeloop.cli import cmd_run_timeloop
+
+        return cmd_run_timeloop(args)
     workload, hardware = args.workload, args.hardware
+    check_input_pair(workload, hardware)
+    check_outputs({"--json": args.json, "--csv": args.csv, "--out": args.out or ("accelsim-report" if args.plot else None),
+                   "--scalesim-reports": args.scalesim_reports, "--traces": args.traces},
+                  folders=("--out", "--scalesim-reports", "--traces"))
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
 
@@ -108,6 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
             ("--mapping", args.mapping), ("--batch", args.batch != 1), ("--compress", args.compress),
             ("--objective", args.objective != "energy"), ("--fusion", args.fusion != "onchip"),
+            ("--search", args.search != "fast"),
         ) if given]
         if native_only:
             raise AccelsimError(
@@ -135,6 +178,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
             found=f"{args.workload} {args.hardware}",
         )
+    from .limits import check_batch, check_network
+    from .paths import resolve_workload
+
+    check_batch(args.batch)
+    if isinstance(workload, str):  # loaded once, here, to check its sizes at the batch before the search
+        workload = resolve_workload(workload, **_onnx_options(args))
+    check_network(workload, args.batch)
     dataflows = None
     if args.dataflow == "all":
         from .paths import resolve_hardware_path
@@ -151,7 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping,
-                            compress=args.compress, fusion=args.fusion))
+                            compress=args.compress, fusion=args.fusion, search=args.search))
     from .result import MultiResult
 
     result = MultiResult(tuple(runs)) if dataflows else runs[0]
@@ -161,17 +211,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .ideal import add_ideal
 
         data = add_ideal(data, workload, args.batch, runs)
+    from .writing import Outputs
+
+    outputs = Outputs(label=f"run {args.workload} {args.hardware}")  # --out, --json FILE, --csv: all or none
+    if args.json not in (None, "-"):
+        outputs.file(args.json, json.dumps(data, indent=1) + "\n")
+    if args.csv:
+        outputs.file(args.csv, csv_text)
     if args.out or args.plot:
         from .report.cli import write_run_report
 
         none = None
         if not dataflows and args.fusion != "none" and not args.compress:  # the figure of traffic between layers
-            none = run(workload, hardware, args.dataflow, args.batch, args.objective, mappings=args.mapping, fusion="none")
-        write_run_report(result, args.out, args.quiet, data, none)
-    if args.json is not None:
+            none = run(workload, hardware, args.dataflow, args.batch, args.objective, mappings=args.mapping,
+                       fusion="none", search=args.search)
+        write_run_report(result, args.out, args.quiet, data, also=outputs, none=none)
+    else:
+        outputs.write()
+    if args.json == "-":
         _emit_json(data, args.json, args.quiet)
+    elif args.json is not None:
+        _wrote(args.json, "the JSON", args.quiet)
     if args.csv:
-        atomic_write_text(args.csv, csv_text)
         _wrote(args.csv, "one row per layer (CSV)", args.quiet)
     if args.json is None and not args.quiet:
         from .terminal.run_view import print_run
@@ -191,6 +252,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .ideal import print_ideal
 
             print_ideal(data["ideal"], runs, console)
+        for note in getattr(workload, "notes", ()):  # an imported ONNX model's
+            console.print(f"note: {note}", markup=False)
     return 0
 
 
@@ -250,6 +313,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         t = net.totals()
         nets.add_row(name, _n(t["macs"]), _n(t["params"]), net.description)
     console.print(nets)
+    from .workload.zoo import VARIANTS
+
+    families = sorted({n.rsplit("_", 2)[0] for n in VARIANTS})
+    console.print(f"Also built by name ({len(VARIANTS)} variants): " + "; ".join(
+        f"{f}_*: " + ", ".join(n[len(f) + 1:] for n in VARIANTS if n.rsplit('_', 2)[0] == f) for f in families), markup=False)
     hw = Table(title="Hardware configs (hw_configs/<name>.yaml)")
     hw.add_column("name")
     hw.add_column("description")
@@ -277,6 +345,12 @@ def cmd_hw_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _add_onnx_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-shape", metavar="N,C,H,W", help="an ONNX model's input shape, where the file leaves it dynamic (e.g. 1,3,224,224)")
+    p.add_argument("--skip-unsupported", action="store_true",
+                   help="an ONNX model: import the nodes accelsim does not model as data movement on the SIMD unit")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accelsim",
@@ -291,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workload", help="a workload YAML file or a zoo name (see 'accelsim list')")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON (to stdout, or to FILE)")
     p.add_argument("--compress", metavar="F", help="a compression YAML or shipped name: the stored model size per layer")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("run", parents=[common], help="map a workload onto an accelerator: counts, cycles, energy")
@@ -299,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataflow", default=None, help="ws, os, is, rs, nlr, all, or your own: path/to/mine.py:MyDataflow (default: the config's)")
     p.add_argument("--batch", type=int, default=1, help="batch size N (default 1)")
     p.add_argument("--objective", default="energy", help="what the mapper minimises: energy, latency or edp")
+    p.add_argument("--search", default="fast",
+                   help="fast: the mapper's fixed enumeration; full: the whole mapping space (slower, docs/engine.md §6)")
     p.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the results as JSON (to stdout, or to FILE)")
     p.add_argument("--csv", metavar="FILE", help="write one row per layer as CSV")
     p.add_argument("--out", metavar="DIR", help="write result.json, layers.csv, the figures and report.html into DIR")
@@ -319,15 +396,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="between the layers: none, views (concat/slice/shuffle without copies), ops (element-wise work "
                    "and pools fused into the producer's write-back), onchip (also feature maps kept in the GLB); "
                    "cumulative, default onchip")
-    p.add_argument("--compat", choices=("scalesim", "none"),
+    p.add_argument("--compat", choices=("scalesim", "timeloop", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
+                   "timeloop: W H are a Timeloop problem and architecture, --mapping its mapping, counted as Timeloop counts; "
                    "none: run SCALE-Sim inputs under accelsim's own model")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--traces", metavar="DIR",
                    help="with SCALE-Sim inputs: also write its per-layer SRAM and DRAM trace files into DIR, "
                    "byte for byte (none unless asked)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="seconds a user's dataflow (FILE.py:CLASS) may run in all: import, class, order() (default 20)")
     p.add_argument("--compare-scalesim", action="store_true",
                    help="with SCALE-Sim inputs: its figures next to accelsim's own model, with the reason for each difference")
+    _add_onnx_args(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", parents=[common], help="the model zoo and the shipped hardware configs")
@@ -344,27 +425,82 @@ def build_parser() -> argparse.ArgumentParser:
     from .scalesim.cli import register
 
     register(sub, common)
+    from .timeloop.cli import register as register_timeloop; register_timeloop(sub, common)  # noqa: E702
     from .reproduce.cli import register as register_reproduce; register_reproduce(sub, common)  # noqa: E702
     from .report.cli import register as register_report; register_report(sub, common)  # noqa: E702
     from .teach.cli import register as register_teach; register_teach(sub, common)  # noqa: E702
+    from .sweep.cli import register as register_sweep; register_sweep(sub, common)  # noqa: E702
+    from .workload.importers.cli import register as register_onnx; register_onnx(sub, common)  # noqa: E702
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) > 1 and argv[0] == "import" and argv[1].lower().endswith(".onnx"):
+        argv.insert(1, "onnx")  # accelsim import model.onnx -o model.yaml
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
         return EXIT_USER_ERROR
     try:
-        return int(args.func(args) or 0)
+        _no_empty_values(args)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
     except AccelsimError as exc:
         print(f"accelsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a write the writers did not see: stdout on a full disk, a file read mid-way
+        from .writing import os_error
+
+        import shutil
+
+        if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+            src, dst, why = exc.args[0][0]  # copytree's first failure (assignments export)
+            print(f"accelsim: error: {dst}: cannot write the output ({why}).", file=sys.stderr)
+            return EXIT_USER_ERROR
+        if exc.filename is None:  # printing the table or the JSON
+            _silence_stdout()
+            err = AccelsimError("cannot write to standard output", where="standard output",
+                                expected="an output that takes the text (a terminal, a pipe, a file on a disk with room)",
+                                found=os_error(exc, "-").found)
+        else:
+            err = os_error(exc, exc.filename)
+        print(f"accelsim: error: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except MemoryError:
+        print("accelsim: error: out of memory: the workload or the mapper's search is larger than this machine holds. "
+              "Expected sizes within the limits accelsim/limits.py states (README: Faults, limits and outputs); "
+              "found a run that needs more memory than is free.", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _no_empty_values(args: argparse.Namespace) -> None:
+    """``--dataflow ''`` or ``--csv ''`` is a mistake, not 'the default'."""
+    for key, value in vars(args).items():
+        if isinstance(value, str) and not value.strip() and key not in ("func",):
+            raise AccelsimError("an empty value", where=f"--{key.replace('_', '-')}" if key not in _POSITIONAL else key,
+                                expected="a value (leave the option out for its default)", found=value)
+
+
+_POSITIONAL = ("workload", "hardware", "config", "result", "topology", "assignment", "submission", "inputs")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's own flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

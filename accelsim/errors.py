@@ -7,8 +7,28 @@ what was found. The CLI prints it and exits non-zero without a traceback.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+MAX_FOUND = 300     # characters of an echoed value in a message
+MAX_PART = 300      # of a file name or place
+MAX_MESSAGE = 1000  # of the message itself
+
+
+def cut(text: object, limit: int) -> str:
+    """``text`` at most about ``limit`` characters: a value echoed from a hostile input
+    (a 2 GB alias expansion) must not become the message."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… (cut: {len(text):,} characters in all)"
+
+
+_REPR = reprlib.Repr()  # bounded repr: a huge list or string is never rendered whole
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxtuple, _REPR.maxset = 3, 8, 8, 8, 8
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = MAX_FOUND, MAX_FOUND, 40
 
 
 class AccelsimError(Exception):
@@ -31,14 +51,16 @@ class AccelsimError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        head = ": ".join(str(p) for p in (self.file, self.where) if p)
-        text = f"{head}: {self.message}" if head else self.message
+        head = ": ".join(cut(p, MAX_PART) for p in (self.file, self.where) if p)
+        message = cut(self.message, MAX_MESSAGE)
+        text = f"{head}: {message}" if head else message
         text = text.rstrip(".") + "."
+        found = None if self.found is None else cut(_REPR.repr(self.found), MAX_FOUND)
         if self.expected is not None:
-            text += f" Expected {self.expected}"
-            text += f"; found {self.found!r}." if self.found is not None else "."
-        elif self.found is not None:
-            text += f" Found {self.found!r}."
+            text += f" Expected {cut(self.expected, MAX_MESSAGE)}"
+            text += f"; found {found}." if found is not None else "."
+        elif found is not None:
+            text += f" Found {found}."
         return text
 
     def within(self, file: str | None = None, where: str | None = None) -> "AccelsimError":

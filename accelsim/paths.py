@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import AccelsimError, did_you_mean
 from .workload import Network, load_workload
-from .workload.zoo import ZOO, build
+from .workload.zoo import VARIANTS, ZOO, build
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,16 +27,21 @@ def shipped_hardware() -> list[Path]:
     return sorted(config_dir("hw_configs").glob("*.yaml"))
 
 
-def resolve_workload(arg: str) -> Network:
+def resolve_workload(arg: str, *, input_shape: list[int] | None = None, skip_unsupported: bool = False) -> Network:
+    """A workload YAML, an ONNX model (``*.onnx``; the two options apply to it) or a zoo name."""
     p = Path(arg)
+    if p.suffix.lower() == ".onnx":
+        from .workload.importers.onnx import import_onnx
+
+        return import_onnx(p, input_shape=input_shape, skip_unsupported=skip_unsupported)
     if p.exists():
         return load_workload(p)
-    if arg in ZOO:
+    if arg in ZOO or arg in VARIANTS:
         return build(arg)
     if p.suffix or "/" in arg:
         raise AccelsimError("no such file", file=arg)
     raise AccelsimError(
-        f"'{arg}' is neither a workload file nor a zoo network{did_you_mean(arg, ZOO)}",
+        f"'{arg}' is neither a workload file nor a zoo network{did_you_mean(arg, [*ZOO, *VARIANTS])}",
         expected="a path to a workload YAML or one of " + ", ".join(ZOO),
         found=arg,
     )

@@ -1,31 +1,71 @@
 """Safe YAML reading and the small validation helpers shared by every input format.
 
-YAML is only ever read with ``yaml.safe_load``. Syntax errors are turned into an
-:class:`~accelsim.errors.AccelsimError` that gives the file and the line.
+YAML is read with a hardened :class:`yaml.SafeLoader` (:class:`_Loader`): no tags at all
+(``!!python/object`` is refused as a tag, not as a syntax error), no key twice in one
+mapping, at most :data:`MAX_DEPTH` levels of nesting and at most :data:`MAX_NODES` values
+once aliases are expanded (an alias bomb stops at once). Only regular files are read (a
+FIFO or a device would block or never end), at most :data:`MAX_FILE_BYTES`. Every problem
+is an :class:`~accelsim.errors.AccelsimError` that gives the file and the line.
 """
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
+import yaml.constructor
+import yaml.resolver
 
-from .errors import AccelsimError, Where, did_you_mean
+try:
+    import yaml.cyaml
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    pass
+
+from .errors import AccelsimError, Where, cut, did_you_mean
+
+MAX_DEPTH = 64            # levels of nested lists / mappings
+MAX_NODES = 2_000_000     # values in a document, aliases expanded (a 20,000-layer workload has ~300,000)
+MAX_FILE_BYTES = 256 * 2**20
 
 
 def read_text(path: str | os.PathLike[str], what: str = "a YAML file") -> str:
     """A text file's contents (a leading BOM dropped); any problem is one AccelsimError."""
+    return _decode(read_bytes(path, what), path, what)
+
+
+def read_bytes(path: str | os.PathLike[str], what: str = "a file") -> bytes:
+    """A regular file's bytes; a folder, FIFO, device, missing or oversized file is one AccelsimError."""
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8-sig")
+        st = p.stat()
     except FileNotFoundError:
         raise AccelsimError("no such file", file=str(p)) from None
-    except IsADirectoryError:
+    except OSError as exc:
+        raise AccelsimError(f"cannot be read ({exc.strerror or exc})", file=str(p)) from None
+    if stat.S_ISDIR(st.st_mode):
         raise AccelsimError(f"is a directory, expected {what}", file=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AccelsimError(f"cannot be read ({exc})", file=str(p)) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device or special file"
+        raise AccelsimError("not a regular file", file=str(p), expected=what, found=kind)
+    if st.st_size > MAX_FILE_BYTES:
+        raise AccelsimError("the file is too large", file=str(p), expected=f"at most {MAX_FILE_BYTES // 2**20} MiB",
+                            found=f"{st.st_size / 2**20:.0f} MiB")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise AccelsimError(f"cannot be read ({exc.strerror or exc})", file=str(p)) from None
+
+
+def _decode(data: bytes, path: str | os.PathLike[str], what: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AccelsimError("not a text file (not UTF-8)", file=str(path), expected=what,
+                            found=f"byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
 
 
 def load_yaml(path: str | os.PathLike[str]) -> Any:
@@ -33,16 +73,112 @@ def load_yaml(path: str | os.PathLike[str]) -> Any:
     return parse_yaml(read_text(path), str(path))
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A construct the hardened loader does not accept (tag, duplicate key, depth, size)."""
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _Hardened:
+    """What the loader adds to a safe one: no tags, duplicate keys, deep nesting or alias bombs.
+    The composer is PyYAML's Python one (so that these checks see every node), over libyaml's
+    C parser where it is installed (ten times faster than the Python scanner)."""
+
+    _depth = 0
+    get_single_node = yaml.composer.Composer.get_single_node
+    get_node = yaml.composer.Composer.get_node
+    check_node = yaml.composer.Composer.check_node
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
+            raise _Refused(None, None, f"YAML tags are not allowed (found the tag '{_cut(_short_tag(tag))}')", event.start_mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        _count_nodes(node)
+        return node
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node)
+                if key in seen:
+                    first = seen[key].line + 1
+                    raise _Refused(None, None, f"the key '{_cut(key)}' appears twice in one mapping (first on line {first}); "
+                                   "a later one would silently win", key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    class _Loader(_Hardened, yaml.cyaml.CParser, yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:  # pragma: no cover - PyYAML without libyaml
+    class _Loader(_Hardened, yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
+
+
+def _count_nodes(root: Any) -> None:
+    """Refuse a document whose values, aliases expanded, number more than MAX_NODES."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:  # post-order without recursion; a shared (aliased) node is counted each time it is used
+        node, done = stack.pop()
+        if id(node) in sizes and not done:
+            continue
+        kids = [] if isinstance(node, yaml.ScalarNode) else (
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else list(node.value))
+        if not done:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(k), 1) for k in kids)
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            raise _Refused(None, None, f"its aliases expand to more than {MAX_NODES:,} values (an alias bomb?)", node.start_mark)
+
+
+def _cut(value: object, limit: int = 60) -> str:
+    return cut(value, limit)
+
+
 def parse_yaml(text: str, name: str = "<string>") -> Any:
+    loader = _Loader(text)
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data()
+    except _Refused as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        raise AccelsimError(f"{line}: {exc.problem}", file=name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         what = exc.problem or exc.context or "invalid YAML"
-        raise AccelsimError(f"YAML syntax error at {line}: {what}", file=name) from None
+        raise AccelsimError(f"YAML syntax error at {line}: {_cut(what, 200)}", file=name) from None
     except yaml.YAMLError as exc:
-        raise AccelsimError(f"YAML syntax error: {exc}", file=name) from None
+        raise AccelsimError(f"YAML syntax error: {_cut(exc, 200)}", file=name) from None
+    except RecursionError:
+        raise AccelsimError(f"nested too deeply (more than {MAX_DEPTH} levels)", file=name) from None
+    finally:
+        loader.dispose()
 
 
 def dump_yaml(data: Any) -> str:
@@ -84,20 +220,27 @@ def get_int(
     *,
     default: int | None = None,
     minimum: int | None = 1,
+    maximum: int | None = None,
 ) -> int:
-    """An integer field (bools rejected), at least ``minimum``; ``default`` if absent."""
+    """An integer field (bools rejected), at least ``minimum`` and at most ``maximum``
+    (default: :data:`accelsim.limits.MAX_FIELD`, 2³¹ − 1); ``default`` if absent."""
     if key not in mapping or mapping[key] is None:
         if default is None:
             raise at.error(f"missing required key '{key}'")
         return default
     value = mapping[key]
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
             value = int(value)
         else:
             raise at.at(key).error("not a whole number", expected="an integer", found=value)
     if minimum is not None and value < minimum:
         raise at.at(key).error("out of range", expected=f"an integer >= {minimum}", found=value)
+    if maximum is None:
+        from .limits import MAX_FIELD as maximum
+    if value > maximum:
+        raise at.at(key).error("larger than accelsim accepts", expected=f"an integer <= {maximum:,} (accelsim/limits.py)",
+                               found=value)
     return value
 
 
@@ -168,16 +311,11 @@ def _kind(value: Any) -> str:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a file so that it is either complete or absent: never half-written."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write a file so that it is either complete or absent: never half-written, never a
+    device replaced (:func:`accelsim.writing.write_file`)."""
+    from .writing import write_file
+
+    write_file(path, data)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -199,11 +337,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml_unique(path: str | os.PathLike[str]) -> Any:
-    """:func:`load_yaml`, and a key stated twice in one mapping is an error naming its line."""
+def load_yaml_unique(path: str | os.PathLike[str], loader: type[_UniqueKeyLoader] = _UniqueKeyLoader) -> Any:
+    """:func:`load_yaml`, and a key stated twice in one mapping is an error naming its line
+    (``loader``: a subclass that also reads some tags, e.g. Timeloop's)."""
     text, name = read_text(path), str(path)
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"

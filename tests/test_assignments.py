@@ -56,7 +56,7 @@ WRONG = {
         "check_saving_by_level[pruning]": "a saving is 1 - compressed / dense, not their ratio",
         "check_fc_share_of_saving": "that the fc layers make",
         "check_answers": "SAVED_TOTAL['pruning'] is not within 0.01",
-        "check_why": "WHY = 'c'",
+        "check_why": "WHY = 'c' is not the reason",
     },
 }
 SLEEPER = DATA / "teach" / "sleeper"
@@ -270,17 +270,18 @@ def test_assignments_new_scaffolds_one_that_grades(tmp_path, run_cli):
     assert run_cli("assignments", "export", "--instructor", kit)[0] == 0
     code, out, err = run_cli("assignments", "new", "roofline", "--kit", kit)
     assert code == 0, err
-    a = kit / "7-roofline"
+    k = len(assignments(KIT)) + 1  # "new" takes the number after the kit's own
+    a = kit / f"{k}-roofline"
     assert {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file() and "roofline" in p.as_posix()} == {
-        "7-roofline/handout.md", "7-roofline/starter/roofline.py", "7-roofline/grader/check_roofline.py",
-        "_solutions/7-roofline/roofline.py", "_wrong/7-roofline/roofline.py"}
+        f"{k}-roofline/handout.md", f"{k}-roofline/starter/roofline.py", f"{k}-roofline/grader/check_roofline.py",
+        f"_solutions/{k}-roofline/roofline.py", f"_wrong/{k}-roofline/roofline.py"}
     assert str(a) in out
-    good, bad, starter = grade(a, kit / "_solutions" / "7-roofline"), grade(a, kit / "_wrong" / "7-roofline"), grade(a, a / "starter")
+    good, bad, starter = grade(a, kit / "_solutions" / f"{k}-roofline"), grade(a, kit / "_wrong" / f"{k}-roofline"), grade(a, a / "starter")
     assert good.failed == [] and good.total == 3
     assert bad.failed and all("is wrong" in m for _, m in bad.failed)
     assert starter.passed == [] and all("not implemented yet" in m for _, m in starter.failed)
     # the wrong one's student output holds none of the expected values (N·M·E·F·C·R·S, here)
-    code, out, _ = run_cli("grade", a, kit / "_wrong" / "7-roofline")
+    code, out, _ = run_cli("grade", a, kit / "_wrong" / f"{k}-roofline")
     for N, M, C, E, F, R, S in ((2, 16, 8, 14, 14, 3, 3), (4, 10, 9, 1, 1, 1, 1)):
         assert str(N * M * E * F * C * R * S) not in out
     for argv, what in ((("new", "roofline", "--kit", kit), "exists"), (("new", "Bad_Name", "--kit", kit), "lower case"),

@@ -336,3 +336,20 @@ def test_a_workload_may_state_its_own_compression(tmp_path):
     # 8-bit weights: half the bytes of the dense weights at DRAM
     assert conv.accesses["DRAM"]["weight"]["bytes"] == conv.accesses["DRAM"]["weight"]["reads"] * 1.0
     assert accelsim.run(one_layer(), machine(None)).compression is None  # the zoo's dense layers state nothing
+
+
+def test_a_compressed_report_and_its_json_round_trip(tmp_path, run_cli):
+    """`run --compress --out` draws the dense-vs-compressed figure; `plot` redraws it from
+    result.json alone, whose expected counts (floats) and dense twins load back as written."""
+    from accelsim.report.load import load_result
+
+    out = tmp_path / "rep"
+    code, _, _ = run_cli("run", "alexnet", "eyeriss", "--compress", "deep_compression_alexnet", "--out", out, "--quiet")
+    assert code == 0 and (out / "compression.png").exists() and 'id="fig-compression"' in (out / "report.html").read_text()
+    back = load_result(str(out / "result.json"))
+    fresh = accelsim.run("alexnet", "eyeriss", compress="deep_compression_alexnet")
+    assert back.totals()["energy_total"] == pytest.approx(fresh.totals()["energy_total"], rel=1e-12)
+    assert back.totals()["dense"]["energy_total"] == pytest.approx(fresh.totals()["dense"]["energy_total"], rel=1e-12)
+    assert back.layers[0].accesses["DRAM"]["ifmap"]["bytes"] == fresh.layers[0].accesses["DRAM"]["ifmap"]["bytes"]
+    code, _, _ = run_cli("plot", out / "result.json", "--out", tmp_path / "again", "--quiet")
+    assert code == 0 and (tmp_path / "again" / "compression.png").exists()

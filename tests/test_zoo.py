@@ -1,7 +1,7 @@
 """The model zoo against published totals and, layer for layer, against torchvision.
 
 Sources of the expected totals (MACs = conv + fc multiply-accumulates at batch 1):
-- torchvision-built networks: torchvision's model documentation (``num_params``,
+- torchvision-built networks (EfficientNet B1–B7 and MnasNet 1.0 too): torchvision's model documentation (``num_params``,
   GFLOPS), and the layer lists traced from torchvision 0.29.1 in
   ``tests/data/torchvision/*.json`` (see its README), which the layer-for-layer test uses;
 - AlexNet (Krizhevsky 2012, the Eyeriss variant with 96 conv1 filters and two groups):
@@ -28,6 +28,9 @@ EXPECTED = {
     "alexnet": (724_406_816, 60_965_224, "params", True),
     "vgg16": (15_470_264_320, 138_357_544, "params", True),
     "googlenet": (1_498_376_192, 6_624_904, "params", True),
+    # imgclsmob (COMPRESSION.md §7): 11,295,240 params (exact here, see test_zoo_variants.py),
+    # 2,048.06 M "MACs" that also count non-conv ops: ours, conv + fc, are 0.75 % under.
+    "bninception": (2_048_060_000, 11_295_240, "params", False),
     "inception_v3": (5_713_216_096, 23_834_568, "params", True),
     "resnet18": (1_814_073_344, 11_689_512, "params", True),
     "resnet50": (4_089_184_256, 25_557_032, "params", True),
@@ -40,20 +43,26 @@ EXPECTED = {
     "shufflenet_v1_g3": (137_460_672, 1_840_248, "weights+biases", False),
     "shufflenet_v2_x1_0": (144_907_992, 2_278_604, "params", True),
     "efficientnet_b0": (385_814_752, 5_288_548, "params", True),
+    # torchvision's documented num_params (4,383,312; 0.31 GFLOPS); MACs from its traced layer list
+    "mnasnet1_0": (314_415_872, 4_383_312, "params", True),
     "densenet121": (2_834_161_664, 7_978_856, "params", True),
     "xception": (8_400_000_000, 22_855_952, "params", False),
+    # closed form from Ronneberger et al. 2015, Figure 1 (written out in test_zoo_variants.py)
+    "unet": (150_428_424_448, 31_030_658, "params", True),
 }
 # Built as torchvision builds them: compared layer for layer with its traced layer lists.
 TORCHVISION = [
     "vgg16", "googlenet", "inception_v3", "resnet18", "resnet50", "squeezenet1_0", "squeezenet1_1",
     "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "shufflenet_v2_x1_0", "efficientnet_b0",
-    "densenet121",
+    "densenet121", "mnasnet1_0",
+    # built by name (zoo.VARIANTS; totals in test_zoo_variants.py), not in workloads/
+    *(f"efficientnet_b{i}" for i in range(1, 8)),
 ]
 
 
 @pytest.fixture(scope="module")
 def nets():
-    return {name: build(name) for name in ZOO}
+    return {name: build(name) for name in dict.fromkeys([*ZOO, *TORCHVISION])}
 
 
 def test_every_expected_network_is_in_the_zoo():

@@ -66,6 +66,16 @@ MODELS: dict[str, int] = {
     "shufflenet_v2_x1_0": 224,
     "efficientnet_b0": 224,
     "densenet121": 224,
+    # EfficientNet B1-B7 at the resolutions of torchvision's weights (their transforms'
+    # crop_size, = Tan & Le Table 2's), and MnasNet 1.0.
+    "efficientnet_b1": 240,
+    "efficientnet_b2": 288,
+    "efficientnet_b3": 300,
+    "efficientnet_b4": 380,
+    "efficientnet_b5": 456,
+    "efficientnet_b6": 528,
+    "efficientnet_b7": 600,
+    "mnasnet1_0": 224,
 }
 
 # Extra constructor arguments beyond weights=None.

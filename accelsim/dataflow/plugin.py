@@ -19,19 +19,125 @@ The class states the declarative fields of :class:`Dataflow` as class attributes
 :class:`Dataflow` instance; every mistake is an :class:`~accelsim.errors.AccelsimError`
 naming the file, the class and the field. The reference model then checks that the
 dataflow computes the convolution (:mod:`accelsim.reference.check`).
+
+The user's code — importing the file, building the class, every step of ``order()`` — runs
+under a time limit (:data:`TIME_LIMIT` seconds in all, ``--time-limit`` or the environment
+variable ``ACCELSIM_USER_CODE_SECONDS`` to change it); a loop that does not end, a
+``sys.exit()`` or any exception in it is an error naming the user's file, class and line.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
+import signal
 import sys
+import threading
+import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from ..errors import AccelsimError
 from .base import DIMS, KEEP_TYPES, Dataflow
 
 REQUIRED = ("rows", "cols", "rf_order", "keep", "pass_order")
+TIME_ENV = "ACCELSIM_USER_CODE_SECONDS"
+DEFAULT_TIME_LIMIT = 20.0
+
+
+def time_limit() -> float:
+    """Seconds the user's code may run in all (import, class, order()): the environment's
+    ACCELSIM_USER_CODE_SECONDS, else 20."""
+    text = os.environ.get(TIME_ENV, "")
+    try:
+        value = float(text) if text else DEFAULT_TIME_LIMIT
+    except ValueError:
+        raise AccelsimError("not a number of seconds", where=TIME_ENV, expected="a number > 0, e.g. 20", found=text) from None
+    if not value > 0:
+        raise AccelsimError("out of range", where=TIME_ENV, expected="a number of seconds > 0", found=text)
+    return value
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the user's code when its time is up (a BaseException: `except Exception` in it cannot swallow it)."""
+
+
+@contextmanager
+def _limited(seconds: float) -> Iterator[None]:
+    """Interrupt the code inside after ``seconds`` (SIGALRM; main thread only, else no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _OutOfTime()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class _Budget:
+    """The user's time, spent across import, class and every order() step."""
+
+    def __init__(self, file: str | None, cls: str | None = None) -> None:
+        self.left = time_limit()
+        self.total = self.left
+        self.file, self.cls = file, cls
+
+    def where(self, doing: str, exc: BaseException | None = None) -> str:
+        line = _user_line(exc, Path(self.file)) if exc is not None and self.file else None
+        parts = [f"class {self.cls}" if self.cls else None, doing, line]
+        return ", ".join(p for p in parts if p)
+
+    def run(self, doing: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` within what is left of the time; its failures as one AccelsimError."""
+        start = time.monotonic()
+        try:
+            with _limited(self.left):
+                return fn()
+        except _OutOfTime as exc:
+            raise AccelsimError(
+                f"the user's code did not finish within the time limit ({self.total:g} s in all)", file=self.file,
+                where=self.where(doing, exc),
+                expected=f"code that ends (a loop that never stops?); --time-limit SECONDS or {TIME_ENV} gives it more",
+            ) from None
+        except SystemExit as exc:
+            raise AccelsimError(
+                f"the user's code called sys.exit({exc.code!r}) while {doing}", file=self.file, where=self.where(doing, exc),
+                expected="a module and class that define the dataflow and do not exit accelsim",
+            ) from None
+        finally:
+            self.left = max(self.left - (time.monotonic() - start), 1e-3)
+
+    def timed_order(self, order: Callable[[Mapping[str, int]], Iterable[tuple[int, ...]]]) -> Callable[..., Iterator[Any]]:
+        """``order`` with every step within the time left; an exception in it names the user's line."""
+
+        def steps(extent: Mapping[str, int]) -> Iterator[Any]:
+            it = self.run("running order()", lambda: iter(self._guard(lambda: order(extent))))
+            while True:
+                try:
+                    yield self.run("running order()", lambda: self._guard(lambda: next(it)))
+                except StopIteration:
+                    return
+
+        return steps
+
+    def _guard(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except (StopIteration, _OutOfTime, SystemExit, KeyboardInterrupt, AccelsimError):
+            raise
+        except Exception as exc:
+            raise AccelsimError(f"order() raised {type(exc).__name__}: {exc}", file=self.file, where=self.where("running order()", exc),
+                                expected="a generator of index tuples (see docs/teaching.md)") from None
 DIM_FIELDS = ("rows", "cols", "rf_order", "pass_order", "full_in_pass")
 
 
@@ -66,7 +172,8 @@ def load(reference: str) -> Dataflow:
             "no such dataflow file", file=path_text or reference, where="--dataflow",
             expected="an existing Python file, as path/to/mine.py:MyDataflow", found=reference,
         )
-    module = _import(path)
+    budget = _Budget(str(path))
+    module = _import(path, budget)
     candidates = [n for n, v in vars(module).items() if isinstance(v, type) and issubclass(v, Dataflow) and v is not Dataflow]
     if not cls_name:
         if len(candidates) != 1:
@@ -83,17 +190,20 @@ def load(reference: str) -> Dataflow:
             expected="a Dataflow subclass defined in the file" + (f": one of {', '.join(candidates)}" if candidates else ""),
             found=cls_name,
         )
-    return from_class(cls, file=str(path))
+    return from_class(cls, file=str(path), budget=budget)
 
 
-def _import(path: Path):
+def _import(path: Path, budget: "_Budget | None" = None):
     name = f"accelsim_user_dataflow_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise AccelsimError("cannot import this file", file=str(path), expected="a Python source file (.py)", found=path.suffix)
     module = importlib.util.module_from_spec(spec)
+    budget = budget or _Budget(str(path))
     try:
-        spec.loader.exec_module(module)
+        budget.run("importing the file", lambda: spec.loader.exec_module(module))
+    except AccelsimError:
+        raise
     except SyntaxError as exc:
         raise AccelsimError(
             f"syntax error on line {exc.lineno}: {exc.msg}", file=str(path), where=f"line {exc.lineno}",
@@ -109,8 +219,10 @@ def _import(path: Path):
     return module
 
 
-def _user_line(exc: BaseException, path: Path) -> str | None:
+def _user_line(exc: BaseException | None, path: Path | None) -> str | None:
     """'line N' of the deepest frame of ``exc`` in ``path``, or None."""
+    if exc is None or path is None:
+        return None
     target = str(path.resolve())
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
@@ -119,8 +231,13 @@ def _user_line(exc: BaseException, path: Path) -> str | None:
     return line
 
 
-def from_class(cls: type, file: str | None = None) -> Dataflow:
-    """The :class:`Dataflow` a user's subclass declares, its declarations checked."""
+def from_class(cls: type, file: str | None = None, budget: _Budget | None = None) -> Dataflow:
+    """The :class:`Dataflow` a user's subclass declares, its declarations checked; its own
+    code (``__post_init__``, ``order()``) run within the time limit."""
+    if file is None and isinstance(cls, type):
+        file = _source_file(cls)
+    budget = budget or _Budget(file)
+    budget.cls = cls.__name__ if isinstance(cls, type) else None
     where = f"class {cls.__name__}" if isinstance(cls, type) else "dataflow"
     if not isinstance(cls, type) or not issubclass(cls, Dataflow):
         raise AccelsimError(
@@ -152,10 +269,24 @@ def from_class(cls: type, file: str | None = None) -> Dataflow:
                             expected="{'weight': ..., 'ifmap': ..., 'psum': ...}", found=keep)
     _check(values, file, where)
     try:
-        df = cls(**values)
+        df = budget.run("building the class", lambda: cls(**values))
+    except AccelsimError:
+        raise
     except (TypeError, ValueError) as exc:  # a rule of Dataflow's own not caught above
         raise AccelsimError(str(exc), file=file, where=where) from None
+    except Exception as exc:  # the user's own __init__ / __post_init__
+        raise AccelsimError(f"building the class raised {type(exc).__name__}: {exc}", file=file,
+                            where=budget.where("building the class", exc), expected="a class that builds cleanly") from None
+    if "order" in {k for c in type(df).__mro__ if c is not Dataflow and issubclass(c, Dataflow) for k in vars(c)}:
+        object.__setattr__(df, "order", budget.timed_order(df.order))  # the instance's own: the frozen fields untouched
+    object.__setattr__(df, "origin", f"{file}: class {cls.__name__}" if file else f"class {cls.__name__}")
     return df
+
+
+def _source_file(cls: type) -> str | None:
+    module = sys.modules.get(cls.__module__)
+    f = getattr(module, "__file__", None)
+    return str(f) if f else None
 
 
 def _dims(value: object, name: str, file: str | None, where: str) -> tuple[str, ...]:

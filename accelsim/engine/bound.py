@@ -126,3 +126,48 @@ def dram_traffic(p, tiles, orders, costs):
                 s += r[k] * costs[k]
             out[i, j] = s
     return out
+
+
+def cycles_bound_bw(lb: np.ndarray, pes: int, noc_bw: np.ndarray, elem_bits: np.ndarray, dram_bits_per_cycle: float,
+                    buf_of: np.ndarray, buf_bits_per_cycle: np.ndarray) -> float:
+    """A lower bound of the §5 timeline's cycles from :func:`lower_bound`'s slots and the
+    machine's figures (:func:`accelsim.engine.evaluate.machine_arrays`), tighter than
+    :func:`cycles_bound`: the cycles are at least Σ over tiles of each tile's run, and a
+    run is at least its compute and each NoC port's and GLB buffer's traffic over its
+    bandwidth, so the cycles are at least
+
+    - the MACs over the PEs, and the DRAM bits over the DRAM's bandwidth;
+    - per NoC port, its traffic over the layer at the port's elements per cycle: weight
+      (GLB weight reads ≥ the bound's), ifmap (GLB ifmap reads), psum (psum reads, and the
+      psum + ofmap writes ≥ every output once per GLB tile);
+    - per GLB buffer, the bits of the reads and writes the bound guarantees there: the
+      weight and ifmap reads, the psum reads, one ofmap write per output and, where psums
+      and ofmaps share the buffer, the further output writes at the narrower width.
+
+    Each term rounds down where the timeline rounds each tile's phase up, so it stays a
+    bound; the caller subtracts a cycle for float rounding."""
+    t = max(lb[K.MACS] / pes, 0.0)
+    dram_bits = (lb[K.DRAM_RW] * elem_bits[0] + lb[K.DRAM_RI] * elem_bits[1] + (lb[K.DRAM_RP] + lb[K.DRAM_WP]) * elem_bits[2]
+                 + lb[K.DRAM_WO] * elem_bits[3])
+    if dram_bits_per_cycle > 0:
+        t = max(t, dram_bits / dram_bits_per_cycle)
+    extra = max(0, int(lb[OUT_TILES] - lb[K.GLB_WO]))
+    ports = (float(lb[K.GLB_W]), float(lb[K.GLB_I]), float(lb[K.GLB_RP] + lb[OUT_TILES]))
+    for k in range(3):
+        if noc_bw[k] > 0:
+            t = max(t, ports[k] / noc_bw[k])
+    bits = np.zeros(len(buf_bits_per_cycle))
+    if buf_of[0] >= 0:
+        bits[buf_of[0]] += lb[K.GLB_W] * elem_bits[0]
+    if buf_of[1] >= 0:
+        bits[buf_of[1]] += lb[K.GLB_I] * elem_bits[1]
+    if buf_of[2] >= 0:
+        bits[buf_of[2]] += lb[K.GLB_RP] * elem_bits[2]
+    if buf_of[3] >= 0:
+        bits[buf_of[3]] += lb[K.GLB_WO] * elem_bits[3]
+    if buf_of[2] >= 0 and buf_of[2] == buf_of[3]:
+        bits[buf_of[2]] += extra * min(elem_bits[2], elem_bits[3])
+    for b in range(len(bits)):
+        if buf_bits_per_cycle[b] > 0:
+            t = max(t, bits[b] / buf_bits_per_cycle[b])
+    return float(t)

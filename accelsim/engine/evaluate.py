@@ -69,8 +69,15 @@ def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
     return noc, bits, float(spec.dram.bytes_per_cycle * 8.0), buf_of, buf_bw
 
 
-def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
-    """The DESIGN.md access table: level -> data type -> reads/writes (elements)."""
+def bypassing(spec: HardwareSpec) -> tuple[str, ...]:
+    """The data types no global buffer holds (they go DRAM <-> NoC directly)."""
+    return tuple(t for t in DTYPES if spec.glb_for(t) is None)
+
+
+def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict[str, dict[str, int]]]:
+    """The DESIGN.md access table: level -> data type -> reads/writes (elements). A type in
+    ``bypass`` has no GLB traffic: the kernel's GLB slots for it are its DRAM <-> NoC stream,
+    already counted at DRAM and the NoC."""
     g = lambda s: int(r[s])  # noqa: E731
     acc = {
         "DRAM": {
@@ -98,6 +105,8 @@ def accesses_from(r: np.ndarray) -> dict[str, dict[str, dict[str, int]]]:
             "ofmap": {"reads": 0, "writes": 0},
         },
     }
+    for t in bypass:
+        acc["GLB"][t] = {"reads": 0, "writes": 0}
     return acc
 
 
@@ -144,15 +153,23 @@ def kernel_totals(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) 
     return K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
+@functools.lru_cache(maxsize=64)
+def static_per_cycle(spec: HardwareSpec) -> float:
+    """The energy the table charges per cycle of a conv/fc layer (its ``*_static`` actions:
+    PEs, RFs, GLBs, SIMD; 0 when it states none)."""
+    return spec.energy.total(spec.energy.static_counts(1, spec.pes, spec.rf is not None, len(spec.glbs), True))
+
+
 def score(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, objective: str) -> float:
     """The mapper's objective for one candidate, without building the full result."""
-    if objective == "energy":
+    static = static_per_cycle(spec)
+    if objective == "energy" and static == 0:
         r = kernel_totals(p, df, m, spec.array.kind == "systolic")
         return float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec)))
     r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
-    energy = float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec)))
     cycles = K.timeline(tile_row, rows, per, *machine_arrays(spec))[0]
-    return float(cycles) if objective == "latency" else energy * cycles
+    energy = float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec))) + static * cycles
+    return energy if objective == "energy" else float(cycles) if objective == "latency" else energy * cycles
 
 
 def bound_by(cycles: int, compute: int, array_side: int) -> str:
@@ -167,11 +184,13 @@ def bound_by(cycles: int, compute: int, array_side: int) -> str:
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
     r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
     macs = int(r[K.MACS])
-    acc = accesses_from(r)
+    acc = accesses_from(r, bypassing(spec))
     actions = actions_from(spec, acc, macs)
-    energy, by_type = price(spec, actions)
     # cycles: tile by tile, DRAM overlapped with compute (docs/engine.md §5)
     cycles, compute, array_side = K.timeline(tile_row, rows, per, *machine_arrays(spec))
+    # the table's energy per cycle, if it states any (hardware/energy.py: *_static)
+    actions.update(spec.energy.static_counts(int(cycles), spec.pes, spec.rf is not None, len(spec.glbs), True))
+    energy, by_type = price(spec, actions)
     return LayerCost(
         macs=macs,
         cycles=cycles,

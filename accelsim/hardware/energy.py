@@ -13,7 +13,21 @@ Actions (one each):
 ``<glb>_write``     one element written to it
 ``dram_read``       one element read from DRAM (``dram_write``: written)
 ``simd_op``         one operation of the SIMD/vector unit
+``pe_static``       one clock cycle of one PE (leakage and clock), busy or idle
+``rf_static``       one clock cycle of one PE's RF
+``glb_static``      one clock cycle of one global buffer
+``simd_static``     one clock cycle of the SIMD unit
 =================== ===========================================================
+
+The four ``*_static`` actions are optional: a table that does not state them charges
+nothing per cycle (the built-in tables do not: 0, today's figures exactly). Stated, each
+conv/fc layer is charged them for each of its cycles (PEs and RFs × the array's PEs, the
+GLB cost × the number of global buffers), on the level of the MAC, RF, GLB and SIMD; then
+an idle PE costs something and the energy objective weighs a longer run. A basis for a
+figure, stated as an assumption [A]: Eyeriss (JSSC'17, [R]) draws 278 mW at 200 MHz on
+AlexNet, 1.39 nJ per cycle for the chip; a static share of 10 % [A] spread over its 168
+PEs is ≈ 0.8 pJ per PE per cycle — in the ``eyeriss`` table's unit (a 16-bit MAC ≈ 1 pJ
+in 65 nm, [I]) ``pe_static: 0.8``.
 
 A table may refine an action per data type, ``rf_read.weight``; a count keyed
 ``rf_read.weight`` uses that cost if the table has it, else the cost of ``rf_read``. (The
@@ -71,6 +85,8 @@ PJ = "pJ"
 BUILTIN_TABLES: tuple[str, ...] = ("eyeriss", "horowitz45")
 
 FIXED_ACTIONS: tuple[str, ...] = ("mac", "rf_read", "rf_write", "noc_transfer", "dram_read", "dram_write", "simd_op")
+STATIC_ACTIONS: tuple[str, ...] = ("pe_static", "rf_static", "glb_static", "simd_static")
+STATIC_LEVELS = {"pe_static": "MAC", "rf_static": "RF", "glb_static": "GLB", "simd_static": "SIMD"}
 GLB_DEFAULTS: tuple[str, ...] = ("glb_read", "glb_write")
 ENERGY_KEYS: tuple[str, ...] = ("table", "unit", "costs", "file", "name", "source")
 
@@ -146,6 +162,11 @@ class EnergyTable:
         for action, e in self.energy(counts).items():
             out.setdefault(self.level(action), []).append(e)
         return {k: math.fsum(v) for k, v in out.items()}
+
+    def static_counts(self, cycles: int, pes: int, has_rf: bool, glbs: int, has_simd: bool) -> dict[str, int]:
+        """The per-cycle actions this table states, counted over ``cycles``."""
+        n = {"pe_static": pes, "rf_static": pes if has_rf else 0, "glb_static": glbs, "simd_static": 1 if has_simd else 0}
+        return {a: cycles * n[a] for a in STATIC_ACTIONS if a in self.costs and n[a]}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -335,6 +356,8 @@ def action_level(action: str, glb_names: tuple[str, ...]) -> str | None:
         return "DRAM"
     if action == "simd_op":
         return "SIMD"
+    if action in STATIC_LEVELS:
+        return STATIC_LEVELS[action]
     base, _, act = action.rpartition("_")
     if act in ("read", "write") and base in glb_names:
         return "GLB"
@@ -417,7 +440,8 @@ def _table_from_mapping(
     raw = expect_mapping(d.get("costs", {}), cat, "a mapping {action: cost}")
     if not raw and "table" not in d:
         raise cat.error("no costs", expected="at least one {action: cost}", found={})
-    known = list(FIXED_ACTIONS) + list(GLB_DEFAULTS) + [f"{g}_{a}" for g in glb_names for a in ("read", "write")]
+    known = (list(FIXED_ACTIONS) + list(GLB_DEFAULTS) + [f"{g}_{a}" for g in glb_names for a in ("read", "write")]
+             + list(STATIC_ACTIONS))
     user: dict[str, float] = {}
     for key in raw:
         k = str(key)
@@ -426,6 +450,12 @@ def _table_from_mapping(
             raise cat.error(
                 f"unknown action '{k}'{did_you_mean(base_action, known)}",
                 expected="one of " + ", ".join(known) + " (optionally with .weight/.ifmap/.psum/.ofmap)",
+                found=k,
+            )
+        if dot and base_action in STATIC_ACTIONS:
+            raise cat.error(
+                f"'{base_action}' is charged per cycle, not per data type",
+                expected=base_action,
                 found=k,
             )
         if dot and dtype not in _DTYPES:
@@ -477,6 +507,9 @@ def _bind(
             expected="a cost for every action this config needs: " + ", ".join(actions),
             found="costs for " + (", ".join(a for a in actions if a in costs) or "nothing"),
         )
+    # the per-cycle actions only where stated (absent: nothing charged per cycle)
+    static = tuple(a for a in STATIC_ACTIONS if a in costs and a not in actions)
+    actions = tuple(actions) + static
     keep = [a for a in costs if a.partition(".")[0] in actions]
     order = {a: i for i, a in enumerate(actions)}
     keep.sort(key=lambda a: (order[a.partition(".")[0]], a))

@@ -125,7 +125,7 @@ def literal_order(df: Dataflow, origin: str) -> Callable[[dict[str, int]], Itera
 def check_dataflow(df: Dataflow, n: int = CASES, seed: int = 0, origin: str | None = None) -> None:
     """Raise an AccelsimError if ``df`` does not compute the convolution, or if its loop
     nest is not the one it declares; return None if it is correct on every case."""
-    origin = origin or f"dataflow '{df.name}'"
+    origin = origin or getattr(df, "origin", None) or f"dataflow '{df.name}'"  # a user's: its file and class
     steps = literal_order(df, origin)
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
     rng = np.random.default_rng(seed + 1)

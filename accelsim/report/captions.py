@@ -52,6 +52,12 @@ _CAPTIONS: dict[str, tuple[str, str]] = {
         "slanted roof are DRAM-bound; points in a horizontal row below the peak are held back by the same on-chip "
         "limit (the NoC's or the GLB's bandwidth, or the array shape the layer fills); the note in the figure counts "
         "the layers by what bounds them (the mapper's 'bound_by')."),
+    "compression": (
+        "Dense vs compressed",
+        "Energy by data type for each conv/fc layer with the most energy (left bar dense, right bar hatched: the "
+        "compressed run, expected values) and for the whole network, with the share each saves. Read it as: where a "
+        "pruned or quantized tensor's bar shrinks, compression paid; where the psum and feature-map parts stay, it did "
+        "not — pruning weights saves little in layers whose energy is feature maps and partial sums."),
     "compare": (
         "Across networks",
         "Energy against the number of weights (left) and against MACs (right), one point per network (and per "

@@ -31,13 +31,14 @@ def _say(quiet: bool, text: str) -> None:
 
 
 def write_run_report(result: Any, out: str | None, quiet: bool = False, data: dict | None = None,
-                     none: Any = None) -> list[Path]:
-    """``run --out DIR`` / ``--plot``: result.json (``data`` if given), layers.csv, figures and report.html
+                     also: Any = None, none: Any = None) -> list[Path]:
+    """``run --out DIR`` / ``--plot``: result.json (``data`` if given), layers.csv, figures and report.html,
+    written in one step with the other outputs ``also`` (an :class:`accelsim.writing.Outputs`) holds
     (``none``: the same run with ``--fusion none``, drawn beside it)."""
     from .write import write_report
 
     target = out or DEFAULT_RUN_OUT
-    paths = write_report(result, target, data=data, none=none)
+    paths = [p for p in write_report(result, target, data=data, also=also, none=none) if Path(target) in p.parents]
     _say(quiet, f"accelsim: wrote {len(paths)} files to {target}/ (open {Path(target) / 'report.html'})")
     return paths
 
@@ -91,6 +92,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not workloads or not hardwares:
         raise AccelsimError("compare needs workloads and a hardware config", where="arguments",
                             expected="W1 [W2 ...] H, or W1 [W2 ...] -H H1 [-H H2 ...]", found=" ".join(args.inputs))
+    from ..limits import check_batch
+
+    check_batch(args.batch)
     if args.out is not None or args.json is None:
         _out_dir(args.out or DEFAULT_COMPARE_OUT)
     results = [r for h in dict.fromkeys(hardwares) for r in compare_networks(workloads, h, args.dataflow, args.batch,

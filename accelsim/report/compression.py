@@ -103,6 +103,7 @@ def compression_figure(data: dict[str, Any]):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    from .figures import _scale_axis
     from .style import DTYPE_COLORS
 
     mac_layers = sorted((l for l in data["layers"] if l["macs"]), key=lambda l: -l["dense"]["energy_total"])[:20]
@@ -131,7 +132,8 @@ def compression_figure(data: dict[str, Any]):
                 axis.annotate(f"−{1 - e_c / e_d:.0%}", (i + 0.5 * width, e_c), textcoords="offset points", xytext=(0, 3),
                               ha="center", fontsize=7)
         axis.set_xticks(range(len(items)), labels, rotation=60 if axis is ax else 0, ha="right" if axis is ax else "center", fontsize=8)
-        axis.set_ylabel(f"energy ({data['energy_unit']})")
+        top = max((sum(parts(o).values()) for it in items for o in (it["dense"], it)), default=1.0)
+        _scale_axis(axis, "energy", data["energy_unit"], top)
     ax.set_title("per conv/fc layer: left bar dense, right (hatched) compressed, with the share of energy saved", fontsize=9)
     tot.set_title("whole network", fontsize=9)
     ax.legend(title="data type", fontsize=8, loc="upper right")

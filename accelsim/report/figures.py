@@ -454,6 +454,10 @@ def standard_figures(result: RunResult | MultiResult) -> dict[str, Figure]:
     figs["latency"] = latency(result, group=True if many else False)
     if D.roofline_points(result):
         figs["roofline"] = roofline(result)
+    if result.compression is not None:
+        from .compression import compression_figure
+
+        figs["compression"] = compression_figure(result.to_dict())
     return figs
 
 

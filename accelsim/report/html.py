@@ -153,9 +153,11 @@ def _mappings(r: RunResult) -> str:
     return "".join(out)
 
 
-def _figure(stem: str, png: bytes, r: RunResult) -> str:
+def _figure(stem: str, png: bytes, r: RunResult | None = None, captioned: tuple[str, str] | None = None) -> str:
+    """A figure embedded as a data URI with its caption: the run's (``r``) or the caller's
+    own ``(title, text)``."""
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    title, text = caption(stem, r)
+    title, text = captioned if captioned is not None else caption(stem, r)
     return (f'<figure id="fig-{escape(stem)}"><img class="figure" alt="{escape(title)}" src="{src}">'
             f"<figcaption><b>{escape(title)}</b>{escape(text)}</figcaption></figure>")
 

@@ -48,7 +48,18 @@ class _Reader:
         return float(self.get(d, key, (int, float), where))
 
 
-def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
+COMPRESSED_KEYS = ("dense", "macs_effectual", "macs_gated", "macs_skipped", "load_imbalance", "compression")
+
+
+def _expectation(rd: _Reader, d: Any, key: str, where: str) -> float:
+    """An expected count of a compressed run (a float >= 0)."""
+    v = rd.number(d, key, where)
+    if v < 0:
+        raise rd.err(_at(where, key), "an expected count >= 0", v)
+    return v
+
+
+def _layer(rd: _Reader, d: Any, i: int, compressed: bool = False) -> LayerResult:
     where = f"layers[{i}]"
     name = rd.get(d, "name", str, where)
     where = f"layer '{name}'"
@@ -59,7 +70,11 @@ def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
         acc[lv] = {}
         for t in DTYPES:
             rw = rd.get(per, t, dict, _at(where, f"accesses.{lv}"))
-            acc[lv][t] = {k: rd.count(rw, k, _at(where, f"accesses.{lv}.{t}")) for k in ("reads", "writes")}
+            at = _at(where, f"accesses.{lv}.{t}")
+            if compressed:  # expectations, and the bytes moved with metadata
+                acc[lv][t] = {k: _expectation(rd, rw, k, at) for k in ("reads", "writes", "bytes")}
+            else:
+                acc[lv][t] = {k: rd.count(rw, k, at) for k in ("reads", "writes")}
     energy_in = rd.get(d, "energy", dict, where)
     energy = {k: rd.number(energy_in, k, _at(where, "energy")) for k in ENERGY_LEVELS}
     by_in = rd.get(d, "energy_by_type", dict, where)
@@ -77,8 +92,20 @@ def _layer(rd: _Reader, d: Any, i: int) -> LayerResult:
         energy=energy,
         energy_by_type=by_type,
         mapping={str(k): str(v) for k, v in rd.get(d, "mapping", dict, where).items()},
+        compressed=_compressed(rd, d, where) if compressed else None,
         tensors=d["tensors"] if isinstance(d.get("tensors"), dict) else None,  # the schedule's decision (accelsim/schedule/)
     )
+
+
+def _compressed(rd: _Reader, d: Any, where: str) -> dict[str, Any]:
+    """A compressed layer's dense twin and MAC split, as the run wrote them."""
+    for k in COMPRESSED_KEYS[:4]:
+        if k not in d:
+            raise rd.err(_at(where, k), "a compressed run's layer to have it (accelsim run --compress)", "nothing")
+    dense = rd.get(d, "dense", dict, where)
+    for k in ("energy", "energy_by_type", "accesses"):
+        rd.get(dense, k, dict, _at(where, "dense"))
+    return {k: d[k] for k in COMPRESSED_KEYS if k in d}
 
 
 def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
@@ -88,6 +115,9 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
     machine = rd.get(d, "machine", dict, where)
     bits = rd.get(machine, "word_bits", dict, f"{pre}machine")
     layers_in = rd.get(d, "layers", list, where)
+    compression = d.get("compression")
+    if compression is not None and not isinstance(compression, dict):
+        raise rd.err(_at(where, "compression"), "an object (name, source, mode, hardware)", type(compression).__name__)
     return RunResult(
         workload=rd.get(d, "workload", str, where),
         hardware=rd.get(d, "hardware", str, where),
@@ -97,7 +127,8 @@ def _run(rd: _Reader, d: Any, where: str = "") -> RunResult:
         energy_unit=rd.get(d, "energy_unit", str, where),
         pes=rd.count(machine, "pes", f"{pre}machine"),
         clock_mhz=rd.number(machine, "clock_mhz", f"{pre}machine"),
-        layers=tuple(_layer(rd, l, i) for i, l in enumerate(layers_in)),
+        layers=tuple(_layer(rd, l, i, compression is not None) for i, l in enumerate(layers_in)),
+        compression=compression,
         version=str(d.get("accelsim_version", "")),
         notes=tuple(str(n) for n in d.get("notes", [])),
         dram_bytes_per_cycle=rd.number(machine, "dram_bytes_per_cycle", f"{pre}machine"),
@@ -139,16 +170,36 @@ def result_from_dict(d: Any, file: str = "<result>") -> RunResult | MultiResult:
 
 
 def load_result(path: str | Path) -> RunResult | MultiResult:
-    """Read a result JSON file written by ``accelsim run --json FILE`` or ``--out DIR``."""
+    """Read a result JSON file written by ``accelsim run --json FILE`` or ``--out DIR``: a
+    binary, truncated, nested-too-deep or layer-less file is one error saying what is wrong."""
+    from ..yamlio import read_bytes
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
+    what = "the JSON of 'accelsim run --json'"
+    if not p.exists():
         raise AccelsimError("cannot read the result file", file=str(p), expected="a readable JSON file",
-                            found=exc.strerror or str(exc)) from None
+                            found="no such file")
+    data = read_bytes(p, what)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AccelsimError("not a result JSON: a binary file (not UTF-8 text)", file=str(p), expected=what,
+                            found=f"byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+    if not text.strip():
+        raise AccelsimError("the result file is empty", file=str(p), expected=what, found="0 characters") from None
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AccelsimError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", file=str(p),
-                            expected="the JSON of 'accelsim run --json'", found=text[:40]) from None
-    return result_from_dict(d, str(p))
+        truncated = exc.pos >= len(text.rstrip())
+        raise AccelsimError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                            + ("; the file ends early, as if cut off" if truncated else ""), file=str(p),
+                            expected=what, found=text[:40]) from None
+    except RecursionError:
+        raise AccelsimError("not a result JSON: nested too deeply", file=str(p), expected=what) from None
+    result = result_from_dict(d, str(p))
+    for run in result.runs if isinstance(result, MultiResult) else (result,):
+        if not any(l.macs for l in run.layers):
+            raise AccelsimError("the result has no layer with MACs: there is nothing to draw", file=str(p),
+                                where="layers", expected="the result of a run of at least one conv or fc layer",
+                                found=f"{len(run.layers)} layers, 0 MACs")
+    return result

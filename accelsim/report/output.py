@@ -1,7 +1,7 @@
 """Figures to bytes and files: PNG and SVG, every file written atomically.
 
 Everything is rendered in memory first and written after, each file to a temporary name
-and renamed into place: an error leaves no half-written file behind.
+and renamed into place: an error leaves no half-written file behind (:mod:`accelsim.writing`).
 """
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from ..errors import AccelsimError
-from ..yamlio import atomic_write_bytes
+from ..writing import Outputs
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -35,14 +34,10 @@ def render_all(figs: Mapping[str, Figure], formats: Iterable[str] = FORMATS, dpi
 
 
 def write_files(out: str | os.PathLike[str], files: Mapping[str, bytes | str]) -> list[Path]:
-    """Write already-rendered files into ``out``, each atomically; returns their paths."""
-    paths = []
+    """Write already-rendered files into a folder that holds other things too (``docs/``),
+    each file whole; every file is staged before any is renamed into place. Returns their paths.
+    (A folder of accelsim's own — ``--out`` — is swapped in whole: :func:`accelsim.writing.Outputs.folder`.)"""
+    outputs = Outputs()
     for name, content in files.items():
-        p = Path(out) / name
-        try:
-            atomic_write_bytes(p, content.encode("utf-8") if isinstance(content, str) else content)
-        except OSError as exc:
-            raise AccelsimError("cannot write the output", where=str(p), expected="a writable folder",
-                                found=exc.strerror or str(exc)) from None
-        paths.append(p)
-    return paths
+        outputs.file(Path(out) / name, content)
+    return outputs.write()

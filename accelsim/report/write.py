@@ -1,5 +1,6 @@
 """Everything ``--out DIR`` writes: ``result.json``, ``layers.csv``, each figure as PNG and
-SVG, and ``report.html`` — rendered in memory first, then each file written atomically."""
+SVG, and ``report.html`` — rendered in memory first, then the folder built beside DIR and
+swapped in whole with any other outputs of the same command (:mod:`accelsim.writing`)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,8 @@ from pathlib import Path
 from ..result import MultiResult, RunResult
 from .figures import standard_figures
 from .html import report_html
-from .output import render_all, write_files
+from ..writing import Outputs
+from .output import render_all
 
 
 def report_files(
@@ -38,8 +40,13 @@ def report_files(
 
 def write_report(
     result: RunResult | MultiResult, out: str | os.PathLike[str], data_files: bool = True, data: dict | None = None,
+    also: Outputs | None = None,
     none: RunResult | None = None,
 ) -> list[Path]:
-    """Write the report into ``out``; returns the paths written. ``none``: the same run
-    with ``--fusion none``, for the figure of DRAM traffic between and inside layers."""
-    return write_files(out, report_files(result, data_files, data, none))
+    """Write the report into ``out``, with the outputs ``also`` holds (``run --out D --json F
+    --csv G``: all or none); returns the paths written. Without ``data_files`` (``plot``) the
+    folder's result.json and layers.csv are kept. ``none``: the same run with ``--fusion
+    none``, for the figure of DRAM traffic between and inside layers."""
+    outputs = also if also is not None else Outputs()
+    keep = () if data_files else ("result.json", "layers.csv")
+    return outputs.folder(out, report_files(result, data_files, data, none), keep=keep).write()

@@ -17,6 +17,7 @@ warnings about inputs accelsim reads differently from SCALE-Sim go to stderr.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -50,6 +51,10 @@ def _reported_warnings() -> Iterator[None]:
 def cmd_import_scalesim(args: argparse.Namespace) -> int:
     from .importer import import_scalesim
 
+    from ..writing import check_outputs
+
+    check_input_pair(args.topology, args.config)
+    check_outputs({"-o": args.output}, folders=("-o",))
     with _reported_warnings():
         wl, hw = import_scalesim(args.topology, args.config, args.output, gemm=args.gemm)
     print(f"wrote {wl} (workload) and {hw} (hardware)")
@@ -77,6 +82,27 @@ def is_scalesim_pair(workload: str, hardware: str) -> bool:
     return Path(workload).suffix.lower() == ".csv" and Path(hardware).suffix.lower() == ".cfg"
 
 
+def check_input_pair(workload: str, hardware: str) -> None:
+    """A SCALE-Sim topology with an accelsim hardware YAML (or the reverse) is one error that
+    says which pairs are accepted."""
+    from pathlib import Path
+
+    from ..errors import AccelsimError
+
+    w, h = Path(workload).suffix.lower(), Path(hardware).suffix.lower()
+    yaml_like = (".yaml", ".yml")
+    if (w == ".csv") != (h == ".cfg") and (w in yaml_like + (".csv",) or h in yaml_like + (".cfg",)):
+        odd = f"a SCALE-Sim {'topology' if w == '.csv' else 'config'} ({workload if w == '.csv' else hardware}) " \
+              f"with {'a hardware config' if w == '.csv' else 'a workload'} that is not SCALE-Sim's " \
+              f"({hardware if w == '.csv' else workload})"
+        raise AccelsimError(
+            "the workload and the hardware are of two different kinds", where="arguments",
+            expected="either a SCALE-Sim pair (TOPOLOGY.csv CONFIG.cfg) or an accelsim pair (workload YAML or zoo "
+            "name, hardware YAML or shipped name); 'accelsim import scalesim TOPO.csv CONFIG.cfg -o DIR' turns "
+            "the first into the second", found=odd,
+        )
+
+
 def run_command(
     topology: str,
     config: str,
@@ -94,22 +120,45 @@ def run_command(
     into ``scalesim_reports``, the SRAM and DRAM traces into ``traces`` (``layer<i>/*_{SRAM,DRAM}_TRACE.csv``) and
     JSON to ``json_target`` (``"-"``: stdout). Returns the exit status.
     """
-    from .reports import write_reports
+    from pathlib import Path
+
+    from .reports import report_texts
     from .run import run_compat
 
+    from ..writing import check_outputs
+
+    check_input_pair(topology, config)
+    check_outputs({"--json": json_target, "--scalesim-reports": scalesim_reports, "--traces": traces},
+                  folders=("--scalesim-reports", "--traces"))
     with _reported_warnings():
         result = run_compat(topology, config, gemm=gemm, dataflow=dataflow)
-    if scalesim_reports:
-        paths = write_reports(result, scalesim_reports)
-        print("wrote " + ", ".join(str(p) for p in paths), file=sys.stderr)
-    if traces:
-        from .traces import write_traces
+    from ..writing import Outputs
 
-        written = write_traces(list(result.topology.layers), result.config, traces)
-        print(f"wrote {len(written)} SRAM and DRAM trace files under {traces}", file=sys.stderr)
+    outputs = Outputs(label=f"scalesim {topology} {config}")  # reports, traces and --json FILE: all or none
+    if json_target not in (None, "-"):
+        import json
+
+        outputs.file(json_target, json.dumps(result.to_dict(), indent=1) + "\n")
+    from .traces import trace_files
+
+    reports = report_texts(result).items() if scalesim_reports else ()
+    trace_pairs = trace_files(list(result.topology.layers), result.config) if traces else ()
+    if scalesim_reports and traces and Path(scalesim_reports).resolve() == Path(traces).resolve():
+        outputs.folder(traces, itertools.chain(reports, trace_pairs))  # one folder: the reports beside layer<i>/
+    else:
+        if scalesim_reports:
+            outputs.folder(scalesim_reports, reports)
+        if traces:
+            outputs.folder(traces, trace_pairs)
+    written = outputs.write()
+    if scalesim_reports:
+        print("wrote " + ", ".join(str(p) for p in written if Path(scalesim_reports) in p.parents), file=sys.stderr)
+    if traces:
+        n = sum(1 for p in written if Path(traces) in p.parents)
+        print(f"wrote {n} SRAM and DRAM trace files under {traces}", file=sys.stderr)
     if json_target is not None:
-        _emit_json(result.to_dict(), json_target)
         if json_target == "-":
+            _emit_json(result.to_dict(), json_target)
             return 0
     print_table(result, no_color=no_color)
     return 0

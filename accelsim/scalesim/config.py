@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..limits import MAX_FIELD
 from ..yamlio import read_text
 from ..errors import Where, did_you_mean
 from .topology import ScaleSimWarning
@@ -224,6 +225,9 @@ def parse_config(text: str, file: str = "<config>") -> ScaleSimConfig:
             raise top.at(f"[{section}] {key}").error("not a whole number", expected="an integer", found=value) from None
         if n < minimum:
             raise top.at(f"[{section}] {key}").error("out of range", expected=f"an integer >= {minimum}", found=n)
+        if n > MAX_FIELD:
+            raise top.at(f"[{section}] {key}").error("larger than accelsim accepts",
+                                                     expected=f"an integer <= {MAX_FIELD:,} (accelsim/limits.py)", found=n)
         return n
 
     mode = raw("run_presets", "InterfaceBandwidth")
@@ -300,6 +304,9 @@ def parse_config(text: str, file: str = "<config>") -> ScaleSimConfig:
             raise top.at(f"[layout] {key}").error("not a whole number", expected="an integer", found=layout[key]) from None
         if n < 1:
             raise top.at(f"[layout] {key}").error("out of range", expected="an integer >= 1", found=n)
+        if n > MAX_FIELD:
+            raise top.at(f"[layout] {key}").error("larger than accelsim accepts",
+                                                  expected=f"an integer <= {MAX_FIELD:,} (accelsim/limits.py)", found=n)
         return n
 
     run_name = raw("general", "run_name")

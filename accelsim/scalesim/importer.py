@@ -29,7 +29,8 @@ from typing import Any
 from ..errors import AccelsimError
 from ..hardware import hardware_from_dict
 from ..workload import network_to_yaml, workload_from_dict
-from ..yamlio import atomic_write_text, dump_yaml
+from ..writing import Outputs
+from ..yamlio import dump_yaml
 from .config import ScaleSimConfig, config_to_hardware_dict, load_config
 from .topology import ScaleSimLayer, Topology, load_topology
 
@@ -141,8 +142,9 @@ def write_import(topology: Topology, cfg: ScaleSimConfig, out_dir: str | os.Path
                if cfg.user_bandwidth else "CALC mode (10 words/cycle into each of ifmap/filter, ArrayWidth out)."),
         )
     )
-    atomic_write_text(wl_path, network_to_yaml(net, header=header))
-    atomic_write_text(hw_path, hw_header + "\n" + dump_yaml(hw))
+    # both or neither: each staged beside its target, then both renamed into place
+    Outputs(label="import scalesim").file(wl_path, network_to_yaml(net, header=header)).file(
+        hw_path, hw_header + "\n" + dump_yaml(hw)).write()
     return wl_path, hw_path
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..yamlio import atomic_write_text
+from ..writing import Outputs
 from .run import CompatResult
 
 COMPUTE_REPORT = "COMPUTE_REPORT.csv"
@@ -62,12 +62,7 @@ def report_texts(result: CompatResult) -> dict[str, str]:
     }
 
 
-def write_reports(result: CompatResult, directory: str | os.PathLike[str]) -> list[Path]:
-    """Write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into ``directory``."""
-    out = Path(directory)
-    paths = []
-    for name, text in report_texts(result).items():
-        path = out / name
-        atomic_write_text(path, text)
-        paths.append(path)
-    return paths
+def write_reports(result: CompatResult, directory: str | os.PathLike[str], also: Outputs | None = None) -> list[Path]:
+    """Write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into ``directory``,
+    the folder swapped in whole with the other outputs ``also`` holds."""
+    return (also if also is not None else Outputs()).folder(directory, report_texts(result)).write()

@@ -25,6 +25,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..limits import MAX_DP_CHANNELS, MAX_FIELD, MAX_TENSOR
+
 from ..yamlio import read_text
 from ..errors import Where
 
@@ -174,12 +176,23 @@ def parse_topology(text: str, file: str = "<topology>", *, gemm: bool | None = N
                     "filter wider than the input", expected=f"Filter Width <= IFMAP Width = {W}", found=S
                 )
             if "DP" in name:
+                if C > MAX_DP_CHANNELS:
+                    raise at.at(f"column 6 ({columns[5]})").error(
+                        "a DP row becomes one layer per channel: more channels than accelsim accepts",
+                        expected=f"at most {MAX_DP_CHANNELS:,} (accelsim/limits.py)", found=C)
                 new = [
                     ScaleSimLayer(f"{name}Channel_{c}", H, W, R, S, 1, M, U, line=number, depthwise_of=name)
                     for c in range(C)
                 ]
             else:
                 new = [ScaleSimLayer(name, H, W, R, S, C, M, U, line=number)]
+        for layer in new[:1]:
+            for what, size in (("ifmap operand (E·F × R·S·C)", layer.gemm_m * layer.gemm_k),
+                               ("filter operand (R·S·C × M)", layer.gemm_k * layer.gemm_n),
+                               ("ofmap (E·F × M)", layer.gemm_m * layer.gemm_n)):
+                if size > MAX_TENSOR:
+                    raise at.error(f"the layer's {what} has {size:.3g} elements, more than accelsim accepts",
+                                   expected=f"at most {MAX_TENSOR:,} elements (accelsim/limits.py)", found=size)
         for layer in new:
             if layer.name in names:
                 warnings.warn(f"{file}: line {number}: layer name {layer.name!r} is used twice", ScaleSimWarning,
@@ -220,6 +233,9 @@ def _positive_int(text: str, at: Where) -> int:
         raise at.error("not a whole number", expected="a positive integer", found=text) from None
     if value < 1:
         raise at.error("out of range", expected="a positive integer", found=value)
+    if value > MAX_FIELD:
+        raise at.error("larger than accelsim accepts", expected=f"a positive integer <= {MAX_FIELD:,} (accelsim/limits.py)",
+                       found=value)
     return value
 
 

@@ -17,13 +17,14 @@ docs/scalesim.md says what each holds).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numba
 import numpy as np
 
 from ..errors import AccelsimError
-from ..yamlio import atomic_write_text
+from ..writing import Outputs
 from .config import ScaleSimConfig
 from .demand import demand_descriptors, row_span
 from .dram import simulate_memory
@@ -88,29 +89,24 @@ def _csv(mat: np.ndarray) -> str:
     return "".join(",".join(map(str, r)) + "\n" for r in mat.tolist())
 
 
-def write_traces(layers: list[ScaleSimLayer], cfg: ScaleSimConfig, directory: str | Path) -> list[Path]:
-    """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv`` as SCALE-Sim does; returns the
-    paths. A DRAM trace SCALE-Sim would not write (no OFMAP drain at all) is not written either."""
-    written: list[Path] = []
-    made: list[Path] = []
-    try:
-        for i, layer in enumerate(layers):
-            folder = Path(directory) / f"layer{i}"
-            made += [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+def trace_files(layers: list[ScaleSimLayer], cfg: ScaleSimConfig) -> Iterator[tuple[str, str]]:
+    """``(layer<i>/NAME, text)`` of every trace file SCALE-Sim writes, made one layer at a time.
+    A DRAM trace SCALE-Sim would not write (no OFMAP drain at all) is not made either."""
+    for i, layer in enumerate(layers):
+        try:
             sram, dram = layer_traces(layer, cfg)
-            for name, mat in zip(TRACE_FILES, sram):
-                atomic_write_text(folder / name, _csv(mat))
-                written.append(folder / name)
-            for name, trace in zip(DRAM_TRACE_FILES, dram):
-                if trace.rows is not None:
-                    atomic_write_text(folder / name, savetxt_float(trace.rows))
-                    written.append(folder / name)
-    except AccelsimError as e:  # leave nothing half-written: remove what this call wrote
-        for p in written:
-            p.unlink(missing_ok=True)
-        for d in reversed(made):
-            if d.is_dir() and not any(d.iterdir()):
-                d.rmdir()
-        raise AccelsimError(f"{e.message} (layer {i}, '{layer.name}'); no trace file was written",
-                            where=e.where) from None
-    return written
+        except AccelsimError as e:
+            raise AccelsimError(f"{e.message} (layer {i}, '{layer.name}'); no trace file was written",
+                                where=e.where) from None
+        for name, mat in zip(TRACE_FILES, sram):
+            yield f"layer{i}/{name}", _csv(mat)
+        for name, trace in zip(DRAM_TRACE_FILES, dram):
+            if trace.rows is not None:
+                yield f"layer{i}/{name}", savetxt_float(trace.rows)
+
+
+def write_traces(layers: list[ScaleSimLayer], cfg: ScaleSimConfig, directory: str | Path,
+                 also: Outputs | None = None) -> list[Path]:
+    """Write ``DIR/layer<i>/{IFMAP,FILTER,OFMAP}_{SRAM,DRAM}_TRACE.csv`` as SCALE-Sim does, all or none
+    (with the other outputs ``also`` holds); returns the paths."""
+    return (also if also is not None else Outputs()).folder(directory, trace_files(layers, cfg)).write()

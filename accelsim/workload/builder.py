@@ -27,7 +27,9 @@ from .ops import (
     BatchNorm,
     Concat,
     Conv,
+    Crop,
     GlobalPool,
+    Interleave,
     MaxPool,
     Op,
     Scale,
@@ -170,6 +172,26 @@ class NetBuilder:
 
     def lrn(self, x: str, size: int = 5, name: str | None = None) -> str:
         return self.add_layer(LRN(size), [x], name)
+
+    def crop(self, x: str, crop: Padding, name: str | None = None) -> str:
+        """x without ``crop`` rows/columns (int, [h, w] or [top, bottom, left, right])."""
+        return self.add_layer(Crop(_pad4(crop)), [x], name)
+
+    def conv_transpose(
+        self, x: str, M: int, k: Kernel, stride: int = 2, pad: int = 0, *, output_padding: int = 0,
+        bias: bool = False, name: str = "upconv",
+    ) -> str:
+        """A transposed convolution as its stride² phase convolutions (``name.phaseAB``)
+        and their ``interleave`` (``name``): accelsim/workload/convtranspose.py."""
+        from .convtranspose import phases
+
+        R, S = _rs(k)
+        t = self.shape(x)
+        subs = []
+        for i, ph in enumerate(phases(t.H, t.W, R, S, stride, pad, output_padding)):
+            # The layer's M biases, added to every output, are held by the first phase.
+            subs.append(self.conv(x, M, (ph.R, ph.S), 1, ph.pad, bias=bias and i == 0, name=f"{name}.phase{ph.a}{ph.b}"))
+        return self.add_layer(Interleave(stride), subs, name)
 
     # ------------------------------------------------------------ common compounds
 

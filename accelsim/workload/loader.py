@@ -38,8 +38,12 @@ COMPRESSION_KEYS = ("weight", "ifmap", "ofmap")
 
 
 def load_workload(path: str | os.PathLike[str]) -> Network:
-    """Load and validate a workload YAML file."""
-    return workload_from_dict(load_yaml(path), str(path))
+    """Load and validate a workload YAML file (its sizes within :mod:`accelsim.limits`)."""
+    from ..limits import check_network
+
+    net = workload_from_dict(load_yaml(path), str(path))
+    check_network(net, 1, str(path))
+    return net
 
 
 def workload_from_dict(data: Any, file: str = "<workload>") -> Network:

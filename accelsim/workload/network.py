@@ -107,6 +107,7 @@ class Network:
     description: str = ""
     source: str = ""
     graph: nx.DiGraph = field(default_factory=nx.DiGraph, compare=False, repr=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)  # what an importer wants the user told
     # weight/ifmap/ofmap keys stated in a workload's own conv/fc layers, as written (layer
     # name -> mapping); accelsim.compress.loader.network_compression parses and checks them
     compression_stated: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)

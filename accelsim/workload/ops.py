@@ -23,7 +23,7 @@ from .tensor import Shape, Tensor
 
 Pad = tuple[int, int, int, int]  # top, bottom, left, right
 
-ACTIVATIONS = ("relu", "relu6", "hswish", "hsigmoid", "swish", "sigmoid", "tanh")
+ACTIVATIONS = ("relu", "relu6", "hswish", "hsigmoid", "swish", "sigmoid", "tanh", "leaky_relu", "clip")
 
 
 # ---------------------------------------------------------------- field helpers
@@ -564,7 +564,151 @@ class Slice(Op):
         return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
 
 
+@dataclass(frozen=True)
+class Eltwise(Op):
+    """Element-wise arithmetic other than a residual sum: ``fn`` (mul, add, sub, div, max,
+    min) of k equal tensors ((k−1)·C·H·W operations), or of one tensor and a constant
+    (C·H·W operations; the constant is not a layer input)."""
+
+    type: ClassVar[str] = "eltwise"
+    arity: ClassVar[tuple[int, int | None]] = (1, None)
+    fields: ClassVar[tuple[str, ...]] = ("fn",)
+    fn: str = "mul"
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Eltwise":
+        check_keys(d, at, allowed=cls.fields, required=("fn",))
+        return cls(fn=get_str(d, "fn", at, choices=ELTWISE))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"fn": self.fn}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        _same_shapes(ins, at, self.fn)
+        return ins[0]
+
+    def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
+        return max(len(ins) - 1, 1) * out.size
+
+
+@dataclass(frozen=True)
+class Opaque(Op):
+    """A node of an imported graph that accelsim does not model (``--skip-unsupported``):
+    no arithmetic counted, only its data movement (its inputs read, its C×H×W output
+    written) on the SIMD unit. ``op`` names what it was (an ONNX op type)."""
+
+    type: ClassVar[str] = "opaque"
+    arity: ClassVar[tuple[int, int | None]] = (1, None)
+    fields: ClassVar[tuple[str, ...]] = ("op", "out")
+    op: str = ""
+    out: tuple[int, int, int] = (1, 1, 1)
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Opaque":
+        check_keys(d, at, allowed=cls.fields, required=("op", "out"))
+        out = d["out"]
+        if not isinstance(out, list) or len(out) != 3:
+            raise at.at("out").error("not an output size", expected="[C, H, W]", found=out)
+        c, h, w = (get_int({"out": v}, "out", at) for v in out)
+        return cls(op=get_str(d, "op", at), out=(c, h, w))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"op": self.op, "out": list(self.out)}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        return Tensor(*self.out)
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        t = ins[0]
+        return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
+
+
+@dataclass(frozen=True)
+class Interleave(Op):
+    """The s × s phases of a transposed convolution (accelsim/workload/convtranspose.py)
+    woven into one map: input a·s + b holds the outputs (a + s·i, b + s·j). Data movement
+    only."""
+
+    type: ClassVar[str] = "interleave"
+    arity: ClassVar[tuple[int, int | None]] = (1, None)
+    fields: ClassVar[tuple[str, ...]] = ("stride",)
+    stride: int = 2
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Interleave":
+        check_keys(d, at, allowed=cls.fields, required=("stride",))
+        return cls(stride=get_int(d, "stride", at))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"stride": self.stride}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        s = self.stride
+        if len(ins) != s * s or any(t.C != ins[0].C for t in ins):
+            raise at.at("inputs").error(
+                "an interleave needs stride² phases of one depth", expected=f"{s * s} inputs of {ins[0].C} channels",
+                found=[str(t) for t in ins],
+            )
+        return Tensor(ins[0].C, sum(ins[a * s].H for a in range(s)), sum(ins[b].W for b in range(s)))
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        return Shape(1, out.C, out.C, out.H, out.W, 1, 1, out.H, out.W, 1, out.C)
+
+
+@dataclass(frozen=True)
+class Crop(Op):
+    """A spatial crop (U-Net's skip connections): ``crop`` = rows and columns removed
+    [top, bottom, left, right]. Data movement only."""
+
+    type: ClassVar[str] = "crop"
+    fields: ClassVar[tuple[str, ...]] = ("crop",)
+    crop: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Crop":
+        check_keys(d, at, allowed=cls.fields, required=("crop",))
+        c = _pad({"pad": d["crop"]}, at)
+        return cls(crop=c)
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"crop": list(self.crop)}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        t, (a, b, c, d) = ins[0], self.crop
+        if a + b >= t.H or c + d >= t.W:
+            raise at.at("crop").error("crops the whole map", expected=f"less than {t.H}x{t.W}", found=list(self.crop))
+        return Tensor(t.C, t.H - a - b, t.W - c - d)
+
+
+@dataclass(frozen=True)
+class Gather(Op):
+    """``channels`` input channels picked by a fixed index (CondenseNet's learned group
+    convolution at test time: the index of the channels each group keeps). Data movement
+    only."""
+
+    type: ClassVar[str] = "gather"
+    fields: ClassVar[tuple[str, ...]] = ("channels",)
+    channels: int = 1
+
+    @classmethod
+    def from_fields(cls, d: Mapping[str, Any], at: Where) -> "Gather":
+        check_keys(d, at, allowed=cls.fields, required=("channels",))
+        return cls(channels=get_int(d, "channels", at))
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"channels": self.channels}
+
+    def infer(self, ins: tuple[Tensor, ...], at: Where) -> Tensor:
+        return Tensor(self.channels, ins[0].H, ins[0].W)
+
+    def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
+        t = ins[0]
+        return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
+
+
+ELTWISE = ("mul", "add", "sub", "div", "max", "min", "pow")
+
 OP_TYPES: dict[str, type[Op]] = {
     cls.type: cls
-    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice)
+    for cls in (Conv, FC, MaxPool, AvgPool, GlobalPool, Add, Concat, Scale, Activation, LRN, BatchNorm, Shuffle, Shift, Slice, Eltwise, Opaque, Interleave, Crop, Gather)
 }

@@ -1,4 +1,4 @@
-"""EfficientNet-B0 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional
+"""EfficientNet-B0 … B7 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional
 Neural Networks", ICML 2019, Table 1), built as torchvision builds it
 (``torchvision.models.efficientnet_b0``, 224×224 input): a 3×3/2 stem with SiLU, seven
 stages of MBConv blocks (optional 1×1 expansion → k×k depthwise → squeeze-and-excite →
@@ -10,6 +10,13 @@ Squeeze-and-excite is torchvision's ``SqueezeExcitation`` with SiLU and sigmoid,
 to ``max(1, block input channels // 4)``: global average pool → 1×1 conv with bias → SiLU →
 1×1 conv with bias → sigmoid → channel-wise multiply (``….scale``).
 
+B1–B7 scale B0 by Tan & Le's compound scaling (§3.3, Table 2) as torchvision does it
+(``_efficientnet_conf``): every stage's channels ×width through ``_make_divisible(c·w, 8)``
+(the stem is the first stage's scaled input, the last 1×1 conv 4× the last stage's
+output), every stage's repeats ×depth rounded up, at the resolution of torchvision's
+weights (its transforms' crop size: 240, 288, 300, 380, 456, 528, 600 for B1–B7; Table 2
+gives 260 for B2, torchvision's B2 weights use 288 — the zoo follows torchvision).
+
 Layer names follow torchvision's module names (``features.2.0.block.1.0``,
 ``features.2.0.block.2.fc1`` …); a ``Conv2dNormActivation`` at prefix P is P.0 (conv), P.1
 (BN), P.2 (activation). The residual sum of a block is ``features.S.I.add``. Stochastic
@@ -17,12 +24,13 @@ depth (no parameters, identity at inference) and dropout (``classifier.0``) are 
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from ..builder import NetBuilder
 from ..network import Network
 from .mobilenet_v2 import conv_norm_act
-from .mobilenet_v3 import SE, inverted_residual
+from .mobilenet_v3 import SE, inverted_residual, make_divisible
 
 SOURCE = "Tan & Le, ICML 2019, Table 1; torchvision.models.efficientnet"
 
@@ -39,9 +47,9 @@ class Stage(NamedTuple):
     n: int
 
 
-# Table 1: EfficientNet-B0 (width and depth multipliers 1.0); input 224×224×3.
-STEM = 32          # stage 1: 3×3/2 conv → 112×112×32
-LAST = 1280        # stage 9: 1×1 conv
+# Table 1: EfficientNet-B0 (width and depth multipliers 1.0); input 224×224×3. The stem
+# (stage 1, 3×3/2 conv → 112×112×32) is the first stage's input, the last 1×1 conv
+# (stage 9, 1280) 4× the last stage's output.
 STAGES: tuple[Stage, ...] = (
     Stage(1, 3, 1, 32, 16, 1),    # MBConv1 3×3, 112×112×16
     Stage(6, 3, 2, 16, 24, 2),    # MBConv6 3×3, 56×56×24
@@ -61,15 +69,75 @@ def _mbconv(b: NetBuilder, x: str, st: Stage, stride: int) -> str:
     return inverted_residual(b, x, st.k, inp * st.expand, st.out, stride, "swish", se)
 
 
-def efficientnet_b0() -> Network:
-    b = NetBuilder("efficientnet_b0", C=3, H=224, W=224, description="EfficientNet-B0, 224x224 input, as torchvision builds it", source=SOURCE)
+# Tan & Le Table 2 / torchvision: (width multiplier, depth multiplier, resolution).
+SCALING: dict[str, tuple[float, float, int]] = {
+    "b0": (1.0, 1.0, 224),
+    "b1": (1.0, 1.1, 240),
+    "b2": (1.1, 1.2, 288),
+    "b3": (1.2, 1.4, 300),
+    "b4": (1.4, 1.8, 380),
+    "b5": (1.6, 2.2, 456),
+    "b6": (1.8, 2.6, 528),
+    "b7": (2.0, 3.1, 600),
+}
+
+
+def scaled(width: float, depth: float) -> tuple[Stage, ...]:
+    """Table 1 scaled as torchvision's ``MBConvConfig`` does: channels by
+    ``_make_divisible(c·width, 8)``, repeats by ``ceil(n·depth)``."""
+    return tuple(
+        Stage(st.expand, st.k, st.s, make_divisible(st.inp * width), make_divisible(st.out * width), int(math.ceil(st.n * depth)))
+        for st in STAGES
+    )
+
+
+def efficientnet(variant: str) -> Network:
+    width, depth, res = SCALING[variant]
+    stages = scaled(width, depth)
+    scaling = f" (width {width}, depth {depth})" if variant != "b0" else ""
+    b = NetBuilder(
+        f"efficientnet_{variant}", C=3, H=res, W=res, source=SOURCE,
+        description=f"EfficientNet-{variant.upper()}{scaling}, {res}x{res} input, as torchvision builds it",
+    )
     with b.scope("features"):
-        x = conv_norm_act(b, b.input, STEM, 3, 2, act="swish", name="0")
-        for si, st in enumerate(STAGES, start=1):
+        x = conv_norm_act(b, b.input, stages[0].inp, 3, 2, act="swish", name="0")
+        for si, st in enumerate(stages, start=1):
             for i in range(st.n):
                 with b.scope(f"{si}.{i}"):
                     x = _mbconv(b, x, st, st.s if i == 0 else 1)
-        x = conv_norm_act(b, x, LAST, 1, act="swish", name=str(len(STAGES) + 1))
+        x = conv_norm_act(b, x, 4 * stages[-1].out, 1, act="swish", name=str(len(stages) + 1))
     x = b.global_pool(x, name="avgpool")
     b.fc(x, 1000, name="classifier.1")
     return b.build()
+
+
+def efficientnet_b0() -> Network:
+    return efficientnet("b0")
+
+
+def efficientnet_b1() -> Network:
+    return efficientnet("b1")
+
+
+def efficientnet_b2() -> Network:
+    return efficientnet("b2")
+
+
+def efficientnet_b3() -> Network:
+    return efficientnet("b3")
+
+
+def efficientnet_b4() -> Network:
+    return efficientnet("b4")
+
+
+def efficientnet_b5() -> Network:
+    return efficientnet("b5")
+
+
+def efficientnet_b6() -> Network:
+    return efficientnet("b6")
+
+
+def efficientnet_b7() -> Network:
+    return efficientnet("b7")

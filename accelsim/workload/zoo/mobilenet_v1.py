@@ -52,21 +52,32 @@ LAYERS: tuple[Separable, ...] = (
 CLASSES = 1000
 
 
-def _separable(b: NetBuilder, x: str, s: Separable, index: int) -> str:
+def depth(channels: int, width: float) -> int:
+    """TF-slim's ``depth``: max(int(channels · width multiplier α), 8)."""
+    return max(int(channels * width), 8)
+
+
+def _separable(b: NetBuilder, x: str, s: Separable, index: int, width: float = 1.0) -> str:
     """3×3 depthwise (stride s) → BN → ReLU → 1×1 pointwise → BN → ReLU (Figure 3, right)."""
     c = b.channels(x)
     x = b.conv_bn(x, c, 3, s.stride, 1, groups=c, name=f"Conv2d_{index}_depthwise")
-    return b.conv_bn(x, s.out, 1, name=f"Conv2d_{index}_pointwise")
+    return b.conv_bn(x, depth(s.out, width), 1, name=f"Conv2d_{index}_pointwise")
 
 
-def mobilenet_v1() -> Network:
+def mobilenet_v1(width: float = 1.0, resolution: int = 224, name: str | None = None) -> Network:
+    """MobileNet α-ρ (§4.2-4.3): width multiplier α thins every layer's channels (as
+    TF-slim's ``depth_multiplier``; the 1000-way classifier stays), resolution multiplier ρ
+    the input (224, 192, 160, 128)."""
+    variant = width != 1.0 or resolution != 224
     b = NetBuilder(
-        "mobilenet_v1", C=3, H=224, W=224,
-        description="MobileNet v1 1.0, 224x224 input (Howard et al. 2017, Table 1)", source=SOURCE,
+        name or ("mobilenet_v1" if not variant else f"mobilenet_v1_{width:g}_{resolution}"), C=3, H=resolution, W=resolution,
+        description=(f"MobileNet v1 {width:g}, {resolution}x{resolution} input (Howard et al. 2017, Tables 1, 6, 7)" if variant
+                     else "MobileNet v1 1.0, 224x224 input (Howard et al. 2017, Table 1)"),
+        source=SOURCE,
     )
-    x = b.conv_bn(b.input, STEM, 3, 2, 1, name="Conv2d_0")
+    x = b.conv_bn(b.input, depth(STEM, width), 3, 2, 1, name="Conv2d_0")
     for index, s in enumerate(LAYERS, start=1):
-        x = _separable(b, x, s, index)
+        x = _separable(b, x, s, index, width)
     x = b.global_pool(x, name="AvgPool_1a")
     b.fc(x, CLASSES, name="Logits")
     return b.build()

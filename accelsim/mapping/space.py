@@ -1,0 +1,188 @@
+"""The whole mapping space of today's mapping model (accelsim/mapping/mapping.py), for one
+layer, machine and dataflow: every mapping the engine counts and the pinned-mapping checks
+(accelsim/mapping/pinned.py) accept.
+
+- GLB tile: any size 1..B per dim of N G M C E F (divisors and the sizes that leave a
+  partial last tile), R and S whole, fitting every global buffer (``search.glb_fits``);
+- DRAM loop order: any of the 720 orders of the six tile dims — only the relative order of
+  the dims cut into more than one tile changes a count, so the space holds one order per
+  arrangement of those (:func:`canonical_order`: the untiled dims outermost, in NGMCEF order);
+- spatial layout: the dataflow's row and column dims, or the filters spread along an axis
+  the output pixels leave half idle (``search.spatial_layouts``; systolic arrays: the first);
+- spatial factors: any factor 1..min(tile, axis) per row/column dim, the product along an
+  axis at most the axis' PEs;
+- RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
+  1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
+  halved only where even their smallest block does not fit (``search.t3_options``); the
+  kept blocks fitting the RF (``search.rf_fits``).
+
+:func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
+:func:`random_mapping` draws from it (benchmarks/mapper_quality.py).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..dataflow import Dataflow
+from ..engine.problem import DIMS, Problem
+from ..hardware import HardwareSpec
+from .mapping import TILE_DIMS, Mapping
+
+
+def canonical_order(order: str, t1: tuple[int, ...], bounds: dict[str, int]) -> str:
+    """The order with the dims of a single tile moved outermost (in NGMCEF order): a loop
+    of one trip changes no count, so the two orders are the same mapping."""
+    single = [d for d, t in zip(TILE_DIMS, t1) if -(-bounds[d] // t) == 1]
+    return "".join(single) + "".join(d for d in order if d not in single)
+
+
+def orders_of(t1: tuple[int, ...], bounds: dict[str, int]) -> list[str]:
+    """Every distinct DRAM loop order of a tile (canonical form), in lexicographic order of
+    the tiled dims' permutations over NGMCEF."""
+    single = "".join(d for d, t in zip(TILE_DIMS, t1) if -(-bounds[d] // t) == 1)
+    tiled = [d for d in TILE_DIMS if d not in single]
+    return [single + "".join(q) for q in itertools.permutations(tiled)]
+
+
+def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    from .search import spatial_dims, spatial_layouts
+
+    if spec.array.kind == "systolic":
+        return [spatial_dims(p, df)]
+    return spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+
+
+def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
+    """The per-PE extents of the RF loops a pass covers whole (R, S and the dataflow's
+    ``full_in_pass`` dims), halved as ``search.t3_options`` does where even the smallest
+    block does not fit; 1 for every other dim."""
+    from .search import rf_fits
+
+    base = dict.fromkeys(DIMS, 1)
+    for d in df.rf_order:
+        if d in df.full_in_pass or d in ("R", "S"):
+            base[d] = t1[d]
+    while not rf_fits(p, spec, df, base):
+        live = [d for d in df.rf_order if base[d] > 1]
+        if not live:
+            break
+        d = max(live, key=lambda x: base[x])
+        base[d] = -(-base[d] // 2)
+    return base
+
+
+def free_rf_dims(df: Dataflow, t1: dict[str, int]) -> list[str]:
+    return [d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S") and t1[d] > 1]
+
+
+def _axis_factors(dims: tuple[str, ...], size: int, t1: dict[str, int]) -> Iterator[dict[str, int]]:
+    if not dims:
+        yield {}
+        return
+    first, rest = dims[0], dims[1:]
+    for f in range(1, min(t1[first], size) + 1):
+        for tail in _axis_factors(rest, size // f, t1):
+            yield {first: f, **tail}
+
+
+def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Mapping]:
+    """Every mapping of the space, each once (orders in canonical form)."""
+    from .search import glb_fits, rf_fits
+
+    b = dict(zip(DIMS, p.bounds))
+    layouts = layouts_of(p, spec, df)
+    for sizes in itertools.product(*(range(1, b[d] + 1) for d in TILE_DIMS)):
+        t1 = dict(zip(TILE_DIMS, sizes))
+        t1["R"], t1["S"] = p.R, p.S
+        if not glb_fits(p, spec, t1):
+            continue
+        base = whole_dims(p, spec, df, t1)
+        free = free_rf_dims(df, t1)
+        orders = orders_of(sizes, b)
+        for rows, cols in layouts:
+            for r in _axis_factors(rows, spec.array.rows, t1):
+                for c in _axis_factors(cols, spec.array.cols, t1):
+                    sp = dict.fromkeys(DIMS, 1)
+                    sp.update(r)
+                    sp.update(c)
+                    sp_t = tuple(sp[d] for d in DIMS)
+                    for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
+                        t3 = dict(base)
+                        t3.update(zip(free, ext))
+                        if not rf_fits(p, spec, df, t3):
+                            continue
+                        t3_t = tuple(t3[d] for d in DIMS)
+                        for o in orders:
+                            yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
+
+
+def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
+    """An upper bound of the number of mappings :func:`enumerate_space` yields (every
+    tile size, its orders, each layout's factors up to the tile and the axis, every free
+    RF extent up to the tile, fits ignored); the count stops growing past ``stop``."""
+    b = dict(zip(DIMS, p.bounds))
+    layouts = layouts_of(p, spec, df)
+    total = 0
+    for sizes in itertools.product(*(range(1, b[d] + 1) for d in TILE_DIMS)):
+        t1 = dict(zip(TILE_DIMS, sizes))
+        t1["R"], t1["S"] = p.R, p.S
+        tiled = sum(1 for d in TILE_DIMS if -(-b[d] // t1[d]) > 1)
+        spatial = sum(
+            math.prod(min(t1[d], spec.array.rows) for d in rows) * math.prod(min(t1[d], spec.array.cols) for d in cols)
+            for rows, cols in layouts
+        )
+        total += math.factorial(tiled) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
+        if stop is not None and total > stop:
+            return total
+    return total
+
+
+def random_mapping(
+    p: Problem, spec: HardwareSpec, df: Dataflow, rng: np.random.Generator, tries: int = 1000, max_tiles: int | None = None
+) -> Mapping | None:
+    """One mapping of the space drawn at random (None after ``tries`` draws that do not
+    fit): per dim (in random order) a number of tiles log-uniform within what is left of
+    ``max_tiles`` (default: no limit) and a tile size of that count, a random order,
+    layout and factors (dims of an axis in random order, each a uniform factor of what the
+    axis has left), RF extents log-uniform. Not uniform over the space; every mapping of it
+    (with at most ``max_tiles`` GLB tiles) can be drawn."""
+    from .search import glb_fits, rf_fits
+
+    b = dict(zip(DIMS, p.bounds))
+    layouts = layouts_of(p, spec, df)
+
+    def logu(n: int) -> int:
+        return min(n, max(1, int(math.exp(rng.uniform(0.0, math.log(n + 1))))))
+
+    for _ in range(tries):
+        left = max_tiles if max_tiles is not None else math.prod(b[d] for d in TILE_DIMS)
+        t1 = {}
+        for d in rng.permutation(list(TILE_DIMS)):
+            k = logu(min(b[d], left))
+            left //= k
+            lo, hi = -(-b[d] // k), (b[d] - 1) // (k - 1) if k > 1 else b[d]
+            t1[str(d)] = int(rng.integers(lo, max(lo, hi) + 1))
+        t1["R"], t1["S"] = p.R, p.S
+        if not glb_fits(p, spec, t1):
+            continue
+        rows, cols = layouts[int(rng.integers(len(layouts)))]
+        sp = dict.fromkeys(DIMS, 1)
+        for dims, size in ((rows, spec.array.rows), (cols, spec.array.cols)):
+            left = size
+            for d in rng.permutation(np.array(dims, dtype=object)) if dims else ():
+                f = int(rng.integers(1, min(t1[d], left) + 1))
+                sp[d] = f
+                left //= f
+        t3 = whole_dims(p, spec, df, t1)
+        for d in free_rf_dims(df, t1):
+            t3[d] = logu(-(-t1[d] // sp[d]))
+        if not rf_fits(p, spec, df, t3):
+            continue
+        sizes = tuple(t1[d] for d in TILE_DIMS)
+        order = canonical_order("".join(rng.permutation(list(TILE_DIMS))), sizes, b)
+        return Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
+    return None

@@ -1,0 +1,85 @@
+"""``accelsim run PROBLEM.yaml ARCH.yaml --compat timeloop [--mapping MAP.yaml]`` and
+``accelsim import timeloop PROBLEM.yaml ARCH.yaml [MAPPING.yaml] [-o DIR]``."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from ..console import console as _console
+from ..console import emit_json as _emit_json
+from ..console import wrote
+from .run import TimeloopRun, run_timeloop
+
+
+def print_run(r: TimeloopRun, no_color: bool = False) -> None:
+    con = _console(no_color)
+    c, arch = r.counts, r.nest.arch
+    p = r.nest.problem
+    con.print(f"[bold]Timeloop's mapping, counted under Timeloop's convention[/bold] (docs/engine.md): "
+              f"{' '.join(f'{d}{b}' for d, b in zip(p.dims, p.bounds))} on {Path(arch.file).name}")
+    for line in r.nest.describe():
+        con.print("  " + line, highlight=False, markup=False)
+    t = Table(title="per level and data space (per utilized instance; energy over all instances)")
+    for h in ("level", "data space", "instances", "capacity", "reads", "fills", "updates", "energy (pJ)"):
+        t.add_column(h, justify="left" if h in ("level", "data space") else "right")
+    pa = None
+    if r.energy is not None:
+        from .energy import per_access
+
+        pa = per_access(c, arch.energy)
+    for name, spaces in c.levels:
+        for ds, a in spaces.items():
+            e = "-"
+            if pa is not None:
+                rd, fl, up = pa[(name, ds)]
+                e = f"{(a.reads * rd + a.fills * fl + a.updates * up) * a.instances:,.0f}"
+            t.add_row(name, ds, f"{a.instances:,}", f"{a.tile:,}", f"{a.reads:,}", f"{a.fills:,}", f"{a.updates:,}", e)
+    con.print(t)
+    line = f"{c.macs:,} MACs on {c.compute_instances:,} compute units: {c.cycles:,} cycles if no level's bandwidth binds"
+    if r.energy is not None:
+        line += (f";\nenergy {r.energy_total / 1e6:,.3f} µJ, pJ per access from {r.ert_file}\n(read, write and update "
+                 "energy per vector access over its words; storage leakage per cycle included)")
+    else:
+        line += "; no energy: give Accelergy's ERT_summary.yaml next to the architecture"
+    con.print(line, highlight=False)
+
+
+def cmd_run_timeloop(args: argparse.Namespace) -> int:
+    r = run_timeloop(args.workload, args.hardware, args.mapping)
+    if args.json:
+        _emit_json(r.to_json(), args.json)
+        if args.json == "-":
+            return 0
+    if not args.quiet:
+        print_run(r, args.no_color)
+    return 0
+
+
+def cmd_import_timeloop(args: argparse.Namespace) -> int:
+    from .convert import write_import
+
+    r = run_timeloop(args.problem, args.arch, args.mapping, args.ert)
+    for what, path in write_import(r, args.output):
+        wrote(path, what)
+    return 0
+
+
+def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
+    """Add ``import timeloop`` next to ``import scalesim`` (registered first)."""
+    from ..scalesim.cli import _subparsers_of
+
+    imp = subparsers.choices["import"]
+    p = _subparsers_of(imp, "import_command", "FORMAT").add_parser(
+        "timeloop", parents=[common_parent],
+        help="Timeloop v0.4 problem + architecture (+ mapping, ERT) as accelsim files",
+        description="Read Timeloop's problem, architecture and mapping; write the workload, the loop nest "
+        "and every level's counts under Timeloop's convention.")
+    p.add_argument("problem", help="Timeloop problem YAML (problem: {shape, instance})")
+    p.add_argument("arch", help="Timeloop architecture YAML (v0.4 nodes, or the front end's flattened subtree)")
+    p.add_argument("mapping", nargs="?", help="Timeloop mapping YAML (default: the mapping key of the inputs)")
+    p.add_argument("--ert", metavar="FILE", help="Accelergy ERT_summary.yaml (default: one next to the architecture)")
+    p.add_argument("-o", "--output", default="timeloop-import", metavar="DIR", help="directory to write into (default timeloop-import/)")
+    p.set_defaults(func=cmd_import_timeloop)

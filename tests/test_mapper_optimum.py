@@ -1,0 +1,151 @@
+"""The full search (mapping/search.py: full_search_mapping) against the whole space
+(mapping/space.py) scored mapping by mapping.
+
+1. On small layers the search returns exactly the exhaustive optimum of the whole space —
+   every GLB tile size, every DRAM loop order, every layout, spatial factor and RF extent,
+   each mapping scored by the engine (evaluate.score), no bound used — for energy, latency
+   and EDP, on spatial and systolic arrays: the same mapping (ties: the first in the
+   space's order), not just the same score.
+2. The bounds the search prunes with never exceed the engine's figure: the cycle bound
+   (engine/bound.py: cycles_bound_bw) under the timeline's cycles, the MACs over the PEs the
+   spatial factors occupy under the compute cycles, on random mappings of real configs.
+3. The space's DRAM loop orders in canonical form (single-tile dims outermost) are the
+   same mappings: every count and the cycles equal under the order drawn.
+4. Every mapping the space yields passes the checks a pinned mapping must pass.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from accelsim.dataflow import dataflow_for
+from accelsim.engine import kernel as K
+from accelsim.engine.bound import cycles_bound_bw, lower_bound
+from accelsim.engine.evaluate import evaluate, machine_arrays, run_kernel, score
+from accelsim.engine.problem import DIMS, Problem
+from accelsim.hardware import load_hardware
+from accelsim.hardware.spec import ArraySpec
+from accelsim.mapping import search as S
+from accelsim.mapping import space as SP
+from accelsim.mapping.mapping import TILE_DIMS
+
+from conftest import REPO
+
+SMALL = Problem(N=1, G=1, M=3, C=2, E=3, F=2, R=2, S=2, H=4, W=3, U=1, D=1, pt=0, pl=0)
+STRIDED = Problem(N=1, G=1, M=2, C=2, E=2, F=2, R=3, S=3, H=4, W=4, U=2, D=1, pt=1, pl=1)
+
+
+def _tiny(config: str, glb_bits: int = 1024):
+    """A shipped config on a 2 × 3 array with GLBs of at most ``glb_bits`` (some tiles do not fit)."""
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    return replace(
+        spec,
+        array=ArraySpec(2, 3, spec.array.kind),
+        glbs=tuple(replace(g, size_bits=min(g.size_bits, glb_bits)) for g in spec.glbs),
+    )
+
+
+CASES = [
+    ("eyeriss", "rs", SMALL),
+    ("eyeriss", "ws", SMALL),
+    ("eyeriss", "os", SMALL),
+    ("eyeriss", "is", SMALL),
+    ("eyeriss", "nlr", SMALL),
+    ("eyeriss", "rs", STRIDED),
+    ("edge_16x16", "ws", SMALL),
+    ("tpu_v1", "ws", SMALL),
+    ("tpu_v1", "os", SMALL),
+]
+
+
+@pytest.mark.parametrize("config,dataflow,p", CASES)
+def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
+    spec = _tiny(config)
+    df = dataflow_for(dataflow, spec.array.kind)
+    space = list(SP.enumerate_space(p, spec, df))
+    assert len(space) > 100 and len(set(space)) == len(space)
+    for objective in ("energy", "latency", "edp"):
+        scores = [score(p, spec, df, m, objective) for m in space]
+        best = space[int(np.argmin(scores))]  # the first of the least
+        found = S.full_search_mapping(p, spec, df, objective)
+        assert found == best, (objective, score(p, spec, df, found, objective), min(scores))
+        # the optimum of the whole space is at least as good as the fixed enumeration's pick
+        assert min(scores) <= score(p, spec, df, S.search_mapping(p, spec, df, objective), objective)
+
+
+def _random_mappings(config: str, n: int):
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    rng = np.random.default_rng(7)
+    layers = [
+        Problem(N=1, G=1, M=16, C=8, E=7, F=7, R=3, S=3, H=9, W=9, U=1, D=1, pt=0, pl=0),
+        Problem(N=2, G=1, M=24, C=6, E=5, F=5, R=3, S=3, H=10, W=10, U=2, D=1, pt=1, pl=1),
+        Problem(N=1, G=1, M=40, C=64, E=1, F=1, R=1, S=1, H=1, W=1, U=1, D=1, pt=0, pl=0),
+    ]
+    for p in layers:
+        for dfn in spec.dataflows:
+            df = dataflow_for(dfn, spec.array.kind)
+            for _ in range(n):
+                m = SP.random_mapping(p, spec, df, rng, max_tiles=64)
+                if m is not None:
+                    yield spec, df, p, m
+
+
+@pytest.mark.parametrize("config", ["eyeriss", "edge_16x16", "tpu_v1"])
+def test_cycle_bounds_are_under_the_timeline(config):
+    n = 0
+    for spec, df, p, m in _random_mappings(config, 6):
+        cost = evaluate(p, spec, df, m)
+        t1, order, *_ = m.arrays(df)
+        lb = lower_bound(p.as_array(), t1, order, np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64),
+                         len(df.rf_order), df.uses_rf)
+        bound = cycles_bound_bw(lb, spec.pes, *machine_arrays(spec))
+        assert bound - 1.0 <= cost.cycles, (m, bound, cost.cycles)
+        assert p.macs / np.prod(m.sp) <= cost.compute_cycles, m
+        n += 1
+    assert n >= 30
+
+
+@pytest.mark.parametrize("config", ["eyeriss", "tpu_v1"])
+def test_canonical_orders_are_the_same_mapping(config):
+    rng = np.random.default_rng(3)
+    for spec, df, p, m in _random_mappings(config, 3):
+        b = dict(zip(DIMS, p.bounds))
+        single = [d for d, t in zip(TILE_DIMS, m.t1) if -(-b[d] // t) == 1]
+        tiled = [d for d in m.dram_order if d not in single]
+        # the single-tile dims at random places among the tiled ones, kept in their order
+        slots = sorted(rng.choice(6, size=len(single), replace=False).tolist())
+        order, it, ix = [], iter(tiled), iter(rng.permutation(single).tolist() if single else [])
+        for k in range(6):
+            order.append(next(ix) if k in slots else next(it))
+        order = "".join(order)
+        assert SP.canonical_order(order, m.t1, b) == m.dram_order
+        other = replace(m, dram_order=order)
+        systolic = spec.array.kind == "systolic"
+        r1, r2 = run_kernel(p, df, m, systolic)[0], run_kernel(p, df, other, systolic)[0]
+        np.testing.assert_array_equal(r1[: K.N_OUT], r2[: K.N_OUT])
+        assert evaluate(p, spec, df, m).cycles == evaluate(p, spec, df, other).cycles
+
+
+def test_space_mappings_pass_the_pinned_checks():
+    spec = _tiny("eyeriss")
+    for dfn in ("rs", "ws"):
+        df = dataflow_for(dfn, spec.array.kind)
+        for m in SP.enumerate_space(STRIDED, spec, df):
+            t1 = dict(zip(TILE_DIMS, m.t1))
+            t1["R"], t1["S"] = STRIDED.R, STRIDED.S
+            sp = dict(zip(DIMS, m.sp))
+            assert S.glb_fits(STRIDED, spec, t1) and S.rf_fits(STRIDED, spec, df, dict(zip(DIMS, m.t3)))
+            assert np.prod([sp[d] for d in m.rows]) <= spec.array.rows
+            assert np.prod([sp[d] for d in m.cols]) <= spec.array.cols
+            assert sorted(m.dram_order) == sorted(TILE_DIMS)
+
+
+def test_unknown_search_is_refused():
+    from accelsim.api import run
+    from accelsim.errors import AccelsimError
+
+    with pytest.raises(AccelsimError) as e:
+        run("alexnet", "eyeriss", search="fulll")
+    assert "--search" in str(e.value) and "did you mean 'full'" in str(e.value)

@@ -1,0 +1,85 @@
+"""Energy per cycle (hardware/energy.py: pe_static, rf_static, glb_static, simd_static).
+
+1. A table that states them charges each conv/fc layer, for each of its cycles, exactly
+   cycles × (pe_static × PEs + rf_static × PEs + glb_static × GLBs + simd_static), each on
+   its level (MAC, RF, GLB, SIMD), the dynamic energy unchanged — the same mapping priced
+   twice, the difference against that closed form.
+2. Stated as 0 they change nothing: every layer's energy equals the table without them.
+3. The mappers' objectives include them: the score equals the evaluated total, and the
+   full search's energy-best mapping under energy per cycle is never slower than without.
+4. A per-type static entry is refused with the one-paragraph error.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from accelsim.api import run
+from accelsim.dataflow import dataflow_for
+from accelsim.engine.evaluate import evaluate, score
+from accelsim.engine.problem import Problem
+from accelsim.errors import AccelsimError
+from accelsim.hardware import load_hardware
+from accelsim.mapping import search as S
+
+from conftest import REPO
+
+STATIC = {"pe_static": 0.8, "rf_static": 0.25, "glb_static": 3.0, "simd_static": 0.5}
+
+
+def _config(tmp_path, costs: dict[str, float], base: str = "eyeriss", table: str = "eyeriss"):
+    text = (REPO / "hw_configs" / f"{base}.yaml").read_text()
+    inline = ", ".join(f"{k}: {v}" for k, v in costs.items())
+    assert f"\nenergy: {table}\n" in text
+    path = tmp_path / f"{base}_static.yaml"
+    path.write_text(text.replace(f"\nenergy: {table}\n", f"\nenergy: {{table: {table}, costs: {{{inline}}}}}\n"))
+    return load_hardware(path)
+
+
+LAYER = Problem(N=1, G=1, M=32, C=16, E=13, F=13, R=3, S=3, H=15, W=15, U=1, D=1, pt=0, pl=0)
+
+
+@pytest.mark.parametrize("base,table", [("eyeriss", "eyeriss"), ("edge_16x16", "horowitz45")])
+def test_static_energy_is_cycles_times_the_per_cycle_costs(tmp_path, base, table):
+    plain = load_hardware(REPO / "hw_configs" / f"{base}.yaml")
+    spec = _config(tmp_path, STATIC, base, table)
+    df = dataflow_for(plain.dataflow, plain.array.kind)
+    m = S.search_mapping(LAYER, plain, df)
+    a, b = evaluate(LAYER, plain, df, m), evaluate(LAYER, spec, df, m)
+    assert a.cycles == b.cycles and a.actions.items() <= b.actions.items()
+    n_glb = len(plain.glbs)
+    per_level = {
+        "MAC": STATIC["pe_static"] * plain.pes, "RF": STATIC["rf_static"] * plain.pes,
+        "GLB": STATIC["glb_static"] * n_glb, "SIMD": STATIC["simd_static"],
+    }
+    for level in a.energy:
+        extra = per_level.get(level, 0.0) * a.cycles
+        assert math.isclose(b.energy[level] - a.energy[level], extra, rel_tol=1e-9, abs_tol=1e-6), level
+    assert b.actions["pe_static"] == a.cycles * plain.pes and b.actions["glb_static"] == a.cycles * n_glb
+    assert math.isclose(score(LAYER, spec, df, m, "energy"), b.total_energy, rel_tol=1e-12)
+    assert math.isclose(score(LAYER, spec, df, m, "edp"), b.total_energy * b.cycles, rel_tol=1e-12)
+
+
+def test_zero_static_keeps_every_number(tmp_path):
+    spec = _config(tmp_path, dict.fromkeys(STATIC, 0))
+    a = run("alexnet", "eyeriss", "rs")
+    b = run("alexnet", spec, "rs")
+    assert [(x.name, x.energy, x.cycles) for x in a.layers] == [(x.name, x.energy, x.cycles) for x in b.layers]
+
+
+def test_energy_objective_stops_trading_time(tmp_path):
+    plain = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    spec = _config(tmp_path, STATIC)
+    df = dataflow_for("rs", plain.array.kind)
+    p = Problem(N=1, G=1, M=8, C=4, E=6, F=6, R=3, S=3, H=8, W=8, U=1, D=1, pt=0, pl=0)
+    m0, m1 = S.full_search_mapping(p, plain, df, "energy"), S.full_search_mapping(p, spec, df, "energy")
+    assert evaluate(p, spec, df, m1).cycles <= evaluate(p, plain, df, m0).cycles
+    assert evaluate(p, spec, df, m1).total_energy <= evaluate(p, spec, df, m0).total_energy
+
+
+def test_per_type_static_entry_is_refused(tmp_path):
+    with pytest.raises(AccelsimError) as e:
+        _config(tmp_path, {"pe_static.weight": 1.0})
+    msg = str(e.value)
+    assert "per cycle" in msg and "pe_static.weight" in msg and "eyeriss_static.yaml" in msg
