@@ -268,7 +268,8 @@ def test_run_then_plot_into_the_same_folder(run_cli, tmp_path):
     """``plot`` into the run's own folder keeps its result.json and layers.csv and replaces the figures."""
     out = tmp_path / "o"
     code, _, _ = run_cli("run", TINY, "eyeriss", "--out", out, "--quiet")
-    assert code == 0 and {p.name for p in out.iterdir()} == REPORT_FILES | {MANIFEST}
+    fusion = {"fusion_dram.png", "fusion_dram.svg"}  # run draws --fusion none beside onchip; plot has one run
+    assert code == 0 and {p.name for p in out.iterdir()} == REPORT_FILES | {MANIFEST} | fusion
     code, _, err = run_cli("plot", out / "result.json", "--quiet")
     assert code == 0 and {p.name for p in out.iterdir()} == REPORT_FILES | {MANIFEST}
     assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == sorted(REPORT_FILES - {"result.json", "layers.csv"})
