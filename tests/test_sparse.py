@@ -353,3 +353,20 @@ def test_a_compressed_report_and_its_json_round_trip(tmp_path, run_cli):
     assert back.layers[0].accesses["DRAM"]["ifmap"]["bytes"] == fresh.layers[0].accesses["DRAM"]["ifmap"]["bytes"]
     code, _, _ = run_cli("plot", out / "result.json", "--out", tmp_path / "again", "--quiet")
     assert code == 0 and (tmp_path / "again" / "compression.png").exists()
+
+
+def test_static_energy_is_charged_over_the_compressed_runs_cycles():
+    """A table with energy per cycle (pe_static ...) charges a compressed layer for its own
+    cycles: at density 1 it is the dense layer exactly; with 8-bit weights on a DRAM-bound
+    layer the cycles shrink and the static energy with them, cycles × 0.8 × PEs."""
+    d = copy.deepcopy(EYERISS)
+    d["energy"] = {"table": "eyeriss", "costs": {"pe_static": 0.8}}
+    spec = hardware_from_dict(d, "static.yaml")
+    net = one_layer()
+    dense = accelsim.run(net, spec).layers[0]
+    ones = accelsim.run(net, spec, compress=comp(weight={"density": 1.0}, ifmap={"density": 1.0})).layers[0]
+    assert ones.energy == dense.energy and ones.cycles == dense.cycles
+    narrow = accelsim.run(net, spec, compress=comp(weight={"bits": 8}, ifmap={"bits": 8})).layers[0]
+    no_static = accelsim.run(net, machine(None), compress=comp(weight={"bits": 8}, ifmap={"bits": 8})).layers[0]
+    assert narrow.cycles == no_static.cycles
+    assert narrow.energy["MAC"] - no_static.energy["MAC"] == pytest.approx(narrow.cycles * 0.8 * 168, rel=1e-12)

@@ -38,12 +38,15 @@ class LayerCost:
         return math.fsum(self.energy.values())
 
 
-def price(spec: HardwareSpec, actions: dict[str, int]) -> tuple[dict[str, float], dict[str, float]]:
-    """Energy of some action counts, per level and per data type (``action.dtype``)."""
+def price(spec: HardwareSpec, actions: dict[str, int] | dict[str, float], expected: bool = False) -> tuple[dict[str, float], dict[str, float]]:
+    """Energy of some action counts, per level and per data type (``action.dtype``). The
+    counts are integers; with ``expected`` they may be expectations (floats, the
+    compressed model of engine/sparse.py), priced the same way, count × cost."""
     table = spec.energy
     energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
     by_type = dict.fromkeys(DTYPES, 0.0)
-    for action, e in table.energy(actions).items():
+    costs = {a: n * table.cost(a) for a, n in actions.items()} if expected else table.energy(actions)
+    for action, e in costs.items():
         energy[table.level(action)] += e
         t = action.partition(".")[2]
         if t:
@@ -182,7 +185,12 @@ def bound_by(cycles: int, compute: int, array_side: int) -> str:
 
 
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
-    r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
+    return cost_from_kernel(spec, run_kernel(p, df, m, spec.array.kind == "systolic"))
+
+
+def cost_from_kernel(spec: HardwareSpec, kernel_out: tuple) -> LayerCost:
+    """A layer's counts, cycles and energy from :func:`run_kernel`'s output."""
+    r, tile_row, rows, per = kernel_out
     macs = int(r[K.MACS])
     acc = accesses_from(r, bypassing(spec))
     actions = actions_from(spec, acc, macs)

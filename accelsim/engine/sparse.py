@@ -56,7 +56,7 @@ from ..hardware.sparse import DENSE_FORMAT, Format
 from ..mapping.mapping import Mapping
 from ..result import DTYPES, ENERGY_LEVELS, LEVELS
 from . import kernel as K
-from .evaluate import LayerCost, accesses_from, actions_from, bound_by, evaluate, machine_arrays, run_kernel
+from .evaluate import LayerCost, actions_from, bound_by, cost_from_kernel, machine_arrays, price, run_kernel
 from .problem import Problem
 
 
@@ -175,23 +175,10 @@ def _fiber(p: Problem, t: str) -> int:
     return p.C // p.G * p.R * p.S if t == "weight" else (p.W if t == "ifmap" else p.F)
 
 
-def price_expected(spec: HardwareSpec, actions: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """Energy of expected action counts (floats), per level and per data type."""
-    table = spec.energy
-    energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
-    by_type = dict.fromkeys(DTYPES, 0.0)
-    for action, n in actions.items():
-        e = n * table.cost(action)
-        energy[table.level(action)] += e
-        t = action.partition(".")[2]
-        if t:
-            by_type[t] += e
-    return energy, by_type
-
-
 def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression) -> SparseCost:
     """The layer under mapping ``m`` with its tensors compressed as ``lc`` states."""
-    dense = evaluate(p, spec, df, m)
+    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
+    dense = cost_from_kernel(spec, kernel_out)  # the same kernel output serves the compressed timeline
     sp = spec.sparse
     native = {t: spec.word_bits[t] for t in DTYPES}
     width = {t: (lc.of(t).width(native[t]) if t != "psum" else native[t]) for t in DTYPES}
@@ -251,10 +238,9 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             elems[lv][t], words[lv][t] = e_lv, w_lv
     mac_equiv = done * sp.bits.mac_factor(width["weight"], width["ifmap"], native["weight"], native["ifmap"])
     actions = actions_from(spec, words, mac_equiv)  # type: ignore[arg-type]  # expected (float) counts
-    energy, by_type = price_expected(spec, actions)
 
     # cycles: the timeline with compressed bits, and skipped MACs' cycles taken out
-    r, tile_row, rows, per_tile = run_kernel(p, df, m, spec.array.kind == "systolic")
+    _, tile_row, rows, per_tile = kernel_out
     noc, bits, dram_bw, buf_of, buf_bw = machine_arrays(spec)
     glb_bits = np.array([per[("GLB", t)][1] for t in DTYPES])
     dram_bits = np.array([per[("DRAM", t)][1] for t in DTYPES])
@@ -277,6 +263,9 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             lam = imbalance(n, k, active)
         scale = (k + z.skip_cycles * (1.0 - k)) * lam
     cycles, compute, array_side = K.timeline_scaled(tile_row, rows, per_tile, noc_eff, glb_bits, dram_bw, buf_of, buf_bw, dram_bits, scale)
+    # the table's energy per cycle (hardware/energy.py: *_static), over the compressed run's cycles
+    actions.update(spec.energy.static_counts(int(cycles), spec.pes, spec.rf is not None, len(spec.glbs), True))
+    energy, by_type = price(spec, actions, expected=True)
     return SparseCost(
         dense=dense,
         macs_effectual=macs * v * dens["weight"] * dens["ifmap"],
