@@ -10,7 +10,6 @@ from .claim import ClaimResult, Section, within_factor, within_share
 from .runs import DATA, conv_layers, hardware, mapped
 
 SOURCE = "Chen, Krishna, Emer, Sze, IEEE JSSC 52(1) 2017, Table V (PUBLISHED.md §1.3)"
-RLC_ZEROS = DATA / "rlc_alexnet_jssc17.yaml"  # the same Table V column: each CONV layer's share of zeros in its input
 MACS_CLOSED_FORM = 4 * (105_415_200 + 223_948_800 + 149_520_384 + 112_140_288 + 74_760_192)  # PUBLISHED.md §1.3 [C]
 
 

@@ -12,36 +12,43 @@ import functools
 import math
 
 from ..api import run
+from ..compress.loader import load_compression
 from ..compress.spec import Compression, LayerCompression, TensorCompression
-from ..yamlio import load_yaml
 from .claim import ClaimResult, Section, within_factor
-from .runs import DATA, hardware, network
+from .runs import hardware, network
 
 JSSC17 = "Chen, Krishna, Emer, Sze, IEEE JSSC 52(1) 2017"
-ZEROS = DATA / "rlc_alexnet_jssc17.yaml"
 CONV = ("conv1", "conv2", "conv3", "conv4", "conv5")
-# Deep Compression (Han, Mao, Dally, ICLR 2016) Table 4, "weights% (P)" [R2] (COMPRESSION.md §2)
-DC_WEIGHT_DENSITY = {"conv1": 0.84, "conv2": 0.38, "conv3": 0.35, "conv4": 0.37, "conv5": 0.37,
-                     "fc6": 0.09, "fc7": 0.09, "fc8": 0.25}
 DC = "Han, Mao, Dally, ICLR 2016, Table 4"
 GATING_PE_SAVING = 0.45  # JSSC'17 p.9 [R2]: "it can save the PE power consumption by 45%"
 
 
 def ifmap_zeros() -> dict[str, float]:
-    return {str(k): float(v) for k, v in load_yaml(ZEROS)["ifmap_zeros"].items()}
+    """Table V's share of zeros in each CONV layer's input (the claims' own transcription)."""
+    from .eyeriss import published
+
+    return {n: float(v["ifmap_zeros"]) for n, v in published()["layers"].items()}
+
+
+def weight_densities() -> dict[str, float]:
+    """Deep Compression's Table 4 weight densities, "weights% (P)" [R2], from the shipped
+    compression file (COMPRESSION.md §2)."""
+    return {n: lc.weight.density for n, lc in load_compression("deep_compression_alexnet").layers.items()}
 
 
 def jssc17_zeros() -> Compression:
-    """The chip's measured zeros (JSSC'17 Table V, zeros in ifmap): each CONV layer's ifmap
-    density 1 − z; its ofmap is written with the next layer's input density (the closest
-    published figure: ReLU's output after pooling); CONV5's output has none, so dense [I]."""
-    z = ifmap_zeros()
+    """The chip's measured zeros (the shipped eyeriss_alexnet_ifmap_zeros: JSSC'17 Table V,
+    zeros in ifmap): each CONV layer's ifmap density; its ofmap is written with the next
+    layer's input density (the closest published figure: ReLU's output after pooling);
+    CONV5's output has none, so dense [I]."""
+    shipped = load_compression("eyeriss_alexnet_ifmap_zeros")
+    d = {n: shipped.stated(n).ifmap.density for n in CONV}
     layers = {}
     for i, n in enumerate(CONV):
         nxt = CONV[i + 1] if i + 1 < len(CONV) else None
         layers[n] = LayerCompression(
-            ifmap=TensorCompression(density=1.0 - z[n]),
-            ofmap=TensorCompression(density=1.0 - z[nxt]) if nxt else TensorCompression(),
+            ifmap=TensorCompression(density=d[n]),
+            ofmap=TensorCompression(density=d[nxt]) if nxt else TensorCompression(),
         )
     return Compression("jssc17_ifmap_zeros", f"{JSSC17}, Table V (zeros in ifmap)", layers=layers)
 
@@ -49,18 +56,12 @@ def jssc17_zeros() -> Compression:
 def deep_compression_pruning() -> Compression:
     """Deep Compression's pruning alone (weights at 16 bits, no quantization)."""
     return Compression("deep_compression_pruning", f"{DC}, weights% (P)",
-                       layers={n: LayerCompression(weight=TensorCompression(density=d)) for n, d in DC_WEIGHT_DENSITY.items()})
-
-
-def no_zeros() -> Compression:
-    """Every tensor stated dense: the machine's own zero handling still acts on padding."""
-    dense = TensorCompression(density=1.0)
-    return Compression("no_zeros", "every density 1", default=LayerCompression(dense, dense, dense))
+                       layers={n: LayerCompression(weight=TensorCompression(density=d)) for n, d in weight_densities().items()})
 
 
 @functools.lru_cache(maxsize=None)
 def compressed(workload: str, hw: str, which: str, batch: int = 1):
-    comp = {"jssc17": jssc17_zeros, "pruning": deep_compression_pruning, "ones": no_zeros}[which]()
+    comp = {"jssc17": jssc17_zeros, "pruning": deep_compression_pruning}[which]()
     return run(network(workload), hardware(hw), None, batch, compress=comp)
 
 
@@ -77,17 +78,14 @@ def section() -> Section:
     saving = 1 - gated_pe / dense_pe
     same_cycles = all(l.cycles - l.stall_cycles == l.compressed["dense"]["cycles"] - l.compressed["dense"]["stall_cycles"] for l in conv)
     # 2. pruning 9x: on the chip (weights stored dense) and with the weights kept compressed
-    # against the same machine with every density 1, so that the zero handling's own work
-    # on padded inputs (zeros too) is in both
     chip = compressed("alexnet", "eyeriss", "pruning").totals()
-    chip_base = compressed("alexnet", "eyeriss", "ones").totals()
     sparse = compressed("alexnet", "eyeriss_sparse_weights", "pruning")
     st = sparse.totals()
     saved = st["dense"]["energy_total"] - st["energy_total"]
     fc_saved = math.fsum(l.compressed["dense"]["energy_total"] - l.total_energy for l in sparse.layers if l.type == "fc")
     net = network("alexnet")
-    weights_ratio = (sum(net.layer(n).weight_size for n in DC_WEIGHT_DENSITY)
-                     / math.fsum(net.layer(n).weight_size * d for n, d in DC_WEIGHT_DENSITY.items()))
+    dc = weight_densities()
+    weights_ratio = sum(net.layer(n).weight_size for n in dc) / math.fsum(net.layer(n).weight_size * d for n, d in dc.items())
     energy_ratio = st["dense"]["energy_total"] / st["energy_total"]
     claims = (
         within_factor("sparsity.gating_pe", "Eyeriss zero gating saves PE power (MAC + spads), AlexNet CONV1-5, batch 4, "
@@ -95,9 +93,8 @@ def section() -> Section:
                       "share", 1.5, note=f"compute cycles unchanged: {same_cycles}; PE energy {dense_pe:.4g} -> {gated_pe:.4g}"),
         ClaimResult("sparsity.pruning_chip", "pruning AlexNet's weights 9x saves nothing on the chip, which stores and "
                     "multiplies filters dense", f"{JSSC17} §IV-B: filters are not compressed; {DC}", "0 (no saving)",
-                    1 - chip["energy_total"] / chip_base["energy_total"], "share", "< 0.1 %",
-                    abs(1 - chip["energy_total"] / chip_base["energy_total"]) < 1e-3, None,
-                    note="against the chip with every density 1 (its gating still skips padded inputs)"),
+                    1 - chip["energy_total"] / chip["dense"]["energy_total"], "share", "< 0.1 %",
+                    abs(1 - chip["energy_total"] / chip["dense"]["energy_total"]) < 1e-3, None),
         ClaimResult("sparsity.pruning_not_proportional", "pruning AlexNet's weights 9x (Deep Compression) with the "
                     "weights kept compressed saves far less than 9x of the energy",
                     "Yang, Chen, Sze, CVPR 2017 [R]: fewer weights do not mean proportionally less energy",
@@ -109,7 +106,7 @@ def section() -> Section:
     levels = ("MAC", "RF", "NoC", "GLB", "DRAM", "SIMD")
     by_level = tuple((lv, f"{st['dense']['energy'][lv]:.4g}", f"{st['energy'][lv]:.4g}",
                       f"{1 - st['energy'][lv] / st['dense']['energy'][lv]:.1%}" if st["dense"]["energy"][lv] else "-") for lv in levels)
-    per_layer = tuple((l.name, f"{DC_WEIGHT_DENSITY.get(l.name, 1):.2f}", f"{l.compressed['dense']['energy_total']:.4g}",
+    per_layer = tuple((l.name, f"{dc.get(l.name, 1):.2f}", f"{l.compressed['dense']['energy_total']:.4g}",
                        f"{l.total_energy:.4g}", f"{1 - l.total_energy / l.compressed['dense']['energy_total']:.1%}")
                       for l in sparse.layers if l.macs)
     text = (
