@@ -370,3 +370,25 @@ def test_static_energy_is_charged_over_the_compressed_runs_cycles():
     no_static = accelsim.run(net, machine(None), compress=comp(weight={"bits": 8}, ifmap={"bits": 8})).layers[0]
     assert narrow.cycles == no_static.cycles
     assert narrow.energy["MAC"] - no_static.energy["MAC"] == pytest.approx(narrow.cycles * 0.8 * 168, rel=1e-12)
+
+
+def test_the_compression_tables_print_the_runs_sums(run_cli, monkeypatch):
+    """The side-by-side table of `run --compress`: its totals are the sums of the layers'
+    figures (dense and compressed), its per-layer rows the conv/fc layers with the most
+    dense energy, and every line fits a 100-column terminal."""
+    from accelsim.console import si
+
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run_cli("run", "alexnet", "eyeriss", "--compress", "deep_compression_alexnet", "--fusion", "none")
+    assert code == 0
+    r = accelsim.run("alexnet", "eyeriss", compress="deep_compression_alexnet")
+    dense = math.fsum(l.compressed["dense"]["energy_total"] for l in r.layers)
+    comp_e = math.fsum(l.total_energy for l in r.layers)
+    row = next(ln for ln in out.splitlines() if ln.startswith("energy, total"))
+    assert row.split()[2:4] == [si(dense).split()[0], si(dense).split()[1]] and si(comp_e) in row
+    assert f"{comp_e / dense:.2f}×" in row
+    by_dense = sorted((l for l in r.layers if l.macs), key=lambda l: -l.compressed["dense"]["energy_total"])
+    shown = [ln.split()[0] for ln in out.split("conv/fc layers with the most dense energy")[1].splitlines()[3:11]]
+    assert sorted(shown) == sorted(l.name for l in by_dense[:12])
+    tail = out.split("dense and compressed (")[1]
+    assert all(len(ln) <= 100 for ln in tail.splitlines())

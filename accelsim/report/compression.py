@@ -6,17 +6,13 @@ saved ``result.json`` as well as from a run.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
+from ..console import si as _si
 from ..result import DTYPES, ENERGY_LEVELS, LEVELS
 
 TOP_LAYERS = 12
-
-
-def _si(x: float) -> str:
-    from ..console import si
-
-    return si(x)
 
 
 def _ratio(c: float, d: float) -> str:
@@ -49,19 +45,25 @@ def summary_rows(data: dict[str, Any]) -> list[tuple[str, float, float]]:
     return rows
 
 
+def top_mac_layers(data: dict[str, Any], top: int) -> tuple[list[dict[str, Any]], int]:
+    """The conv/fc layers with the most dense energy (at most ``top``), in network order,
+    and how many conv/fc layers were left out."""
+    mac_layers = [l for l in data["layers"] if l["macs"]]
+    names = {l["name"] for l in sorted(mac_layers, key=lambda l: -l["dense"]["energy_total"])[:top]}
+    kept = [l for l in mac_layers if l["name"] in names]
+    return kept, len(mac_layers) - len(kept)
+
+
 def layer_rows(data: dict[str, Any], top: int = TOP_LAYERS) -> tuple[list[tuple[str, float, float, float, float]], int]:
     """(layer, dense energy, compressed energy, effectual share, bytes at DRAM ratio) for the
     conv/fc layers with the most dense energy, in network order; and how many were left out."""
-    mac_layers = [l for l in data["layers"] if l["macs"]]
-    keep = sorted(mac_layers, key=lambda l: -l["dense"]["energy_total"])[:top]
-    names = {l["name"] for l in keep}
+    kept, left = top_mac_layers(data, top)
     rows = []
-    for l in mac_layers:
-        if l["name"] in names:
-            e = math.fsum(l["energy"].values())
-            dram_d, dram_c = _bytes(l["dense"]["accesses"], "DRAM"), _bytes(l["accesses"], "DRAM")
-            rows.append((l["name"], l["dense"]["energy_total"], e, l["macs_effectual"] / l["macs"], dram_c / dram_d if dram_d else 1.0))
-    return rows, len(mac_layers) - len(rows)
+    for l in kept:
+        e = math.fsum(l["energy"].values())
+        dram_d, dram_c = _bytes(l["dense"]["accesses"], "DRAM"), _bytes(l["accesses"], "DRAM")
+        rows.append((l["name"], l["dense"]["energy_total"], e, l["macs_effectual"] / l["macs"], dram_c / dram_d if dram_d else 1.0))
+    return rows, left
 
 
 def print_compression(data: dict[str, Any], console: Any) -> None:
@@ -73,7 +75,8 @@ def print_compression(data: dict[str, Any], console: Any) -> None:
     comp = data["compression"]
     fmt = EnergyFormat(data["energy_unit"])
     out = ["", f"dense and compressed ({comp['name']})",
-           f"  expected values for zeros spread uniformly at random; {fmt.header}; bytes include metadata"]
+           "  expected values for zeros spread uniformly at random; bytes include metadata",
+           f"  {fmt.header}"]
     rows = []
     for what, d, c in summary_rows(data):
         show = fmt if what.startswith("energy") else _si
@@ -91,8 +94,10 @@ def print_compression(data: dict[str, Any], console: Any) -> None:
             f"hardware: formats {formats}; zeros {zeros.get('handling', 'none')}"
             + (f" on {', '.join(zeros.get('operands', []))}" if zeros.get("handling", "none") != "none" else "")
             + (f"; {left} more conv/fc layers in --json" if left else "") + " (rules: docs/engine.md §9)"]
-    for line in out:
-        console.print(line, highlight=False, soft_wrap=True)
+    width = max(80, console.width)
+    for line in out:  # the grids fit; prose (sources, notes) is wrapped to the terminal, indented
+        for part in textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) if len(line) > width else [line]:
+            console.print(part, highlight=False, soft_wrap=True)
 
 
 def compression_figure(data: dict[str, Any]):
@@ -106,8 +111,7 @@ def compression_figure(data: dict[str, Any]):
     from .figures import _scale_axis
     from .style import DTYPE_COLORS
 
-    mac_layers = sorted((l for l in data["layers"] if l["macs"]), key=lambda l: -l["dense"]["energy_total"])[:20]
-    mac_layers = [l for l in data["layers"] if l in mac_layers]
+    mac_layers, _ = top_mac_layers(data, 20)
     fig = Figure(figsize=(max(8.0, 0.7 * len(mac_layers) + 4), 5.2), layout="constrained")
     ax, tot = fig.subplots(1, 2, width_ratios=[max(1, len(mac_layers)), 2.2])
     width = 0.38
