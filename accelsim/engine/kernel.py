@@ -778,42 +778,56 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
     alone takes).
     """
     n = tile_row.shape[0]
-    compute = 0
-    run = np.zeros(n, np.int64)
+    B = buf_bits_per_cycle.shape[0]
+    compute = np.zeros(n, np.int64)
+    noc = np.zeros((n, 3))
+    bits = np.zeros((n, B))
     for i in range(n):
         r = rows[tile_row[i]]
-        t = r[COMPUTE]
+        compute[i] = r[COMPUTE]
         if compute_scale != 1.0:
-            t = whole_cycles(r[COMPUTE] * compute_scale, 1.0)
-        compute += t
-        traffic = (r[GLB_W], r[GLB_I], r[GLB_RP] + r[GLB_WP] + r[GLB_WO])
-        for k in range(3):
-            if noc_bw[k] > 0:
-                t = max(t, whole_cycles(float(traffic[k]), noc_bw[k]))
-        bits = np.zeros(buf_bits_per_cycle.shape[0], np.float64)
+            compute[i] = whole_cycles(r[COMPUTE] * compute_scale, 1.0)
+        noc[i, 0] = r[GLB_W]
+        noc[i, 1] = r[GLB_I]
+        noc[i, 2] = r[GLB_RP] + r[GLB_WP] + r[GLB_WO]
         if buf_of[0] >= 0:
-            bits[buf_of[0]] += r[GLB_W] * elem_bits[0]
+            bits[i, buf_of[0]] += r[GLB_W] * elem_bits[0]
         if buf_of[1] >= 0:
-            bits[buf_of[1]] += r[GLB_I] * elem_bits[1]
+            bits[i, buf_of[1]] += r[GLB_I] * elem_bits[1]
         if buf_of[2] >= 0:
-            bits[buf_of[2]] += (r[GLB_RP] + r[GLB_WP]) * elem_bits[2]
+            bits[i, buf_of[2]] += (r[GLB_RP] + r[GLB_WP]) * elem_bits[2]
         if buf_of[3] >= 0:
-            bits[buf_of[3]] += r[GLB_WO] * elem_bits[3]
-        for b in range(bits.shape[0]):
-            if buf_bits_per_cycle[b] > 0:
-                t = max(t, whole_cycles(bits[b], buf_bits_per_cycle[b]))
-        run[i] = t
-
+            bits[i, buf_of[3]] += r[GLB_WO] * elem_bits[3]
     # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5]
     fill = np.zeros(n + 1, np.float64)
     back = np.zeros(n + 1, np.float64)
     for i in range(n + 1):
         fill[i] = per[i, 0] * dram_elem_bits[0] + per[i, 1] * dram_elem_bits[1] + per[i, 2] * dram_elem_bits[2]
         back[i] = per[i, 3] * dram_elem_bits[2] + per[i, 4] * dram_elem_bits[3]
+    return timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, dram_bits_per_cycle)
+
+
+@njit(cache=True)
+def timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, dram_bits_per_cycle):
+    """:func:`timeline_scaled` on per-tile amounts: each tile's compute cycles, what its NoC
+    ports carry (``noc[i, k]`` at ``noc_bw[k]`` per cycle, 0: unlimited), the bits its GLB
+    buffers move (``bits[i, b]``), and the bits of DRAM fill needed before tile i
+    (``fill[i]``) and written back when it starts (``back[i]``; row n: after the last)."""
+    n = compute.shape[0]
+    run = np.zeros(n, np.int64)
+    for i in range(n):
+        t = compute[i]
+        for k in range(3):
+            if noc_bw[k] > 0:
+                t = max(t, whole_cycles(noc[i, k], noc_bw[k]))
+        for b in range(bits.shape[1]):
+            if buf_bits_per_cycle[b] > 0:
+                t = max(t, whole_cycles(bits[i, b], buf_bits_per_cycle[b]))
+        run[i] = t
     cycles = whole_cycles(fill[0], dram_bits_per_cycle)
     for i in range(n):
         # during tile i: the next tile's fill, and the write-back tile i's start caused
         moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i]
         cycles += max(run[i], whole_cycles(moving, dram_bits_per_cycle))
     cycles += whole_cycles(back[n], dram_bits_per_cycle)
-    return cycles, compute, run.sum()
+    return cycles, compute.sum(), run.sum()
