@@ -493,7 +493,7 @@ def _out_block(oattr, k, lo, hi):
 @njit(cache=True)
 def skip_compute(p, t1, dram_order, sp, t3, pass_order, pw, px, skip_num, skip_den):
     """Per GLB tile, the cycles its passes take when PEs skip MACs: a pass lasts as long as
-    its busiest PE, ⌈max_q (kept_q + s·skipped_q)⌉ with s = skip_num / skip_den, where a
+    its busiest PE, max(1, ⌈max_q (kept_q + s·skipped_q)⌉) with s = skip_num / skip_den, where a
     PE's MACs are its block of the pass (a range per dim).
 
     ``pw[g, m + 1, c, r, s]``: prefix sums over m of the weights a MAC needs kept (the
@@ -563,7 +563,7 @@ def skip_compute(p, t1, dram_order, sp, t3, pass_order, pw, px, skip_num, skip_d
                 t = kept * skip_den + (n_macs - kept) * skip_num
                 if t > worst:
                     worst = t
-            c_tile += (worst + skip_den - 1) // skip_den
+            c_tile += max(1, (worst + skip_den - 1) // skip_den)  # a pass with MACs takes a cycle at least
         comp[ti] = c_tile
         advance(idx, cnt, dram_order)
     return comp

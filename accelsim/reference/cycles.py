@@ -125,13 +125,28 @@ class CycleResult:
 # has cycles left after it.
 
 
-def _spatial_pass(queues: dict, mac) -> Iterator[bool]:
-    """Every PE with work does its next MAC, each cycle, until every queue is empty."""
+def _spatial_pass(queues: dict, mac, cost=None) -> Iterator[bool]:
+    """Every PE with work does its next MAC, each cycle, until every queue is empty.
+
+    ``cost(op)``: (the cycles a MAC takes, whether it is computed) — a PE that skips zeros
+    takes 1 for a MAC it does and the skip cost for one it skips, which it does not
+    compute; by default (1, True). A PE works through its queue as long as its time so far
+    plus the next MAC's cost fits in the cycles elapsed, so the pass ends on the first
+    cycle edge after its busiest PE's total (and lasts at least one cycle)."""
     heads = {q: 0 for q in queues}
+    used = {q: Fraction(0) for q in queues}
+    clock = 0
     while True:
+        clock += 1
         for q, work in queues.items():
-            if heads[q] < len(work):
-                mac(work[heads[q]])
+            while heads[q] < len(work):
+                op = work[heads[q]]
+                c, computed = (1, True) if cost is None else cost(op)
+                if used[q] + c > clock:
+                    break
+                used[q] += c
+                if computed:
+                    mac(op)
                 heads[q] += 1
         yield any(heads[q] < len(queues[q]) for q in queues)
 
@@ -183,14 +198,22 @@ def _systolic_pass(queues: dict, mac, rows: tuple[str, ...], cols: tuple[str, ..
 class _Transfers:
     """A tile's GLB <-> array traffic, paced to finish with its bottleneck port."""
 
-    def __init__(self, m: Machine, array: Counter):
+    def __init__(self, m: Machine, array: Counter, formats: dict | None = None):
         g = lambda k: Fraction(array.get(k, 0))  # noqa: E731
-        # flow: (NoC port, buffer, elements, bits per element)
+
+        def coded(level: str, t: str) -> Fraction:
+            """A compressed flow's bits per element it moves (1 for a dense one)."""
+            c = g(f"glb_read_{t}")
+            if c == 0 or _format(formats, level, t) == "dense":
+                return Fraction(1)
+            return _coded_bits(formats, level, t, c, g(f"glb_read_{t}_nz"), m.bits[t]) / (c * m.bits[t])
+
+        # flow: (NoC port, buffer, elements, bits per element, NoC load per element)
         self.flows = [
-            ("weight", m.buffer_of["weight"], g("glb_read_weight"), m.bits["weight"]),
-            ("ifmap", m.buffer_of["ifmap"], g("glb_read_ifmap"), m.bits["ifmap"]),
-            ("psum", m.buffer_of["psum"], g("glb_read_psum") + g("glb_write_psum"), m.bits["psum"]),
-            ("psum", m.buffer_of["ofmap"], g("glb_write_ofmap"), m.bits["ofmap"]),
+            ("weight", m.buffer_of["weight"], g("glb_read_weight"), m.bits["weight"] * coded("GLB", "weight"), coded("NoC", "weight")),
+            ("ifmap", m.buffer_of["ifmap"], g("glb_read_ifmap"), m.bits["ifmap"] * coded("GLB", "ifmap"), coded("NoC", "ifmap")),
+            ("psum", m.buffer_of["psum"], g("glb_read_psum") + g("glb_write_psum"), m.bits["psum"], Fraction(1)),
+            ("psum", m.buffer_of["ofmap"], g("glb_write_ofmap"), m.bits["ofmap"], Fraction(1)),
         ]
         self.left = [f[2] for f in self.flows]
         self.m = m
@@ -198,8 +221,8 @@ class _Transfers:
     def _loads(self, amounts) -> dict[tuple[str, str], Fraction]:
         """Per port (NoC port or buffer): elements or bits, and that port's capacity."""
         use: dict[tuple[str, str], Fraction] = {}
-        for (port, buf, _, bits), x in zip(self.flows, amounts):
-            use[("noc", port)] = use.get(("noc", port), Fraction(0)) + x
+        for (port, buf, _, bits, load), x in zip(self.flows, amounts):
+            use[("noc", port)] = use.get(("noc", port), Fraction(0)) + x * load
             if buf is not None:
                 use[("glb", buf)] = use.get(("glb", buf), Fraction(0)) + x * bits
         return use
@@ -283,9 +306,26 @@ class _Memories:
             self.glb_o[ok] += weight * self.glb_i[xk]
 
 
-def _bits(m: Machine, c: Counter, kind: str) -> int:
+def _format(formats: dict | None, level: str, t: str) -> str:
+    return (formats or {}).get((level, t), "dense")
+
+
+def _coded_bits(formats: dict | None, level: str, t: str, c, nz, bits: int):
+    """Bits of c elements of which nz are non-zeros, as ``level`` stores type t: dense
+    (c·b) or a bitmask (nz·b + c; the only compressed format this model moves)."""
+    kind = _format(formats, level, t)
+    if kind == "dense":
+        return c * bits
+    if kind == "bitmask":
+        return nz * bits + c
+    raise ValueError(f"the clocked reference moves dense and bitmask tensors, not {kind}")
+
+
+def _bits(m: Machine, c: Counter, kind: str, formats: dict | None = None) -> int:
     if kind == "fill":
-        return c["dram_read_weight"] * m.bits["weight"] + c["dram_read_ifmap"] * m.bits["ifmap"] + c["dram_read_psum"] * m.bits["psum"]
+        return (_coded_bits(formats, "DRAM", "weight", c["dram_read_weight"], c["dram_read_weight_nz"], m.bits["weight"])
+                + _coded_bits(formats, "DRAM", "ifmap", c["dram_read_ifmap"], c["dram_read_ifmap_nz"], m.bits["ifmap"])
+                + c["dram_read_psum"] * m.bits["psum"])
     return c["dram_write_psum"] * m.bits["psum"] + c["dram_write_ofmap"] * m.bits["ofmap"]
 
 
@@ -311,18 +351,37 @@ def _dram_cycles(m: Machine, bits: int) -> int:
     return n
 
 
-def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.ndarray, x: np.ndarray) -> CycleResult:
+def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.ndarray, x: np.ndarray,
+                    zeros: tuple | None = None, formats: dict | None = None) -> CycleResult:
     """Run layer ``p`` (an :class:`accelsim.engine.problem.Problem`-like object with N G M C E
     F R S H W U D pt pl) under ``mapping`` on ``machine`` with weights w[g, m, c, r, s] and
-    ifmaps x[n, g, c, y, x], one clock cycle at a time."""
+    ifmaps x[n, g, c, y, x], one clock cycle at a time.
+
+    Sparse tensors: the zeros are the values' own. ``zeros = (handling, operands,
+    skip_cycles)`` (hardware/sparse.py): with ``skipping`` a PE spends ``skip_cycles`` on a
+    MAC whose watched operand is zero and does not compute it (gating spends the cycle);
+    ``formats``: {(level, type): "dense" | "bitmask"} for DRAM, GLB and NoC and weight /
+    ifmap — a compressed flow moves its non-zeros and one bit per element."""
     sp = dict(zip(DIMS, mapping.sp))
     t3 = dict(zip(DIMS, mapping.t3))
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
     trace = Trace()
+    sparse = zeros is not None or formats is not None
     counts = simulate(
         p, list(mapping.t1), list(mapping.dram_order), sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf,
         systolic=machine.systolic, trace=trace,
+        density=((w != 0).astype(float), (x != 0).astype(float)) if sparse else None,
+        zeros=(zeros[0], tuple(zeros[1])) if zeros is not None and zeros[0] != "none" else None,
     )
+    cost = None
+    if zeros is not None and zeros[0] == "skipping":
+        handling, watched, skip = zeros
+        skip = Fraction(skip).limit_denominator(1_000_000)
+
+        def cost(op):
+            wk, xk, _ = op
+            zero = ("weight" in watched and w[wk] == 0) or ("ifmap" in watched and xk is not None and x[xk] == 0)
+            return (skip, False) if zero else (1, True)
     rows, cols = mapping.rows or df.rows, mapping.cols or df.cols
     preload = keep["weight"] == 0 or keep["ifmap"] == 0
     mem = _Memories(w, x, (p.N, p.G, p.M, p.E, p.F))
@@ -347,13 +406,13 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
         """The tile's passes back to back; yields whether compute continues."""
         for n, queues in enumerate(rec.passes):
             last = n == len(rec.passes) - 1
-            run = _systolic_pass(queues, mem.mac, rows, cols, preload) if machine.systolic else _spatial_pass(queues, mem.mac)
+            run = _systolic_pass(queues, mem.mac, rows, cols, preload) if machine.systolic else _spatial_pass(queues, mem.mac, cost)
             for more in run:
                 yield more or not last
                 if not more:
                     break
 
-    clock = _dram_cycles(machine, _bits(machine, recs[0].dram, "fill"))  # before tile 0: its fill
+    clock = _dram_cycles(machine, _bits(machine, recs[0].dram, "fill", formats))  # before tile 0: its fill
     first_fill = clock
     stage(0)
     timings = []
@@ -361,9 +420,9 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     for i, rec in enumerate(recs):
         # tile i runs; DRAM meanwhile brings tile i+1's fill and takes the write-back
         # tile i's start caused
-        moving = (_bits(machine, recs[i + 1].dram, "fill") if i + 1 < len(recs) else 0) + _bits(machine, rec.dram, "back")
+        moving = (_bits(machine, recs[i + 1].dram, "fill", formats) if i + 1 < len(recs) else 0) + _bits(machine, rec.dram, "back")
         dram = _Dram(machine, moving)
-        steps, transfers = compute(rec), _Transfers(machine, rec.array)
+        steps, transfers = compute(rec), _Transfers(machine, rec.array, formats)
         busy = True
         t = comp = moved = run = 0
         while busy or not transfers.done or dram.left > 0:
