@@ -17,6 +17,7 @@ from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
 from .engine.evaluate import evaluate
+from .engine.exact import MODES, layer_masks
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
 from .mapping.search import OBJECTIVES, SEARCHES, best_mapping
 from .result import LayerResult, MultiResult, RunResult
@@ -94,12 +95,14 @@ def run(
     compress: "Compression | str | Path | None" = None,
     fusion: str = "none",
     search: str = "fast",
+    mode: str = "expected",
+    seed: int = 0,
 ) -> RunResult:
     """One run (:func:`_run`). With ``fusion="onchip"`` the run is checked against the
     same run at ``ops`` (which lends no GLB space): keeping tensors on chip shrinks the
     tiles of the layers in between, and where that costs more DRAM traffic than it saves,
     the ``ops`` run is the result, with a note saying so."""
-    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion, search)
+    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion, search, mode, seed)
     if fusion != "onchip" or r.compression is not None or not any(t["lives"] == "GLB" for t in r.schedule["tensors"]):
         return r
     alt = _run(workload, hardware, dataflow, batch, objective, None, mappings, compress, "ops", search)
@@ -122,6 +125,8 @@ def _run(
     compress: "Compression | str | Path | None" = None,
     fusion: str = "none",
     search: str = "fast",
+    mode: str = "expected",
+    seed: int = 0,
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
     the class itself or an instance (docs/teaching.md); a user's dataflow is first checked
@@ -137,7 +142,10 @@ def _run(
     ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); ``accelsim
     run`` defaults to ``onchip``, this function to ``none`` (the per-layer model the claims,
     assignments and notebooks were written against); a compressed run stops at ``views``
-    (its layers' figures are the sparse model's)."""
+    (its layers' figures are the sparse model's). ``mode``: how a compressed run counts —
+    ``expected`` (zeros independent, expectations: engine/sparse.py) or ``exact`` (real
+    0/1 masks: the compression's ``mask`` files where it names them, else drawn at its
+    densities from ``seed``, layer by layer; exact integers: engine/exact.py)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan, settle
     from .schedule.cost import array_accesses, simd_layer
@@ -152,6 +160,7 @@ def _run(
             found=search,
         )
     comp, per_layer = _compression(compress, net, spec)
+    _check_mode(mode, seed, comp)
     if dataflow is not None and (not isinstance(dataflow, str) or is_reference(dataflow)):
         df = _user_dataflow(dataflow, spec)
     else:
@@ -189,7 +198,9 @@ def _run(
                     except AccelsimError as exc:
                         raise exc.within(where=f"layer '{layer.name}'") from None
                     how += ", tiles sized for the stated widths"
-                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
+                masks = None if mode == "expected" else layer_masks(p, lc, seed, i)
+                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost,
+                                                masks))
                 continue
             acc, energy, by_type = array_accesses(cost, layer, sched.step(layer.name), spec, batch)
             own = _from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, cost, mapping)
@@ -217,7 +228,8 @@ def _run(
         dram_bytes_per_cycle=spec.dram.bytes_per_cycle,
         word_bits=dict(spec.word_bits),
         weights=net.totals()["weights"],
-        compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": "expected",
+        compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": mode,
+                                              **({"seed": seed} if mode == "exact" else {}),
                                               "hardware": spec.sparse.to_dict()},
         notes=sched.notes + ((f"a compressed run keeps feature maps where the sparse model counts them: --fusion {fusion} "
                               "applied as views",) if level != fusion else ()),
@@ -281,13 +293,30 @@ def _from_cost(layer: NetLayer, shape: dict, spec: HardwareSpec, cost, mapping: 
     )
 
 
+def _check_mode(mode: str, seed: int, comp) -> None:
+    if mode not in MODES:
+        raise AccelsimError(f"unknown counting mode '{mode}'{did_you_mean(str(mode), MODES)}", where="mode",
+                            expected="expected (expectations over random zeros) or exact (real masks)", found=mode)
+    if mode == "exact" and comp is None:
+        raise AccelsimError("exact counting needs a compression: it counts the zeros of the masks the compression states "
+                            "or its densities draw", where="--exact", expected="--compress FILE (or a workload stating "
+                            "densities)", found="no compression")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise AccelsimError("the mask seed must be a whole number 0 or more", where="--seed", expected="an integer >= 0",
+                            found=seed)
+
+
 def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
-                      d) -> LayerResult:
+                      d, masks=None) -> LayerResult:
     """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
-    layer's own figures ``d`` (its own mapping) beside it."""
+    layer's own figures ``d`` (its own mapping) beside it; with ``masks``, counted exactly."""
+    from .engine.exact import exact_evaluate
     from .engine.sparse import sparse_evaluate
 
-    sc = sparse_evaluate(p, spec, df, m, lc)
+    try:
+        sc = sparse_evaluate(p, spec, df, m, lc) if masks is None else exact_evaluate(p, spec, df, m, lc, masks)
+    except AccelsimError as exc:
+        raise exc.within(where=f"layer '{layer.name}'") from None
     dense = _from_cost(layer, {}, spec, d, {})
     work = d.macs - sc.macs_skipped
     return LayerResult(

@@ -150,7 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             ("--plot", args.plot), ("--out", args.out), ("--csv", args.csv), ("--ideal", args.ideal),
             ("--mapping", args.mapping), ("--batch", args.batch != 1), ("--compress", args.compress),
             ("--objective", args.objective != "energy"), ("--fusion", args.fusion != "onchip"),
-            ("--search", args.search != "fast"),
+            ("--search", args.search != "fast"), ("--exact", args.exact),
         ) if given]
         if native_only:
             raise AccelsimError(
@@ -201,7 +201,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         for df in dataflows or [args.dataflow]:
             runs.append(run(workload, hardware, df, args.batch, args.objective, progress=tick, mappings=args.mapping,
-                            compress=args.compress, fusion=args.fusion, search=args.search))
+                            compress=args.compress, fusion=args.fusion, search=args.search,
+                            mode="exact" if args.exact else "expected", seed=args.seed))
     from .result import MultiResult
 
     result = MultiResult(tuple(runs)) if dataflows else runs[0]
@@ -392,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ideal", action="store_true", help="also the ideal DRAM bound per layer (every datum crosses DRAM once)")
     p.add_argument("--compress", metavar="FILE", help="a compression file or shipped name (compressions/): densities and bits per layer; "
                    "prints dense and compressed side by side")
+    p.add_argument("--exact", action="store_true", help="with --compress: count real 0/1 masks exactly (the compression's mask "
+                   "files, else drawn at its densities from --seed) instead of expectations over random zeros")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="with --exact: the seed the masks are drawn from (default 0)")
     p.add_argument("--fusion", default="onchip", metavar="LEVEL",
                    help="between the layers: none, views (concat/slice/shuffle without copies), ops (element-wise work "
                    "and pools fused into the producer's write-back), onchip (also feature maps kept in the GLB); "

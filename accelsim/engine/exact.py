@@ -51,6 +51,8 @@ from .problem import Problem
 from .sparse import SparseCost, _fiber
 
 MASKED = ("weight", "ifmap", "ofmap")
+MODES: tuple[str, ...] = ("expected", "exact")
+"""How a compressed run counts: expectations over random zeros, or real masks."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def shapes(p: Problem) -> dict[str, tuple[int, ...]]:
 
 def draw_masks(p: Problem, lc: LayerCompression, seed: int | np.random.SeedSequence) -> LayerMasks:
     """Masks drawn at the stated densities: every element independently non-zero with
-    probability d (N:M weights: exactly N of every M consecutive weights of a filter, in
+    probability d (to 2^-17; N:M weights: exactly N of every M consecutive weights of a filter, in
     C, R, S order, at uniformly random places)."""
     rng = np.random.default_rng(seed)
     out = {}
@@ -89,7 +91,11 @@ def draw_masks(p: Problem, lc: LayerCompression, seed: int | np.random.SeedSeque
         elif tc.d >= 1.0:
             out[t] = np.ones(shape, bool)
         else:
-            out[t] = rng.random(shape, dtype=np.float32) < np.float32(tc.d)
+            # 16 random bits per element (PCG64's raw output, the fastest draw): non-zero with
+            # probability round(d·2^16) / 2^16, within 2^-17 of d
+            n = int(np.prod(shape))
+            bits16 = np.frombuffer(rng.bytes(2 * n), dtype=np.uint16)
+            out[t] = (bits16 < round(tc.d * 65536)).reshape(shape)
     return LayerMasks(**out)
 
 
@@ -102,6 +108,29 @@ def from_user(p: Problem, t: str, mask: np.ndarray) -> np.ndarray:
     if t == "ifmap":
         return np.broadcast_to(mask.reshape(1, p.G, p.C, p.H, p.W), (p.N, p.G, p.C, p.H, p.W))
     return np.broadcast_to(mask.reshape(1, p.G, p.M, p.E, p.F), (p.N, p.G, p.M, p.E, p.F))
+
+
+def user_shape(p: Problem, t: str) -> tuple[int, ...]:
+    """A user's mask shape (accelsim/compress/loader.py: ``tensor_shape``), batch 1."""
+    return {"weight": (p.G * p.M, p.C, p.R, p.S), "ifmap": (1, p.G * p.C, p.H, p.W), "ofmap": (p.G * p.M, p.E, p.F)}[t]
+
+
+def layer_masks(p: Problem, lc: LayerCompression, seed: int, index: int) -> LayerMasks:
+    """A layer's masks for exact mode: each tensor's ``mask`` file where the compression
+    names one (checked on load: shape, 0/1), else drawn at its density from the seed
+    sequence (seed, layer index) — the same masks for the same seed on every run."""
+    from ..compress.loader import load_mask
+    from ..errors import Where
+
+    drawn = draw_masks(p, lc, np.random.SeedSequence((seed, index)))
+    got = {}
+    for t in MASKED:
+        path = lc.of(t).mask
+        if path is None:
+            got[t] = drawn.of(t)
+        else:
+            got[t] = from_user(p, t, load_mask(path, user_shape(p, t), Where(path, f"{t} mask")))
+    return LayerMasks(**got)
 
 
 # ---------------------------------------------------------------- formats on counts
@@ -144,13 +173,12 @@ def stream_bits(fmt: Format, c, z, f, bits: int, index_bits: int | None, fiber: 
 # ---------------------------------------------------------------- the layer
 
 
-def _exact_macs(p: Problem, masks: LayerMasks, watched: tuple[str, ...]) -> dict[str, int]:
+def _exact_macs(p: Problem, masks: LayerMasks, watched: tuple[str, ...], wall: np.ndarray) -> dict[str, int]:
     """MACs done (no watched operand a zero of its tensor), effectual (both non-zero),
     done on real inputs, and on real inputs at all: Σ over (g, c, r, s) of the m-sum of
     the weights times the (n, e, f)-sum of the inputs each filter tap meets."""
-    wk = masks.weight if "weight" in watched else np.ones_like(masks.weight)
-    wsum = wk.sum(axis=1, dtype=np.int64)  # (G, C, R, S)
-    wall = masks.weight.sum(axis=1, dtype=np.int64)
+    # wall (G, C, R, S): the non-zero weights of each filter tap over M
+    wsum = wall if "weight" in watched else np.full_like(wall, p.M)
     x_watch = "ifmap" in watched
     out = dict.fromkeys(("done", "effectual", "done_valid", "valid"), 0)
     for r in range(p.R):
@@ -162,7 +190,7 @@ def _exact_macs(p: Problem, masks: LayerMasks, watched: tuple[str, ...]) -> dict
             n_valid = int(yv.sum()) * int(xv.sum())
             n_pad = p.E * p.F - n_valid
             view = masks.ifmap[:, :, :, ys[yv]][:, :, :, :, xs[xv]]  # (N, G, C, ey, fx)
-            nzx = view.sum(axis=(0, 3, 4), dtype=np.int64)  # (G, C)
+            nzx = np.count_nonzero(view, axis=(0, 3, 4)).astype(np.int64)  # (G, C)
             kept_x = nzx if x_watch else np.full((p.G, p.C), p.N * n_valid, np.int64)
             w_rs = wsum[:, :, r, s]
             out["done_valid"] += int((w_rs * kept_x).sum())
@@ -213,12 +241,13 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     width = {t: (lc.of(t).width(native[t]) if t != "psum" else native[t]) for t in DTYPES}
     ib = {t: lc.of(t).index_bits for t in MASKED}
 
-    # per-element attributes: the mask, and the fillers of each run width a level needs
-    attrs: dict[str, list[np.ndarray]] = {}
+    # per-element attributes: the mask (0), and the fillers of each run width a level needs
+    fills: dict[str, list[np.ndarray]] = {}
     slot: dict[tuple[str, str], int | None] = {}
+    nnz = {t: int(np.count_nonzero(masks.of(t))) for t in MASKED}
     for t in MASKED:
         mk = masks.of(t)
-        attrs[t] = [mk.astype(np.float64)]
+        fills[t] = []
         seen: dict[int, int] = {}
         for lv in ("DRAM", "GLB", "NoC"):
             fb = _fill_bits(sp_.format(lv, t), ib[t])
@@ -226,22 +255,24 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
                 slot[(lv, t)] = None
                 continue
             if fb not in seen:
-                seen[fb] = len(attrs[t])
-                attrs[t].append(fillers(mk, fb))
+                fills[t].append(fillers(mk, fb).astype(np.float32))
+                seen[fb] = len(fills[t])
             slot[(lv, t)] = seen[fb]
-    stack = {t: np.ascontiguousarray(np.stack(attrs[t])) for t in MASKED}
+    mask8 = {t: np.ascontiguousarray(masks.of(t)).view(np.uint8) for t in MASKED}
+    fill32 = {t: np.stack(fills[t]) if fills[t] else np.zeros((0, 1, 1, 1, 1, 1), np.float32) for t in MASKED}
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
-    arr, dram = X.exact_layer(p.as_array(), t1, order, sp, t3, po, ro, keep, systolic, stack["weight"], stack["ifmap"], stack["ofmap"])
+    wblk, wtap = X.weight_sums(mask8["weight"], fill32["weight"], t1[1], t1[2], t1[3])
+    arr, dram = X.exact_layer(p.as_array(), t1, order, sp, t3, po, ro, keep, systolic, mask8["weight"], fill32["weight"], wblk,
+                              mask8["ifmap"], fill32["ifmap"], mask8["ofmap"], fill32["ofmap"])
 
     # the encoder's choice per level and tensor: its format, or dense where that is smaller
     def chosen(lv: str, t: str) -> Format:
         fmt = sp_.format(lv, t)
         if fmt.kind == "dense":
             return fmt
-        mk = masks.of(t)
-        c, nz = mk.size, int(np.count_nonzero(mk))
+        c, nz = masks.of(t).size, nnz[t]
         k = slot.get((lv, t))
-        f = float(attrs[t][k].sum()) if k is not None else 0.0
+        f = float(fills[t][k - 1].sum(dtype=np.float64)) if k is not None else 0.0
         coded = stream_bits(fmt, c, nz, f, width[t], ib[t], _fiber(p, t))
         return fmt if coded < c * width[t] else DENSE_FORMAT
 
@@ -258,7 +289,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
 
     tiles = tile_row.shape[0]
     rows_t = rows[tile_row]  # per tile, its dense counts
-    wA, iA, oA = stack["weight"].shape[0], stack["ifmap"].shape[0], stack["ofmap"].shape[0]
+    wA, iA, oA = (1 + fill32[t].shape[0] for t in MASKED)
     glb_r = {"weight": arr[:, 0, X.GLB, :wA], "ifmap": arr[:, 1, X.GLB, :iA]}
     noc_r = {"weight": arr[:, 0, X.NOC, :wA], "ifmap": arr[:, 1, X.NOC, :iA]}
     fill = {"weight": dram[:, 0, :wA], "ifmap": dram[:, 1, :iA]}
@@ -316,7 +347,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
             put(lv, "psum", rw, c, c * width["psum"])
 
     # the PE: exact MAC and RF counts (the same for every mapping)
-    mc = _exact_macs(p, masks, watched)
+    mc = _exact_macs(p, masks, watched, wtap)
     macs = dense.macs
     done = mc["done"] if watched else macs
     gated = macs - done if z.handling == "gating" else 0

@@ -254,29 +254,23 @@ def input_terms(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
 
 
 @njit(cache=True)
-def contract(attr, base, length, coef, flow, vecs, out):
-    """Add, per attribute k and flow f, Σ_terms coef·Σ_x attr[k][base + x]·Π_a v_a[x_a]
-    into out[k, f]. The sub-box's longest axis is contracted first with each distinct
-    vector of the terms along it (terms share most of them), then the rest per term."""
+def contract(a5, base, length, coef, flow, vecs, out, k):
+    """Add, per flow f, Σ_terms coef·Σ_x a5[base + x]·Π_a v_a[x_a] into out[k, f].
+
+    One pass over the sub-box in memory order, skipping zero elements (a mask of a pruned
+    tensor is mostly zeros), contracts the longest axis with each distinct vector the
+    terms have along it (they share most); then each term sums the rest."""
     T = coef.shape[0]
     if T == 0:
         return
     for a in range(5):
         if length[a] == 0:
             return
-    # the longest axis
     la = 0
     for a in range(5):
         if length[a] > length[la]:
             la = a
-    others = np.zeros(4, np.int64)
-    j = 0
-    for a in range(5):
-        if a != la:
-            others[j] = a
-            j += 1
     Ll = length[la]
-    # distinct vectors along la
     key = np.zeros(T, np.int64)
     distinct = np.zeros((T, Ll))
     nd = 0
@@ -296,52 +290,79 @@ def contract(attr, base, length, coef, flow, vecs, out):
             found = nd
             nd += 1
         key[t] = found
-    n0, n1, n2, n3 = length[others[0]], length[others[1]], length[others[2]], length[others[3]]
-    idx = np.zeros(5, np.int64)
-    for k in range(attr.shape[0]):
-        z = np.zeros((nd, n0, n1, n2, n3))
-        for i0 in range(n0):
-            idx[others[0]] = base[others[0]] + i0
-            for i1 in range(n1):
-                idx[others[1]] = base[others[1]] + i1
-                for i2 in range(n2):
-                    idx[others[2]] = base[others[2]] + i2
-                    for i3 in range(n3):
-                        idx[others[3]] = base[others[3]] + i3
-                        for j in range(nd):
-                            s = 0.0
-                            for x in range(Ll):
-                                w = distinct[j, x]
-                                if w != 0.0:
-                                    idx[la] = base[la] + x
-                                    s += w * attr[k, idx[0], idx[1], idx[2], idx[3], idx[4]]
-                            z[j, i0, i1, i2, i3] = s
-        for t in range(T):
-            s = 0.0
-            v0 = vecs[t, others[0]]
-            v1 = vecs[t, others[1]]
-            v2 = vecs[t, others[2]]
-            v3 = vecs[t, others[3]]
-            for i0 in range(n0):
-                if v0[i0] == 0.0:
-                    continue
-                for i1 in range(n1):
-                    w1 = v0[i0] * v1[i1]
-                    if w1 == 0.0:
-                        continue
-                    for i2 in range(n2):
-                        w2 = w1 * v2[i2]
-                        if w2 == 0.0:
+    # strides of the other axes in the rest space (la has none)
+    rs = np.zeros(5, np.int64)
+    n_rest = 1
+    for a in range(4, -1, -1):
+        if a != la:
+            rs[a] = n_rest
+            n_rest *= length[a]
+    z = np.zeros((nd, n_rest))
+    flat = a5.ravel()  # C-contiguous: a view
+    st = np.zeros(5, np.int64)
+    m_ = 1
+    for a in range(4, -1, -1):
+        st[a] = m_
+        m_ *= a5.shape[a]
+    ii = np.zeros(5, np.int64)
+    l4 = length[4]
+    for i0 in range(length[0]):
+        ii[0] = i0
+        for i1 in range(length[1]):
+            ii[1] = i1
+            for i2 in range(length[2]):
+                ii[2] = i2
+                for i3 in range(length[3]):
+                    ii[3] = i3
+                    off = ((base[0] + i0) * st[0] + (base[1] + i1) * st[1] + (base[2] + i2) * st[2] + (base[3] + i3) * st[3]
+                           + base[4])
+                    r0 = i0 * rs[0] + i1 * rs[1] + i2 * rs[2] + i3 * rs[3]
+                    for i4 in range(l4):
+                        v = flat[off + i4]
+                        if v == 0:
                             continue
-                        for i3 in range(n3):
-                            if v3[i3] != 0.0:
-                                s += w2 * v3[i3] * z[key[t], i0, i1, i2, i3]
-            out[k, flow[t]] += coef[t] * s
+                        ii[4] = i4
+                        r = r0 + i4 * rs[4]
+                        x = ii[la]
+                        for j in range(nd):
+                            z[j, r] += distinct[j, x] * v
+    # the other four axes, per term
+    oth = np.zeros(4, np.int64)
+    j = 0
+    for a in range(5):
+        if a != la:
+            oth[j] = a
+            j += 1
+    n0, n1, n2, n3 = length[oth[0]], length[oth[1]], length[oth[2]], length[oth[3]]
+    s0, s1, s2, s3 = rs[oth[0]], rs[oth[1]], rs[oth[2]], rs[oth[3]]
+    for t in range(T):
+        acc = 0.0
+        v0 = vecs[t, oth[0]]
+        v1 = vecs[t, oth[1]]
+        v2 = vecs[t, oth[2]]
+        v3 = vecs[t, oth[3]]
+        zt = z[key[t]]
+        for i0 in range(n0):
+            if v0[i0] == 0.0:
+                continue
+            for i1 in range(n1):
+                w1 = v0[i0] * v1[i1]
+                if w1 == 0.0:
+                    continue
+                for i2 in range(n2):
+                    w2 = w1 * v2[i2]
+                    if w2 == 0.0:
+                        continue
+                    r2 = i0 * s0 + i1 * s1 + i2 * s2
+                    for i3 in range(n3):
+                        if v3[i3] != 0.0:
+                            acc += w2 * v3[i3] * zt[r2 + i3 * s3]
+        out[k, flow[t]] += coef[t] * acc
 
 
 @njit(cache=True)
-def box_sum(attr, k, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
-    """Σ attr[k] over a box of the first three axes and weighted by indicator vectors over
+def box_sum(a5, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
+    """Σ a5 over a box of the first three axes and weighted by indicator vectors over
     the last two (rows and columns of an ifmap, or all ones)."""
     s = 0.0
     for i0 in range(lo0, hi0):
@@ -352,7 +373,7 @@ def box_sum(attr, k, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
                         continue
                     for i4 in range(v4.shape[0]):
                         if v4[i4] != 0.0:
-                            s += v3[i3] * v4[i4] * attr[k, i0, i1, i2, b3 + i3, b4 + i4]
+                            s += v3[i3] * v4[i4] * a5[i0, i1, i2, b3 + i3, b4 + i4]
     return s
 
 
@@ -374,11 +395,14 @@ def _overlap_vec(a0, a1, b0, b1, R, U, D, pt, H):
 
 
 @njit(cache=True)
-def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic, wattr, iattr, oattr):
+def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic, wmask, wfill, wblk, imask, ifill, omask, ofill):
     """Per GLB tile (in visiting order) the attributes moved.
 
-    ``wattr`` (A, G, M, C, R, S), ``iattr`` (A, N, G, C, H, W), ``oattr`` (A, N, G, M, E, F):
-    per-element attributes (A of them: a 0/1 mask, filler entries, …). Returns
+    ``wmask`` (G, M, C, R, S), ``imask`` (N, G, C, H, W), ``omask`` (N, G, M, E, F): the 0/1
+    masks (uint8), attribute 0; ``wfill`` … (F, same axes): further per-element attributes
+    (filler entries), attributes 1 .. F; ``wblk[k, i, j, l]``: each weight attribute summed
+    over the GLB tile (i, j, l) of the (G, M, C) grid (a weight fill is one such block,
+    :func:`weight_sums`). Returns
     ``arr[tile, type, flow, k]`` (type 0 weight, 1 ifmap; flow NOC / GLB reads) and
     ``dram[tile, slot, k]`` for the tiles' DRAM fills (slot 0 weights, 1 ifmaps) and the
     ofmap write-back each tile causes (slot 2; row ``tiles`` the final one), in the walk of
@@ -392,7 +416,7 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
         a_idx[pass_order[i]] = i
     for i in range(L):
         b_idx[rf_order[i]] = 8 + i
-    A = max(wattr.shape[0], iattr.shape[0], oattr.shape[0])
+    A = 1 + max(wfill.shape[0], ifill.shape[0], ofill.shape[0])
     bound = p[:6]
     R, S, H, W, U, D, pt, pl = p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
     cnt, total = tile_grid(bound, t1)
@@ -411,8 +435,6 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
     cls_coef = []
     cls_flow = []
     cls_vecs = []
-    ones_r = np.ones(R)
-    ones_s = np.ones(S)
     for ti in range(total):
         tile_range(idx, t1, bound, lo, hi)
         c_first = idx[DC] == 0
@@ -433,36 +455,44 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
         ci = seen[key]
         for t in range(2):
             base, length = tile_axes(p, lo, hi, t == 0)
-            at = wattr if t == 0 else iattr
-            out = np.zeros((at.shape[0], 2))
-            contract(at, base, length, cls_coef[2 * ci + t], cls_flow[2 * ci + t], cls_vecs[2 * ci + t], out)
-            for k in range(at.shape[0]):
+            mk = wmask if t == 0 else imask
+            fl = wfill if t == 0 else ifill
+            out = np.zeros((1 + fl.shape[0], 2))
+            c_, f_, v_ = cls_coef[2 * ci + t], cls_flow[2 * ci + t], cls_vecs[2 * ci + t]
+            contract(mk, base, length, c_, f_, v_, out, 0)
+            for k in range(fl.shape[0]):
+                contract(fl[k], base, length, c_, f_, v_, out, k + 1)
+            for k in range(out.shape[0]):
                 arr[ti, t, NOC, k] = out[k, NOC]
                 arr[ti, t, GLB, k] = out[k, GLB]
         # ---- DRAM (the rules of tiles.walk_tiles_detail)
         same_w = have_prev and lo[1] == plo[1] and lo[2] == plo[2] and lo[3] == plo[3]
         if not same_w:
-            for k in range(wattr.shape[0]):
-                dram[ti, 0, k] = box_sum(wattr, k, lo[DG], hi[DG], lo[DM], hi[DM], lo[DC], hi[DC], ones_r, 0, ones_s, 0)
+            for k in range(wblk.shape[0]):
+                dram[ti, 0, k] = wblk[k, idx[DG], idx[DM], idx[DC]]
         rows = _rows_vec(lo[DE], hi[DE], R, U, D, pt, H)
         cols = _rows_vec(lo[DF], hi[DF], S, U, D, pl, W)
-        for k in range(iattr.shape[0]):
-            dram[ti, 1, k] = box_sum(iattr, k, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, 0, cols, 0)
+        dram[ti, 1, 0] = box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, 0, cols, 0)
+        for k in range(ifill.shape[0]):
+            dram[ti, 1, k + 1] = box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, 0, cols, 0)
         if have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[3] == plo[3]:
             orows = _overlap_vec(lo[DE], hi[DE], plo[DE], phi[DE], R, U, D, pt, H)
             ocols = _overlap_vec(lo[DF], hi[DF], plo[DF], phi[DF], S, U, D, pl, W)
             if orows.any() and ocols.any():
-                for k in range(iattr.shape[0]):
-                    dram[ti, 1, k] -= box_sum(iattr, k, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, 0, ocols, 0)
+                dram[ti, 1, 0] -= box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, 0, ocols, 0)
+                for k in range(ifill.shape[0]):
+                    dram[ti, 1, k + 1] -= box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, 0, ocols, 0)
         same_o = (
             have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[2] == plo[2] and lo[4] == plo[4] and lo[5] == plo[5]
         )
         if not same_o and have_prev and prev_c_last:
-            for k in range(oattr.shape[0]):
-                dram[ti, 2, k] = _out_block(oattr, k, plo, phi)
+            dram[ti, 2, 0] = _out_block(omask, plo, phi)
+            for k in range(ofill.shape[0]):
+                dram[ti, 2, k + 1] = _out_block(ofill[k], plo, phi)
         if c_last:
-            for k in range(oattr.shape[0]):
-                dram[ti, 3, k] = _out_block(oattr, k, lo, hi)
+            dram[ti, 3, 0] = _out_block(omask, lo, hi)
+            for k in range(ofill.shape[0]):
+                dram[ti, 3, k + 1] = _out_block(ofill[k], lo, hi)
         prev_c_last = c_last
         for d in range(6):
             plo[d] = lo[d]
@@ -470,20 +500,48 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
         have_prev = True
         advance(idx, cnt, dram_order)
     if prev_c_last:
-        for k in range(oattr.shape[0]):
-            dram[total, 2, k] = _out_block(oattr, k, plo, phi)
+        dram[total, 2, 0] = _out_block(omask, plo, phi)
+        for k in range(ofill.shape[0]):
+            dram[total, 2, k + 1] = _out_block(ofill[k], plo, phi)
     return arr, dram
 
 
 @njit(cache=True)
-def _out_block(oattr, k, lo, hi):
+def weight_sums(wmask, wfill, tg, tm, tc):
+    """One pass over the weights: each attribute's sum per GLB tile block of (G, M, C)
+    (tiles of tg × tm × tc), and the non-zeros per filter tap over M, nz[g, c, r, s]."""
+    G, M, C, R, S = wmask.shape
+    nG, nM, nC = (G + tg - 1) // tg, (M + tm - 1) // tm, (C + tc - 1) // tc
+    blk = np.zeros((1 + wfill.shape[0], nG, nM, nC))
+    nz = np.zeros((G, C, R, S), np.int64)
+    for g in range(G):
+        for m in range(M):
+            for c in range(C):
+                s_ = 0
+                for r in range(R):
+                    for s in range(S):
+                        v = wmask[g, m, c, r, s]
+                        s_ += v
+                        nz[g, c, r, s] += v
+                blk[0, g // tg, m // tm, c // tc] += s_
+                for k in range(wfill.shape[0]):
+                    f = 0.0
+                    for r in range(R):
+                        for s in range(S):
+                            f += wfill[k, g, m, c, r, s]
+                    blk[k + 1, g // tg, m // tm, c // tc] += f
+    return blk, nz
+
+
+@njit(cache=True)
+def _out_block(a5, lo, hi):
     s = 0.0
     for n in range(lo[0], hi[0]):
         for g in range(lo[1], hi[1]):
             for m in range(lo[2], hi[2]):
                 for e in range(lo[4], hi[4]):
                     for f in range(lo[5], hi[5]):
-                        s += oattr[k, n, g, m, e, f]
+                        s += a5[n, g, m, e, f]
     return s
 
 
