@@ -74,8 +74,9 @@ def print_compression(data: dict[str, Any], console: Any) -> None:
 
     comp = data["compression"]
     fmt = EnergyFormat(data["energy_unit"])
-    out = ["", f"dense and compressed ({comp['name']})",
-           "  expected values for zeros spread uniformly at random; bytes include metadata",
+    how = (f"exact counts of real 0/1 masks (mask files, else drawn from seed {comp.get('seed', 0)})"
+           if comp.get("mode") == "exact" else "expected values for zeros spread uniformly at random")
+    out = ["", f"dense and compressed ({comp['name']})", f"  {how}; bytes include metadata",
            f"  {fmt.header}"]
     rows = []
     for what, d, c in summary_rows(data):
