@@ -254,42 +254,78 @@ def input_terms(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
 
 
 @njit(cache=True)
-def contract(a5, base, length, coef, flow, vecs, out, k):
-    """Add, per flow f, Σ_terms coef·Σ_x a5[base + x]·Π_a v_a[x_a] into out[k, f].
+def prepare(coef, flow, vecs, length):
+    """A class's terms made ready for :func:`contract`: terms equal in flow and every vector
+    merged (coefficients added), the longest axis ``la``, and the distinct vectors the terms
+    have along it with each term's index into them."""
+    T = coef.shape[0]
+    keep_c = np.zeros(T, np.int64)
+    keep_f = np.zeros(T, np.int64)
+    keep_v = np.zeros_like(vecs)
+    n = 0
+    for t in range(T):
+        found = -1
+        for u in range(n):
+            if keep_f[u] == flow[t] and np.array_equal(keep_v[u], vecs[t]):
+                found = u
+                break
+        if found >= 0:
+            keep_c[found] += coef[t]
+        else:
+            keep_c[n] = coef[t]
+            keep_f[n] = flow[t]
+            keep_v[n] = vecs[t]
+            n += 1
+    la = 0
+    for a in range(5):
+        if length[a] > length[la]:
+            la = a
+    Ll = length[la]
+    key = np.zeros(n, np.int64)
+    distinct = np.zeros((max(n, 1), max(Ll, 1)))
+    nd = 0
+    for t in range(n):
+        found = -1
+        for j in range(nd):
+            if np.array_equal(distinct[j, :Ll], keep_v[t, la, :Ll]):
+                found = j
+                break
+        if found < 0:
+            distinct[nd, :Ll] = keep_v[t, la, :Ll]
+            found = nd
+            nd += 1
+        key[t] = found
+    # a class whose every vector is constant over the tile moves each element the same
+    # number of times per flow: the tile's count is that times the tile's block sum
+    uniform = np.zeros(3)
+    uniform[2] = 1.0
+    for t in range(n):
+        prod = float(keep_c[t])
+        for a in range(5):
+            v0 = keep_v[t, a, 0]
+            for x in range(length[a]):
+                if keep_v[t, a, x] != v0:
+                    uniform[2] = 0.0
+            prod *= v0
+        uniform[keep_f[t]] += prod
+    return keep_c[:n], keep_f[:n], keep_v[:n], la, key, distinct[:nd], uniform
+
+
+@njit(cache=True)
+def contract(a5, base, length, coef, flow, vecs, la, key, distinct, out, k):
+    """Add, per flow f, Σ_terms coef·Σ_x a5[base + x]·Π_a v_a[x_a] into out[k, f]
+    (the terms as :func:`prepare` leaves them).
 
     One pass over the sub-box in memory order, skipping zero elements (a mask of a pruned
     tensor is mostly zeros), contracts the longest axis with each distinct vector the
-    terms have along it (they share most); then each term sums the rest."""
+    terms have along it; then each term sums the rest."""
     T = coef.shape[0]
     if T == 0:
         return
     for a in range(5):
         if length[a] == 0:
             return
-    la = 0
-    for a in range(5):
-        if length[a] > length[la]:
-            la = a
-    Ll = length[la]
-    key = np.zeros(T, np.int64)
-    distinct = np.zeros((T, Ll))
-    nd = 0
-    for t in range(T):
-        found = -1
-        for j in range(nd):
-            same = True
-            for x in range(Ll):
-                if distinct[j, x] != vecs[t, la, x]:
-                    same = False
-                    break
-            if same:
-                found = j
-                break
-        if found < 0:
-            distinct[nd, :] = vecs[t, la, :Ll]
-            found = nd
-            nd += 1
-        key[t] = found
+    nd = distinct.shape[0]
     # strides of the other axes in the rest space (la has none)
     rs = np.zeros(5, np.int64)
     n_rest = 1
@@ -317,13 +353,13 @@ def contract(a5, base, length, coef, flow, vecs, out, k):
                     off = ((base[0] + i0) * st[0] + (base[1] + i1) * st[1] + (base[2] + i2) * st[2] + (base[3] + i3) * st[3]
                            + base[4])
                     r0 = i0 * rs[0] + i1 * rs[1] + i2 * rs[2] + i3 * rs[3]
+                    rs4 = rs[4]
                     for i4 in range(l4):
                         v = flat[off + i4]
                         if v == 0:
                             continue
-                        ii[4] = i4
-                        r = r0 + i4 * rs[4]
-                        x = ii[la]
+                        x = i4 if la == 4 else ii[la]
+                        r = r0 + i4 * rs4
                         for j in range(nd):
                             z[j, r] += distinct[j, x] * v
     # the other four axes, per term
@@ -435,6 +471,10 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
     cls_coef = []
     cls_flow = []
     cls_vecs = []
+    cls_la = []
+    cls_key = []
+    cls_dist = []
+    cls_uni = []
     for ti in range(total):
         tile_range(idx, t1, bound, lo, hi)
         c_first = idx[DC] == 0
@@ -448,20 +488,33 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
         if key not in seen:
             seen[key] = len(seen)
             for t in range(2):
-                c, f, v, _b, _l = input_terms(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[t], t == 0, systolic)
+                c, f, v, _b, ln = input_terms(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[t], t == 0, systolic)
+                c, f, v, la, ky, dv, un = prepare(c, f, v, ln)
                 cls_coef.append(c)
                 cls_flow.append(f)
                 cls_vecs.append(v)
+                cls_la.append(la)
+                cls_key.append(ky)
+                cls_dist.append(dv)
+                cls_uni.append(un)
         ci = seen[key]
         for t in range(2):
             base, length = tile_axes(p, lo, hi, t == 0)
             mk = wmask if t == 0 else imask
             fl = wfill if t == 0 else ifill
             out = np.zeros((1 + fl.shape[0], 2))
-            c_, f_, v_ = cls_coef[2 * ci + t], cls_flow[2 * ci + t], cls_vecs[2 * ci + t]
-            contract(mk, base, length, c_, f_, v_, out, 0)
-            for k in range(fl.shape[0]):
-                contract(fl[k], base, length, c_, f_, v_, out, k + 1)
+            j = 2 * ci + t
+            un = cls_uni[j]
+            if un[2] == 1.0 and t == 0:  # a weight tile's box is its (G, M, C) block, summed once
+                for k in range(out.shape[0]):
+                    blk = wblk[k, idx[DG], idx[DM], idx[DC]]
+                    out[k, NOC] = un[NOC] * blk
+                    out[k, GLB] = un[GLB] * blk
+            else:
+                c_, f_, v_, la, ky, dv = cls_coef[j], cls_flow[j], cls_vecs[j], cls_la[j], cls_key[j], cls_dist[j]
+                contract(mk, base, length, c_, f_, v_, la, ky, dv, out, 0)
+                for k in range(fl.shape[0]):
+                    contract(fl[k], base, length, c_, f_, v_, la, ky, dv, out, k + 1)
             for k in range(out.shape[0]):
                 arr[ti, t, NOC, k] = out[k, NOC]
                 arr[ti, t, GLB, k] = out[k, GLB]
