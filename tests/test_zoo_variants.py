@@ -203,3 +203,38 @@ def test_efficientnet_b1_to_b7(name):
     t = build(name).totals()
     assert t["params"] == params
     assert round(t["macs"] / 1e9, 2) == gflops
+
+
+def test_shiftnet_a_closed_form_and_the_papers_totals():
+    """ShiftNet-A (Wu et al., CVPR 2018): the layer table of the re-implementation the
+    builder follows (accelsim/workload/zoo/shiftnet.py), written out here stage by stage,
+    and the totals the FE-Net paper (Chen et al., CVPR 2019, Table 4; transcribed in
+    ../shared/seeds/001) and a survey (COMPRESSION.md §7 [R2]) quote for it: 1400 M
+    mult-adds and 4.1 M parameters. Ours are 1424.3 M and 4.163 M (conv + fc weights and the
+    fc's bias; no BN): the paper's 1.4 G at its one decimal, and 4.1 M only if the paper
+    truncates (4.16 rounds to 4.2), so the parameters are held to within 0.1 M above it. The
+    shift layers add nothing: zero MACs, zero parameters, zero arithmetic."""
+    stages = ((64, 5, 5, 4, 4), (128, 6, 5, 4, 3), (256, 7, 3, 3, 2), (512, 3, 3, 2, 1))
+    size, cin = 112, 32
+    macs, params = size * size * 32 * 3 * 49, 32 * 3 * 49
+    shifts = []
+    for out, n, k, e0, e1 in stages:
+        for j in range(n):
+            c, e = (out - cin, e0) if j == 0 else (out, e1)
+            new = size // 2 if j == 0 else size
+            macs += size * size * cin * e * c + new * new * e * c * c
+            params += cin * e * c + e * c * c
+            shifts.append((e * c, size, k))
+            size, cin = new, out
+    macs += 512 * 1000
+    params += 512 * 1000 + 1000
+    assert size == 7
+    net = build("shiftnet_a")
+    t = net.totals()
+    assert (t["macs"], t["weights"] + t["biases"]) == (macs, params)
+    assert round(t["macs"] / 1e9, 1) == 1.4
+    assert 4.1 <= params / 1e6 < 4.2
+    sh = [l for l in net.layers if l.type == "shift"]
+    assert [(l.out.C, l.out.H, l.op.R) for l in sh] == shifts
+    assert all(l.op.macs(l.ins, l.out) == l.op.ops(l.ins, l.out) == 0 for l in sh)
+    assert all(l.op.weights(l.ins) + l.op.biases(l.ins) + l.op.bn_params(l.ins) == 0 for l in sh)

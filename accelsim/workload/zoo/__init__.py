@@ -35,6 +35,7 @@ ZOO: dict[str, tuple[str, str]] = {
     "densenet121": ("densenet", "densenet121"),
     "xception": ("xception", "xception"),
     "unet": ("unet", "unet"),
+    "shiftnet_a": ("shiftnet", "shiftnet_a"),
 }
 
 # Parameterised families, built on demand by name (``accelsim info mobilenet_v1_0.5_160``):
