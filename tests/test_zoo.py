@@ -49,9 +49,6 @@ EXPECTED = {
     "xception": (8_400_000_000, 22_855_952, "params", False),
     # closed form from Ronneberger et al. 2015, Figure 1 (written out in test_zoo_variants.py)
     "unet": (150_428_424_448, 31_030_658, "params", True),
-    # closed form of the builder's layer table (written out in test_zoo_variants.py, with the
-    # paper's 1.4 G / 4.1 M): conv + fc weights and the fc's bias, as the paper counts
-    "shiftnet_a": (1_424_306_176, 4_163_144, "weights+biases", True),
 }
 # Built as torchvision builds them: compared layer for layer with its traced layer lists.
 TORCHVISION = [
