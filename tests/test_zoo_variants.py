@@ -230,8 +230,8 @@ def test_efficientnet_b1_to_b7(name):
 def test_shiftnet_a_closed_form_and_the_papers_totals():
     """ShiftNet-A (Wu et al., CVPR 2018): the layer table of the re-implementation the
     builder follows (accelsim/workload/zoo/shiftnet.py), written out here stage by stage,
-    and the totals the FE-Net paper (Chen et al., CVPR 2019, Table 4; transcribed in
-    ../shared/seeds/001) and a survey (COMPRESSION.md §7 [R2]) quote for it: 1400 M
+    and the totals the FE-Net paper (Chen et al., CVPR 2019, its ImageNet comparison table as the
+    course slides ../shared/seeds/001 reproduce it) and a survey (COMPRESSION.md §7 [R2]) quote for it: 1400 M
     mult-adds and 4.1 M parameters. Ours are 1424.3 M and 4.163 M (conv + fc weights and the
     fc's bias; no BN): the paper's 1.4 G at its one decimal, and 4.1 M only if the paper
     truncates (4.16 rounds to 4.2), so the parameters are held to within 0.1 M above it. The

@@ -1,12 +1,13 @@
 """ShiftNet-A (Wu et al., "Shift: A Zero FLOP, Zero Parameter Alternative to Spatial
 Convolutions", CVPR 2018, arXiv:1711.08141, §5 ImageNet), 224×224 input.
 
-The layer table is that of a public PyTorch re-implementation (``shiftneta.py``, class
-``ShiftNetA`` with ``CSCBlock``; stored in the reference index as file 37336725033, its
-repository not recorded there), the only architecture found: the paper's own table was not
-in the stored material. Its totals are the paper's (the test checks them against the figures
-the FE-Net paper, Chen et al. CVPR 2019 Table 4, quotes for ShiftNet-A: 1.4 G mult-adds,
-4.1 M parameters).
+The layer table is that of a public PyTorch re-implementation (a ``shiftneta.py`` with
+class ``ShiftNetA`` and ``CSCBlock``, on the ``shiftnet_cuda_v2`` GenericShift kernel of
+the authors' CIFAR code; found by code search, its repository not recorded), the only
+architecture found: the paper's own table was not in the stored material. Its totals
+agree, to their precision, with those the FE-Net paper (Chen et al., CVPR 2019) quotes for
+ShiftNet-A in its ImageNet comparison table, as the course slides in ../shared/seeds/001
+reproduce it: 1.4 G mult-adds, 4.1 M parameters.
 
 - a 7×7/2 conv to 32 channels (pad 3);
 - four stages of CSC (conv-shift-conv) blocks, 5, 6, 7, 3 blocks with 64, 128, 256, 512
@@ -42,7 +43,7 @@ from ..builder import NetBuilder
 from ..network import Network
 
 SOURCE = ("Wu et al., CVPR 2018 (arXiv:1711.08141); layer table from a public re-implementation "
-          "(shiftneta.py, ShiftNetA/CSCBlock); totals as quoted in Chen et al., CVPR 2019, Table 4")
+          "(shiftneta.py, ShiftNetA/CSCBlock); totals as quoted in Chen et al., CVPR 2019")
 
 STEM = 32
 # (output channels, blocks, shift kernel, expansion of the first block, of the others)
