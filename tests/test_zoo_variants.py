@@ -285,3 +285,17 @@ def test_a_shift_is_counted_as_one_simd_copy(fusion):
     assert (sh.accesses["DRAM"]["ifmap"]["reads"], sh.accesses["DRAM"]["ofmap"]["writes"]) == (words, words)
     assert (sh.accesses["GLB"]["ifmap"]["reads"], sh.accesses["GLB"]["ofmap"]["writes"]) == (words, words)
     assert su.mapping["unit"] == ("SIMD" if fusion == "none" else "view (no copy)")
+
+
+def test_shiftnet_a_round_trips_through_onnx():
+    """Its 21 shift layers leave as the ``ai.accelsim`` Shift nodes (with their kernels) and
+    come back the same, like the zoo's networks in test_export.py."""
+    pytest.importorskip("onnx", reason="the ONNX exporter needs the optional 'onnx' package")
+    from accelsim.workload.exporters.onnx import to_onnx_bytes
+    from accelsim.workload.importers.onnx import import_onnx
+
+    net = build("shiftnet_a")
+    back = import_onnx(to_onnx_bytes(net)[0], name="shiftnet_a")
+    key = lambda n: [(l.name, l.op, l.inputs, l.ins, l.out, l.folded) for l in n.layers]  # noqa: E731
+    assert key(back) == key(net) and back.totals() == net.totals()
+    assert sum(l.type == "shift" for l in back.layers) == 5 + 6 + 7 + 3
