@@ -26,19 +26,9 @@ from accelsim.engine.exact import LayerMasks, exact_evaluate
 from accelsim.hardware.sparse import Format, SparseSpec, ZeroHandling
 from accelsim.reference.cycles import Machine, simulate_cycles
 from test_cycles_reference import cases, numpy_conv
+from test_sparse_reference import PAIRS as REF_PAIRS
 
-PAIRS = {  # (reference counter, level, data type, reads|writes)
-    "dram_read_weight_nz": ("DRAM", "weight", "reads"),
-    "dram_read_ifmap_nz": ("DRAM", "ifmap", "reads"),
-    "glb_read_weight_nz": ("GLB", "weight", "reads"),
-    "glb_read_ifmap_nz": ("GLB", "ifmap", "reads"),
-    "noc_weight_nz": ("NoC", "weight", "reads"),
-    "noc_ifmap_nz": ("NoC", "ifmap", "reads"),
-    "rf_read_weight_done": ("RF", "weight", "reads"),
-    "rf_read_ifmap_done": ("RF", "ifmap", "reads"),
-    "rf_read_psum_done": ("RF", "psum", "reads"),
-    "rf_write_psum_done": ("RF", "psum", "writes"),
-}
+PAIRS = {**REF_PAIRS, "rf_write_psum_done": ("RF", "psum", "writes")}  # (reference counter, level, type, reads|writes)
 LEVELS3 = ("DRAM", "GLB", "NoC")
 
 

@@ -46,9 +46,9 @@ from ..mapping.mapping import Mapping
 from ..result import DTYPES, LEVELS
 from . import exact_kernel as X
 from . import kernel as K
-from .evaluate import actions_from, bound_by, cost_from_kernel, machine_arrays, price, run_kernel
+from .evaluate import actions_from, cost_from_kernel, machine_arrays, run_kernel
 from .problem import Problem
-from .sparse import SparseCost, _fiber
+from .sparse import SparseCost, _fiber, sparse_cost
 
 MASKED = ("weight", "ifmap", "ofmap")
 MODES: tuple[str, ...] = ("expected", "exact")
@@ -402,19 +402,4 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     cycles, comp, array_side = K.timeline_core(
         np.ascontiguousarray(compute, np.int64), noc, noc_bw, bufbits, buf_bw,
         np.asarray(fill_bits, np.float64) + np.zeros(tiles + 1), np.asarray(back_bits, np.float64) + np.zeros(tiles + 1), dram_bw)
-    actions.update(spec.energy.static_counts(int(cycles), spec.pes, spec.rf is not None, len(spec.glbs), True))
-    energy, by_type = price(spec, actions, expected=True)
-    return SparseCost(
-        dense=dense,
-        macs_effectual=mc["effectual"],
-        macs_gated=gated,
-        macs_skipped=skipped,
-        accesses=elems,
-        energy=energy,
-        energy_by_type=by_type,
-        cycles=int(cycles),
-        stall_cycles=int(cycles - comp),
-        compute_cycles=int(comp),
-        bound_by=bound_by(cycles, comp, array_side),
-        imbalance=1.0,
-    )
+    return sparse_cost(spec, dense, elems, actions, (int(cycles), int(comp), int(array_side)), mc["effectual"], gated, skipped, 1.0)

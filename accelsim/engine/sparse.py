@@ -263,21 +263,29 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             lam = imbalance(n, k, active)
         scale = (k + z.skip_cycles * (1.0 - k)) * lam
     cycles, compute, array_side = K.timeline_scaled(tile_row, rows, per_tile, noc_eff, glb_bits, dram_bw, buf_of, buf_bw, dram_bits, scale)
-    # the table's energy per cycle (hardware/energy.py: *_static), over the compressed run's cycles
-    actions.update(spec.energy.static_counts(int(cycles), spec.pes, spec.rf is not None, len(spec.glbs), True))
+    return sparse_cost(spec, dense, elems, actions, (int(cycles), int(compute), int(array_side)),
+                       macs * v * dens["weight"] * dens["ifmap"], gated, skipped, lam)
+
+
+def sparse_cost(spec: HardwareSpec, dense: LayerCost, elems: dict, actions: dict, timing: tuple[int, int, int],
+                effectual: float, gated: float, skipped: float, imbalance: float) -> SparseCost:
+    """A compressed layer's figures: its actions priced, with the table's energy per cycle
+    (hardware/energy.py: ``*_static``) over its own cycles; ``timing`` = (cycles, compute
+    cycles, the tiles' array-side cycles). Shared by the expected and the exact mode."""
+    cycles, compute, array_side = timing
+    actions.update(spec.energy.static_counts(cycles, spec.pes, spec.rf is not None, len(spec.glbs), True))
     energy, by_type = price(spec, actions, expected=True)
     return SparseCost(
         dense=dense,
-        macs_effectual=macs * v * dens["weight"] * dens["ifmap"],
+        macs_effectual=effectual,
         macs_gated=gated,
         macs_skipped=skipped,
         accesses=elems,
         energy=energy,
         energy_by_type=by_type,
-        cycles=int(cycles),
-        stall_cycles=int(cycles - compute),
-        compute_cycles=int(compute),
+        cycles=cycles,
+        stall_cycles=cycles - compute,
+        compute_cycles=compute,
         bound_by=bound_by(cycles, compute, array_side),
-        imbalance=lam,
+        imbalance=imbalance,
     )
-
