@@ -41,6 +41,9 @@ LAYOUTS = (  # which GLB buffer holds which data types
     (("wbuf", ("weight",)), ("fbuf", ("ifmap", "psum", "ofmap"))),
     (("wbuf", ("weight",)), ("acc", ("psum",)), ("ubuf", ("ifmap", "ofmap"))),  # as the TPU
     (("glb", ("weight", "ifmap", "psum")),),  # ofmaps bypass the GLB (glb_bypass)
+    (("glb", ("ifmap", "psum", "ofmap")),),  # weights stream DRAM -> NoC (Timeloop's eyeriss_like)
+    (("wbuf", ("weight",)), ("obuf", ("psum", "ofmap"))),  # ifmaps stream DRAM -> NoC
+    (("glb", ("weight", "ifmap")),),  # psums and ofmaps go NoC <-> DRAM
 )
 
 

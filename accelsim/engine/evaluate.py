@@ -79,8 +79,10 @@ def bypassing(spec: HardwareSpec) -> tuple[str, ...]:
 
 def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict[str, dict[str, int]]]:
     """The DESIGN.md access table: level -> data type -> reads/writes (elements). A type in
-    ``bypass`` has no GLB traffic: the kernel's GLB slots for it are its DRAM <-> NoC stream,
-    already counted at DRAM and the NoC."""
+    ``bypass`` is in no GLB: what the array reads or writes of it at the level above the NoC
+    (the kernel's GLB slots) moves DRAM <-> NoC directly, so those slots are its DRAM
+    traffic and it has no GLB row; the kernel's DRAM slots for it (the GLB's tile fills
+    and write-backs) do not happen (docs/engine.md §4)."""
     g = lambda s: int(r[s])  # noqa: E731
     acc = {
         "DRAM": {
@@ -108,7 +110,14 @@ def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict
             "ofmap": {"reads": 0, "writes": 0},
         },
     }
+    stream = {
+        "weight": {"reads": g(K.GLB_W), "writes": 0},
+        "ifmap": {"reads": g(K.GLB_I), "writes": 0},
+        "psum": {"reads": g(K.GLB_RP), "writes": g(K.GLB_WP)},
+        "ofmap": {"reads": 0, "writes": g(K.GLB_WO)},
+    }
     for t in bypass:
+        acc["DRAM"][t] = stream[t]
         acc["GLB"][t] = {"reads": 0, "writes": 0}
     return acc
 
@@ -142,7 +151,7 @@ def cost_vector(spec: HardwareSpec) -> np.ndarray:
     for k in range(K.N_OUT):
         r = np.zeros(K.N_OUT, np.int64)
         r[k] = 1
-        acc = accesses_from(r)
+        acc = accesses_from(r, bypassing(spec))
         if spec.rf is None and any(v["reads"] or v["writes"] for v in acc["RF"].values()):
             continue  # an RF slot on a machine without RFs (nlr): always 0, and the table has no RF cost
         costs[k] = spec.energy.total(actions_from(spec, acc, int(r[K.MACS])))

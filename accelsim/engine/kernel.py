@@ -774,12 +774,15 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
     bandwidth (0: unlimited); ``compute_scale``: the share of each tile's compute cycles a
     PE array that skips zeros still spends (1.0: dense; ``engine/sparse.py``). Bits per
     element may be fractional: a compressed tensor's expected payload and metadata per
-    dense element. Returns (cycles, compute cycles, the cycles the tiles' array-side work
-    alone takes).
+    dense element. A type with no buffer (``buf_of`` -1) bypasses the GLB: it has no tile
+    fills or write-backs; its array-side traffic of each tile (the GLB slots) is streamed
+    from and to DRAM while the tile runs, so it joins the DRAM work of that tile's span.
+    Returns (cycles, compute cycles, the cycles the tiles' array-side work alone takes).
     """
     n = tile_row.shape[0]
     compute = 0
     run = np.zeros(n, np.int64)
+    stream = np.zeros(n, np.float64)
     for i in range(n):
         r = rows[tile_row[i]]
         t = r[COMPUTE]
@@ -803,17 +806,33 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
             if buf_bits_per_cycle[b] > 0:
                 t = max(t, whole_cycles(bits[b], buf_bits_per_cycle[b]))
         run[i] = t
+        # a bypassed type's traffic is DRAM's during the tile
+        if buf_of[0] < 0:
+            stream[i] += r[GLB_W] * dram_elem_bits[0]
+        if buf_of[1] < 0:
+            stream[i] += r[GLB_I] * dram_elem_bits[1]
+        if buf_of[2] < 0:
+            stream[i] += (r[GLB_RP] + r[GLB_WP]) * dram_elem_bits[2]
+        if buf_of[3] < 0:
+            stream[i] += r[GLB_WO] * dram_elem_bits[3]
 
-    # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5]
+    # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5] (none
+    # for a type no buffer holds)
+    held = np.ones(5, np.float64)
+    for k in range(5):
+        if buf_of[(0, 1, 2, 2, 3)[k]] < 0:
+            held[k] = 0.0
     fill = np.zeros(n + 1, np.float64)
     back = np.zeros(n + 1, np.float64)
     for i in range(n + 1):
-        fill[i] = per[i, 0] * dram_elem_bits[0] + per[i, 1] * dram_elem_bits[1] + per[i, 2] * dram_elem_bits[2]
-        back[i] = per[i, 3] * dram_elem_bits[2] + per[i, 4] * dram_elem_bits[3]
+        fill[i] = (per[i, 0] * held[0] * dram_elem_bits[0] + per[i, 1] * held[1] * dram_elem_bits[1]
+                   + per[i, 2] * held[2] * dram_elem_bits[2])
+        back[i] = per[i, 3] * held[3] * dram_elem_bits[2] + per[i, 4] * held[4] * dram_elem_bits[3]
     cycles = whole_cycles(fill[0], dram_bits_per_cycle)
     for i in range(n):
-        # during tile i: the next tile's fill, and the write-back tile i's start caused
-        moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i]
+        # during tile i: the next tile's fill, the write-back tile i's start caused, and
+        # tile i's bypass stream
+        moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i] + stream[i]
         cycles += max(run[i], whole_cycles(moving, dram_bits_per_cycle))
     cycles += whole_cycles(back[n], dram_bits_per_cycle)
     return cycles, compute, run.sum()
