@@ -223,7 +223,7 @@ def test_bypass_equals_cycle_reference(kind, df):
     seen: Counter = Counter()
 
     @seed(f"bypass-{kind}-{df.name}")
-    @settings(max_examples=12, deadline=None, database=None,
+    @settings(max_examples=10, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(cases(df, kind, BYPASS_LAYOUTS))
     def prop(case):

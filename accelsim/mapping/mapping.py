@@ -2,10 +2,13 @@
 
 The loop nest of docs/engine.md §2: GLB tiles T¹ over N G M C E F visited in a DRAM-level
 loop order; inside a tile, array passes of ``sp × t3`` per dim (spatial factor × per-PE
-RF extent) in the dataflow's pass order; inside a pass, the dataflow's RF loops.
+RF extent) in the dataflow's pass order; inside a pass, the dataflow's RF loops. A
+mapping may order the pass loops and the RF loops itself (a pinned Timeloop mapping's
+per-level permutations); the dataflow's keep levels stay named by their loops.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,9 +28,36 @@ class Mapping:
     t3: tuple[int, ...]  # per-PE RF extent per dim of DIMS
     rows: tuple[str, ...] = ()  # the dims across PE rows (the dataflow's, G for a depthwise C)
     cols: tuple[str, ...] = ()
+    pass_order: tuple[str, ...] = ()  # the 8 pass loops, outermost first (empty: the dataflow's)
+    rf_order: tuple[str, ...] = ()  # the dataflow's RF loops reordered, outermost first (empty: its own)
+
+    def nest(self, df: Dataflow) -> Dataflow:
+        """The dataflow with this mapping's loop orders: the same spatial dims and keep
+        levels (a type kept inside loop X stays kept inside X, wherever X now sits)."""
+        if not self.pass_order and not self.rf_order:
+            return df
+        return dataclasses.replace(df, pass_order=self.pass_order or df.pass_order, rf_order=self.rf_order or df.rf_order)
+
+    def unsupported_rf_loop(self, df: Dataflow) -> str | None:
+        """A dim this mapping spreads over PEs (factor > 1) whose RF loop its own RF order
+        puts above a type's keep level (an RF loop whose steps are that type's events), or
+        None. There a PE past the end of its share of the dim idles for some RF steps; the
+        reference model keeps its blocks through them, the engine counts them dropped, so
+        such an order is refused (the dataflows' own orders put those dims inside every keep
+        level). Nothing to refuse without an RF order of its own."""
+        if not self.rf_order:
+            return None
+        nest = self.nest(df)
+        sp = dict(zip(DIMS, self.sp))
+        levels = [nest.keep_level(t) for t in ("weight", "ifmap", "psum")]
+        for i, d in enumerate(nest.rf_order):
+            if sp[d] > 1 and any(0 < k and i < k for k in levels):
+                return d
+        return None
 
     def describe(self, df: Dataflow) -> dict[str, str]:
         """The mapping as a student reads it."""
+        df = self.nest(df)
         sp = dict(zip(DIMS, self.sp))
         t3 = dict(zip(DIMS, self.t3))
         rows = " × ".join(f"{d}{sp[d]}" for d in self.rows) or "-"
@@ -43,6 +73,7 @@ class Mapping:
 
     def arrays(self, df: Dataflow) -> tuple[np.ndarray, ...]:
         """The plain int64 arrays :func:`accelsim.engine.kernel.layer` takes."""
+        df = self.nest(df)
         keep = [df.keep_level(t) for t in ("weight", "ifmap", "psum")]
         return (
             np.array(self.t1, np.int64),

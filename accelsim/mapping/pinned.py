@@ -7,6 +7,8 @@
       dram_order: NGMEFC                    # outermost first (default: the mapper's first)
       spatial: {R: 11, E: 14}               # PE-array factors of the dataflow's row/column dims
       rf: {F: 55, S: 11, M: 16}             # per-PE extents of the dataflow's RF loops
+      pass_order: GMCRSNEF                  # optional: the pass loops, outermost first
+      rf_order: NFCSM                       # optional: the dataflow's RF loops reordered
 
 Every pinned mapping is checked like the mapper's own: the dims must be the dataflow's,
 the factors must fit the array, the kept blocks the RF and the tile the GLB buffers.
@@ -25,7 +27,7 @@ from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
 from .mapping import TILE_DIMS, Mapping
 from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
 
-KEYS = ("glb_tile", "dram_order", "spatial", "rf")
+KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order")
 
 
 def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
@@ -50,6 +52,16 @@ def _dims(d: Any, at: Where, allowed: tuple[str, ...], what: str) -> dict[str, i
     return {k: get_int(d, k, at) for k in d}
 
 
+def _order(spec_yaml: MappingT[str, Any], key: str, at: Where, dims: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A loop order the YAML gives (``key``), as a tuple of dims; () when it gives none."""
+    order = spec_yaml.get(key)
+    if order is None:
+        return ()
+    if not isinstance(order, str) or sorted(order) != sorted(dims):
+        raise at.at(key).error(f"not an order of {what}", expected="a permutation of " + "".join(dims), found=order)
+    return tuple(order)
+
+
 def pinned_mapping(
     spec_yaml: MappingT[str, Any], p: Problem, hw: HardwareSpec, df: Dataflow, layer: str, file: str
 ) -> Mapping:
@@ -61,6 +73,13 @@ def pinned_mapping(
     order = spec_yaml.get("dram_order", ORDERS[0])
     if not isinstance(order, str) or sorted(order) != sorted(TILE_DIMS):
         raise at.at("dram_order").error("not an order of the six tile dims", expected="a permutation of NGMCEF", found=order)
+    pass_order = _order(spec_yaml, "pass_order", at, tuple(DIMS), "the eight pass loops")
+    rf_order = _order(spec_yaml, "rf_order", at, df.rf_order, f"the {df.name} RF loops")
+    if rf_order and type(df).order is not Dataflow.order:
+        raise at.at("rf_order").error(
+            f"dataflow '{df.name}' writes its RF loop nest by hand (order()), so its loops cannot be reordered",
+            expected="no rf_order for this dataflow", found="".join(rf_order))
+    nest = Mapping(df.name, (), "", (), (), (), (), pass_order, rf_order).nest(df)
     rows, cols = spatial_dims(p, df)
     spd = _dims(spec_yaml.get("spatial", {}), at.at("spatial"), tuple(dict.fromkeys(rows + cols)), f"{df.name} PE array")
     sp = {d: spd.get(d, 1) for d in DIMS}
@@ -76,8 +95,17 @@ def pinned_mapping(
             )
     rf = _dims(spec_yaml.get("rf", {}), at.at("rf"), df.rf_order, f"{df.name} RF loop nest")
     t3 = {d: (rf[d] if d in rf else (t1[d] if d in df.full_in_pass or d in ("R", "S") else 1)) if d in df.rf_order else 1 for d in DIMS}
-    if not rf_fits(p, hw, df, t3):
+    if not rf_fits(p, hw, nest, t3):
         raise at.at("rf").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller per-PE extents", found=rf)
+    m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
+                pass_order, rf_order)
+    bad = m.unsupported_rf_loop(df)
+    if bad is not None:
+        raise at.at("rf_order").error(
+            f"the RF loop of {bad}, which the PE array splits (spatial {bad}{sp[bad]}), sits above a data type's keep level, "
+            "where accelsim cannot yet count the steps a PE idles past its share",
+            expected=f"{bad} inside every keep level ({', '.join(f'{t}: {k}' for t, k in df.keep.items())})",
+            found="".join(rf_order))
     over = glb_overflow(p, hw, t1)
     if over is not None:
         buf, need, usable = over
@@ -86,7 +114,7 @@ def pinned_mapping(
             expected=f"at most {usable // 8:,} bytes there",
             found=f"{need // 8:,} bytes",
         )
-    return Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
+    return m
 
 
 def check_layers(pinned: MappingT[str, Any], layer_names: list[str], file: str) -> None:

@@ -328,6 +328,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     """Run layer ``p`` (an :class:`accelsim.engine.problem.Problem`-like object with N G M C E
     F R S H W U D pt pl) under ``mapping`` on ``machine`` with weights w[g, m, c, r, s] and
     ifmaps x[n, g, c, y, x], one clock cycle at a time."""
+    df = mapping.nest(df)  # the mapping's own pass and RF loop orders, if it has them
     sp = dict(zip(DIMS, mapping.sp))
     t3 = dict(zip(DIMS, mapping.t3))
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
