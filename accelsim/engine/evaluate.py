@@ -18,6 +18,7 @@ from ..mapping.mapping import Mapping
 from . import kernel as K
 from ..result import DTYPES, ENERGY_LEVELS
 from .problem import DIMS, Problem
+from .tiles import walk_tiles_loops
 
 
 
@@ -58,6 +59,9 @@ def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     """The kernel's totals, and the per-tile tables the timeline needs."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+    if m.dram_loops:
+        loop_dim, loop_cnt = m.dram_loop_arrays(p)
+        return K.layer_detail_loops(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
     return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
@@ -162,7 +166,10 @@ def kernel_totals(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) 
     """The kernel's totals alone (each class of like GLB tiles counted once)."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
-    return K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
+    res = K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
+    if m.dram_loops:  # only the DRAM walk depends on the order of the GLB tiles
+        res[K.DRAM_RW : K.DRAM_WO + 1] = walk_tiles_loops(p.as_array(), t1, *m.dram_loop_arrays(p))[0][:5]
+    return res
 
 
 @functools.lru_cache(maxsize=64)

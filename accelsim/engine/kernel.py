@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import advance, tile_grid, tile_range, walk_tiles, walk_tiles_detail
+from .tiles import advance_loops, loops_of, tile_grid, tile_range, walk_tiles, walk_tiles_loops
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -595,10 +595,19 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
     Returns the totals, and for the timeline: which row of the per-tile table each visited
     GLB tile uses, that table, and the per-tile DRAM counts of the walk.
     """
+    loop_dim, loop_cnt = loops_of(tile_grid(p[:6], t1)[0], dram_order)
+    return layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic)
+
+
+@njit(cache=True)
+def layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
+    """:func:`layer_detail` for a DRAM-level nest of loops (dim index, count), outermost
+    first, where a dim may have several loops (tiles.walk_tiles_loops)."""
     res = np.zeros(N_OUT, np.int64)
     bound = p[:6]
     cnt, total = tile_grid(bound, t1)
     idx = np.zeros(6, np.int64)
+    digit = np.zeros(loop_dim.shape[0], np.int64)
     lo = np.zeros(8, np.int64)
     hi = np.zeros(8, np.int64)
     hi[DR] = p[DR]
@@ -635,9 +644,9 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
             row = one
         for s_ in range(N_OUT):
             res[s_] += row[s_]
-        advance(idx, cnt, dram_order)
+        advance_loops(digit, idx, loop_dim, loop_cnt)
     res[GLB_TILES] = total
-    dram, per = walk_tiles_detail(p, t1, dram_order)
+    dram, per = walk_tiles_loops(p, t1, loop_dim, loop_cnt)
     for k in range(5):
         res[DRAM_RW + k] = dram[k]
     res[MAX_W] = dram[6]

@@ -9,12 +9,13 @@ per-level permutations); the dataflow's keep levels stay named by their loops.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..dataflow import Dataflow
-from ..engine.problem import DIMS
+from ..engine.problem import DIMS, Problem
 
 TILE_DIMS = "NGMCEF"
 
@@ -30,6 +31,19 @@ class Mapping:
     cols: tuple[str, ...] = ()
     pass_order: tuple[str, ...] = ()  # the 8 pass loops, outermost first (empty: the dataflow's)
     rf_order: tuple[str, ...] = ()  # the dataflow's RF loops reordered, outermost first (empty: its own)
+    # the DRAM-level loops (dim, count), outermost first, when a dim is split across several
+    # (their counts multiply to its GLB tiles); empty: dram_order, one loop per dim
+    dram_loops: tuple[tuple[str, int], ...] = ()
+
+    def dram_loop_arrays(self, p: Problem) -> tuple[np.ndarray, np.ndarray]:
+        """The DRAM-level nest as the kernel takes it: dim indices and counts, outermost first."""
+        cnt = {d: -(-b // t) for d, b, t in zip(TILE_DIMS, p.bounds[:6], self.t1)}
+        loops = self.dram_loops or tuple((d, cnt[d]) for d in self.dram_order)
+        for d in TILE_DIMS:
+            prod = math.prod(c for e, c in loops if e == d)
+            if prod != cnt[d]:
+                raise ValueError(f"the DRAM loops of {d} multiply to {prod}, not its {cnt[d]} GLB tiles")
+        return (np.array([TILE_DIMS.index(d) for d, _ in loops], np.int64), np.array([c for _, c in loops], np.int64))
 
     def nest(self, df: Dataflow) -> Dataflow:
         """The dataflow with this mapping's loop orders: the same spatial dims and keep
@@ -65,7 +79,8 @@ class Mapping:
         return {
             "dataflow": f"{df.name} ({df.title})",
             "glb_tile": " ".join(f"{d}{t}" for d, t in zip(TILE_DIMS, self.t1)),
-            "dram_loop_order": " > ".join(self.dram_order) + "  (outermost first)",
+            "dram_loop_order": (" > ".join(f"{d}{c}" for d, c in self.dram_loops) if self.dram_loops
+                                else " > ".join(self.dram_order)) + "  (outermost first)",
             "pe_rows": rows,
             "pe_cols": cols,
             "rf_loops": " > ".join(f"{d}{t3[d]}" for d in df.rf_order),

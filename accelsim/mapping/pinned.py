@@ -9,13 +9,17 @@
       rf: {F: 55, S: 11, M: 16}             # per-PE extents of the dataflow's RF loops
       pass_order: GMCRSNEF                  # optional: the pass loops, outermost first
       rf_order: NFCSM                       # optional: the dataflow's RF loops reordered
+      dram_loops: E2 F2 E2                  # optional, instead of dram_order: a dim split across
+                                            # loops, outermost first; unnamed dims outermost, whole
 
 Every pinned mapping is checked like the mapper's own: the dims must be the dataflow's,
 the factors must fit the array, the kept blocks the RF and the tile the GLB buffers.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping as MappingT
 from typing import Any
 
@@ -27,7 +31,7 @@ from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
 from .mapping import TILE_DIMS, Mapping
 from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
 
-KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order")
+KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops")
 
 
 def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
@@ -62,6 +66,26 @@ def _order(spec_yaml: MappingT[str, Any], key: str, at: Where, dims: tuple[str, 
     return tuple(order)
 
 
+def _dram_loops(text: Any, at: Where, counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """``E2 F2 E2``: the DRAM-level loops, outermost first; a dim left out is one loop over
+    all its tiles, outside the named ones. Each dim's counts must multiply to its tiles."""
+    if not isinstance(text, str):
+        raise at.error("wrong kind of value", expected="loops as 'E2 F2 E2' (dim and count, outermost first)", found=text)
+    named = []
+    for tok in text.split():
+        m = re.fullmatch(r"([NGMCEF])(\d+)", tok)
+        if not m or int(m.group(2)) < 1:
+            raise at.error(f"'{tok}' is not a DRAM-level loop", expected="a tile dim (N G M C E F) and a count ≥ 1, e.g. E2", found=tok)
+        named.append((m.group(1), int(m.group(2))))
+    loops = tuple((d, counts[d]) for d in TILE_DIMS if d not in {n for n, _ in named}) + tuple(named)
+    for d in TILE_DIMS:
+        prod = math.prod(c for e, c in loops if e == d)
+        if prod != counts[d]:
+            raise at.error(f"the loops of {d} multiply to {prod}, but the GLB tile makes {counts[d]} tiles of {d}",
+                           expected=f"counts of {d} whose product is {counts[d]}", found=text)
+    return loops
+
+
 def pinned_mapping(
     spec_yaml: MappingT[str, Any], p: Problem, hw: HardwareSpec, df: Dataflow, layer: str, file: str
 ) -> Mapping:
@@ -73,6 +97,11 @@ def pinned_mapping(
     order = spec_yaml.get("dram_order", ORDERS[0])
     if not isinstance(order, str) or sorted(order) != sorted(TILE_DIMS):
         raise at.at("dram_order").error("not an order of the six tile dims", expected="a permutation of NGMCEF", found=order)
+    loops: tuple[tuple[str, int], ...] = ()
+    if "dram_loops" in spec_yaml:
+        counts = {d: -(-b[d] // t1[d]) for d in TILE_DIMS}
+        loops = _dram_loops(spec_yaml["dram_loops"], at.at("dram_loops"), counts)
+        order = "".join(dict.fromkeys(d for d, _ in loops))
     pass_order = _order(spec_yaml, "pass_order", at, tuple(DIMS), "the eight pass loops")
     rf_order = _order(spec_yaml, "rf_order", at, df.rf_order, f"the {df.name} RF loops")
     if rf_order and type(df).order is not Dataflow.order:
@@ -98,7 +127,7 @@ def pinned_mapping(
     if not rf_fits(p, hw, nest, t3):
         raise at.at("rf").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller per-PE extents", found=rf)
     m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
-                pass_order, rf_order)
+                pass_order, rf_order, loops)
     bad = m.unsupported_rf_loop(df)
     if bad is not None:
         raise at.at("rf_order").error(

@@ -336,7 +336,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     bypass = frozenset(t for t in TYPES if machine.buffer_of[t] is None)
     counts = simulate(
         p, list(mapping.t1), list(mapping.dram_order), sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf,
-        systolic=machine.systolic, trace=trace, bypass=bypass,
+        systolic=machine.systolic, trace=trace, bypass=bypass, dram_loops=list(mapping.dram_loops) or None,
     )
     rows, cols = mapping.rows or df.rows, mapping.cols or df.cols
     preload = keep["weight"] == 0 or keep["ifmap"] == 0

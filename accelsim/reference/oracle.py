@@ -54,7 +54,7 @@ class Trace:
 
 
 def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None,
-             density=None, zeros=None, bypass=()):
+             density=None, zeros=None, bypass=(), dram_loops=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -81,6 +81,11 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     ``macs_done``, ``macs_effectual`` and the RF reads and psum updates it makes,
     ``rf_read_<t>_done``, ``rf_write_psum_done`` — all literally, MAC by MAC.
 
+    ``dram_loops``: the DRAM-level loops as (dim letter, count), outermost first, where a
+    dim may have several loops (their counts multiply to its tiles; a tile's index along
+    the dim reads its loops' indices outermost first); by default one loop per dim of
+    ``dram_order``.
+
     ``bypass``: the data types (weight, ifmap, psum, ofmap) no GLB holds. Such a type has
     no GLB copy: it is never filled into the GLB at a tile's start nor written back at its
     end; every element the array takes of it comes from DRAM (``dram_read_<t>``, where a
@@ -92,7 +97,14 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     acc = Counter()  # products accumulated per output element
     t1 = dict(zip("NGMCEF", t1), R=p.R, S=p.S)
     glb_w, glb_i, glb_o = set(), set(), None
-    tiles = [range(0, bounds[d], t1[d]) for d in dram_order]
+    if dram_loops is None:
+        dram_loops = [(d, -(-bounds[d] // t1[d])) for d in dram_order]
+    positions = []  # the GLB tiles' first indices, in visiting order
+    for digits in itertools.product(*(range(c) for _, c in dram_loops)):
+        tile_idx = dict.fromkeys("NGMCEF", 0)
+        for (d, c), k in zip(dram_loops, digits):
+            tile_idx[d] = tile_idx[d] * c + k
+        positions.append(tuple(tile_idx[d] * t1[d] for d in "NGMCEF"))
 
     def nz(counter, t, elems, tagged=False):
         if density is not None and t in ("weight", "ifmap"):
@@ -104,8 +116,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
         level above the NoC: the GLB, or DRAM when t bypasses it."""
         return f"{'dram' if t in bypass else 'glb'}_{kind}_{t}"
 
-    for pos in itertools.product(*tiles):
-        lo1 = dict(zip(dram_order, pos), R=0, S=0)
+    for pos in positions:
+        lo1 = dict(zip("NGMCEF", pos), R=0, S=0)
         at_start = Counter(cnt)
         passes = []
         rng1 = {d: range(lo1[d], min(lo1[d] + t1[d], bounds[d])) for d in DIMS}
