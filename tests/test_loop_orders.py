@@ -30,7 +30,7 @@ def test_reordered_nest_equals_reference(systolic, df):
         for _ in range(20):  # an RF order the engine counts (Mapping.unsupported_rf_loop)
             ro = tuple(rng.permutation(list(df.rf_order)))
             m = Mapping(df.name, tuple(t1), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), df.rows, df.cols, po, ro)
-            if m.unsupported_rf_loop(df) is None:
+            if m.unsupported_rf_loop(df, p) is None:
                 break
         else:
             m = Mapping(df.name, tuple(t1), order, m.sp, m.t3, df.rows, df.cols, po)
@@ -65,8 +65,8 @@ def test_pinned_yaml_takes_orders_and_refuses_a_wrong_one():
     with pytest.raises(AccelsimError, match=r"pins.yaml.*rf_order.*permutation of NFCSM; found 'NFCS'"):
         pinned_mapping({"rf_order": "NFCS"}, p, spec, df, "c", "pins.yaml")
     # C split over the PE rows, its RF loop moved above the ifmap and psum keep level (F)
-    with pytest.raises(AccelsimError, match=r"pins.yaml.*rf_order.*RF loop of C.*spatial C3"):
-        pinned_mapping({"spatial": {"C": 3}, "rf": {"C": 1}, "rf_order": "CNFSM"}, p, spec, df, "c", "pins.yaml")
+    with pytest.raises(AccelsimError, match=r"pins.yaml.*rf_order.*RF loop of C.*spatial C2"):
+        pinned_mapping({"spatial": {"C": 2}, "rf": {"C": 2}, "rf_order": "CNFSM"}, p, spec, df, "c", "pins.yaml")
 
 
 def test_an_idle_rf_step_is_where_the_models_part():

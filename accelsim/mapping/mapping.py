@@ -52,22 +52,29 @@ class Mapping:
             return df
         return dataclasses.replace(df, pass_order=self.pass_order or df.pass_order, rf_order=self.rf_order or df.rf_order)
 
-    def unsupported_rf_loop(self, df: Dataflow) -> str | None:
+    def unsupported_rf_loop(self, df: Dataflow, p: Problem | None = None) -> str | None:
         """A dim this mapping spreads over PEs (factor > 1) whose RF loop its own RF order
         puts above a type's keep level (an RF loop whose steps are that type's events), or
         None. There a PE past the end of its share of the dim idles for some RF steps; the
         reference model keeps its blocks through them, the engine counts them dropped, so
-        such an order is refused (the dataflows' own orders put those dims inside every keep
-        level). Nothing to refuse without an RF order of its own."""
-        if not self.rf_order:
-            return None
+        such an order (or such a choice of spatial dims) is refused; the dataflows' own
+        orders put their spatial dims inside every keep level. With the layer ``p`` only a
+        dim where a PE's share can fall short of its RF extent counts (t3 > 1 and some GLB
+        tile's extent along it not a multiple of t3)."""
         nest = self.nest(df)
         sp = dict(zip(DIMS, self.sp))
+        t3 = dict(zip(DIMS, self.t3))
         levels = [nest.keep_level(t) for t in ("weight", "ifmap", "psum")]
         for i, d in enumerate(nest.rf_order):
-            if sp[d] > 1 and any(0 < k and i < k for k in levels):
+            if sp[d] > 1 and any(0 < k and i < k for k in levels) and (p is None or self._short_share(p, d, t3[d])):
                 return d
         return None
+
+    def _short_share(self, p: Problem, d: str, t3: int) -> bool:
+        """Whether some PE's share of dim d in some pass is shorter than its RF extent."""
+        bound = dict(zip(DIMS, p.bounds))[d]
+        tile = dict(zip(TILE_DIMS, self.t1)).get(d, bound)
+        return t3 > 1 and any(x % t3 for x in (min(tile, bound), bound % tile) if x)
 
     def describe(self, df: Dataflow) -> dict[str, str]:
         """The mapping as a student reads it."""

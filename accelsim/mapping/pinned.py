@@ -9,6 +9,8 @@
       rf: {F: 55, S: 11, M: 16}             # per-PE extents of the dataflow's RF loops
       pass_order: GMCRSNEF                  # optional: the pass loops, outermost first
       rf_order: NFCSM                       # optional: the dataflow's RF loops reordered
+      rows: RC                              # optional (multicast arrays): the dims across the PE
+      cols: EM                              # rows and columns, instead of the dataflow's
       dram_loops: E2 F2 E2                  # optional, instead of dram_order: a dim split across
                                             # loops, outermost first; unnamed dims outermost, whole
 
@@ -31,7 +33,7 @@ from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
 from .mapping import TILE_DIMS, Mapping
 from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
 
-KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops")
+KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops", "rows", "cols")
 
 
 def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
@@ -86,6 +88,28 @@ def _dram_loops(text: Any, at: Where, counts: dict[str, int]) -> tuple[tuple[str
     return loops
 
 
+def _free_spatial(spec_yaml: MappingT[str, Any], at: Where, hw: HardwareSpec, rows: tuple[str, ...],
+                  cols: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The mapping's own dims across the PE rows and columns (Timeloop's free spatial
+    factors, Eyeriss' t PE sets side by side): any dims, none on both axes; a multicast
+    array only (on a systolic one the forwarding pattern is the dataflow's)."""
+    if hw.array.kind != "spatial":
+        raise at.at("rows" if "rows" in spec_yaml else "cols").error(
+            "the PE array forwards operands between neighbours (systolic), along the dataflow's own rows and columns",
+            expected="no rows/cols on a systolic array", found=hw.array.kind)
+    out = []
+    for key, default in (("rows", rows), ("cols", cols)):
+        v = spec_yaml.get(key, "".join(default))
+        if not isinstance(v, str) or any(d not in DIMS for d in v) or len(set(v)) != len(v):
+            raise at.at(key).error("not a list of distinct dims", expected="dims of " + "".join(DIMS) + ", e.g. EM", found=v)
+        out.append(tuple(v))
+    both = set(out[0]) & set(out[1])
+    if both:
+        raise at.at("cols").error(f"{', '.join(sorted(both))} on both the PE rows and the columns",
+                                  expected="each dim on one axis", found="".join(out[1]))
+    return out[0], out[1]
+
+
 def pinned_mapping(
     spec_yaml: MappingT[str, Any], p: Problem, hw: HardwareSpec, df: Dataflow, layer: str, file: str
 ) -> Mapping:
@@ -110,6 +134,8 @@ def pinned_mapping(
             expected="no rf_order for this dataflow", found="".join(rf_order))
     nest = Mapping(df.name, (), "", (), (), (), (), pass_order, rf_order).nest(df)
     rows, cols = spatial_dims(p, df)
+    if "rows" in spec_yaml or "cols" in spec_yaml:
+        rows, cols = _free_spatial(spec_yaml, at, hw, rows, cols)
     spd = _dims(spec_yaml.get("spatial", {}), at.at("spatial"), tuple(dict.fromkeys(rows + cols)), f"{df.name} PE array")
     sp = {d: spd.get(d, 1) for d in DIMS}
     for axis, dims, size in (("rows", rows, hw.array.rows), ("cols", cols, hw.array.cols)):
@@ -128,13 +154,13 @@ def pinned_mapping(
         raise at.at("rf").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller per-PE extents", found=rf)
     m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
                 pass_order, rf_order, loops)
-    bad = m.unsupported_rf_loop(df)
+    bad = m.unsupported_rf_loop(df, p)
     if bad is not None:
-        raise at.at("rf_order").error(
+        raise at.at("rf_order" if rf_order else "spatial").error(
             f"the RF loop of {bad}, which the PE array splits (spatial {bad}{sp[bad]}), sits above a data type's keep level, "
             "where accelsim cannot yet count the steps a PE idles past its share",
             expected=f"{bad} inside every keep level ({', '.join(f'{t}: {k}' for t, k in df.keep.items())})",
-            found="".join(rf_order))
+            found="".join(rf_order or nest.rf_order))
     over = glb_overflow(p, hw, t1)
     if over is not None:
         buf, need, usable = over
