@@ -74,3 +74,16 @@ def test_free_spatial_dims_refused_where_they_cannot_be_counted():
     p = Problem(1, 1, 2, 2, 4, 4, 3, 3, 6, 6)
     with pytest.raises(AccelsimError, match=r"pins.yaml.*cols: M on both"):
         pinned_mapping({"cols": "EM"}, p, spec_rs, df, "c", "pins.yaml")
+
+
+def test_eyeriss_conv1_on_the_chips_pe_sets():
+    """reproduce eyeriss' CONV1 in the chip's PE-set shape (R11 rows, E7 × M2 columns, p = 16;
+    GLB tiles M32 C1 E28 F28): the GLB ifmap reads in closed form — N 4 × C tiles 3 × M tiles
+    3 × Σ over E tiles and passes of the rows a pass reads (E 0..28: 4 passes of 7 outputs,
+    6·4 + 11 = 35 rows each; E 28..55: 3 × 35 and 6 outputs, 31 rows) × Σ over F tiles of
+    the columns (28 outputs: 119; 27: 115)."""
+    from accelsim.reproduce.eyeriss import pe_sets_conv1
+
+    c = pe_sets_conv1(4)
+    assert c.accesses["GLB"]["ifmap"]["reads"] == 4 * 3 * 3 * (4 * 35 + 3 * 35 + 31) * (119 + 115)
+    assert c.macs == 4 * 96 * 3 * 55 * 55 * 11 * 11
