@@ -5,6 +5,10 @@ import numpy as np
 
 from accelsim.engine import kernel as K
 
+# every data type in one buffer of unlimited bandwidth (a type in no buffer, -1, bypasses the
+# GLB: its traffic streams from DRAM during the tile, tests/test_bypass.py)
+HELD, UNLIMITED = np.zeros(4, np.int64), np.zeros(1)
+
 
 def test_double_buffered_timeline_by_hand():
     # Two GLB tiles of 100 compute cycles each; 16-bit elements; DRAM 32 bits/cycle.
@@ -18,7 +22,7 @@ def test_double_buffered_timeline_by_hand():
     per[2, 4] = 20  # the final write-back: 320 bits = 10 cycles, exposed
     cycles, compute, array_side = K.timeline(
         tile_row, rows, per,
-        np.zeros(3), np.full(4, 16.0), 32.0, np.full(4, -1, np.int64), np.zeros(0),
+        np.zeros(3), np.full(4, 16.0), 32.0, HELD, UNLIMITED,
     )
     # 25 (first fill) + max(100, 200) + max(100, 5) + 10 (last write-back)
     assert (cycles, compute, array_side) == (25 + 200 + 100 + 10, 200, 200)
@@ -31,7 +35,7 @@ def test_noc_bandwidth_stretches_a_tile():
     per = np.zeros((2, 5), np.int64)
     cycles, compute, _ = K.timeline(
         np.array([0], np.int64), rows, per,
-        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.full(4, -1, np.int64), np.zeros(0),
+        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, HELD, UNLIMITED,
     )
     assert (cycles, compute) == (150, 100)
 
@@ -49,7 +53,7 @@ def test_every_phase_ends_on_a_clock_edge():
     rows[0, K.COMPUTE] = 10
     cycles, compute, _ = K.timeline(
         np.array([0, 0], np.int64), rows, per,
-        np.zeros(3), np.full(4, 16.0), 0.48e9 / 200e6 * 8, np.full(4, -1, np.int64), np.zeros(0),
+        np.zeros(3), np.full(4, 16.0), 0.48e9 / 200e6 * 8, HELD, UNLIMITED,
     )
     # 5 + max(10, 15) + max(10, 1) + 5; a fluid sum rounded once would give ceil(32.5) = 33
     assert (cycles, compute) == (35, 20)
@@ -65,13 +69,13 @@ def test_a_tile_ends_on_a_clock_edge():
     rows[0, K.GLB_W] = 50
     cycles, compute, array_side = K.timeline(
         np.array([0, 0], np.int64), rows, np.zeros((3, 5), np.int64),
-        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, -1, -1, -1], np.int64), np.array([24.0]),
+        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, 1, 1, 1], np.int64), np.array([24.0, 0.0]),
     )
     assert (cycles, compute, array_side) == (202, 200, 202)
     rows[0, K.GLB_W] = 200  # 3200 bits at 24 per cycle: 133.3 -> 134 cycles per tile
     assert K.timeline(
         np.array([0, 0], np.int64), rows, np.zeros((3, 5), np.int64),
-        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, -1, -1, -1], np.int64), np.array([24.0]),
+        np.array([0.0, 3.0, 0.0]), np.full(4, 16.0), 32.0, np.array([0, 1, 1, 1], np.int64), np.array([24.0, 0.0]),
     )[0] == 268
 
 
@@ -96,3 +100,18 @@ def test_layers_are_not_all_dram_bound():
     assert by["conv1.conv"] == "compute"
     assert by["fc"] == "DRAM bandwidth"
     assert "GLB/NoC bandwidth" in by.values()
+
+
+def test_a_bypassed_type_streams_from_dram_during_its_tile():
+    # One tile of 100 compute cycles whose array reads 400 16-bit weights; the weights are in
+    # no buffer (-1): no tile fill of them (per's 300 is the GLB's and does not happen), and
+    # the 6400 bits stream from DRAM (32 bits/cycle) while the tile runs: 200 cycles.
+    rows = np.zeros((1, K.N_OUT), np.int64)
+    rows[0, K.COMPUTE] = 100
+    rows[0, K.GLB_W] = 400
+    per = np.zeros((2, 5), np.int64)
+    per[0, 0] = 300
+    bypass = np.array([-1, 0, 0, 0], np.int64)
+    assert K.timeline(np.array([0], np.int64), rows, per, np.zeros(3), np.full(4, 16.0), 32.0, bypass, UNLIMITED)[0] == 200
+    # held in the buffer instead: the 300-weight fill is exposed (150 cycles), then the tile
+    assert K.timeline(np.array([0], np.int64), rows, per, np.zeros(3), np.full(4, 16.0), 32.0, HELD, UNLIMITED)[0] == 250

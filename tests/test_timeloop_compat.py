@@ -254,6 +254,10 @@ def test_eyeriss_latency_claims():
     c1 = energy_conv[0]
     assert c1.accesses["GLB"]["ifmap"]["reads"] > 20.9e-3 * 200e6
     assert c1.mapping["bound_by"] == "GLB/NoC bandwidth"
+    # what the text says per layer: the latency mappings are compute-bound (neither the GIN nor
+    # the psum path sets their time), and CONV1 on the chip's t = 2 PE sets reads fewer ifmaps
+    assert [r[4] for r in rows[:5]] == ["compute"] * 5
+    assert "t = 2" in text and "the mapper does not search that shape yet" in text
 
 
 # ------------------------------------------------- the closed form against a literal walk

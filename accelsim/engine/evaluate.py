@@ -18,6 +18,7 @@ from ..mapping.mapping import Mapping
 from . import kernel as K
 from ..result import DTYPES, ENERGY_LEVELS
 from .problem import DIMS, Problem
+from .tiles import walk_tiles_loops
 
 
 
@@ -58,6 +59,9 @@ def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     """The kernel's totals, and the per-tile tables the timeline needs."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+    if m.dram_loops:
+        loop_dim, loop_cnt = m.dram_loop_arrays(p)
+        return K.layer_detail_loops(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
     return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
@@ -79,8 +83,10 @@ def bypassing(spec: HardwareSpec) -> tuple[str, ...]:
 
 def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict[str, dict[str, int]]]:
     """The DESIGN.md access table: level -> data type -> reads/writes (elements). A type in
-    ``bypass`` has no GLB traffic: the kernel's GLB slots for it are its DRAM <-> NoC stream,
-    already counted at DRAM and the NoC."""
+    ``bypass`` is in no GLB: what the array reads or writes of it at the level above the NoC
+    (the kernel's GLB slots) moves DRAM <-> NoC directly, so those slots are its DRAM
+    traffic and it has no GLB row; the kernel's DRAM slots for it (the GLB's tile fills
+    and write-backs) do not happen (docs/engine.md §4)."""
     g = lambda s: int(r[s])  # noqa: E731
     acc = {
         "DRAM": {
@@ -108,7 +114,14 @@ def accesses_from(r: np.ndarray, bypass: tuple[str, ...] = ()) -> dict[str, dict
             "ofmap": {"reads": 0, "writes": 0},
         },
     }
+    stream = {
+        "weight": {"reads": g(K.GLB_W), "writes": 0},
+        "ifmap": {"reads": g(K.GLB_I), "writes": 0},
+        "psum": {"reads": g(K.GLB_RP), "writes": g(K.GLB_WP)},
+        "ofmap": {"reads": 0, "writes": g(K.GLB_WO)},
+    }
     for t in bypass:
+        acc["DRAM"][t] = stream[t]
         acc["GLB"][t] = {"reads": 0, "writes": 0}
     return acc
 
@@ -142,7 +155,7 @@ def cost_vector(spec: HardwareSpec) -> np.ndarray:
     for k in range(K.N_OUT):
         r = np.zeros(K.N_OUT, np.int64)
         r[k] = 1
-        acc = accesses_from(r)
+        acc = accesses_from(r, bypassing(spec))
         if spec.rf is None and any(v["reads"] or v["writes"] for v in acc["RF"].values()):
             continue  # an RF slot on a machine without RFs (nlr): always 0, and the table has no RF cost
         costs[k] = spec.energy.total(actions_from(spec, acc, int(r[K.MACS])))
@@ -153,7 +166,10 @@ def kernel_totals(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) 
     """The kernel's totals alone (each class of like GLB tiles counted once)."""
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
-    return K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
+    res = K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
+    if m.dram_loops:  # only the DRAM walk depends on the order of the GLB tiles
+        res[K.DRAM_RW : K.DRAM_WO + 1] = walk_tiles_loops(p.as_array(), t1, *m.dram_loop_arrays(p))[0][:5]
+    return res
 
 
 @functools.lru_cache(maxsize=64)

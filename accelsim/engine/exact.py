@@ -234,6 +234,11 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
             f"exact mode: the {spec.name} array is systolic and its config asks the PEs to skip zeros. A systolic array "
             "moves its operands in lockstep from PE to PE, so a PE cannot skip a MAC on its own. Expected: zeros: "
             "{handling: gating} (or none) on a systolic array, or the expected mode. Found: handling: skipping.")
+    if m.dram_loops:
+        raise AccelsimError(
+            "exact mode walks the GLB tiles with one DRAM loop per dim; this pinned mapping splits a dim across "
+            f"several DRAM loops ({m.describe(df)['dram_loop_order']}). Expected: a mapping with one DRAM loop per dim, "
+            "or the expected mode. Found: dram_loops.")
     kernel_out = run_kernel(p, df, m, systolic)
     dense = cost_from_kernel(spec, kernel_out)
     r, tile_row, rows, per = kernel_out
@@ -396,10 +401,16 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     for i, part in enumerate((glb_bits_w, glb_bits_i, (rows_t[:, K.GLB_RP] + rows_t[:, K.GLB_WP]) * width["psum"], o_glb_bits)):
         if buf_of[i] >= 0:
             bufbits[:, buf_of[i]] += part
-    fill_bits = (moved("DRAM", "weight", per[:, 0], fill["weight"])[1] + moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1]
-                 + per[:, 2] * width["psum"])
-    back_bits = per[:, 3] * width["psum"] + moved("DRAM", "ofmap", per[:, 4], o_back)[1]
+    # a type no buffer holds has no tile fills or write-backs: its array-side traffic streams
+    # from DRAM while the tile runs (kernel.bypass_stream; dense — compressed bypass streams
+    # are not modelled)
+    held = [1.0 if buf_of[i] >= 0 else 0.0 for i in (0, 1, 2, 2, 3)]
+    fill_bits = (held[0] * moved("DRAM", "weight", per[:, 0], fill["weight"])[1]
+                 + held[1] * moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1] + held[2] * per[:, 2] * width["psum"])
+    back_bits = held[3] * per[:, 3] * width["psum"] + held[4] * moved("DRAM", "ofmap", per[:, 4], o_back)[1]
+    stream = K.bypass_stream(rows_t, buf_of, np.array([float(width[t]) for t in DTYPES]))
     cycles, comp, array_side = K.timeline_core(
         np.ascontiguousarray(compute, np.int64), noc, noc_bw, bufbits, buf_bw,
-        np.asarray(fill_bits, np.float64) + np.zeros(tiles + 1), np.asarray(back_bits, np.float64) + np.zeros(tiles + 1), dram_bw)
+        np.asarray(fill_bits, np.float64) + np.zeros(tiles + 1), np.asarray(back_bits, np.float64) + np.zeros(tiles + 1), stream,
+        dram_bw)
     return sparse_cost(spec, dense, elems, actions, (int(cycles), int(comp), int(array_side)), mc["effectual"], gated, skipped, 1.0)

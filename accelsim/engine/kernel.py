@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import advance, tile_grid, tile_range, walk_tiles, walk_tiles_detail
+from .tiles import advance_loops, loops_of, tile_grid, tile_range, walk_tiles, walk_tiles_loops
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -595,10 +595,19 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
     Returns the totals, and for the timeline: which row of the per-tile table each visited
     GLB tile uses, that table, and the per-tile DRAM counts of the walk.
     """
+    loop_dim, loop_cnt = loops_of(tile_grid(p[:6], t1)[0], dram_order)
+    return layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic)
+
+
+@njit(cache=True)
+def layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
+    """:func:`layer_detail` for a DRAM-level nest of loops (dim index, count), outermost
+    first, where a dim may have several loops (tiles.walk_tiles_loops)."""
     res = np.zeros(N_OUT, np.int64)
     bound = p[:6]
     cnt, total = tile_grid(bound, t1)
     idx = np.zeros(6, np.int64)
+    digit = np.zeros(loop_dim.shape[0], np.int64)
     lo = np.zeros(8, np.int64)
     hi = np.zeros(8, np.int64)
     hi[DR] = p[DR]
@@ -635,9 +644,9 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
             row = one
         for s_ in range(N_OUT):
             res[s_] += row[s_]
-        advance(idx, cnt, dram_order)
+        advance_loops(digit, idx, loop_dim, loop_cnt)
     res[GLB_TILES] = total
-    dram, per = walk_tiles_detail(p, t1, dram_order)
+    dram, per = walk_tiles_loops(p, t1, loop_dim, loop_cnt)
     for k in range(5):
         res[DRAM_RW + k] = dram[k]
     res[MAX_W] = dram[6]
@@ -774,8 +783,10 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
     bandwidth (0: unlimited); ``compute_scale``: the share of each tile's compute cycles a
     PE array that skips zeros still spends (1.0: dense; ``engine/sparse.py``). Bits per
     element may be fractional: a compressed tensor's expected payload and metadata per
-    dense element. Returns (cycles, compute cycles, the cycles the tiles' array-side work
-    alone takes).
+    dense element. A type with no buffer (``buf_of`` -1) bypasses the GLB: it has no tile
+    fills or write-backs; its array-side traffic of each tile (the GLB slots) is streamed
+    from and to DRAM while the tile runs, so it joins the DRAM work of that tile's span.
+    Returns (cycles, compute cycles, the cycles the tiles' array-side work alone takes).
     """
     n = tile_row.shape[0]
     B = buf_bits_per_cycle.shape[0]
@@ -798,21 +809,55 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
             bits[i, buf_of[2]] += (r[GLB_RP] + r[GLB_WP]) * elem_bits[2]
         if buf_of[3] >= 0:
             bits[i, buf_of[3]] += r[GLB_WO] * elem_bits[3]
-    # fills of tile i are per[i, 0:3]; write-backs caused at tile i are per[i, 3:5]
-    fill = np.zeros(n + 1, np.float64)
-    back = np.zeros(n + 1, np.float64)
-    for i in range(n + 1):
-        fill[i] = per[i, 0] * dram_elem_bits[0] + per[i, 1] * dram_elem_bits[1] + per[i, 2] * dram_elem_bits[2]
-        back[i] = per[i, 3] * dram_elem_bits[2] + per[i, 4] * dram_elem_bits[3]
-    return timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, dram_bits_per_cycle)
+    stream = bypass_stream(rows[tile_row], buf_of, dram_elem_bits)
+    fill, back = dram_phases(per, buf_of, dram_elem_bits)
+    return timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, stream, dram_bits_per_cycle)
 
 
 @njit(cache=True)
-def timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, dram_bits_per_cycle):
+def bypass_stream(rows, buf_of, dram_elem_bits):
+    """Per tile (a row of the kernel's slots each), the bits of the types no buffer holds
+    (``buf_of`` -1): their array-side traffic streams from and to DRAM while the tile runs."""
+    n = rows.shape[0]
+    stream = np.zeros(n, np.float64)
+    for i in range(n):
+        r = rows[i]
+        if buf_of[0] < 0:
+            stream[i] += r[GLB_W] * dram_elem_bits[0]
+        if buf_of[1] < 0:
+            stream[i] += r[GLB_I] * dram_elem_bits[1]
+        if buf_of[2] < 0:
+            stream[i] += (r[GLB_RP] + r[GLB_WP]) * dram_elem_bits[2]
+        if buf_of[3] < 0:
+            stream[i] += r[GLB_WO] * dram_elem_bits[3]
+    return stream
+
+
+@njit(cache=True)
+def dram_phases(per, buf_of, dram_elem_bits):
+    """The bits of each tile's DRAM fill and of the write-back its start causes: per[i, 0:3]
+    and per[i, 3:5] (row n: after the last tile), none for a type no buffer holds."""
+    held = np.ones(5, np.float64)
+    for k in range(5):
+        if buf_of[(0, 1, 2, 2, 3)[k]] < 0:
+            held[k] = 0.0
+    m = per.shape[0]
+    fill = np.zeros(m, np.float64)
+    back = np.zeros(m, np.float64)
+    for i in range(m):
+        fill[i] = (per[i, 0] * held[0] * dram_elem_bits[0] + per[i, 1] * held[1] * dram_elem_bits[1]
+                   + per[i, 2] * held[2] * dram_elem_bits[2])
+        back[i] = per[i, 3] * held[3] * dram_elem_bits[2] + per[i, 4] * held[4] * dram_elem_bits[3]
+    return fill, back
+
+
+@njit(cache=True)
+def timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, stream, dram_bits_per_cycle):
     """:func:`timeline_scaled` on per-tile amounts: each tile's compute cycles, what its NoC
     ports carry (``noc[i, k]`` at ``noc_bw[k]`` per cycle, 0: unlimited), the bits its GLB
-    buffers move (``bits[i, b]``), and the bits of DRAM fill needed before tile i
-    (``fill[i]``) and written back when it starts (``back[i]``; row n: after the last)."""
+    buffers move (``bits[i, b]``), the bits of DRAM fill needed before tile i (``fill[i]``)
+    and written back when it starts (``back[i]``; row n: after the last), and the bits
+    its bypassing types stream from and to DRAM while it runs (``stream[i]``)."""
     n = compute.shape[0]
     run = np.zeros(n, np.int64)
     for i in range(n):
@@ -826,8 +871,9 @@ def timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, dr
         run[i] = t
     cycles = whole_cycles(fill[0], dram_bits_per_cycle)
     for i in range(n):
-        # during tile i: the next tile's fill, and the write-back tile i's start caused
-        moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i]
+        # during tile i: the next tile's fill, the write-back tile i's start caused, and
+        # tile i's bypass stream
+        moving = (fill[i + 1] if i + 1 < n else 0.0) + back[i] + stream[i]
         cycles += max(run[i], whole_cycles(moving, dram_bits_per_cycle))
     cycles += whole_cycles(back[n], dram_bits_per_cycle)
     return cycles, compute.sum(), run.sum()

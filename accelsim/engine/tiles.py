@@ -50,6 +50,34 @@ def advance(idx: np.ndarray, cnt: np.ndarray, order: np.ndarray) -> None:
 
 
 @njit(cache=True)
+def loops_of(cnt: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The DRAM-level loops of a plain order: one per dim, outermost first (dim, count)."""
+    dims = np.empty(6, np.int64)
+    counts = np.empty(6, np.int64)
+    for k in range(6):
+        dims[k] = order[k]
+        counts[k] = cnt[order[k]]
+    return dims, counts
+
+
+@njit(cache=True)
+def advance_loops(digit: np.ndarray, idx: np.ndarray, loop_dim: np.ndarray, loop_cnt: np.ndarray) -> None:
+    """The next tile of a DRAM-level nest whose dims may have several loops (a dim split
+    across loops, Timeloop's ``P2 Q8 … P4``): a mixed-radix counter over the loops,
+    innermost first; a dim's tile index is its loops' digits read outermost first."""
+    for k in range(loop_dim.shape[0] - 1, -1, -1):
+        digit[k] += 1
+        if digit[k] < loop_cnt[k]:
+            break
+        digit[k] = 0
+    for d in range(6):
+        idx[d] = 0
+    for k in range(loop_dim.shape[0]):
+        d = loop_dim[k]
+        idx[d] = idx[d] * loop_cnt[k] + digit[k]
+
+
+@njit(cache=True)
 def walk_tiles(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Totals of :func:`walk_tiles_detail`."""
     return walk_tiles_detail(p, tile, order)[0]
@@ -67,10 +95,20 @@ def walk_tiles_detail(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> tup
     write-back of the previous tile's outputs that it causes (row ``tiles`` holds the
     final write-back after the last tile).
     """
+    cnt, total = tile_grid(p[:6], tile)
+    loop_dim, loop_cnt = loops_of(cnt, order)
+    return walk_tiles_loops(p, tile, loop_dim, loop_cnt)
+
+
+@njit(cache=True)
+def walk_tiles_loops(p: np.ndarray, tile: np.ndarray, loop_dim: np.ndarray, loop_cnt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`walk_tiles_detail` for a DRAM-level nest of loops (dim index, count),
+    outermost first, a dim possibly in several (their counts multiply to its tiles)."""
     bound = p[:6]
     R, S, H, W, U, D, pt, pl = p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]
     cnt, total = tile_grid(bound, tile)
     idx = np.zeros(6, np.int64)
+    digit = np.zeros(loop_dim.shape[0], np.int64)
     lo = np.zeros(6, np.int64)
     hi = np.zeros(6, np.int64)
     plo = np.full(6, -1, np.int64)
@@ -121,7 +159,7 @@ def walk_tiles_detail(p: np.ndarray, tile: np.ndarray, order: np.ndarray) -> tup
             plo[d] = lo[d]
             phi[d] = hi[d]
         have_prev = True
-        advance(idx, cnt, order)
+        advance_loops(digit, idx, loop_dim, loop_cnt)
     po = (phi[0] - plo[0]) * (phi[1] - plo[1]) * (phi[2] - plo[2]) * (phi[4] - plo[4]) * (phi[5] - plo[5])
     if prev_c_last:
         per[total, O_WRITES] = po

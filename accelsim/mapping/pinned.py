@@ -7,13 +7,21 @@
       dram_order: NGMEFC                    # outermost first (default: the mapper's first)
       spatial: {R: 11, E: 14}               # PE-array factors of the dataflow's row/column dims
       rf: {F: 55, S: 11, M: 16}             # per-PE extents of the dataflow's RF loops
+      pass_order: GMCRSNEF                  # optional: the pass loops, outermost first
+      rf_order: NFCSM                       # optional: the dataflow's RF loops reordered
+      rows: RC                              # optional (multicast arrays): the dims across the PE
+      cols: EM                              # rows and columns, instead of the dataflow's
+      dram_loops: E2 F2 E2                  # optional, instead of dram_order: a dim split across
+                                            # loops, outermost first; unnamed dims outermost, whole
 
 Every pinned mapping is checked like the mapper's own: the dims must be the dataflow's,
 the factors must fit the array, the kept blocks the RF and the tile the GLB buffers.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping as MappingT
 from typing import Any
 
@@ -25,7 +33,7 @@ from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
 from .mapping import TILE_DIMS, Mapping
 from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
 
-KEYS = ("glb_tile", "dram_order", "spatial", "rf")
+KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops", "rows", "cols")
 
 
 def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
@@ -50,6 +58,58 @@ def _dims(d: Any, at: Where, allowed: tuple[str, ...], what: str) -> dict[str, i
     return {k: get_int(d, k, at) for k in d}
 
 
+def _order(spec_yaml: MappingT[str, Any], key: str, at: Where, dims: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A loop order the YAML gives (``key``), as a tuple of dims; () when it gives none."""
+    order = spec_yaml.get(key)
+    if order is None:
+        return ()
+    if not isinstance(order, str) or sorted(order) != sorted(dims):
+        raise at.at(key).error(f"not an order of {what}", expected="a permutation of " + "".join(dims), found=order)
+    return tuple(order)
+
+
+def _dram_loops(text: Any, at: Where, counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """``E2 F2 E2``: the DRAM-level loops, outermost first; a dim left out is one loop over
+    all its tiles, outside the named ones. Each dim's counts must multiply to its tiles."""
+    if not isinstance(text, str):
+        raise at.error("wrong kind of value", expected="loops as 'E2 F2 E2' (dim and count, outermost first)", found=text)
+    named = []
+    for tok in text.split():
+        m = re.fullmatch(r"([NGMCEF])(\d+)", tok)
+        if not m or int(m.group(2)) < 1:
+            raise at.error(f"'{tok}' is not a DRAM-level loop", expected="a tile dim (N G M C E F) and a count ≥ 1, e.g. E2", found=tok)
+        named.append((m.group(1), int(m.group(2))))
+    loops = tuple((d, counts[d]) for d in TILE_DIMS if d not in {n for n, _ in named}) + tuple(named)
+    for d in TILE_DIMS:
+        prod = math.prod(c for e, c in loops if e == d)
+        if prod != counts[d]:
+            raise at.error(f"the loops of {d} multiply to {prod}, but the GLB tile makes {counts[d]} tiles of {d}",
+                           expected=f"counts of {d} whose product is {counts[d]}", found=text)
+    return loops
+
+
+def _free_spatial(spec_yaml: MappingT[str, Any], at: Where, hw: HardwareSpec, rows: tuple[str, ...],
+                  cols: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The mapping's own dims across the PE rows and columns (Timeloop's free spatial
+    factors, Eyeriss' t PE sets side by side): any dims, none on both axes; a multicast
+    array only (on a systolic one the forwarding pattern is the dataflow's)."""
+    if hw.array.kind != "spatial":
+        raise at.at("rows" if "rows" in spec_yaml else "cols").error(
+            "the PE array forwards operands between neighbours (systolic), along the dataflow's own rows and columns",
+            expected="no rows/cols on a systolic array", found=hw.array.kind)
+    out = []
+    for key, default in (("rows", rows), ("cols", cols)):
+        v = spec_yaml.get(key, "".join(default))
+        if not isinstance(v, str) or any(d not in DIMS for d in v) or len(set(v)) != len(v):
+            raise at.at(key).error("not a list of distinct dims", expected="dims of " + "".join(DIMS) + ", e.g. EM", found=v)
+        out.append(tuple(v))
+    both = set(out[0]) & set(out[1])
+    if both:
+        raise at.at("cols").error(f"{', '.join(sorted(both))} on both the PE rows and the columns",
+                                  expected="each dim on one axis", found="".join(out[1]))
+    return out[0], out[1]
+
+
 def pinned_mapping(
     spec_yaml: MappingT[str, Any], p: Problem, hw: HardwareSpec, df: Dataflow, layer: str, file: str
 ) -> Mapping:
@@ -61,7 +121,21 @@ def pinned_mapping(
     order = spec_yaml.get("dram_order", ORDERS[0])
     if not isinstance(order, str) or sorted(order) != sorted(TILE_DIMS):
         raise at.at("dram_order").error("not an order of the six tile dims", expected="a permutation of NGMCEF", found=order)
+    loops: tuple[tuple[str, int], ...] = ()
+    if "dram_loops" in spec_yaml:
+        counts = {d: -(-b[d] // t1[d]) for d in TILE_DIMS}
+        loops = _dram_loops(spec_yaml["dram_loops"], at.at("dram_loops"), counts)
+        order = "".join(dict.fromkeys(d for d, _ in loops))
+    pass_order = _order(spec_yaml, "pass_order", at, tuple(DIMS), "the eight pass loops")
+    rf_order = _order(spec_yaml, "rf_order", at, df.rf_order, f"the {df.name} RF loops")
+    if rf_order and type(df).order is not Dataflow.order:
+        raise at.at("rf_order").error(
+            f"dataflow '{df.name}' writes its RF loop nest by hand (order()), so its loops cannot be reordered",
+            expected="no rf_order for this dataflow", found="".join(rf_order))
+    nest = Mapping(df.name, (), "", (), (), (), (), pass_order, rf_order).nest(df)
     rows, cols = spatial_dims(p, df)
+    if "rows" in spec_yaml or "cols" in spec_yaml:
+        rows, cols = _free_spatial(spec_yaml, at, hw, rows, cols)
     spd = _dims(spec_yaml.get("spatial", {}), at.at("spatial"), tuple(dict.fromkeys(rows + cols)), f"{df.name} PE array")
     sp = {d: spd.get(d, 1) for d in DIMS}
     for axis, dims, size in (("rows", rows, hw.array.rows), ("cols", cols, hw.array.cols)):
@@ -76,8 +150,17 @@ def pinned_mapping(
             )
     rf = _dims(spec_yaml.get("rf", {}), at.at("rf"), df.rf_order, f"{df.name} RF loop nest")
     t3 = {d: (rf[d] if d in rf else (t1[d] if d in df.full_in_pass or d in ("R", "S") else 1)) if d in df.rf_order else 1 for d in DIMS}
-    if not rf_fits(p, hw, df, t3):
+    if not rf_fits(p, hw, nest, t3):
         raise at.at("rf").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller per-PE extents", found=rf)
+    m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
+                pass_order, rf_order, loops)
+    bad = m.unsupported_rf_loop(df, p)
+    if bad is not None:
+        raise at.at("rf_order" if rf_order else "spatial").error(
+            f"the RF loop of {bad}, which the PE array splits (spatial {bad}{sp[bad]}), sits above a data type's keep level, "
+            "where accelsim cannot yet count the steps a PE idles past its share",
+            expected=f"{bad} inside every keep level ({', '.join(f'{t}: {k}' for t, k in df.keep.items())})",
+            found="".join(rf_order or nest.rf_order))
     over = glb_overflow(p, hw, t1)
     if over is not None:
         buf, need, usable = over
@@ -86,7 +169,7 @@ def pinned_mapping(
             expected=f"at most {usable // 8:,} bytes there",
             found=f"{need // 8:,} bytes",
         )
-    return Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
+    return m
 
 
 def check_layers(pinned: MappingT[str, Any], layer_names: list[str], file: str) -> None:

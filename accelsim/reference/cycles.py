@@ -25,7 +25,9 @@ it steps (docs/engine.md §7):
   bandwidth. The tile ends on the first cycle at which its compute and its transfers
   are complete.
 - **DRAM** at its bits per cycle, the GLB double-buffered: before tile 0, its fill; while
-  tile i runs, tile i+1's fill and the write-back tile i's start caused; tile i+1 starts
+  tile i runs, tile i+1's fill, the write-back tile i's start caused and tile i's stream
+  of every type that bypasses the GLB (it goes DRAM <-> NoC; the MACs read a bypassed
+  weight or ifmap from DRAM, not from a GLB copy); tile i+1 starts
   on the cycle after both tile i and that DRAM work are done; after the last tile, the
   last write-back. A DRAM phase that ends mid-cycle wastes the rest of that cycle.
 
@@ -209,11 +211,17 @@ class _Transfers:
             return _coded_bits(formats, level, t, c, g(f"glb_read_{t}_nz"), m.bits[t]) / (c * m.bits[t])
 
         # flow: (NoC port, buffer, elements, bits per element, NoC load per element)
+        # a type that bypasses the GLB moves the same way between the NoC and DRAM (the
+        # oracle counts it as dram_*; the DRAM side of that stream is added to the tile's DRAM
+        # work); a compressed flow moves its non-zeros and one bit per element
         self.flows = [
-            ("weight", m.buffer_of["weight"], g("glb_read_weight"), m.bits["weight"] * coded("GLB", "weight"), coded("NoC", "weight")),
-            ("ifmap", m.buffer_of["ifmap"], g("glb_read_ifmap"), m.bits["ifmap"] * coded("GLB", "ifmap"), coded("NoC", "ifmap")),
-            ("psum", m.buffer_of["psum"], g("glb_read_psum") + g("glb_write_psum"), m.bits["psum"], Fraction(1)),
-            ("psum", m.buffer_of["ofmap"], g("glb_write_ofmap"), m.bits["ofmap"], Fraction(1)),
+            ("weight", m.buffer_of["weight"], g("glb_read_weight") + g("dram_read_weight"), m.bits["weight"] * coded("GLB", "weight"),
+             coded("NoC", "weight")),
+            ("ifmap", m.buffer_of["ifmap"], g("glb_read_ifmap") + g("dram_read_ifmap"), m.bits["ifmap"] * coded("GLB", "ifmap"),
+             coded("NoC", "ifmap")),
+            ("psum", m.buffer_of["psum"], g("glb_read_psum") + g("glb_write_psum") + g("dram_read_psum") + g("dram_write_psum"),
+             m.bits["psum"], Fraction(1)),
+            ("psum", m.buffer_of["ofmap"], g("glb_write_ofmap") + g("dram_write_ofmap"), m.bits["ofmap"], Fraction(1)),
         ]
         self.left = [f[2] for f in self.flows]
         self.m = m
@@ -257,8 +265,10 @@ class _Memories:
     The GLB is double-buffered, so the next tile's values move while a tile runs; they are
     swapped in at the tile boundary (the bits are what the clock counts)."""
 
-    def __init__(self, w: np.ndarray, x: np.ndarray, out_shape: tuple[int, ...]):
+    def __init__(self, w: np.ndarray, x: np.ndarray, out_shape: tuple[int, ...], bypass: frozenset = frozenset(), red: int = 0):
         self.w, self.x = w, x
+        self.bypass, self.red = bypass, red  # the types no GLB holds; the MACs an output takes
+        self.macs: Counter = Counter()  # MACs done per output element
         self.dram_out: dict[tuple, int] = {}
         self.out = np.zeros(out_shape, np.int64)
         self.glb_w: dict = {}
@@ -278,13 +288,18 @@ class _Memories:
         return ws, xs, frozenset(os_)
 
     def write_back(self) -> int:
-        """The current output block goes back to DRAM; returns its elements."""
+        """The current output block goes back to DRAM; returns the elements the GLB
+        writes back (none when the block's type — ofmap if complete, else psum — bypasses
+        the GLB: the array sent those values to DRAM itself)."""
         self.dram_out.update(self.glb_o)
-        return len(self.glb_o)
+        done = all(self.macs[k] == self.red for k in self.glb_o)
+        return 0 if ("ofmap" if done else "psum") in self.bypass else len(self.glb_o)
 
     def load(self, ws: set, xs: set, block: frozenset) -> tuple[int, int, int]:
         """Fill the GLB with a tile's operands and output block from DRAM; returns the
         weights, ifmaps and psums read (what the GLB did not already hold)."""
+        ws = set() if "weight" in self.bypass else ws  # a bypassed operand is read from DRAM by the MACs
+        xs = set() if "ifmap" in self.bypass else xs
         new_w = ws - self.glb_w.keys()
         new_i = xs - self.glb_i.keys()
         self.glb_w = {k: (self.glb_w[k] if k in self.glb_w else int(self.w[k])) for k in ws}
@@ -292,7 +307,7 @@ class _Memories:
         psums = 0
         if block != self.block:
             seen = [k for k in block if k in self.dram_out]
-            psums = len(block) if seen else 0
+            psums = len(block) if seen and "psum" not in self.bypass else 0
             self.glb_o = {k: self.dram_out.get(k, 0) for k in block}
             self.block = block
         return len(new_w), len(new_i), psums
@@ -301,9 +316,10 @@ class _Memories:
         """One MAC on the values in the GLB (a missing one is a KeyError: the tile's fill
         did not bring it); a padding ifmap contributes nothing."""
         wk, xk, ok = op
-        weight = self.glb_w[wk]
+        self.macs[ok] += 1
+        weight = int(self.w[wk]) if "weight" in self.bypass else self.glb_w[wk]
         if xk is not None:
-            self.glb_o[ok] += weight * self.glb_i[xk]
+            self.glb_o[ok] += weight * (int(self.x[xk]) if "ifmap" in self.bypass else self.glb_i[xk])
 
 
 def _format(formats: dict | None, level: str, t: str) -> str:
@@ -362,14 +378,16 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     MAC whose watched operand is zero and does not compute it (gating spends the cycle);
     ``formats``: {(level, type): "dense" | "bitmask"} for DRAM, GLB and NoC and weight /
     ifmap — a compressed flow moves its non-zeros and one bit per element."""
+    df = mapping.nest(df)  # the mapping's own pass and RF loop orders, if it has them
     sp = dict(zip(DIMS, mapping.sp))
     t3 = dict(zip(DIMS, mapping.t3))
     keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
     trace = Trace()
     sparse = zeros is not None or formats is not None
+    bypass = frozenset(t for t in TYPES if machine.buffer_of[t] is None)
     counts = simulate(
         p, list(mapping.t1), list(mapping.dram_order), sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf,
-        systolic=machine.systolic, trace=trace,
+        systolic=machine.systolic, trace=trace, bypass=bypass, dram_loops=list(mapping.dram_loops) or None,
         density=((w != 0).astype(float), (x != 0).astype(float)) if sparse else None,
         zeros=(zeros[0], tuple(zeros[1])) if zeros is not None and zeros[0] != "none" else None,
     )
@@ -384,7 +402,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
             return (skip, False) if zero else (1, True)
     rows, cols = mapping.rows or df.rows, mapping.cols or df.cols
     preload = keep["weight"] == 0 or keep["ifmap"] == 0
-    mem = _Memories(w, x, (p.N, p.G, p.M, p.E, p.F))
+    mem = _Memories(w, x, (p.N, p.G, p.M, p.E, p.F), bypass, p.C * p.R * p.S)
     recs = trace.tiles
 
     def check(what: str, moved: int, counted: int) -> None:
@@ -418,9 +436,10 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     timings = []
     compute_total = 0
     for i, rec in enumerate(recs):
-        # tile i runs; DRAM meanwhile brings tile i+1's fill and takes the write-back
-        # tile i's start caused
+        # tile i runs; DRAM meanwhile brings tile i+1's fill, takes the write-back tile
+        # i's start caused, and streams tile i's traffic of the types that bypass the GLB
         moving = (_bits(machine, recs[i + 1].dram, "fill", formats) if i + 1 < len(recs) else 0) + _bits(machine, rec.dram, "back")
+        moving += _bits(machine, rec.array, "fill") + _bits(machine, rec.array, "back")
         dram = _Dram(machine, moving)
         steps, transfers = compute(rec), _Transfers(machine, rec.array, formats)
         busy = True

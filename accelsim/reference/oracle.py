@@ -54,7 +54,7 @@ class Trace:
 
 
 def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None,
-             density=None, zeros=None):
+             density=None, zeros=None, bypass=(), dram_loops=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -79,22 +79,45 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     (``gating`` or ``skipping`` on ``weight``/``ifmap``, hardware/sparse.py) every MAC is
     done only when none of the watched operands is a zero of its tensor (padding is not):
     ``macs_done``, ``macs_effectual`` and the RF reads and psum updates it makes,
-    ``rf_read_<t>_done``, ``rf_write_psum_done`` — all literally, MAC by MAC."""
+    ``rf_read_<t>_done``, ``rf_write_psum_done`` — all literally, MAC by MAC.
+
+    ``dram_loops``: the DRAM-level loops as (dim letter, count), outermost first, where a
+    dim may have several loops (their counts multiply to its tiles; a tile's index along
+    the dim reads its loops' indices outermost first); by default one loop per dim of
+    ``dram_order``.
+
+    ``bypass``: the data types (weight, ifmap, psum, ofmap) no GLB holds. Such a type has
+    no GLB copy: it is never filled into the GLB at a tile's start nor written back at its
+    end; every element the array takes of it comes from DRAM (``dram_read_<t>``, where a
+    held type counts ``glb_read_<t>``) and every element the array gives back goes to DRAM
+    (``dram_write_psum`` / ``dram_write_ofmap``, where a held type counts ``glb_write_*``)."""
     bounds = dict(zip(DIMS, p.bounds))
     cnt = Counter()
     red = p.C * p.R * p.S
     acc = Counter()  # products accumulated per output element
     t1 = dict(zip("NGMCEF", t1), R=p.R, S=p.S)
     glb_w, glb_i, glb_o = set(), set(), None
-    tiles = [range(0, bounds[d], t1[d]) for d in dram_order]
+    if dram_loops is None:
+        dram_loops = [(d, -(-bounds[d] // t1[d])) for d in dram_order]
+    positions = []  # the GLB tiles' first indices, in visiting order
+    for digits in itertools.product(*(range(c) for _, c in dram_loops)):
+        tile_idx = dict.fromkeys("NGMCEF", 0)
+        for (d, c), k in zip(dram_loops, digits):
+            tile_idx[d] = tile_idx[d] * c + k
+        positions.append(tuple(tile_idx[d] * t1[d] for d in "NGMCEF"))
 
-    def nz(counter, t, elems):
+    def nz(counter, t, elems, tagged=False):
         if density is not None and t in ("weight", "ifmap"):
             arr = density[0] if t == "weight" else density[1]
-            cnt[counter + "_nz"] += sum(arr[e[-1] if systolic and counter.startswith("glb") else e] for e in elems)
+            cnt[counter + "_nz"] += sum(arr[e[-1] if tagged else e] for e in elems)
 
-    for pos in itertools.product(*tiles):
-        lo1 = dict(zip(dram_order, pos), R=0, S=0)
+    def above(kind, t):
+        """The counter of what the array reads (kind 'read') or writes of type t at the
+        level above the NoC: the GLB, or DRAM when t bypasses it."""
+        return f"{'dram' if t in bypass else 'glb'}_{kind}_{t}"
+
+    for pos in positions:
+        lo1 = dict(zip("NGMCEF", pos), R=0, S=0)
         at_start = Counter(cnt)
         passes = []
         rng1 = {d: range(lo1[d], min(lo1[d] + t1[d], bounds[d])) for d in DIMS}
@@ -105,6 +128,9 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
             el = ifmap_elem(p, n, g, c, e, f, r, s)
             if el is not None:
                 need_i.add(el)
+        # a bypassed operand has no GLB copy to fill
+        need_w = set() if "weight" in bypass else need_w
+        need_i = set() if "ifmap" in bypass else need_i
         cnt["dram_read_weight"] += len(need_w - glb_w)
         cnt["dram_read_ifmap"] += len(need_i - glb_i)
         nz("dram_read_weight", "weight", need_w - glb_w)
@@ -114,8 +140,9 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
         if out != glb_o:
             if glb_o is not None:
                 done = all(acc[o] == red for o in glb_o)
-                cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
-            if any(acc[o] > 0 for o in out):
+                if ("ofmap" if done else "psum") not in bypass:  # else it went to DRAM from the array
+                    cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
+            if any(acc[o] > 0 for o in out) and "psum" not in bypass:
                 cnt["dram_read_psum"] += len(out)
             glb_o = out
         after_dram = Counter(cnt)
@@ -211,15 +238,15 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                     if t == "psum":
                         if union_old:
                             done = all(acc[o] == red for o in union_old)
-                            cnt["glb_write_ofmap" if done else "glb_write_psum"] += len(union_old)
+                            cnt[above("write", "ofmap" if done else "psum")] += len(union_old)
                         visited = [o for o in union_new if acc[o] > 0]
                         assert len(visited) in (0, len(union_new))
                         if visited:
-                            cnt["glb_read_psum"] += len(union_new)
+                            cnt[above("read", "psum")] += len(union_new)
                             cnt["noc_psum_in"] += len(union_new)
                     else:
-                        cnt[f"glb_read_{t}"] += len(union_new)
-                        nz(f"glb_read_{t}", t, union_new)
+                        cnt[above("read", t)] += len(union_new)
+                        nz(above("read", t), t, union_new, tagged=systolic)
                 # the MACs of this iteration
                 for q, r_ in pes:
                     pt = {}
@@ -270,12 +297,13 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                 union_old |= blk
         if union_old:
             done = all(acc[o] == red for o in union_old)
-            cnt["glb_write_ofmap" if done else "glb_write_psum"] += len(union_old)
+            cnt[above("write", "ofmap" if done else "psum")] += len(union_old)
         if trace is not None:
             trace.tiles.append(TileRecord(after_dram - at_start, cnt - after_dram, tuple(passes)))
     at_end = Counter(cnt)
     done = all(acc[o] == red for o in glb_o)
-    cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
+    if ("ofmap" if done else "psum") not in bypass:
+        cnt["dram_write_ofmap" if done else "dram_write_psum"] += len(glb_o)
     if trace is not None:
         trace.final = cnt - at_end
     return cnt
