@@ -127,7 +127,7 @@ class CycleResult:
 # has cycles left after it.
 
 
-def _spatial_pass(queues: dict, mac, cost=None) -> Iterator[bool]:
+def _spatial_pass(queues: dict, mac, cost=None, skip=None) -> Iterator[bool]:
     """Every PE with work does its next MAC, each cycle, until every queue is empty.
 
     ``cost(op)``: (the cycles a MAC takes, whether it is computed) — a PE that skips zeros
@@ -149,6 +149,8 @@ def _spatial_pass(queues: dict, mac, cost=None) -> Iterator[bool]:
                 used[q] += c
                 if computed:
                     mac(op)
+                elif skip is not None:
+                    skip(op)
                 heads[q] += 1
         yield any(heads[q] < len(queues[q]) for q in queues)
 
@@ -312,6 +314,10 @@ class _Memories:
             self.block = block
         return len(new_w), len(new_i), psums
 
+    def skip(self, op) -> None:
+        """A MAC a PE skipped (its product is zero): the output's sum has passed it."""
+        self.macs[op[2]] += 1
+
     def mac(self, op) -> None:
         """One MAC on the values in the GLB (a missing one is a KeyError: the tile's fill
         did not bring it); a padding ifmap contributes nothing."""
@@ -424,7 +430,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
         """The tile's passes back to back; yields whether compute continues."""
         for n, queues in enumerate(rec.passes):
             last = n == len(rec.passes) - 1
-            run = _systolic_pass(queues, mem.mac, rows, cols, preload) if machine.systolic else _spatial_pass(queues, mem.mac, cost)
+            run = _systolic_pass(queues, mem.mac, rows, cols, preload) if machine.systolic else _spatial_pass(queues, mem.mac, cost, mem.skip)
             for more in run:
                 yield more or not last
                 if not more:
