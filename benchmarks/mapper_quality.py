@@ -8,16 +8,17 @@ ResNet-50 stage-3 1x1 and 3x3, MobileNet-v2 a depthwise and two pointwise layers
 EfficientNet-B0 squeeze-excite fc) x eyeriss (rs, ws) and edge_16x16 (its dataflow), for
 the objectives energy, latency and EDP: the best of ``--samples`` distinct valid mappings
 drawn at random from the whole space (accelsim/mapping/space.py: random_mappings, at most
-256 GLB tiles each, seeded), next to the pick of the fast search (the fixed enumeration,
+256 GLB tiles each — 16× more until one fits where none does — seeded), next to the pick of the fast search (the fixed enumeration,
 what runs use by default) and of the full search (``--search full``).
 
 Every draw is priced as engine/evaluate.py's ``score`` prices a mapping (the kernel's
 counts at the config's costs plus the table's energy per cycle, the timeline's cycles),
 once for all three objectives. A draw whose exact lower bounds (engine/bound.py: the
 energy and cycle bounds of its GLB tile and DRAM order, the MACs over the PEs its spatial
-factors occupy) exceed the best so far in all three objectives cannot be the best of the
-draws, and is not run through the kernel: the random best is the same as scoring every
-draw (``--no-prune`` scores every one, to check that).
+factors occupy) exceed the best score of an objective cannot be the best of the draws for
+it: per objective the draws are scored in order of their bound until the next bound
+exceeds the best so far, so the random best is the same as scoring every draw
+(``--no-prune`` scores every one, to check that).
 
 Prints per layer and machine the ratio of each pick to the random best (1.000: equal;
 below 1: the mapper beat the random search), the CPU time of each search per layer, and
@@ -37,7 +38,7 @@ import numpy as np
 from accelsim.dataflow import dataflow_for
 from accelsim.engine import kernel as K
 from accelsim.engine.bound import cycles_bound_bw, energy_bound, lower_bound
-from accelsim.engine.evaluate import cost_vector, machine_arrays, run_kernel, static_per_cycle
+from accelsim.engine.evaluate import cost_vector, machine_arrays, run_kernel, score, static_per_cycle
 from accelsim.engine.problem import Problem
 from accelsim.hardware import load_hardware
 from accelsim.mapping import search as S
@@ -56,6 +57,7 @@ LAYERS = (
 MACHINES = (("eyeriss", "rs"), ("eyeriss", "ws"), ("edge_16x16", None))
 OBJECTIVES = ("energy", "latency", "edp")
 GOALS = {"energy": 0.02, "latency": 0.05, "edp": None}
+MAX_TILES = 256  # GLB tiles per random mapping at most (x16 until one fits, where none does)
 
 
 def energy_cycles(p: Problem, spec, df, m) -> tuple[float, int]:
@@ -70,43 +72,59 @@ def values(e: float, c: float) -> tuple[float, float, float]:
     return e, c, e * c
 
 
-def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[tuple[float, ...], int, int]:
+def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[tuple[float, ...], int, int, int]:
     """The least energy, cycles and EDP over ``n`` distinct random valid mappings; the
-    number of draws run through the kernel; the draws taken (distinct ones kept)."""
+    number of them run through the kernel; the draws taken (distinct ones kept); the cap
+    on GLB tiles per draw.
+
+    Best first: per objective, the mappings in order of their lower bound, scored until
+    the bound of the next exceeds the best score so far (none after it can beat it); EDP
+    last, its bound the product of each draw's energy and cycle bounds raised to the least
+    energy and the least cycles of all draws (found by then)."""
     rng = np.random.default_rng(seed)
-    seen: set = set()
-    best = [math.inf] * 3
+    drawn = 0
+    kept: dict = {}
+    max_tiles = MAX_TILES
+    while not SP.random_mappings(p, spec, df, rng, 16, max_tiles=max_tiles, tries=100):
+        if max_tiles > math.prod(p.bounds):
+            raise ValueError(f"no valid mapping drawn for {p} on {spec.name}/{df.name}")
+        max_tiles *= 16  # no tiling of at most max_tiles GLB tiles fits (e.g. fc6's weights on eyeriss)
+    while len(kept) < n:
+        batch = SP.random_mappings(p, spec, df, rng, min(4096, n - len(kept)), max_tiles=max_tiles)
+        drawn += len(batch)
+        kept.update(dict.fromkeys(batch))
+    ms = list(kept)[:n]
+    costs, static = cost_vector(spec), static_per_cycle(spec)
+    if not (prune and bool(np.all(costs >= 0)) and static >= 0):
+        scores = [values(*energy_cycles(p, spec, df, m)) for m in ms]
+        return tuple(min(s[k] for s in scores) for k in range(3)), len(ms), drawn, max_tiles
     pa = p.as_array()
     keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
-    costs, static = cost_vector(spec), static_per_cycle(spec)
     machine = machine_arrays(spec)
-    prune &= bool(np.all(costs >= 0)) and static >= 0
-    bounds: dict[tuple, tuple[float, float]] = {}
-    scored = drawn = 0
-    while len(seen) < n:
-        batch = SP.random_mappings(p, spec, df, rng, min(4096, n - len(seen)), max_tiles=256)
-        if not batch:
-            raise SystemExit(f"no valid mapping drawn for {p} on {spec.name}/{df.name}")
-        for m in batch:
-            drawn += 1
-            if m in seen:
+    lbs = np.empty((len(ms), 3))
+    for i, m in enumerate(ms):
+        lb = lower_bound(pa, np.array(m.t1, np.int64), np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64),
+                         keep, len(df.rf_order), df.uses_rf)
+        c = max(0.0, cycles_bound_bw(lb, spec.pes, *machine) - 1.0, p.macs / math.prod(m.sp) - 1.0)
+        lbs[i] = values(energy_bound(lb, costs) + static * c, c)
+    scored: dict[int, tuple[float, float, float]] = {}
+    energy: dict[int, float] = {}
+    best: list[float] = []
+    for k in range(3):
+        if k == 2:  # each draw's energy and cycles are at least the least of all draws: EDP's bound tightened
+            lbs[:, 2] = np.maximum(lbs[:, 0], best[0]) * np.maximum(lbs[:, 1], best[1])
+        b = math.inf
+        for i in np.argsort(lbs[:, k], kind="stable").tolist():
+            if lbs[i, k] > b * (1 + S.SLACK):
+                break
+            if k == 0 and i not in scored:  # energy alone: evaluate.score's path (the kernel's totals)
+                b = min(b, energy.setdefault(i, score(p, spec, df, ms[i], "energy")))
                 continue
-            seen.add(m)
-            if prune and scored:
-                key = (m.t1, m.dram_order)
-                b = bounds.get(key)
-                if b is None:
-                    lb = lower_bound(pa, np.array(m.t1, np.int64), np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64),
-                                     keep, len(df.rf_order), df.uses_rf)
-                    c = max(0.0, cycles_bound_bw(lb, spec.pes, *machine) - 1.0)
-                    b = bounds[key] = (energy_bound(lb, costs) + static * c, c)
-                c = max(b[1], p.macs / math.prod(m.sp) - 1.0)
-                e = b[0]
-                if all(v > w * (1 + S.SLACK) for v, w in zip(values(e, c), best)):
-                    continue
-            scored += 1
-            best = [min(v, w) for v, w in zip(values(*energy_cycles(p, spec, df, m)), best)]
-    return tuple(best), scored, drawn
+            if i not in scored:
+                scored[i] = values(*energy_cycles(p, spec, df, ms[i]))
+            b = min(b, scored[i][k])
+        best.append(b)
+    return tuple(best), len(scored.keys() | energy.keys()), drawn, max_tiles
 
 
 def one(task: tuple) -> tuple:
@@ -119,7 +137,7 @@ def one(task: tuple) -> tuple:
     # numba's kernels loaded before any timing (a small layer of another shape)
     S.search_mapping(Problem(N=1, G=1, M=4, C=4, E=4, F=4, R=3, S=3, H=6, W=6, U=1, D=1, pt=0, pl=0), spec, df)
     t = time.process_time()
-    rand, scored, drawn = random_best(p, spec, df, n, seed, prune)
+    rand, scored, drawn, max_tiles = random_best(p, spec, df, n, seed, prune)
     t_rand = time.process_time() - t
     rows = []
     for k, objective in enumerate(OBJECTIVES):
@@ -130,7 +148,7 @@ def one(task: tuple) -> tuple:
             dt = time.process_time() - t
             row.append((values(*energy_cycles(p, spec, df, m))[k] / rand[k], dt))
         rows.append((objective, rand[k], row))
-    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, scored, drawn
+    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, scored, drawn, max_tiles
 
 
 def main() -> None:
@@ -149,7 +167,7 @@ def main() -> None:
     times: dict[str, list[float]] = {"fast": [], "full": [], "random": []}
     print(f"{'layer':40} {'machine':14} {'objective':9} {'random best':>12} {'fast':>6} {'full':>6} {'fast s':>7} {'full s':>7}")
     with ProcessPoolExecutor(args.jobs) as pool:
-        for name, machine, rows, t_rand, scored, drawn in pool.map(one, tasks):
+        for name, machine, rows, t_rand, scored, drawn, max_tiles in pool.map(one, tasks):
             for objective, rand, row in rows:
                 for kind, (r, dt) in zip(("fast", "full"), row):
                     ratios.setdefault((objective, kind, machine), []).append(r)
@@ -157,7 +175,7 @@ def main() -> None:
                 print(f"{name:40} {machine:14} {objective:9} {rand:12.5g} {row[0][0]:6.3f} {row[1][0]:6.3f} "
                       f"{row[0][1]:7.3f} {row[1][1]:7.3f}", flush=True)
             times["random"].append(t_rand)
-            print(f"{'':40} {'':14} random: {args.samples} distinct of {drawn} draws, {scored} scored by the kernel, {t_rand:.1f} CPU-s",
+            print(f"{'':40} {'':14} random: {args.samples} distinct of {drawn} draws (<= {max_tiles} GLB tiles), {scored} scored by the kernel, {t_rand:.1f} CPU-s",
                   flush=True)
     print(f"\nratio to the best of {args.samples} distinct random valid mappings per layer (seed {args.seed}):")
     groups = list(dict.fromkeys(m for _, _, m in ratios))
