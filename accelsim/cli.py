@@ -116,6 +116,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from .api import run
     from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
 
     from .writing import check_outputs
@@ -175,10 +178,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
             expected="a SCALE-Sim topology .csv and a .cfg (the compatible mode)",
             found=f"{args.workload} {args.hardware}",
         )
-    # imported here, not above: a SCALE-Sim pair (the compatible mode) needs neither the API nor the progress bar
-    from rich.progress import Progress
-
-    from .api import run
     from .limits import check_batch, check_network
     from .paths import resolve_workload
 
