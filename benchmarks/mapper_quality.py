@@ -72,10 +72,11 @@ def values(e: float, c: float) -> tuple[float, float, float]:
     return e, c, e * c
 
 
-def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[tuple[float, ...], int, int, int]:
+def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[tuple[float, ...], int, int, int, int]:
     """The least energy, cycles and EDP over ``n`` distinct random valid mappings; the
     number of them run through the kernel; the draws taken (distinct ones kept); the cap
-    on GLB tiles per draw.
+    on GLB tiles per draw; the distinct mappings drawn (fewer than ``n`` only when three
+    batches of draws in a row find none new: the space is about that small).
 
     Best first: per objective, the mappings in order of their lower bound, scored until
     the bound of the next exceeds the best score so far (none after it can beat it); EDP
@@ -89,15 +90,18 @@ def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[t
         if max_tiles > math.prod(p.bounds):
             raise ValueError(f"no valid mapping drawn for {p} on {spec.name}/{df.name}")
         max_tiles *= 16  # no tiling of at most max_tiles GLB tiles fits (e.g. fc6's weights on eyeriss)
-    while len(kept) < n:
+    stale = 0
+    while len(kept) < n and stale < 3:  # a small layer's space may hold fewer than n mappings
         batch = SP.random_mappings(p, spec, df, rng, min(4096, n - len(kept)), max_tiles=max_tiles)
         drawn += len(batch)
+        size = len(kept)
         kept.update(dict.fromkeys(batch))
+        stale = stale + 1 if len(kept) == size else 0
     ms = list(kept)[:n]
     costs, static = cost_vector(spec), static_per_cycle(spec)
     if not (prune and bool(np.all(costs >= 0)) and static >= 0):
         scores = [values(*energy_cycles(p, spec, df, m)) for m in ms]
-        return tuple(min(s[k] for s in scores) for k in range(3)), len(ms), drawn, max_tiles
+        return tuple(min(s[k] for s in scores) for k in range(3)), len(ms), drawn, max_tiles, len(ms)
     pa = p.as_array()
     keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
     machine = machine_arrays(spec)
@@ -124,7 +128,7 @@ def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[t
                 scored[i] = values(*energy_cycles(p, spec, df, ms[i]))
             b = min(b, scored[i][k])
         best.append(b)
-    return tuple(best), len(scored.keys() | energy.keys()), drawn, max_tiles
+    return tuple(best), len(scored.keys() | energy.keys()), drawn, max_tiles, len(ms)
 
 
 def one(task: tuple) -> tuple:
@@ -137,7 +141,7 @@ def one(task: tuple) -> tuple:
     # numba's kernels loaded before any timing (a small layer of another shape)
     S.search_mapping(Problem(N=1, G=1, M=4, C=4, E=4, F=4, R=3, S=3, H=6, W=6, U=1, D=1, pt=0, pl=0), spec, df)
     t = time.process_time()
-    rand, scored, drawn, max_tiles = random_best(p, spec, df, n, seed, prune)
+    rand, scored, drawn, max_tiles, distinct = random_best(p, spec, df, n, seed, prune)
     t_rand = time.process_time() - t
     rows = []
     for k, objective in enumerate(OBJECTIVES):
@@ -148,7 +152,7 @@ def one(task: tuple) -> tuple:
             dt = time.process_time() - t
             row.append((values(*energy_cycles(p, spec, df, m))[k] / rand[k], dt))
         rows.append((objective, rand[k], row))
-    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, scored, drawn, max_tiles
+    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, scored, drawn, max_tiles, distinct
 
 
 def main() -> None:
@@ -167,7 +171,7 @@ def main() -> None:
     times: dict[str, list[float]] = {"fast": [], "full": [], "random": []}
     print(f"{'layer':40} {'machine':14} {'objective':9} {'random best':>12} {'fast':>6} {'full':>6} {'fast s':>7} {'full s':>7}")
     with ProcessPoolExecutor(args.jobs) as pool:
-        for name, machine, rows, t_rand, scored, drawn, max_tiles in pool.map(one, tasks):
+        for name, machine, rows, t_rand, scored, drawn, max_tiles, distinct in pool.map(one, tasks):
             for objective, rand, row in rows:
                 for kind, (r, dt) in zip(("fast", "full"), row):
                     ratios.setdefault((objective, kind, machine), []).append(r)
@@ -175,7 +179,7 @@ def main() -> None:
                 print(f"{name:40} {machine:14} {objective:9} {rand:12.5g} {row[0][0]:6.3f} {row[1][0]:6.3f} "
                       f"{row[0][1]:7.3f} {row[1][1]:7.3f}", flush=True)
             times["random"].append(t_rand)
-            print(f"{'':40} {'':14} random: {args.samples} distinct of {drawn} draws (<= {max_tiles} GLB tiles), {scored} scored by the kernel, {t_rand:.1f} CPU-s",
+            print(f"{'':40} {'':14} random: {distinct} distinct of {drawn} draws (<= {max_tiles} GLB tiles), {scored} scored by the kernel, {t_rand:.1f} CPU-s",
                   flush=True)
     print(f"\nratio to the best of {args.samples} distinct random valid mappings per layer (seed {args.seed}):")
     groups = list(dict.fromkeys(m for _, _, m in ratios))
