@@ -86,10 +86,8 @@ def _random_mappings(config: str, n: int):
     for p in layers:
         for dfn in spec.dataflows:
             df = dataflow_for(dfn, spec.array.kind)
-            for _ in range(n):
-                m = SP.random_mapping(p, spec, df, rng, max_tiles=64)
-                if m is not None:
-                    yield spec, df, p, m
+            for m in SP.random_mappings(p, spec, df, rng, n, max_tiles=64):
+                yield spec, df, p, m
 
 
 @pytest.mark.parametrize("config", ["eyeriss", "edge_16x16", "tpu_v1"])
@@ -149,3 +147,16 @@ def test_unknown_search_is_refused():
     with pytest.raises(AccelsimError) as e:
         run("alexnet", "eyeriss", search="fulll")
     assert "--search" in str(e.value) and "did you mean 'full'" in str(e.value)
+
+
+@pytest.mark.parametrize("config,dataflow", [("eyeriss", "rs"), ("tpu_v1", "ws")])
+def test_random_draws_are_mappings_of_the_space(config, dataflow):
+    """space.random_mappings draws only mappings of the space (each one enumerate_space
+    yields), reaches most of it on a small layer, and is the same on a second run."""
+    spec = _tiny(config)
+    df = dataflow_for(dataflow, spec.array.kind)
+    space = set(SP.enumerate_space(SMALL, spec, df))
+    drawn = SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 600)
+    assert len(drawn) == 600 and set(drawn) <= space
+    assert len(set(drawn)) >= len(space) // 6, (len(set(drawn)), len(space))
+    assert SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 600) == drawn

@@ -635,7 +635,7 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       first in :func:`space.enumerate_space`'s order.
     - A larger layer starts from :func:`search_mapping` (the fixed enumeration of
       docs/engine.md §6, bound-pruned) and from the best :data:`DESCENTS` − 1 of
-      :data:`RANDOM_STARTS` mappings drawn from the space (``space.random_mapping``, seeded
+      :data:`RANDOM_STARTS` mappings drawn from the space (``space.random_mappings``, seeded
       by the layer's shape and the array, so the same on every run), and refines each by descent over neighbourhoods of
       the space, in a fixed order: each GLB tile dim to every size ⌈B/k⌉ (the spatial
       factor and RF extent of that dim clipped to it, or the RF extent the whole share),
@@ -658,7 +658,7 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     starts = [seed]
     if RANDOM_STARTS:
         rng = np.random.default_rng(list(p.as_array()) + [spec.array.rows, spec.array.cols])
-        drawn = [m for m in (space.random_mapping(p, spec, df, rng, max_tiles=256) for _ in range(RANDOM_STARTS)) if m is not None]
+        drawn = space.random_mappings(p, spec, df, rng, RANDOM_STARTS, max_tiles=256)
         drawn = sorted(((obj(m), i), m) for i, m in enumerate(drawn))
         starts += [m for _, m in drawn[:DESCENTS - 1]]
     best = None

@@ -17,7 +17,7 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   kept blocks fitting the RF (``search.rf_fits``).
 
 :func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
-:func:`random_mapping` draws from it (benchmarks/mapper_quality.py).
+:func:`random_mappings` draws from it (benchmarks/mapper_quality.py, the full search's random starts).
 """
 from __future__ import annotations
 
@@ -141,48 +141,66 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
     return total
 
 
-def random_mapping(
-    p: Problem, spec: HardwareSpec, df: Dataflow, rng: np.random.Generator, tries: int = 1000, max_tiles: int | None = None
-) -> Mapping | None:
-    """One mapping of the space drawn at random (None after ``tries`` draws that do not
-    fit): per dim (in random order) a number of tiles log-uniform within what is left of
-    ``max_tiles`` (default: no limit) and a tile size of that count, a random order,
-    layout and factors (dims of an axis in random order, each a uniform factor of what the
-    axis has left), RF extents log-uniform. Not uniform over the space; every mapping of it
-    (with at most ``max_tiles`` GLB tiles) can be drawn."""
-    from .search import glb_fits, rf_fits
+def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: int | None) -> np.ndarray:
+    """``k`` GLB tiles (rows of N G M C E F) drawn at once: per row, the dims in a random
+    order, each a number of tiles log-uniform within what is left of ``max_tiles`` and a
+    tile size uniform among the sizes that cut the dim into that many tiles."""
+    bounds = np.array([b[d] for d in TILE_DIMS], np.int64)
+    left = np.full(k, max_tiles if max_tiles is not None else int(np.prod(bounds)), np.int64)
+    t = np.empty((k, len(TILE_DIMS)), np.int64)
+    rows = np.arange(k)
+    order = np.argsort(rng.random((k, len(TILE_DIMS))), axis=1)
+    for j in range(len(TILE_DIMS)):
+        d = order[:, j]
+        bd = bounds[d]
+        n = np.minimum(bd, left)
+        tiles = np.clip(np.exp(rng.random(k) * np.log(n + 1.0)).astype(np.int64), 1, n)
+        left //= tiles
+        lo = -(-bd // tiles)
+        hi = np.maximum(lo, np.where(tiles > 1, (bd - 1) // np.maximum(tiles - 1, 1), bd))
+        t[rows, d] = lo + (rng.random(k) * (hi - lo + 1)).astype(np.int64)
+    return t
+
+
+def random_mappings(
+    p: Problem, spec: HardwareSpec, df: Dataflow, rng: np.random.Generator, n: int, max_tiles: int | None = None, tries: int = 1000
+) -> list[Mapping]:
+    """``n`` mappings of the space drawn at random (fewer when ``tries`` × ``n`` draws do
+    not yield them): GLB tiles as :func:`_draw_tiles` draws them, in batches, those that
+    fit every buffer kept; per kept tile a random layout and factors (the dims of an axis
+    in random order, each a uniform factor of what the axis has left), RF extents
+    log-uniform, a random DRAM order (canonical form); kept when the RF blocks fit. Not
+    uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
+    can be drawn. Seeded by ``rng``: the same draws on every run."""
+    from .search import _tiles_fit, rf_fits
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
-
-    def logu(n: int) -> int:
-        return min(n, max(1, int(math.exp(rng.uniform(0.0, math.log(n + 1))))))
-
-    for _ in range(tries):
-        left = max_tiles if max_tiles is not None else math.prod(b[d] for d in TILE_DIMS)
-        t1 = {}
-        for d in rng.permutation(list(TILE_DIMS)):
-            k = logu(min(b[d], left))
-            left //= k
-            lo, hi = -(-b[d] // k), (b[d] - 1) // (k - 1) if k > 1 else b[d]
-            t1[str(d)] = int(rng.integers(lo, max(lo, hi) + 1))
-        t1["R"], t1["S"] = p.R, p.S
-        if not glb_fits(p, spec, t1):
-            continue
-        rows, cols = layouts[int(rng.integers(len(layouts)))]
-        sp = dict.fromkeys(DIMS, 1)
-        for dims, size in ((rows, spec.array.rows), (cols, spec.array.cols)):
-            left = size
-            for d in rng.permutation(np.array(dims, dtype=object)) if dims else ():
-                f = int(rng.integers(1, min(t1[d], left) + 1))
-                sp[d] = f
-                left //= f
-        t3 = whole_dims(p, spec, df, t1)
-        for d in free_rf_dims(df, t1):
-            t3[d] = logu(-(-t1[d] // sp[d]))
-        if not rf_fits(p, spec, df, t3):
-            continue
-        sizes = tuple(t1[d] for d in TILE_DIMS)
-        order = canonical_order("".join(rng.permutation(list(TILE_DIMS))), sizes, b)
-        return Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
-    return None
+    out: list[Mapping] = []
+    batch = max(64, 4 * n)
+    drawn = 0
+    while len(out) < n and drawn < tries * n:
+        tiles = _draw_tiles(b, rng, batch, max_tiles)
+        drawn += batch
+        for sizes in map(tuple, tiles[_tiles_fit(p, spec, tiles)].tolist()):
+            t1 = dict(zip(TILE_DIMS, sizes))
+            t1["R"], t1["S"] = p.R, p.S
+            rows, cols = layouts[int(rng.integers(len(layouts)))]
+            sp = dict.fromkeys(DIMS, 1)
+            for dims, size in ((rows, spec.array.rows), (cols, spec.array.cols)):
+                left = size
+                for d in rng.permutation(len(dims)).tolist():
+                    f = int(rng.integers(1, min(t1[dims[d]], left) + 1))
+                    sp[dims[d]] = f
+                    left //= f
+            t3 = whole_dims(p, spec, df, t1)
+            for d in free_rf_dims(df, t1):
+                share = -(-t1[d] // sp[d])
+                t3[d] = min(share, max(1, int(math.exp(rng.uniform(0.0, math.log(share + 1))))))
+            if not rf_fits(p, spec, df, t3):
+                continue
+            order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
+            out.append(Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols))
+            if len(out) == n:
+                break
+    return out
