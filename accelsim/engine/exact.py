@@ -311,9 +311,13 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     def total(x) -> float:
         return float(np.sum(x))
 
+    bypass = {t for t in DTYPES if spec.glb_for(t) is None}  # streamed DRAM <-> NoC (engine/evaluate.py)
     for t in ("weight", "ifmap"):
         c_fill = per[:, 0 if t == "weight" else 1]
-        e, b = moved("DRAM", t, c_fill, fill[t])
+        if t in bypass:  # what the array reads of it comes from DRAM itself
+            e, b = moved("DRAM", t, rows_t[:, K.GLB_W if t == "weight" else K.GLB_I], glb_r[t])
+        else:
+            e, b = moved("DRAM", t, c_fill, fill[t])
         put("DRAM", t, "reads", total(e), total(b))
         put("DRAM", t, "writes", 0, 0)
         if acc["GLB"][t]["reads"] or acc["GLB"][t]["writes"]:
@@ -333,7 +337,10 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     n_out = p.N * p.G * p.M * p.E * p.F
     if acc["DRAM"]["ofmap"]["writes"] not in (0, n_out) or acc["GLB"]["ofmap"]["writes"] not in (0, n_out):
         raise AssertionError("exact mode expects every output written as ofmap once per level")  # an engine invariant
-    e, b = moved("DRAM", "ofmap", per[:, 4], o_back)
+    if "ofmap" in bypass:
+        e, b = moved("DRAM", "ofmap", rows_t[:, K.GLB_WO], o_glb)
+    else:
+        e, b = moved("DRAM", "ofmap", per[:, 4], o_back)
     put("DRAM", "ofmap", "writes", total(e), total(b))
     put("DRAM", "ofmap", "reads", 0, 0)
     if acc["GLB"]["ofmap"]["writes"]:
