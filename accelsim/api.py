@@ -92,7 +92,7 @@ def run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
-    fusion: str = "none",
+    fusion: str = "onchip",
     search: str = "fast",
 ) -> RunResult:
     """One run: the conv/fc layers mapped on the whole machine, the network schedule
@@ -110,7 +110,7 @@ def _run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
-    fusion: str = "none",
+    fusion: str = "onchip",
     search: str = "fast",
 ) -> RunResult:
     """``dataflow``: a shipped dataflow's name, or a user's own — ``"mine.py:MyDataflow"``,
@@ -124,10 +124,11 @@ def _run(
     sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
     tiles fit), and the dense figures are the dense layer's under its own mapping
     [docs/engine.md §9]. ``fusion``: what happens between the layers, ``none``, ``views``,
-    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); ``accelsim
-    run`` defaults to ``onchip``, this function to ``none`` (the per-layer model the claims,
-    assignments and notebooks were written against); a compressed run stops at ``views``
-    (its layers' figures are the sparse model's)."""
+    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); the default
+    is the realistic ``onchip``, as for ``accelsim run``, and ``none`` is the per-layer model
+    (every layer's input and output through DRAM) that the claims against per-layer
+    published figures use; a compressed run stops at ``views`` (its layers' figures are the
+    sparse model's)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan
     from .schedule.cost import array_accesses, simd_layer
@@ -308,7 +309,7 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
 
 
 def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None,
-            fusion: str = "none") -> MultiResult:
+            fusion: str = "onchip") -> MultiResult:
     net, spec = _resolve(workload, hardware)
     return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
 
