@@ -131,7 +131,7 @@ def _run(
     sparse model's)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan
-    from .schedule.cost import array_accesses, simd_layer
+    from .schedule.cost import array_cost, simd_layer
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
@@ -185,9 +185,9 @@ def _run(
                     how += ", tiles sized for the stated widths"
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost))
                 continue
-            acc, energy, by_type = array_accesses(cost, layer, sched.step(layer.name), spec, batch)
-            own = _from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, cost, mapping)
-            layers.append(replace(own, accesses=acc, energy=energy, energy_by_type=by_type))
+            placed = array_cost(cost, layer, sched.step(layer.name), spec, batch, p, df, m)
+            layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, placed,
+                                     {**mapping, "bound_by": placed.bound_by}))
         else:
             step = sched.step(layer.name)
             under = cycles[step.into] if step.role == "fused" and level in ("ops", "onchip") else None

@@ -287,3 +287,41 @@ def test_the_figure_splits_each_layers_dram_into_between_and_inside(eyeriss):
     # conv1 reads its input from the GLB and writes its output there: only its weights cross DRAM
     conv1 = labels.index("conv1")
     assert fig.accelsim_bars["onchip"][conv1] == (0, next(l for l in onchip.layers if l.name == "conv1").accesses["DRAM"]["weight"]["reads"])
+
+
+def test_cycles_of_layers_beside_tensors_on_chip_are_the_cycle_references():
+    """A conv whose input is kept on chip is not filled from DRAM, one whose output stays
+    on chip writes nothing back: their cycles are the clocked reference model's
+    (accelsim/reference/cycles.py) with those tensors crossing DRAM at 0 bits, not the
+    engine's cycles with the fetches (an upper bound); with --fusion none, the reference's
+    on the plain machine."""
+    from accelsim.dataflow import DATAFLOWS
+    from accelsim.mapping.search import best_mapping
+    from accelsim.reference.cycles import Machine, simulate_cycles
+    from accelsim.workload.loader import workload_from_dict
+
+    conv = {"type": "conv", "M": 4, "R": 3, "S": 3, "pad": 1}
+    net = workload_from_dict({"name": "two", "input": {"C": 3, "H": 6, "W": 6}, "layers": [
+        {"name": "c1", "inputs": ["input"], **conv}, {"name": "r1", "type": "activation", "fn": "relu", "inputs": ["c1"]},
+        {"name": "c2", "inputs": ["r1"], **conv}, {"name": "r2", "type": "activation", "fn": "relu", "inputs": ["c2"]}]})
+    # a DRAM slow enough that the fills and write-backs show in the cycles
+    spec = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    spec = replace(spec, dram=replace(spec.dram, read_bw=spec.dram.read_bw / 8, write_bw=spec.dram.write_bw / 8))
+    df = DATAFLOWS["rs"]
+    none = {l.name: l for l in run(net, spec, "rs", fusion="none").layers}
+    onchip = {l.name: l for l in run(net, spec, "rs", fusion="onchip").layers}
+    assert [a["lives"] for a in onchip["c1"].tensors["outputs"]] == ["GLB"]
+    assert [a["lives"] for a in onchip["c2"].tensors["inputs"]] == ["GLB"]
+    rng = np.random.default_rng(5)
+    plain = Machine.from_spec(spec)
+    for name, zero in (("c1", "ofmap"), ("c2", "ifmap")):
+        layer = net.layer(name)
+        p = Problem.from_shape(layer.shape, 1)
+        m = best_mapping(p, spec, df)[0]
+        w = rng.integers(-3, 4, (1, 4, layer.shape.C, 3, 3))
+        x = rng.integers(-3, 4, (1, 1, layer.shape.C, 6, 6))
+        ref = simulate_cycles(p, df, m, plain, w, x)
+        assert (none[name].cycles, none[name].stall_cycles) == (ref.cycles, ref.stall_cycles), name
+        beside = simulate_cycles(p, df, m, replace(plain, dram_bits={**plain.bits, zero: 0}), w, x)
+        assert (onchip[name].cycles, onchip[name].stall_cycles) == (beside.cycles, beside.stall_cycles), name
+        assert beside.cycles < ref.cycles, name

@@ -64,7 +64,9 @@ class Machine:
 
     ``noc``: elements per cycle per NoC port (0: unlimited); ``bits``: width of each data
     type; ``buffer_of``: the GLB buffer holding each data type (None: it bypasses);
-    ``buffer_bw``: bits per cycle per buffer (0: unlimited); ``dram_bw``: bits per cycle."""
+    ``buffer_bw``: bits per cycle per buffer (0: unlimited); ``dram_bw``: bits per cycle;
+    ``dram_bits``: the width of each data type as it crosses DRAM, where it differs from
+    ``bits`` (the network schedule's tensors kept on chip cross at 0: accelsim/schedule/cost.py)."""
 
     pes: int
     systolic: bool
@@ -73,6 +75,7 @@ class Machine:
     buffer_of: dict[str, str | None]
     buffer_bw: dict[str, Fraction]
     dram_bw: Fraction
+    dram_bits: dict[str, Fraction] | None = None
 
     @classmethod
     def from_spec(cls, spec: HardwareSpec) -> "Machine":
@@ -283,10 +286,11 @@ class _Memories:
             self.glb_o[ok] += weight * self.glb_i[xk]
 
 
-def _bits(m: Machine, c: Counter, kind: str) -> int:
+def _bits(m: Machine, c: Counter, kind: str) -> int | Fraction:
+    b = m.dram_bits or m.bits
     if kind == "fill":
-        return c["dram_read_weight"] * m.bits["weight"] + c["dram_read_ifmap"] * m.bits["ifmap"] + c["dram_read_psum"] * m.bits["psum"]
-    return c["dram_write_psum"] * m.bits["psum"] + c["dram_write_ofmap"] * m.bits["ofmap"]
+        return c["dram_read_weight"] * b["weight"] + c["dram_read_ifmap"] * b["ifmap"] + c["dram_read_psum"] * b["psum"]
+    return c["dram_write_psum"] * b["psum"] + c["dram_write_ofmap"] * b["ofmap"]
 
 
 class _Dram:
@@ -302,7 +306,7 @@ class _Dram:
         self.left -= min(self.left, self.bw)
 
 
-def _dram_cycles(m: Machine, bits: int) -> int:
+def _dram_cycles(m: Machine, bits: int | Fraction) -> int:
     """Cycles of a DRAM phase with nothing else running (the first fill, the last write-back)."""
     dram, n = _Dram(m, bits), 0
     while dram.left > 0:

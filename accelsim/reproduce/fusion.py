@@ -91,8 +91,8 @@ def section() -> Section:
         "batch norm as their own SIMD layers through DRAM, and the speedup is the cycles they take; once fused they "
         "cost only what their SIMD work exceeds the conv's cycles. ShuffleNet v2 has no shortcut add and its ReLUs "
         "follow convs (applied on the way out at every level, batch norms folded), so its element-wise cost is "
-        "the split, concat and shuffle: the last two columns, which views take to nothing. Array layers keep "
-        "the engine's cycles (an upper bound when their input is on chip)."
+        "the split, concat and shuffle: the last two columns, which views take to nothing. A conv/fc layer whose "
+        "input or output stays on chip is timed without that tensor's DRAM transfers."
     )
     return Section("fusion", "Between the layers: GoogLeNet with and without fusion; ShuffleNet V2 guideline G4", claims,
                    tables=(("GoogLeNet on eyeriss (rs, batch 1) per fusion level",
