@@ -1,6 +1,6 @@
 """The network schedule: what happens between the layers (docs/schedule.md).
 
-``plan(net, spec, fusion, batch)`` decides, deterministically, for every layer whether it
+``plan(net, spec, fusion, batch, tiles=...)`` decides, deterministically, for every layer whether it
 runs on the PE array, on the SIMD unit, is a view (no data moves) or is fused into the
 write-back of the layer before it; and for every stored tensor where it lives (DRAM or
 the GLB) and why. The levels are cumulative:
