@@ -93,25 +93,15 @@ def run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
-    fusion: str = "none",
+    fusion: str = "onchip",
     search: str = "fast",
     mode: str = "expected",
     seed: int = 0,
 ) -> RunResult:
-    """One run (:func:`_run`). With ``fusion="onchip"`` the run is checked against the
-    same run at ``ops`` (which lends no GLB space): keeping tensors on chip shrinks the
-    tiles of the layers in between, and where that costs more DRAM traffic than it saves,
-    the ``ops`` run is the result, with a note saying so."""
-    r = _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion, search, mode, seed)
-    if fusion != "onchip" or r.compression is not None or not any(t["lives"] == "GLB" for t in r.schedule["tensors"]):
-        return r
-    alt = _run(workload, hardware, dataflow, batch, objective, None, mappings, compress, "ops", search)
-    dram = lambda x: sum(l.level_accesses("DRAM") for l in x.layers)  # noqa: E731
-    if dram(r) <= dram(alt):
-        return r
-    note = (f"--fusion onchip fell back to ops: keeping tensors on chip shrinks the tiles of the layers in between "
-            f"and would move {dram(r):,} DRAM words against ops's {dram(alt):,}")
-    return replace(alt, notes=alt.notes + (note,), schedule={**alt.schedule, "notes": alt.schedule["notes"] + [note]})
+    """One run: the conv/fc layers mapped on the whole machine, the network schedule
+    (accelsim/schedule/, docs/schedule.md) decided around those mappings, and each layer
+    counted as the schedule placed its tensors (:func:`_run`)."""
+    return _run(workload, hardware, dataflow, batch, objective, progress, mappings, compress, fusion, search, mode, seed)
 
 
 def _run(
@@ -123,7 +113,7 @@ def _run(
     progress: Progress | None = None,
     mappings: str | Path | None = None,
     compress: "Compression | str | Path | None" = None,
-    fusion: str = "none",
+    fusion: str = "onchip",
     search: str = "fast",
     mode: str = "expected",
     seed: int = 0,
@@ -139,16 +129,17 @@ def _run(
     sizes its tiles for the worst case, no zeros at the stated widths (narrow words let larger
     tiles fit), and the dense figures are the dense layer's under its own mapping
     [docs/engine.md §9]. ``fusion``: what happens between the layers, ``none``, ``views``,
-    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); ``accelsim
-    run`` defaults to ``onchip``, this function to ``none`` (the per-layer model the claims,
-    assignments and notebooks were written against); a compressed run stops at ``views``
-    (its layers' figures are the sparse model's). ``mode``: how a compressed run counts —
-    ``expected`` (zeros independent, expectations: engine/sparse.py) or ``exact`` (real
-    0/1 masks: the compression's ``mask`` files where it names them, else drawn at its
-    densities from ``seed``, layer by layer; exact integers: engine/exact.py)."""
+    ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); the default
+    is the realistic ``onchip``, as for ``accelsim run``, and ``none`` is the per-layer model
+    (every layer's input and output through DRAM) that the claims against per-layer
+    published figures use; a compressed run stops at ``views`` (its layers' figures are the
+    sparse model's). ``mode``: how a compressed run counts — ``expected`` (zeros
+    independent, expectations: engine/sparse.py) or ``exact`` (real 0/1 masks: the
+    compression's ``mask`` files where it names them, else drawn at its densities from
+    ``seed``, layer by layer; exact integers: engine/exact.py)."""
     from .dataflow.plugin import is_reference
-    from .schedule import check_fusion, plan, settle
-    from .schedule.cost import array_accesses, simd_layer
+    from .schedule import check_fusion, plan
+    from .schedule.cost import array_cost, simd_layer
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
@@ -168,26 +159,29 @@ def _run(
     df_name = df.name
     check_fusion(fusion)
     level = "views" if comp is not None and fusion in ("ops", "onchip") else fusion
-    sched = plan(net, spec, level, batch)
     pinned: dict = {}
     pin_file = ""
     if mappings is not None:
         pin_file, pinned = load_pinned(mappings)
         check_layers(pinned, [l.name for l in net.layers if isinstance(l.op, (Conv, FC))], pin_file)
-    layers = []
-    cycles: dict[str, int] = {}
+    mapped: dict[str, tuple] = {}  # every level runs the mapping chosen on the whole machine
     for i, layer in enumerate(net.layers):
         if progress:
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
+            mapped[layer.name] = _mapped(Problem.from_shape(layer.shape, batch), spec, df, objective, layer.name, pinned,
+                                         pin_file, search)
+    sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})
+    layers = []
+    cycles: dict[str, int] = {}
+    for layer in net.layers:
+        if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file, search)
-            sched = settle(sched, net, spec, batch, layer.name, m.t1)
-            if sched.spec_for(layer.name, spec) is not spec:  # the pool's decision may change what is held
-                m, cost, lent = _beside(sched, p, spec, df, objective, layer.name, pinned, pin_file, search)
+            m, cost = mapped[layer.name]
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
-            if lent:
-                mapping["glb_lent"] = lent
+            held = sched.step(layer.name).held_words
+            if held:
+                mapping["glb_beside"] = f"{held:,} words of {sched.glb} held by tensors kept on chip beside its tile"
             if comp is not None:
                 lc = per_layer[layer.name]
                 m_c, how = m, mapping["chosen_by"]
@@ -202,9 +196,9 @@ def _run(
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost,
                                                 masks))
                 continue
-            acc, energy, by_type = array_accesses(cost, layer, sched.step(layer.name), spec, batch)
-            own = _from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, cost, mapping)
-            layers.append(replace(own, accesses=acc, energy=energy, energy_by_type=by_type))
+            placed = array_cost(cost, layer, sched.step(layer.name), spec, batch, p, df, m)
+            layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, placed,
+                                     {**mapping, "bound_by": placed.bound_by}))
         else:
             step = sched.step(layer.name)
             under = cycles[step.into] if step.role == "fused" and level in ("ops", "onchip") else None
@@ -344,21 +338,9 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
 
 
 def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progress: Progress | None = None,
-            fusion: str = "none") -> MultiResult:
+            fusion: str = "onchip") -> MultiResult:
     net, spec = _resolve(workload, hardware)
     return MultiResult(tuple(run(net, spec, d, batch, objective, progress, fusion=fusion) for d in spec.dataflows))
-
-
-def _beside(sched, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str,
-            search: str = "fast"):
-    """A conv/fc layer's mapping on the GLB the tensors kept on chip leave it (a pinned
-    mapping is checked against that), its cost, and what was lent ("" if nothing)."""
-    left = sched.spec_for(name, spec)
-    m, cost = _mapped(p, left, df, objective, name, pinned, pin_file, search)
-    if left is spec:
-        return m, cost, ""
-    return m, cost, (f"{sched.lent_words(name):,} words of {sched.glb} lent to tensors kept on chip "
-                     f"(they hold {sched.step(name).held_words:,})")
 
 
 def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str,

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from accelsim.api import run
+from accelsim.engine.problem import Problem
+from accelsim.mapping.search import glb_fits
 from accelsim.hardware import load_hardware
 from accelsim.reference.network import plain_forward, scheduled_forward
 from accelsim.schedule import FUSIONS, plan
@@ -20,6 +22,16 @@ NETS = ("residual_block", "inception_block", "shufflenet_v2_unit", "se_block")
 
 def _net(name: str):
     return load_workload(REPO / "tests" / "data" / "schedule" / f"{name}.yaml")
+
+
+def _tiles(r) -> dict[str, tuple[int, ...]]:
+    """Each conv/fc layer's GLB tile as the run reports it (``glb_tile``: "N1 G1 M16 ...")."""
+    return {l.name: tuple(int(part[1:]) for part in l.mapping["glb_tile"].split()) for l in r.layers if l.macs}
+
+
+def _plan_of(r, net, spec, fusion, batch=1):
+    """The run's schedule, planned again from the tiles it reports."""
+    return plan(net, spec, fusion, batch, tiles=_tiles(r))
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +52,9 @@ def test_reference_moves_real_tensors_as_scheduled(name, fusion, eyeriss):
     net = _net(name)
     batch = 2
     r = run(net, eyeriss, fusion=fusion, batch=batch)
-    # the run's own schedule, pools settled against the mapped tiles
-    sched = plan(net, eyeriss, fusion, batch, frozenset(r.schedule["pools_not_fused"]))
+    # the run's own schedule, pools settled and tensors placed around the mapped tiles
+    sched = _plan_of(r, net, eyeriss, fusion, batch)
+    assert sched.to_dict() == r.schedule
     assert [s.role for s in sched.steps] == [l.tensors["role"] for l in r.layers]
     ref = scheduled_forward(net, sched, batch)
     plain = plain_forward(net, batch)
@@ -61,8 +74,14 @@ def test_reference_moves_real_tensors_as_scheduled(name, fusion, eyeriss):
             assert dram["ofmap"]["writes"] == t.writes["DRAM"], l.name
             assert l.accesses["GLB"]["ifmap"]["reads"] == t.reads["DRAM"] + t.reads["GLB"], l.name
             assert l.accesses["GLB"]["ofmap"]["writes"] == t.writes["DRAM"] + t.writes["GLB"], l.name
-        # what the GLB held while the layer ran never exceeds the schedule's reservation, nor half the GLB
-        assert ref.glb_peak.get(l.name, 0) <= l.tensors["glb_held_words"] <= sched.budget_bits // sched.word_bits or not sched.glb
+        # what the GLB held while the layer ran never exceeds the schedule's reservation, and that
+        # leaves a conv/fc layer's tile room (the mapper's own test), a SIMD layer half the GLB
+        assert ref.glb_peak.get(l.name, 0) <= l.tensors["glb_held_words"]
+        if l.macs:
+            assert glb_fits(Problem.from_shape(layer.shape, batch), sched.spec_for(l.name, eyeriss),
+                            dict(zip("NGMCEF", _tiles(r)[l.name]))), l.name
+        elif l.tensors["role"] == "simd":
+            assert l.tensors["glb_held_words"] <= sched.budget_bits // sched.word_bits or not sched.glb
 
 
 def test_fusion_levels_are_cumulative_on_the_small_nets(eyeriss):
@@ -73,8 +92,7 @@ def test_fusion_levels_are_cumulative_on_the_small_nets(eyeriss):
         dram = [sum(l.level_accesses("DRAM") for l in run(net, eyeriss, fusion=f).layers) for f in FUSIONS]
         assert dram == sorted(dram, reverse=True), (name, dram)
         assert dram[-1] < dram[0], name
-        sched = plan(net, eyeriss, "onchip")
-        lives = {t.tensor: t.home for t in sched.tensors}
+        lives = {t["tensor"]: t["lives"] for t in run(net, eyeriss, fusion="onchip").schedule["tensors"]}
         assert lives["input"] == "DRAM"
         assert lives[net.layers[-1].name] == "DRAM"
         assert "GLB" in lives.values()
@@ -127,43 +145,58 @@ def test_pool_fuses_only_when_its_window_fits_the_tile(eyeriss):
     assert not pool_fits(pool(3, 2), conv, (1, 1, 8, 8, 4, 8))  # overlapping windows across tiles
 
 
-def test_onchip_tensors_take_glb_space_from_the_mapper(eyeriss):
+def test_the_room_beside_a_tile_is_exactly_what_the_mappers_fit_test_leaves(eyeriss):
+    """room_beside is the largest GLB share a tile leaves: the tile fits the GLB less it,
+    and not the GLB less one bit more (the mapper's glb_fits) — with and without double
+    buffering; spec_for lends what is held and nothing of the other GLBs."""
+    from accelsim.schedule.onchip import room_beside, with_glb_size
+
+    glb = eyeriss.glb("fmap_glb")
+    for db in ((), ("ifmap", "ofmap", "psum")):
+        spec = replace(eyeriss, glbs=tuple(replace(g, double_buffered=db) if g.name == glb.name else g for g in eyeriss.glbs))
+        g = spec.glb("fmap_glb")
+        p = Problem.from_shape(_net("inception_block").layer("b2.1").shape, 2)
+        for t1 in ((1, 1, 4, 8, 12, 12), (2, 1, 16, 16, 6, 12), (1, 1, 1, 1, 1, 1)):
+            room = room_beside(p, spec, g, t1)
+            tile = dict(zip("NGMCEF", t1))
+            assert 0 < room < g.size_bits
+            assert glb_fits(p, with_glb_size(spec, g.name, g.size_bits - room), tile)
+            assert not glb_fits(p, with_glb_size(spec, g.name, g.size_bits - room - 1), tile)
     net = _net("inception_block")
-    sched = plan(net, eyeriss, "onchip")
-    step = sched.step("b2.1")
-    assert step.held_words > 0
+    r = run(net, eyeriss, fusion="onchip")
+    sched = _plan_of(r, net, eyeriss, "onchip")
+    assert sched.step("b2.1").held_words > 0
     lent = sched.spec_for("b2.1", eyeriss)
-    glb = {g.name: g for g in lent.glbs}["fmap_glb"]
-    assert glb.size_bits == eyeriss.glb("fmap_glb").size_bits - sched.lent_words("b2.1") * 16
-    assert sched.spec_for("stem", eyeriss).glb("filter_glb") == eyeriss.glb("filter_glb")
+    assert lent.glb("fmap_glb").size_bits == glb.size_bits - sched.lent_words("b2.1") * 16
+    assert lent.glb("filter_glb") == eyeriss.glb("filter_glb")
 
 
-def test_each_layer_is_mapped_on_the_glb_the_held_tensors_leave(eyeriss):
-    """The mapper's choice for a layer is its best on the GLB less what is held while it
-    runs, and its tile fits there."""
-    from accelsim.engine.problem import Problem
-    from accelsim.mapping.search import best_mapping, glb_fits
+def test_each_layer_keeps_the_mapping_of_the_whole_glb_and_its_tile_fits_beside_the_held_tensors(eyeriss):
+    """Every level runs each conv/fc layer's best mapping on the whole machine (so keeping
+    tensors on chip changes no layer's own traffic), and its tile fits the GLB less what
+    is held while it runs — on eyeriss and on a GLB small enough to refuse some tensors."""
+    from accelsim.mapping.search import best_mapping
 
     tiny = replace(eyeriss, glbs=tuple(replace(g, size_bits=16 * 12_000) if g.name == "fmap_glb" else g for g in eyeriss.glbs))
-    lent = 0
+    held_somewhere = refused = 0
     for spec in (eyeriss, tiny):
         for name in NETS:
             net = _net(name)
             r = run(net, spec, fusion="onchip")
-            sched = plan(net, spec, "onchip", 1, frozenset(r.schedule["pools_not_fused"]))
+            sched = _plan_of(r, net, spec, "onchip")
             for l, layer in zip(r.layers, net.layers):
                 if not l.macs:
                     continue
                 held = l.tensors["glb_held_words"]
                 assert sched.lent_words(l.name) == held
-                left = sched.spec_for(l.name, spec)
                 p = Problem.from_shape(layer.shape, 1)
-                mine, _ = best_mapping(p, left, eyeriss_df(spec))
+                mine, _ = best_mapping(p, spec, eyeriss_df(spec))
                 assert l.mapping["glb_tile"] == mine.describe(eyeriss_df(spec))["glb_tile"], l.name
-                assert glb_fits(p, left, dict(zip("NGMCEF", mine.t1)))
-                assert ("glb_lent" in l.mapping) == bool(held)
-                lent += bool(held)
-    assert lent > 10
+                assert glb_fits(p, sched.spec_for(l.name, spec), dict(zip("NGMCEF", mine.t1)))
+                assert ("glb_beside" in l.mapping) == bool(held)
+                held_somewhere += bool(held)
+            refused += sum(t["lives"] == "DRAM" and "no room" in t["why"] for t in r.schedule["tensors"])
+    assert held_somewhere > 10 and refused > 0
 
 
 def eyeriss_df(spec):
@@ -193,9 +226,11 @@ def test_no_simd_on_the_output_path_falls_back_with_a_note(eyeriss):
 
 def test_a_glb_too_small_holds_nothing_and_says_so(eyeriss):
     tiny = replace(eyeriss, glbs=tuple(replace(g, size_bits=64 * 16) if g.name == "fmap_glb" else g for g in eyeriss.glbs))
-    sched = plan(_net("residual_block"), tiny, "onchip")
+    net = _net("residual_block")
+    sched = plan(net, tiny, "onchip", tiles={l.name: (1, 1, 1, 1, 1, 1) for l in net.layers if l.macs})
     assert all(t.home != "GLB" for t in sched.tensors)
     assert any("no tensor" in n for n in sched.notes)
+    assert any("no room during conv1" in t.why and "conv1's tile leaves" in t.why for t in sched.tensors)
 
 
 def test_unknown_fusion_is_a_one_paragraph_error(run_cli):
@@ -252,3 +287,41 @@ def test_the_figure_splits_each_layers_dram_into_between_and_inside(eyeriss):
     # conv1 reads its input from the GLB and writes its output there: only its weights cross DRAM
     conv1 = labels.index("conv1")
     assert fig.accelsim_bars["onchip"][conv1] == (0, next(l for l in onchip.layers if l.name == "conv1").accesses["DRAM"]["weight"]["reads"])
+
+
+def test_cycles_of_layers_beside_tensors_on_chip_are_the_cycle_references():
+    """A conv whose input is kept on chip is not filled from DRAM, one whose output stays
+    on chip writes nothing back: their cycles are the clocked reference model's
+    (accelsim/reference/cycles.py) with those tensors crossing DRAM at 0 bits, not the
+    engine's cycles with the fetches (an upper bound); with --fusion none, the reference's
+    on the plain machine."""
+    from accelsim.dataflow import DATAFLOWS
+    from accelsim.mapping.search import best_mapping
+    from accelsim.reference.cycles import Machine, simulate_cycles
+    from accelsim.workload.loader import workload_from_dict
+
+    conv = {"type": "conv", "M": 4, "R": 3, "S": 3, "pad": 1}
+    net = workload_from_dict({"name": "two", "input": {"C": 3, "H": 6, "W": 6}, "layers": [
+        {"name": "c1", "inputs": ["input"], **conv}, {"name": "r1", "type": "activation", "fn": "relu", "inputs": ["c1"]},
+        {"name": "c2", "inputs": ["r1"], **conv}, {"name": "r2", "type": "activation", "fn": "relu", "inputs": ["c2"]}]})
+    # a DRAM slow enough that the fills and write-backs show in the cycles
+    spec = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    spec = replace(spec, dram=replace(spec.dram, read_bw=spec.dram.read_bw / 8, write_bw=spec.dram.write_bw / 8))
+    df = DATAFLOWS["rs"]
+    none = {l.name: l for l in run(net, spec, "rs", fusion="none").layers}
+    onchip = {l.name: l for l in run(net, spec, "rs", fusion="onchip").layers}
+    assert [a["lives"] for a in onchip["c1"].tensors["outputs"]] == ["GLB"]
+    assert [a["lives"] for a in onchip["c2"].tensors["inputs"]] == ["GLB"]
+    rng = np.random.default_rng(5)
+    plain = Machine.from_spec(spec)
+    for name, zero in (("c1", "ofmap"), ("c2", "ifmap")):
+        layer = net.layer(name)
+        p = Problem.from_shape(layer.shape, 1)
+        m = best_mapping(p, spec, df)[0]
+        w = rng.integers(-3, 4, (1, 4, layer.shape.C, 3, 3))
+        x = rng.integers(-3, 4, (1, 1, layer.shape.C, 6, 6))
+        ref = simulate_cycles(p, df, m, plain, w, x)
+        assert (none[name].cycles, none[name].stall_cycles) == (ref.cycles, ref.stall_cycles), name
+        beside = simulate_cycles(p, df, m, replace(plain, dram_bits={**plain.bits, zero: 0}), w, x)
+        assert (onchip[name].cycles, onchip[name].stall_cycles) == (beside.cycles, beside.stall_cycles), name
+        assert beside.cycles < ref.cycles, name

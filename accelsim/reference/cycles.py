@@ -66,7 +66,9 @@ class Machine:
 
     ``noc``: elements per cycle per NoC port (0: unlimited); ``bits``: width of each data
     type; ``buffer_of``: the GLB buffer holding each data type (None: it bypasses);
-    ``buffer_bw``: bits per cycle per buffer (0: unlimited); ``dram_bw``: bits per cycle."""
+    ``buffer_bw``: bits per cycle per buffer (0: unlimited); ``dram_bw``: bits per cycle;
+    ``dram_bits``: the width of each data type as it crosses DRAM, where it differs from
+    ``bits`` (the network schedule's tensors kept on chip cross at 0: accelsim/schedule/cost.py)."""
 
     pes: int
     systolic: bool
@@ -75,6 +77,7 @@ class Machine:
     buffer_of: dict[str, str | None]
     buffer_bw: dict[str, Fraction]
     dram_bw: Fraction
+    dram_bits: dict[str, Fraction] | None = None
 
     @classmethod
     def from_spec(cls, spec: HardwareSpec) -> "Machine":
@@ -332,7 +335,7 @@ def _format(formats: dict | None, level: str, t: str) -> str:
     return (formats or {}).get((level, t), "dense")
 
 
-def _coded_bits(formats: dict | None, level: str, t: str, c, nz, bits: int):
+def _coded_bits(formats: dict | None, level: str, t: str, c, nz, bits):
     """Bits of c elements of which nz are non-zeros, as ``level`` stores type t: dense
     (c·b) or a bitmask (nz·b + c; the only compressed format this model moves)."""
     kind = _format(formats, level, t)
@@ -343,12 +346,13 @@ def _coded_bits(formats: dict | None, level: str, t: str, c, nz, bits: int):
     raise ValueError(f"the clocked reference moves dense and bitmask tensors, not {kind}")
 
 
-def _bits(m: Machine, c: Counter, kind: str, formats: dict | None = None) -> int:
+def _bits(m: Machine, c: Counter, kind: str, formats: dict | None = None) -> int | Fraction:
+    b = m.dram_bits or m.bits
     if kind == "fill":
-        return (_coded_bits(formats, "DRAM", "weight", c["dram_read_weight"], c["dram_read_weight_nz"], m.bits["weight"])
-                + _coded_bits(formats, "DRAM", "ifmap", c["dram_read_ifmap"], c["dram_read_ifmap_nz"], m.bits["ifmap"])
-                + c["dram_read_psum"] * m.bits["psum"])
-    return c["dram_write_psum"] * m.bits["psum"] + c["dram_write_ofmap"] * m.bits["ofmap"]
+        return (_coded_bits(formats, "DRAM", "weight", c["dram_read_weight"], c["dram_read_weight_nz"], b["weight"])
+                + _coded_bits(formats, "DRAM", "ifmap", c["dram_read_ifmap"], c["dram_read_ifmap_nz"], b["ifmap"])
+                + c["dram_read_psum"] * b["psum"])
+    return c["dram_write_psum"] * b["psum"] + c["dram_write_ofmap"] * b["ofmap"]
 
 
 class _Dram:
@@ -364,7 +368,7 @@ class _Dram:
         self.left -= min(self.left, self.bw)
 
 
-def _dram_cycles(m: Machine, bits: int) -> int:
+def _dram_cycles(m: Machine, bits: int | Fraction) -> int:
     """Cycles of a DRAM phase with nothing else running (the first fill, the last write-back)."""
     dram, n = _Dram(m, bits), 0
     while dram.left > 0:

@@ -83,15 +83,16 @@ def section() -> Section:
         "layer that does no MACs reads its inputs from DRAM and writes its output back (only the activation after a "
         "conv is applied on the way out); `views` writes the four branches of each inception block straight into the "
         "concat; `ops` fuses the pools that follow a conv into its write-back where the window fits the output tile; "
-        "`onchip` keeps the tensors that fit in half of the 100 KiB feature-map GLB there. TensorRT's slide gives no "
+        "`onchip` keeps there the tensors that fit in the 100 KiB feature-map GLB beside the tiles of the layers they "
+        "outlive (each layer keeps the mapping it has with `ops`). TensorRT's slide gives no "
         "GoogLeNet numbers, so the claim is the direction and the concat's zero copy. "
         "G4: Ma et al. removed ReLU and the shortcut from ResNet bottleneck units and measured about 20 % speedup "
         "on a GPU and an ARM core; accelsim's `none` runs the adds, the activations after them and any unfolded "
         "batch norm as their own SIMD layers through DRAM, and the speedup is the cycles they take; once fused they "
         "cost only what their SIMD work exceeds the conv's cycles. ShuffleNet v2 has no shortcut add and its ReLUs "
         "follow convs (applied on the way out at every level, batch norms folded), so its element-wise cost is "
-        "the split, concat and shuffle: the last two columns, which views take to nothing. Array layers keep "
-        "the engine's cycles (an upper bound when their input is on chip)."
+        "the split, concat and shuffle: the last two columns, which views take to nothing. A conv/fc layer whose "
+        "input or output stays on chip is timed without that tensor's DRAM transfers."
     )
     return Section("fusion", "Between the layers: GoogLeNet with and without fusion; ShuffleNet V2 guideline G4", claims,
                    tables=(("GoogLeNet on eyeriss (rs, batch 1) per fusion level",

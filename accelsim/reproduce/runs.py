@@ -37,9 +37,13 @@ def network(name: str) -> Network:
 @functools.lru_cache(maxsize=None)
 def mapped(workload: str, hw: str, dataflow: str | None = None, batch: int = 1, objective: str = "energy",
            mappings: str | None = None) -> RunResult:
-    """``mappings``: a pinned-mapping file of this package's workloads/ folder."""
+    """``mappings``: a pinned-mapping file of this package's workloads/ folder. At
+    ``--fusion none``: the figures these claims compare with were measured or modelled one
+    layer at a time, each layer's input and output crossing DRAM (the Eyeriss chip's
+    layer-by-layer runs, Timeloop's and SCALE-Sim's per-layer models, the papers' per-layer
+    tables); the fusion claims (fusion.py) compare the levels."""
     pinned = str(WORKLOADS / mappings) if mappings else None
-    return run(network(workload), hardware(hw), dataflow, batch, objective, mappings=pinned)
+    return run(network(workload), hardware(hw), dataflow, batch, objective, mappings=pinned, fusion="none")
 
 
 def conv_layers(r: RunResult):

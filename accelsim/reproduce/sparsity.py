@@ -62,7 +62,8 @@ def deep_compression_pruning() -> Compression:
 @functools.lru_cache(maxsize=None)
 def compressed(workload: str, hw: str, which: str, batch: int = 1):
     comp = {"jssc17": jssc17_zeros, "pruning": deep_compression_pruning}[which]()
-    return run(network(workload), hardware(hw), None, batch, compress=comp)
+    # per layer, as the published tables (JSSC'17 Table V, Deep Compression) count them
+    return run(network(workload), hardware(hw), None, batch, compress=comp, fusion="none")
 
 
 def _pe(x: dict) -> float:

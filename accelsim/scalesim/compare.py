@@ -53,7 +53,7 @@ def compare(topology_path: str | os.PathLike[str], config_path: str | os.PathLik
 
     compat = run_topology(load_topology(topology_path, gemm=gemm), load_config(config_path))
     net, spec = native_inputs(topology_path, config_path, gemm=gemm)
-    native = run(net, spec, spec.dataflow)
+    native = run(net, spec, spec.dataflow, fusion="none")  # SCALE-Sim models one layer at a time
     by_name = {l.name: l for l in native.layers}
     rows = []
     for s in compat.layers:

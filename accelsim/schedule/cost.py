@@ -13,15 +13,26 @@
 - A conv/fc layer: the engine's counts, except that an input kept on chip is not fetched
   from DRAM (no DRAM ifmap reads and no GLB fill), and the write-back sends to DRAM what
   the schedule stores there (its own output, or the output of the work fused into it, or
-  nothing when that stays on chip). Its cycles stay the engine's: the timeline still
-  allows for the fetches it no longer does — an upper bound.
+  nothing when that stays on chip). Its cycles: the engine's timeline
+  (``kernel.timeline_scaled``, docs/engine.md §5) over the same tiles with those DRAM
+  transfers at their new sizes — an input on chip is filled at 0 bits per element, an
+  output that stays on chip written back at 0, a write-back that sends ``w`` of the
+  layer's ``o`` outputs to DRAM (a fused pool's) at ``w/o`` of the width (exact when every
+  tile's share of the written tensor is its share of the output, as a pool whose window
+  fits the tile gives) — and the static energy over those cycles.
 """
 from __future__ import annotations
 
 import copy
 import math
 
-from ..engine.evaluate import actions_from, price
+import numpy as np
+
+from dataclasses import replace
+from fractions import Fraction
+
+from ..engine import kernel as K
+from ..engine.evaluate import LayerCost, actions_from, bound_by, machine_arrays, price, run_kernel
 from ..hardware import HardwareSpec
 from ..result import LayerResult, empty_accesses
 from ..workload import NetLayer
@@ -75,14 +86,14 @@ def simd_layer(layer: NetLayer, step: Step, spec: HardwareSpec, batch: int, hide
     )
 
 
-def array_accesses(cost, layer: NetLayer, step: Step, spec: HardwareSpec, batch: int):
-    """The engine's (accesses, energy, energy by type) of a conv/fc layer, with its input
-    and output where the schedule put them; the engine's own when nothing moved."""
+def array_cost(cost: LayerCost, layer: NetLayer, step: Step, spec: HardwareSpec, batch: int, p, df, m) -> LayerCost:
+    """The engine's cost of a conv/fc layer under mapping ``m``, with its input and output
+    where the schedule put them (see the module doc); the engine's own when nothing moved."""
     own = layer.out.size * batch
     input_on_chip = bool(step.reads) and all(a.home == "GLB" for a in step.reads)
     to_dram = _dram(step.writes)
     if not input_on_chip and to_dram == own:
-        return cost.accesses, cost.energy, cost.energy_by_type
+        return cost
     acc = copy.deepcopy(cost.accesses)
     if input_on_chip:
         acc["GLB"]["ifmap"]["writes"] -= acc["DRAM"]["ifmap"]["reads"]
@@ -93,5 +104,28 @@ def array_accesses(cost, layer: NetLayer, step: Step, spec: HardwareSpec, batch:
         raise AssertionError(f"{layer.name}: the engine wrote {wo} outputs to DRAM, fewer than its {own}")
     acc["DRAM"]["ofmap"]["writes"] = new
     acc["GLB"]["ofmap"]["reads"] += new - wo
-    energy, by_type = price(spec, actions_from(spec, acc, cost.macs))
-    return acc, energy, by_type
+    cycles, compute, side = timeline_at_dram_widths(p, spec, df, m, dram_widths(spec, input_on_chip, Fraction(to_dram, own)))
+    actions = actions_from(spec, acc, cost.macs)
+    actions.update(spec.energy.static_counts(int(cycles), spec.pes, spec.rf is not None, len(spec.glbs), True))
+    energy, by_type = price(spec, actions)
+    return replace(cost, cycles=int(cycles), stall_cycles=int(cycles - compute), accesses=acc, actions=actions, energy=energy,
+                   energy_by_type=by_type, bound_by=bound_by(cycles, compute, side))
+
+
+def dram_widths(spec: HardwareSpec, input_on_chip: bool, out_share: Fraction) -> dict[str, Fraction]:
+    """Bits per element of weight, ifmap, psum, ofmap as they cross DRAM: an input on chip
+    crosses at 0, an output at its share ``out_share`` of the write-back."""
+    w = {t: Fraction(spec.word_bits[t]) for t in ("weight", "ifmap", "psum", "ofmap")}
+    if input_on_chip:
+        w["ifmap"] = Fraction(0)
+    w["ofmap"] *= out_share
+    return w
+
+
+def timeline_at_dram_widths(p, spec: HardwareSpec, df, m, widths: dict[str, Fraction]) -> tuple[int, int, int]:
+    """(cycles, compute cycles, array-side cycles) of the engine's timeline for mapping
+    ``m`` with the DRAM transfers at ``widths`` bits per element."""
+    _, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
+    noc, bits, dram_bw, buf_of, buf_bw = machine_arrays(spec)
+    at_dram = np.array([float(widths[t]) for t in ("weight", "ifmap", "psum", "ofmap")])
+    return K.timeline_scaled(tile_row, rows, per, noc, bits, dram_bw, buf_of, buf_bw, at_dram, 1.0)

@@ -9,17 +9,26 @@ The rule (deterministic):
    form one group and live in one place.
 2. A group is held from the layer whose write-back produces its first part to the last
    layer that reads it (both included), and takes its size in words for all that time.
-3. Groups are taken in the order their first part is produced (ties: network order) and
-   each is kept if, at every layer of its lifetime, the groups already kept plus it fit
-   in **half** the GLB; the other half is left to the layers' own tiles. The mapper maps
-   each layer onto the GLB less what is held while it runs (``Schedule.spec_for``).
+3. The **room** at each layer: a conv/fc layer keeps the mapping the mapper chose on the
+   whole GLB (the one ``--fusion ops`` runs), and its room is what that mapping's GLB
+   tile leaves (:func:`room_beside`, by the mapper's own fit test); a layer on the SIMD
+   unit streams through the GLB and leaves half of it.
+4. Groups are taken in the order their first part is produced (ties: network order) and
+   each is kept if, at every layer of its lifetime, the groups already kept plus it fit in
+   the room there. So no layer's mapping changes and no layer's own traffic grows: a
+   run at ``onchip`` never moves more DRAM data than at ``ops`` (docs/schedule.md).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataclasses import replace
+
+from ..engine.problem import Problem
 from ..hardware import HardwareSpec
+from ..mapping.search import glb_overflow
 from ..workload import Network
+from ..workload.ops import FC, Conv
 
 
 @dataclass(frozen=True)
@@ -45,8 +54,44 @@ def shared_glb(spec: HardwareSpec) -> tuple[object, str]:
     return gi, ""
 
 
-def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, batch: int):
-    """(home, why, live, held per position in bits, GLB name, budget bits, word bits, notes)."""
+def room_beside(p: Problem, spec: HardwareSpec, glb, t1: tuple[int, ...], empty: HardwareSpec | None = None) -> int:
+    """Bits of ``glb`` that GLB tile ``t1`` of ``p`` leaves to tensors held beside it: the
+    largest L for which the tile still fits the GLB less L by the mapper's own test
+    (:func:`~accelsim.mapping.search.glb_overflow`: a double-buffered GLB holds the tile
+    twice, so L = size − 2·tile there, else size − tile). ``empty``: ``spec`` with that
+    GLB of size 0 (built here if not given), which makes the test report what the tile needs."""
+    if empty is None:
+        empty = with_glb_size(spec, glb.name, 0)
+    over = glb_overflow(p, empty, dict(zip("NGMCEF", t1)))
+    need = over[1] if over is not None and over[0] == glb.name else 0
+    return glb.size_bits - (2 if glb.double_buffered else 1) * need
+
+
+def with_glb_size(spec: HardwareSpec, name: str, bits: int) -> HardwareSpec:
+    return replace(spec, glbs=tuple(replace(g, size_bits=bits) if g.name == name else g for g in spec.glbs))
+
+
+def rooms(net: Network, spec: HardwareSpec, glb, budget: int, batch: int, tiles: dict | None, work: list[int]) -> list[int]:
+    """The room (bits) for held tensors at each position of the order (rule 3). ``work[i]``:
+    the position of the layer whose work happens at position i (a fused layer's is its
+    producer's, so it has its producer's room), -1 for a view (nothing runs: the whole
+    GLB). A conv/fc layer without a known tile has no room."""
+    empty = with_glb_size(spec, glb.name, 0)
+    own = []
+    for l in net.layers:
+        if not isinstance(l.op, (Conv, FC)):
+            own.append(budget)
+        elif tiles is None or l.name not in tiles:
+            own.append(0)
+        else:
+            own.append(room_beside(Problem.from_shape(l.shape, batch), spec, glb, tiles[l.name], empty))
+    return [glb.size_bits if w < 0 else own[w] for w in work]
+
+
+def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, batch: int, tiles: dict | None,
+          work: list[int]):
+    """(home, why, live, held per position in bits, GLB name, budget bits (half the GLB:
+    the room a SIMD layer leaves), word bits, notes)."""
     home = {g.root: "DRAM" for g in groups}
     why = {g.root: g.fixed or "--fusion below onchip: every stored tensor goes through DRAM" for g in groups}
     live: dict[str, tuple[str, str]] = {}
@@ -62,29 +107,35 @@ def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, 
             why[g.root] = g.fixed or reason
         return home, why, live, held, "", 0, wb, [f"--fusion onchip: {reason}; every stored tensor goes through DRAM"]
     budget = glb.size_bits // 2 // wb * wb
-    cap = budget // wb
+    room = [max(0, r) // wb * wb for r in rooms(net, spec, glb, budget, batch, tiles, work)]
     names = [l.name for l in net.layers]
+
+    def beside(i: int) -> str:
+        words = f"{room[i] // wb:,} words of {glb.name}"
+        if work[i] < 0:
+            return f"{words} (all of it: a view runs nothing)"
+        w = net.layers[work[i]]
+        return f"{words} {w.name}'s tile leaves" if isinstance(w.op, (Conv, FC)) else f"{words} a SIMD layer leaves (half)"
+
     kept = 0
     for g in sorted(groups, key=lambda g: (g.start, g.root)):
         if g.fixed:
             continue
         lo, hi = max(g.start, 0), max(g.end, g.start, 0)
         bits = g.words * wb
-        if bits > budget:
-            why[g.root] = f"too large to keep: {g.words:,} words > {cap:,} (half of {glb.name})"
-            continue
-        peak = max(range(lo, hi + 1), key=lambda i: held[i])
-        if held[peak] + bits > budget:
-            why[g.root] = (f"no room: with {held[peak] // wb:,} words already held during {names[peak]}, "
-                           f"{g.words:,} more exceed {cap:,} (half of {glb.name})")
+        tight = min(range(lo, hi + 1), key=lambda i: room[i] - held[i])
+        if held[tight] + bits > room[tight]:
+            what = f"with {held[tight] // wb:,} words already held, " if held[tight] else ""
+            why[g.root] = f"no room during {names[tight]}: {what}{g.words:,} words exceed the {beside(tight)}"
             continue
         for i in range(lo, hi + 1):
             held[i] += bits
         home[g.root] = "GLB"
         live[g.root] = (names[lo], names[hi])
-        why[g.root] = f"kept in {glb.name} from {names[lo]} to {names[hi]} ({g.words:,} words, within half of {glb.name}: {cap:,})"
+        why[g.root] = (f"kept in {glb.name} from {names[lo]} to {names[hi]} ({g.words:,} words; tightest during "
+                       f"{names[tight]}: {held[tight] // wb:,} held of the {beside(tight)})")
         kept += 1
     if not kept and any(not g.fixed for g in groups):
-        notes.append(f"--fusion onchip: no tensor of {net.name} fits in half of {glb.name} ({cap:,} words); "
+        notes.append(f"--fusion onchip: no tensor of {net.name} fits in the room the layers' tiles leave in {glb.name}; "
                      "every stored tensor goes through DRAM")
     return home, why, live, held, glb.name, budget, wb, notes

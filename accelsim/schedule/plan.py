@@ -1,6 +1,6 @@
 """The network schedule: what happens between the layers (docs/schedule.md).
 
-``plan(net, spec, fusion, batch)`` decides, deterministically, for every layer whether it
+``plan(net, spec, fusion, batch, tiles=...)`` decides, deterministically, for every layer whether it
 runs on the PE array, on the SIMD unit, is a view (no data moves) or is fused into the
 write-back of the layer before it; and for every stored tensor where it lives (DRAM or
 the GLB) and why. The levels are cumulative:
@@ -14,8 +14,8 @@ the GLB) and why. The levels are cumulative:
 - ``ops``: element-wise work, pools and global pools fused into the producer's
   write-back when the SIMD unit sits on the array's output path (rules in :mod:`.rules`).
 - ``onchip``: stored tensors kept in the GLB between their producer and last consumer
-  by the rule of :mod:`.onchip`; the space they hold is taken from the tiles the mapper
-  may use for the layers in between (:meth:`Schedule.spec_for`).
+  by the rule of :mod:`.onchip`, in the room the tiles of the layers in between leave
+  (their mappings are those of ``ops``; :meth:`Schedule.spec_for` is the GLB they see).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ..hardware import HardwareSpec
 from ..workload import Network
 from ..workload.ops import FC, Conv
 from .onchip import Group, place
-from .rules import fused_layers, is_view
+from .rules import fused_layers, is_view, pool_fits
 
 FUSIONS = ("none", "views", "ops", "onchip")
 """The fusion levels, each including the ones before it (``--fusion``)."""
@@ -96,7 +96,7 @@ class Schedule:
     budget_bits: int = 0
     word_bits: int = 16
     unfused: frozenset[str] = frozenset()  # pools whose window did not fit the producer's tile
-    pending: tuple[tuple[str, str], ...] = ()  # (pool, array layer): fused if the window fits that layer's tile
+    pending: tuple[tuple[str, str], ...] = ()  # (pool, array layer): fused as its window fits that layer's tile
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _specs: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -106,13 +106,12 @@ class Schedule:
         return self.steps[self._index[layer]]
 
     def lent_words(self, layer: str) -> int:
-        """GLB words taken from ``layer``'s tiles: what the tensors kept on chip hold while
-        it runs. (Rounding it up to sixteenths of the GLB, to share the mapper's choices
-        between blocks, cost VGG-16 on edge_16x16 more DRAM traffic than --fusion none.)"""
+        """GLB words held beside ``layer``'s tile: what the tensors kept on chip hold while it runs."""
         return self.step(layer).held_words
 
     def spec_for(self, layer: str, spec: HardwareSpec) -> HardwareSpec:
-        """The machine as the mapper sees it for ``layer``: the GLB less :meth:`lent_words`."""
+        """The machine ``layer``'s tile runs in: the GLB less :meth:`lent_words` (the tile
+        fits it by construction, :mod:`.onchip`)."""
         lent = self.lent_words(layer) * self.word_bits
         if not lent:
             return spec
@@ -133,6 +132,19 @@ class Schedule:
         }
 
 
+def _pools_that_do_not_fit(net: Network, spec: HardwareSpec, tiles: dict[str, tuple[int, ...]],
+                           unfused: frozenset[str]) -> frozenset[str]:
+    """The pools waiting to be fused into a conv whose tile their window does not fit.
+    Unfusing a pool only removes waiting pools (a pool after it loses its fused producer),
+    so one pass settles them."""
+    consumers: dict[str, list[str]] = {}
+    for l in net.layers:
+        for s in l.inputs:
+            consumers.setdefault(s, []).append(l.name)
+    _, pending = fused_layers(net, consumers, spec.simd.on_output_path, unfused)
+    return frozenset(p for p, h in pending if h in tiles and not pool_fits(net.layer(p), net.layer(h).shape, tiles[h]))
+
+
 def check_fusion(fusion: str) -> str:
     if fusion not in FUSIONS:
         raise AccelsimError(
@@ -145,10 +157,18 @@ def check_fusion(fusion: str) -> str:
 
 
 def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 1,
-         unfused: frozenset[str] = frozenset()) -> Schedule:
+         unfused: frozenset[str] = frozenset(), tiles: dict[str, tuple[int, ...]] | None = None) -> Schedule:
     """The schedule of ``net`` on ``spec`` at fusion level ``fusion`` (see the module doc).
-    ``unfused``: pools that must not be fused (their window did not fit the tile)."""
+
+    ``tiles``: each conv/fc layer's GLB tile (``t1`` over N G M C E F) as the mapper chose
+    it on the whole machine — the mapping every level runs (``api.run`` maps first, then
+    plans). A pool is fused only if its window fits its conv's tile; a tensor is kept on
+    chip only where every conv/fc layer of its lifetime still has that tile's room beside
+    it (:mod:`.onchip`). Without ``tiles`` (a plan before mapping) pools are taken to fit and
+    no tensor stays on chip across a conv/fc layer. ``unfused``: pools not to fuse anyway."""
     level = FUSIONS.index(check_fusion(fusion))
+    if tiles is not None and level >= 2:
+        unfused = unfused | _pools_that_do_not_fit(net, spec, tiles, unfused)
     notes: list[str] = []
     views = level >= 1 and spec.simd.views == "in_place"
     if level >= 1 and not views:
@@ -234,7 +254,8 @@ def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 
         else:
             fixed = ""
         groups.append(Group(root, tuple(ms), sum(words[m] for m in ms), start, end, fixed))
-    home, why, live, held, glb, budget, wb, more = place(groups, net, spec, level >= 3, batch)
+    work = [-1 if role[l.name] == "view" else at[l.name] for l in net.layers]
+    home, why, live, held, glb, budget, wb, more = place(groups, net, spec, level >= 3, batch, tiles, work)
     notes += more
 
     def home_of(n: str) -> str:

@@ -30,6 +30,6 @@ def legend(r: Any) -> list[str]:
     kept = [t for t in s["tensors"] if t["lives"] == "GLB"]
     line = (f"--fusion {s['fusion']}: {roles.count('fused')} layers fused into the write-back before them (↳), "
             f"{roles.count('view')} views (▫), {len(kept)} tensors kept on chip"
-            + (f" in {s['glb']} (out = GLB; at most {s['glb_budget_words']:,} words, half of it)" if s["glb"] else "")
+            + (f" in {s['glb']} (out = GLB; beside the tiles, which keep their ops mappings)" if s["glb"] else "")
             + "; --json: where each tensor lived and why.")
     return [line] + [f"note: {n}" for n in r.notes]
