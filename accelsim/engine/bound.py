@@ -38,10 +38,10 @@ N_BOUND = K.N_OUT + 1
 def _tile_rows_sum(E, T, R, U, D, pad, H):
     """Σ over the tiles of size T along E of the ifmap rows each touches."""
     s = 0
-    e0 = 0
+    e0 = np.int64(0)  # an int64, not the literal 0: rows_count compiles once
     while e0 < E:
         e1 = min(e0 + T, E)
-        s += rows_count(e0, e1, 0, R, U, D, pad, H)
+        s += rows_count(e0, e1, np.int64(0), R, U, D, pad, H)
         e0 = e1
     return s
 
@@ -88,7 +88,7 @@ def lower_bound(p, t1, dram_order, keep, n_rf, uses_rf):
             out[K.RFR_W] = macs
         if keep[1] < n_rf:
             out[K.RFW_I] = i_tiles
-            out[K.RFR_I] = N * G * M * C * K._valid_pairs(0, E, R, U, D, pt, H) * K._valid_pairs(0, F, S, U, D, pl, W)
+            out[K.RFR_I] = N * G * M * C * K._valid_pairs(np.int64(0), E, R, U, D, pt, H) * K._valid_pairs(np.int64(0), F, S, U, D, pl, W)
         if keep[2] < n_rf:
             out[K.RFR_P] = macs
             out[K.RFW_P] = macs

@@ -216,8 +216,8 @@ def _pair(ee, re, only_unch, U, D, pad, H):
     gr = _groups_of(re)
     for a in range(ge.shape[0] - 1):
         for b in range(gr.shape[0] - 1):
-            elo = rlo = 1 << 62
-            ehi = rhi = -(1 << 62)
+            elo = rlo = np.int64(1 << 62)
+            ehi = rhi = np.int64(-(1 << 62))
             for i in range(ge[a], ge[a + 1]):
                 e_unch = ee[i, NL] == ee[i, OL] and ee[i, NH] == ee[i, OH]
                 if only_unch and not e_unch:
@@ -384,23 +384,23 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
             for d in (DN, DE, DF):
                 _times(I, _activity(ents[d]))
             for d in (DG, DM, DC, DR, DS):
-                sa, sov, su = _single(ents[d], False)
-                ua, _, uu = _single(ents[d], True)
+                sa, sov, su = _single(ents[d], np.bool_(False))
+                ua, _, uu = _single(ents[d], np.bool_(True))
                 _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
         else:
             # groups N G C (E,R) (F,S); irrelevant M
             _times(I, _activity(ents[DM]))
             for d in (DN, DG, DC):
-                sa, sov, su = _single(ents[d], False)
-                ua, _, uu = _single(ents[d], True)
+                sa, sov, su = _single(ents[d], np.bool_(False))
+                ua, _, uu = _single(ents[d], np.bool_(True))
                 _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
             for pair in range(2):
                 de = DE if pair == 0 else DF
                 dr = DR if pair == 0 else DS
                 pad = p[P_PT] if pair == 0 else p[P_PL]
                 H = p[P_H] if pair == 0 else p[P_W]
-                sa, sov, su = _pair(ents[de], ents[dr], False, U, D, pad, H)
-                ua, _, uu = _pair(ents[de], ents[dr], True, U, D, pad, H)
+                sa, sov, su = _pair(ents[de], ents[dr], np.bool_(False), U, D, pad, H)
+                ua, _, uu = _pair(ents[de], ents[dr], np.bool_(True), U, D, pad, H)
                 if systolic:
                     su, uu = sa, ua
                 _group(acc, sa, sov, su, ua, uu, sp[de] > 1 or sp[dr] > 1, streamed)
@@ -477,7 +477,7 @@ def glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_
     """Add one GLB tile's GLB/NoC/RF counts and compute cycles to ``res``.
 
     ``axis[d]``: 1 if dim d is across the PE rows, 2 across the columns, 0 neither."""
-    glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, PART_ALL, res)
+    glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, np.int64(PART_ALL), res)
 
 
 # parts of a GLB tile's counts (glb_tile_parts): each depends on less than the whole tile

@@ -116,13 +116,14 @@ def walk_tiles_loops(p: np.ndarray, tile: np.ndarray, loop_dim: np.ndarray, loop
     out = np.zeros(N_SLOTS, np.int64)
     out[TILES] = total
     per = np.zeros((total + 1, 5), np.int64)
+    zero = np.int64(0)  # an int64, not the literal 0: rows_count/rows_overlap compile once
     prev_c_last = False
     have_prev = False
     for t in range(total):
         tile_range(idx, tile, bound, lo, hi)
         n_, g_, m_, c_ = hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], hi[3] - lo[3]
-        rows = rows_count(lo[4], hi[4], 0, R, U, D, pt, H)
-        cols = rows_count(lo[5], hi[5], 0, S, U, D, pl, W)
+        rows = rows_count(lo[4], hi[4], zero, R, U, D, pt, H)
+        cols = rows_count(lo[5], hi[5], zero, S, U, D, pl, W)
         w_size = g_ * m_ * c_ * R * S
         i_size = n_ * g_ * c_ * rows * cols
         o_size = n_ * g_ * m_ * (hi[4] - lo[4]) * (hi[5] - lo[5])
@@ -135,9 +136,9 @@ def walk_tiles_loops(p: np.ndarray, tile: np.ndarray, loop_dim: np.ndarray, loop
             per[t, W_READS] = w_size
         # ifmaps: reuse the overlap with the previous tile when N, G, C are the same
         if have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[3] == plo[3]:
-            ov = rows_overlap(lo[4], hi[4], 0, R, plo[4], phi[4], 0, R, U, D, pt, H)
+            ov = rows_overlap(lo[4], hi[4], zero, R, plo[4], phi[4], zero, R, U, D, pt, H)
             if ov > 0:
-                ov *= rows_overlap(lo[5], hi[5], 0, S, plo[5], phi[5], 0, S, U, D, pl, W)
+                ov *= rows_overlap(lo[5], hi[5], zero, S, plo[5], phi[5], zero, S, U, D, pl, W)
             per[t, I_READS] = i_size - n_ * g_ * c_ * ov
         else:
             per[t, I_READS] = i_size
