@@ -53,7 +53,7 @@ def _single_vec(e, only_unch, base, L):
     i = 0
     while i < n:
         k = i
-        end = -(1 << 62)
+        end = np.int64(-(1 << 62))
         while k < n and e[k, KP] == e[i, KP] and e[k, KR] == e[i, KR]:
             nl, nh, ol, oh = e[k, NL], e[k, NH], e[k, OL], e[k, OH]
             if (not only_unch) or (nl == ol and nh == oh):
@@ -113,8 +113,8 @@ def _pair_vec(ee, re, only_unch, U, D, pad, H, base, L):
     gr = _groups_of(re)
     for a in range(ge.shape[0] - 1):
         for b in range(gr.shape[0] - 1):
-            elo = rlo = 1 << 62
-            ehi = rhi = -(1 << 62)
+            elo = rlo = np.int64(1 << 62)
+            ehi = rhi = np.int64(-(1 << 62))
             for i in range(ge[a], ge[a + 1]):
                 e_unch = ee[i, NL] == ee[i, OL] and ee[i, NH] == ee[i, OH]
                 if only_unch and not e_unch:
@@ -195,16 +195,16 @@ def input_terms(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
             L = length[a]
             if weight or a < 3:
                 d = (DG, DM, DC, DR, DS)[a] if weight else (DN, DG, DC)[a]
-                sa, sov, su = _single_vec(ents[d], False, base[a], L)
-                ua, _x, uu = _single_vec(ents[d], True, base[a], L)
+                sa, sov, su = _single_vec(ents[d], np.bool_(False), base[a], L)
+                ua, _x, uu = _single_vec(ents[d], np.bool_(True), base[a], L)
                 spatial[a] = sp[d] > 1
             else:
                 de = DE if a == 3 else DF
                 dr = DR if a == 3 else DS
                 pad = p[P_PT] if a == 3 else p[P_PL]
                 H = p[P_H] if a == 3 else p[P_W]
-                sa, sov, su = _pair_vec(ents[de], ents[dr], False, U, D, pad, H, base[a], L)
-                ua, _x, uu = _pair_vec(ents[de], ents[dr], True, U, D, pad, H, base[a], L)
+                sa, sov, su = _pair_vec(ents[de], ents[dr], np.bool_(False), U, D, pad, H, base[a], L)
+                ua, _x, uu = _pair_vec(ents[de], ents[dr], np.bool_(True), U, D, pad, H, base[a], L)
                 if systolic:
                     su = sa
                     uu = ua
@@ -416,14 +416,14 @@ def box_sum(a5, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
 @njit(cache=True)
 def _rows_vec(e0, e1, R, U, D, pt, H):
     v = np.zeros(H)
-    _mark_rows(v, 0, e0, e1, 0, R, U, D, pt, H)
+    _mark_rows(v, np.int64(0), e0, e1, np.int64(0), R, U, D, pt, H)
     return v
 
 
 @njit(cache=True)
 def _overlap_vec(a0, a1, b0, b1, R, U, D, pt, H):
     v = np.zeros(H)
-    _mark_overlap(v, 0, a0, a1, 0, R, b0, b1, 0, R, U, D, pt, H)
+    _mark_overlap(v, np.int64(0), a0, a1, np.int64(0), R, b0, b1, np.int64(0), R, U, D, pt, H)
     return v
 
 
@@ -512,7 +512,7 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
                     out[k, GLB] = un[GLB] * blk
             else:
                 c_, f_, v_, la, ky, dv = cls_coef[j], cls_flow[j], cls_vecs[j], cls_la[j], cls_key[j], cls_dist[j]
-                contract(mk, base, length, c_, f_, v_, la, ky, dv, out, 0)
+                contract(mk, base, length, c_, f_, v_, la, ky, dv, out, np.int64(0))
                 for k in range(fl.shape[0]):
                     contract(fl[k], base, length, c_, f_, v_, la, ky, dv, out, k + 1)
             for k in range(out.shape[0]):
