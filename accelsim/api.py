@@ -174,7 +174,7 @@ def _run(
     sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})
     layers = []
     cycles: dict[str, int] = {}
-    for layer in net.layers:
+    for i, layer in enumerate(net.layers):
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
             m, cost = mapped[layer.name]

@@ -244,3 +244,20 @@ def test_user_masks_drive_the_exact_counts(tmp_path, run_cli):
     assert code == 2 and "wrong shape" in err and "Traceback" not in err
     code, _, err = run_cli("run", tmp_path / "w.yaml", "eyeriss", "--exact")
     assert code == 2 and "needs a compression" in err
+
+
+def test_each_layer_draws_its_own_masks():
+    """Two layers of the same shape and densities get masks from their own seed sequences
+    (seed, layer index): their exact counts differ, and the same seed gives the same run."""
+    from accelsim.compress.spec import Compression
+
+    twin = TINY + "- {name: c3, type: conv, inputs: [r1], M: 16, R: 3, S: 3, stride: 2, pad: 1}\n"  # c2's twin
+    half = Compression("half", default=LayerCompression(TC(density=0.5), TC(density=0.5), TC(density=1.0)))
+    import yaml
+
+    from accelsim.workload.loader import workload_from_dict
+
+    net = workload_from_dict(yaml.safe_load(twin), "twin.yaml")
+    runs = [accelsim.run(net, "eyeriss", compress=half, mode="exact", seed=s, fusion="none") for s in (4, 4, 5)]
+    eff = [[l.compressed["macs_effectual"] for l in r.layers if l.name in ("c2", "c3")] for r in runs]
+    assert eff[0] == eff[1] and eff[0][0] != eff[0][1] and eff[0] != eff[2]
