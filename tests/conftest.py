@@ -11,6 +11,15 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _page_width_of_a_pipe(monkeypatch):
+    """Every test sees the CLI's output as a pipe without a stated width does (pytest-xdist's
+    workers are started with COLUMNS and LINES set to the controller's terminal); a test that
+    wants a width sets COLUMNS itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def run_cli(capsys):
     """Run the CLI in-process; return (exit code, stdout, stderr)."""
