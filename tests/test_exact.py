@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, seed, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from accelsim.compress.spec import LayerCompression
@@ -103,7 +103,8 @@ def test_exact_mode_equals_the_reference_models(kind, df):
 
 from accelsim.compress.spec import TensorCompression as TC  # noqa: E402
 from accelsim.dataflow import dataflow_for  # noqa: E402
-from accelsim.engine.exact import draw_masks, fillers, stream_bits  # noqa: E402
+from accelsim.compress.size import fillers  # noqa: E402
+from accelsim.engine.exact import draw_masks  # noqa: E402
 from accelsim.engine.problem import DIMS  # noqa: E402
 from accelsim.engine.sparse import sparse_evaluate  # noqa: E402
 from accelsim.mapping.mapping import Mapping  # noqa: E402
@@ -191,7 +192,6 @@ def test_expected_mode_is_the_mean_of_exact_mode():
 # ---------------------------------------------------------------- whole runs
 
 import accelsim  # noqa: E402
-from conftest import REPO  # noqa: E402
 from naive import conv2d  # noqa: E402
 
 TINY = """name: tiny

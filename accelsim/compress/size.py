@@ -67,15 +67,24 @@ def expected_fillers(n: int, density: float, index_bits: int) -> float:
     return density * total
 
 
+def fillers(mask: "np.ndarray", index_bits: int) -> "np.ndarray":
+    """Per element, the filler entries it carries in its tensor's stream (layout order, the
+    first element first): ⌊gap / 2^bits⌋ for a non-zero after ``gap`` zeros, 0 for a zero."""
+    import numpy as np
+
+    flat = np.asarray(mask).ravel()
+    nz = np.flatnonzero(flat)
+    out = np.zeros(flat.size)
+    if nz.size:
+        out[nz] = (np.diff(nz, prepend=-1) - 1) // (2**index_bits)
+    return out.reshape(np.shape(mask))
+
+
 def mask_entries(mask: "np.ndarray", index_bits: int) -> tuple[int, int]:
     """(non-zeros, fillers) of a 0/1 mask stored with ``index_bits`` relative indices, exactly."""
     import numpy as np
 
-    nz = np.flatnonzero(np.asarray(mask).ravel())
-    if nz.size == 0:
-        return 0, 0
-    runs = np.diff(nz, prepend=-1) - 1
-    return int(nz.size), int((runs // (2**index_bits)).sum())
+    return int(np.count_nonzero(mask)), int(fillers(mask, index_bits).sum())
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ exact mode (the expected mode's scaling has no such PE-by-PE meaning either).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
+from ..compress.size import fillers
 from ..compress.spec import LayerCompression
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
@@ -46,9 +46,9 @@ from ..mapping.mapping import Mapping
 from ..result import DTYPES, LEVELS
 from . import exact_kernel as X
 from . import kernel as K
-from .evaluate import actions_from, cost_from_kernel, machine_arrays, run_kernel
+from .evaluate import actions_from, bypassing, cost_from_kernel, machine_arrays, run_kernel
 from .problem import Problem
-from .sparse import SparseCost, _fiber, sparse_cost
+from .sparse import SparseCost, _fiber, fill_bits, sparse_cost, stream_bits
 
 MASKED = ("weight", "ifmap", "ofmap")
 MODES: tuple[str, ...] = ("expected", "exact")
@@ -131,43 +131,6 @@ def layer_masks(p: Problem, lc: LayerCompression, seed: int, index: int) -> Laye
         else:
             got[t] = from_user(p, t, load_mask(path, user_shape(p, t), Where(path, f"{t} mask")))
     return LayerMasks(**got)
-
-
-# ---------------------------------------------------------------- formats on counts
-
-
-def fillers(mask: np.ndarray, run_bits: int) -> np.ndarray:
-    """Per element, the filler entries it carries in its tensor's stream: ⌊gap / 2^bits⌋
-    for a non-zero after ``gap`` zeros (0 for a zero)."""
-    flat = np.asarray(mask).ravel()
-    nz = np.flatnonzero(flat)
-    out = np.zeros(flat.size)
-    if nz.size:
-        gaps = np.diff(nz, prepend=-1) - 1
-        out[nz] = gaps // (2**run_bits)
-    return out.reshape(mask.shape)
-
-
-def _fill_bits(fmt: Format, index_bits: int | None) -> int | None:
-    if fmt.kind == "rle":
-        return fmt.run_bits
-    if fmt.kind == "coordinate":
-        return fmt.index_bits or index_bits or 4
-    return None
-
-
-def stream_bits(fmt: Format, c, z, f, bits: int, index_bits: int | None, fiber: int):
-    """Bits of a transfer of c dense elements, z non-zeros and f fillers in ``fmt``."""
-    if fmt.kind == "dense":
-        return c * bits
-    if fmt.kind == "bitmask":
-        return z * bits + c
-    if fmt.kind == "rle":
-        pair = fmt.word_bits / fmt.pairs_per_word if fmt.pairs_per_word else float(fmt.run_bits + bits)
-        return (z + f) * pair
-    if fmt.kind == "coordinate":
-        return (z + f) * (bits + (fmt.index_bits or index_bits or 4))
-    return z * (bits + max(1, math.ceil(math.log2(max(fiber, 2))))) + c * fmt.pointer_bits / fiber
 
 
 # ---------------------------------------------------------------- the layer
@@ -255,7 +218,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
         fills[t] = []
         seen: dict[int, int] = {}
         for lv in ("DRAM", "GLB", "NoC"):
-            fb = _fill_bits(sp_.format(lv, t), ib[t])
+            fb = fill_bits(sp_.format(lv, t), ib[t])
             if fb is None:
                 slot[(lv, t)] = None
                 continue
@@ -311,7 +274,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     def total(x) -> float:
         return float(np.sum(x))
 
-    bypass = {t for t in DTYPES if spec.glb_for(t) is None}  # streamed DRAM <-> NoC (engine/evaluate.py)
+    bypass = bypassing(spec)  # streamed DRAM <-> NoC
     for t in ("weight", "ifmap"):
         c_fill = per[:, 0 if t == "weight" else 1]
         if t in bypass:  # what the array reads of it comes from DRAM itself
@@ -408,16 +371,15 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     for i, part in enumerate((glb_bits_w, glb_bits_i, (rows_t[:, K.GLB_RP] + rows_t[:, K.GLB_WP]) * width["psum"], o_glb_bits)):
         if buf_of[i] >= 0:
             bufbits[:, buf_of[i]] += part
-    # a type no buffer holds has no tile fills or write-backs: its array-side traffic streams
-    # from DRAM while the tile runs (kernel.bypass_stream; dense — compressed bypass streams
-    # are not modelled)
-    held = [1.0 if buf_of[i] >= 0 else 0.0 for i in (0, 1, 2, 2, 3)]
-    fill_bits = (held[0] * moved("DRAM", "weight", per[:, 0], fill["weight"])[1]
-                 + held[1] * moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1] + held[2] * per[:, 2] * width["psum"])
-    back_bits = held[3] * per[:, 3] * width["psum"] + held[4] * moved("DRAM", "ofmap", per[:, 4], o_back)[1]
-    stream = K.bypass_stream(rows_t, buf_of, np.array([float(width[t]) for t in DTYPES]))
-    cycles, comp, array_side = K.timeline_core(
-        np.ascontiguousarray(compute, np.int64), noc, noc_bw, bufbits, buf_bw,
-        np.asarray(fill_bits, np.float64) + np.zeros(tiles + 1), np.asarray(back_bits, np.float64) + np.zeros(tiles + 1), stream,
-        dram_bw)
+    # the five DRAM slots of each tile in bits (kernel.dram_phases drops those of a type no
+    # buffer holds); such a type's array-side traffic streams from DRAM while the tile runs
+    # (kernel.bypass_stream; dense — compressed bypass streams are not modelled)
+    per_bits = np.stack([moved("DRAM", "weight", per[:, 0], fill["weight"])[1] + np.zeros(tiles + 1),
+                         moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1] + np.zeros(tiles + 1),
+                         per[:, 2] * width["psum"], per[:, 3] * width["psum"],
+                         moved("DRAM", "ofmap", per[:, 4], o_back)[1] + np.zeros(tiles + 1)], axis=1).astype(np.float64)
+    fill_dram, back_dram = K.dram_phases(np.ascontiguousarray(per_bits), buf_of)
+    stream = K.bypass_stream(rows, tile_row, buf_of, np.array([float(width[t]) for t in DTYPES]))
+    cycles, comp, array_side = K.timeline_core(np.ascontiguousarray(compute, np.int64), noc, noc_bw, bufbits, buf_bw,
+                                               fill_dram, back_dram, stream, dram_bw)
     return sparse_cost(spec, dense, elems, actions, (int(cycles), int(comp), int(array_side)), mc["effectual"], gated, skipped, 1.0)

@@ -26,7 +26,7 @@ from numba.typed import Dict
 from .footprint import _dense, _member, _span
 from .kernel import (
     DC, DE, DF, DG, DM, DN, DR, DS, EVENT, FIRST, KP, KR, NH, NL, OH, OL, P_D, P_H, P_PL, P_PT, P_U, P_W, TILE_KEY,
-    _activity, _clipped, _entries_all, _groups_of, _npass, _pass_range, _pe_range, _ticks,
+    _activity, _clipped, _entries_all, _groups_of, _npass, _pe_range, _ticks,
 )
 from .tiles import advance, tile_grid, tile_range
 
@@ -397,7 +397,7 @@ def contract(a5, base, length, coef, flow, vecs, la, key, distinct, out, k):
 
 
 @njit(cache=True)
-def box_sum(a5, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
+def box_sum(a5, lo0, hi0, lo1, hi1, lo2, hi2, v3, v4):
     """Σ a5 over a box of the first three axes and weighted by indicator vectors over
     the last two (rows and columns of an ifmap, or all ones)."""
     s = 0.0
@@ -409,7 +409,7 @@ def box_sum(a5, lo0, hi0, lo1, hi1, lo2, hi2, v3, b3, v4, b4):
                         continue
                     for i4 in range(v4.shape[0]):
                         if v4[i4] != 0.0:
-                            s += v3[i3] * v4[i4] * a5[i0, i1, i2, b3 + i3, b4 + i4]
+                            s += v3[i3] * v4[i4] * a5[i0, i1, i2, i3, i4]
     return s
 
 
@@ -525,16 +525,16 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
                 dram[ti, 0, k] = wblk[k, idx[DG], idx[DM], idx[DC]]
         rows = _rows_vec(lo[DE], hi[DE], R, U, D, pt, H)
         cols = _rows_vec(lo[DF], hi[DF], S, U, D, pl, W)
-        dram[ti, 1, 0] = box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, 0, cols, 0)
+        dram[ti, 1, 0] = box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, cols)
         for k in range(ifill.shape[0]):
-            dram[ti, 1, k + 1] = box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, 0, cols, 0)
+            dram[ti, 1, k + 1] = box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], rows, cols)
         if have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[3] == plo[3]:
             orows = _overlap_vec(lo[DE], hi[DE], plo[DE], phi[DE], R, U, D, pt, H)
             ocols = _overlap_vec(lo[DF], hi[DF], plo[DF], phi[DF], S, U, D, pl, W)
             if orows.any() and ocols.any():
-                dram[ti, 1, 0] -= box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, 0, ocols, 0)
+                dram[ti, 1, 0] -= box_sum(imask, lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, ocols)
                 for k in range(ifill.shape[0]):
-                    dram[ti, 1, k + 1] -= box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, 0, ocols, 0)
+                    dram[ti, 1, k + 1] -= box_sum(ifill[k], lo[DN], hi[DN], lo[DG], hi[DG], lo[DC], hi[DC], orows, ocols)
         same_o = (
             have_prev and lo[0] == plo[0] and lo[1] == plo[1] and lo[2] == plo[2] and lo[4] == plo[4] and lo[5] == plo[5]
         )

@@ -809,19 +809,22 @@ def timeline_scaled(tile_row, rows, per, noc_bw, elem_bits, dram_bits_per_cycle,
             bits[i, buf_of[2]] += (r[GLB_RP] + r[GLB_WP]) * elem_bits[2]
         if buf_of[3] >= 0:
             bits[i, buf_of[3]] += r[GLB_WO] * elem_bits[3]
-    stream = bypass_stream(rows[tile_row], buf_of, dram_elem_bits)
-    fill, back = dram_phases(per, buf_of, dram_elem_bits)
+    stream = bypass_stream(rows, tile_row, buf_of, dram_elem_bits)
+    per_bits = np.empty((per.shape[0], 5))
+    for k in range(5):
+        per_bits[:, k] = per[:, k] * dram_elem_bits[(0, 1, 2, 2, 3)[k]]
+    fill, back = dram_phases(per_bits, buf_of)
     return timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, stream, dram_bits_per_cycle)
 
 
 @njit(cache=True)
-def bypass_stream(rows, buf_of, dram_elem_bits):
-    """Per tile (a row of the kernel's slots each), the bits of the types no buffer holds
+def bypass_stream(rows, tile_row, buf_of, dram_elem_bits):
+    """Per tile (row ``tile_row[i]`` of the kernel's per-tile table), the bits of the types no buffer holds
     (``buf_of`` -1): their array-side traffic streams from and to DRAM while the tile runs."""
-    n = rows.shape[0]
+    n = tile_row.shape[0]
     stream = np.zeros(n, np.float64)
     for i in range(n):
-        r = rows[i]
+        r = rows[tile_row[i]]
         if buf_of[0] < 0:
             stream[i] += r[GLB_W] * dram_elem_bits[0]
         if buf_of[1] < 0:
@@ -834,20 +837,20 @@ def bypass_stream(rows, buf_of, dram_elem_bits):
 
 
 @njit(cache=True)
-def dram_phases(per, buf_of, dram_elem_bits):
-    """The bits of each tile's DRAM fill and of the write-back its start causes: per[i, 0:3]
-    and per[i, 3:5] (row n: after the last tile), none for a type no buffer holds."""
+def dram_phases(per_bits, buf_of):
+    """The bits of each tile's DRAM fill and of the write-back its start causes, from the
+    bits of the five DRAM slots per tile (weight, ifmap, psum fills; psum, ofmap write-backs;
+    row n: after the last tile) — none for a type no buffer holds (it streams instead)."""
     held = np.ones(5, np.float64)
     for k in range(5):
         if buf_of[(0, 1, 2, 2, 3)[k]] < 0:
             held[k] = 0.0
-    m = per.shape[0]
+    m = per_bits.shape[0]
     fill = np.zeros(m, np.float64)
     back = np.zeros(m, np.float64)
     for i in range(m):
-        fill[i] = (per[i, 0] * held[0] * dram_elem_bits[0] + per[i, 1] * held[1] * dram_elem_bits[1]
-                   + per[i, 2] * held[2] * dram_elem_bits[2])
-        back[i] = per[i, 3] * held[3] * dram_elem_bits[2] + per[i, 4] * held[4] * dram_elem_bits[3]
+        fill[i] = per_bits[i, 0] * held[0] + per_bits[i, 1] * held[1] + per_bits[i, 2] * held[2]
+        back[i] = per_bits[i, 3] * held[3] + per_bits[i, 4] * held[4]
     return fill, back
 
 

@@ -54,7 +54,7 @@ from ..dataflow import Dataflow
 from ..hardware import HardwareSpec
 from ..hardware.sparse import DENSE_FORMAT, Format
 from ..mapping.mapping import Mapping
-from ..result import DTYPES, ENERGY_LEVELS, LEVELS
+from ..result import DTYPES, LEVELS
 from . import kernel as K
 from .evaluate import LayerCost, actions_from, bound_by, cost_from_kernel, machine_arrays, price, run_kernel
 from .problem import Problem
@@ -75,6 +75,33 @@ def fillers_per_nonzero(density: float, run_bits: int) -> float:
     return ql / (1.0 - ql)
 
 
+def fill_bits(fmt: Format, index_bits: int | None) -> int | None:
+    """The field width whose overflow needs filler entries: a run-length run, or a
+    coordinate's relative index (the format's own, else the compression's, else 4); None
+    for formats without fillers."""
+    if fmt.kind == "rle":
+        return fmt.run_bits
+    if fmt.kind == "coordinate":
+        return fmt.index_bits or index_bits or 4
+    return None
+
+
+def stream_bits(fmt: Format, c, z, f, bits: int, index_bits: int | None, fiber: int):
+    """Bits of c dense elements of which z are non-zeros, with f filler entries, in ``fmt``
+    (hardware/sparse.py states each format). The expected mode applies it per dense element
+    (c = 1, z = d, f = d·ρ), the exact mode to each transfer's counts."""
+    if fmt.kind == "dense":
+        return c * bits
+    if fmt.kind == "bitmask":
+        return z * bits + c
+    if fmt.kind == "rle":
+        pair = fmt.word_bits / fmt.pairs_per_word if fmt.pairs_per_word else float(fmt.run_bits + bits)
+        return (z + f) * pair
+    if fmt.kind == "coordinate":
+        return (z + f) * (bits + fill_bits(fmt, index_bits))
+    return z * (bits + max(1, math.ceil(math.log2(max(fiber, 2))))) + c * fmt.pointer_bits / fiber
+
+
 def bits_per_element(fmt: Format, density: float, bits: int, index_bits: int | None, fiber: int) -> tuple[float, float]:
     """(elements moved, bits) per dense element of a tensor stored in ``fmt``: the
     non-zeros and metadata of the format, or the dense tensor where that is not larger."""
@@ -82,16 +109,9 @@ def bits_per_element(fmt: Format, density: float, bits: int, index_bits: int | N
     if fmt.kind == "dense" or density >= 1.0:
         return dense
     d = density
-    if fmt.kind == "bitmask":
-        coded = d * bits + 1.0
-    elif fmt.kind == "rle":
-        pair = fmt.word_bits / fmt.pairs_per_word if fmt.pairs_per_word else float(fmt.run_bits + bits)
-        coded = d * (1.0 + fillers_per_nonzero(d, fmt.run_bits)) * pair
-    elif fmt.kind == "coordinate":
-        ib = fmt.index_bits or index_bits or 4
-        coded = d * (1.0 + fillers_per_nonzero(d, ib)) * (bits + ib)
-    else:  # csr
-        coded = d * (bits + max(1, math.ceil(math.log2(max(fiber, 2))))) + fmt.pointer_bits / fiber
+    fb = fill_bits(fmt, index_bits)
+    rho = fillers_per_nonzero(d, fb) if fb is not None else 0.0
+    coded = stream_bits(fmt, 1.0, d, d * rho, bits, index_bits, fiber)
     return dense if coded >= dense[1] else (d, coded)
 
 

@@ -377,6 +377,20 @@ def _dram_cycles(m: Machine, bits: int | Fraction) -> int:
     return n
 
 
+def _skip_cost(zeros: tuple, w: np.ndarray, x: np.ndarray):
+    """A skipping PE's cost of one MAC: (``skip_cycles``, not computed) when a watched
+    operand is zero, else (1, computed)."""
+    _, watched, skip = zeros
+    skip = Fraction(skip).limit_denominator(1_000_000)
+
+    def cost(op):
+        wk, xk, _ = op
+        zero = ("weight" in watched and w[wk] == 0) or ("ifmap" in watched and xk is not None and x[xk] == 0)
+        return (skip, False) if zero else (1, True)
+
+    return cost
+
+
 def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.ndarray, x: np.ndarray,
                     zeros: tuple | None = None, formats: dict | None = None) -> CycleResult:
     """Run layer ``p`` (an :class:`accelsim.engine.problem.Problem`-like object with N G M C E
@@ -401,15 +415,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
         density=((w != 0).astype(float), (x != 0).astype(float)) if sparse else None,
         zeros=(zeros[0], tuple(zeros[1])) if zeros is not None and zeros[0] != "none" else None,
     )
-    cost = None
-    if zeros is not None and zeros[0] == "skipping":
-        handling, watched, skip = zeros
-        skip = Fraction(skip).limit_denominator(1_000_000)
-
-        def cost(op):
-            wk, xk, _ = op
-            zero = ("weight" in watched and w[wk] == 0) or ("ifmap" in watched and xk is not None and x[xk] == 0)
-            return (skip, False) if zero else (1, True)
+    cost = _skip_cost(zeros, w, x) if zeros is not None and zeros[0] == "skipping" else None
     rows, cols = mapping.rows or df.rows, mapping.cols or df.cols
     preload = keep["weight"] == 0 or keep["ifmap"] == 0
     mem = _Memories(w, x, (p.N, p.G, p.M, p.E, p.F), bypass, p.C * p.R * p.S)
