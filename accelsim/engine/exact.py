@@ -91,10 +91,10 @@ def draw_masks(p: Problem, lc: LayerCompression, seed: int | np.random.SeedSeque
         elif tc.d >= 1.0:
             out[t] = np.ones(shape, bool)
         else:
-            # 16 random bits per element (PCG64's bounded draw of a power of two: the fastest): non-zero with
-            # probability round(d·2^16) / 2^16, within 2^-17 of d
+            # 16 random bits per element, four from each raw 64-bit PCG64 output (half the time of a
+            # bounded uint16 draw): non-zero with probability round(d·2^16) / 2^16, within 2^-17 of d
             n = int(np.prod(shape))
-            bits16 = rng.integers(0, 65536, n, dtype=np.uint16)
+            bits16 = rng.bit_generator.random_raw(-(-n // 4)).view(np.uint16)[:n]
             out[t] = (bits16 < round(tc.d * 65536)).reshape(shape)
     return LayerMasks(**out)
 

@@ -276,6 +276,38 @@ def prepare(coef, flow, vecs, length):
             keep_f[n] = flow[t]
             keep_v[n] = vecs[t]
             n += 1
+    # two terms of one flow that differ along one axis only are one term:
+    # c1·(⊗ v) ⊗ u1 + c2·(⊗ v) ⊗ u2 = 1·(⊗ v) ⊗ (c1·u1 + c2·u2) — e.g. a tile's first pass and
+    # the rest, whose vectors along M are complementary, merge into the uniform all-ones
+    merged = True
+    while merged:
+        merged = False
+        for u in range(n):
+            for t in range(u + 1, n):
+                if keep_f[u] != keep_f[t]:
+                    continue
+                diff = -1
+                for a in range(5):
+                    if not np.array_equal(keep_v[u, a], keep_v[t, a]):
+                        if diff >= 0:
+                            diff = 9
+                            break
+                        diff = a
+                if diff == 9:
+                    continue
+                if diff < 0:  # equal after earlier merges
+                    keep_c[u] += keep_c[t]
+                else:
+                    keep_v[u, diff] = keep_c[u] * keep_v[u, diff] + keep_c[t] * keep_v[t, diff]
+                    keep_c[u] = 1
+                keep_c[t] = keep_c[n - 1]
+                keep_f[t] = keep_f[n - 1]
+                keep_v[t] = keep_v[n - 1]
+                n -= 1
+                merged = True
+                break
+            if merged:
+                break
     la = 0
     for a in range(5):
         if length[a] > length[la]:
@@ -564,26 +596,29 @@ def weight_sums(wmask, wfill, tg, tm, tc):
     """One pass over the weights: each attribute's sum per GLB tile block of (G, M, C)
     (tiles of tg × tm × tc), and the non-zeros per filter tap over M, nz[g, c, r, s]."""
     G, M, C, R, S = wmask.shape
+    RS = R * S
     nG, nM, nC = (G + tg - 1) // tg, (M + tm - 1) // tm, (C + tc - 1) // tc
     blk = np.zeros((1 + wfill.shape[0], nG, nM, nC))
-    nz = np.zeros((G, C, R, S), np.int64)
+    nz = np.zeros((G, C * RS), np.int64)
     for g in range(G):
         for m in range(M):
-            for c in range(C):
+            row = wmask[g, m].ravel()  # (C, R, S) of one filter, contiguous
+            for cb in range(nC):
+                a, b = cb * tc * RS, min(C, (cb + 1) * tc) * RS
                 s_ = 0
-                for r in range(R):
-                    for s in range(S):
-                        v = wmask[g, m, c, r, s]
-                        s_ += v
-                        nz[g, c, r, s] += v
-                blk[0, g // tg, m // tm, c // tc] += s_
-                for k in range(wfill.shape[0]):
+                for x in range(a, b):
+                    v = row[x]
+                    s_ += v
+                    nz[g, x] += v
+                blk[0, g // tg, m // tm, cb] += s_
+            for k in range(wfill.shape[0]):
+                frow = wfill[k, g, m].ravel()
+                for cb in range(nC):
                     f = 0.0
-                    for r in range(R):
-                        for s in range(S):
-                            f += wfill[k, g, m, c, r, s]
-                    blk[k + 1, g // tg, m // tm, c // tc] += f
-    return blk, nz
+                    for x in range(cb * tc * RS, min(C, (cb + 1) * tc) * RS):
+                        f += frow[x]
+                    blk[k + 1, g // tg, m // tm, cb] += f
+    return blk, nz.reshape(G, C, R, S)
 
 
 @njit(cache=True)
