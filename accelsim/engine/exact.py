@@ -197,11 +197,6 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
             f"exact mode: the {spec.name} array is systolic and its config asks the PEs to skip zeros. A systolic array "
             "moves its operands in lockstep from PE to PE, so a PE cannot skip a MAC on its own. Expected: zeros: "
             "{handling: gating} (or none) on a systolic array, or the expected mode. Found: handling: skipping.")
-    if m.dram_loops:
-        raise AccelsimError(
-            "exact mode walks the GLB tiles with one DRAM loop per dim; this pinned mapping splits a dim across "
-            f"several DRAM loops ({m.describe(df)['dram_loop_order']}). Expected: a mapping with one DRAM loop per dim, "
-            "or the expected mode. Found: dram_loops.")
     kernel_out = run_kernel(p, df, m, systolic)
     dense = cost_from_kernel(spec, kernel_out)
     r, tile_row, rows, per = kernel_out
@@ -228,9 +223,10 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
             slot[(lv, t)] = seen[fb]
     mask8 = {t: np.ascontiguousarray(masks.of(t)).view(np.uint8) for t in MASKED}
     fill32 = {t: np.stack(fills[t]) if fills[t] else np.zeros((0, 1, 1, 1, 1, 1), np.float32) for t in MASKED}
-    t1, order, sp, t3, po, ro, keep = m.arrays(df)
+    t1, _order, sp, t3, po, ro, keep = m.arrays(df)
+    loop_dim, loop_cnt = m.dram_loop_arrays(p)  # the DRAM nest: one loop per dim, or a dim split across several
     wblk, wtap = X.weight_sums(mask8["weight"], fill32["weight"], t1[1], t1[2], t1[3])
-    arr, dram = X.exact_layer(p.as_array(), t1, order, sp, t3, po, ro, keep, systolic, mask8["weight"], fill32["weight"], wblk,
+    arr, dram = X.exact_layer(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, po, ro, keep, systolic, mask8["weight"], fill32["weight"], wblk,
                               mask8["ifmap"], fill32["ifmap"], mask8["ofmap"], fill32["ofmap"])
 
     # the encoder's choice per level and tensor: its format, or dense where that is smaller
@@ -355,7 +351,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
     if z.handling == "skipping" and done < macs:
         pw, px = _skip_tables(p, masks, watched)
         s = Fraction(z.skip_cycles).limit_denominator(1_000_000)
-        compute = X.skip_compute(p.as_array(), t1, order, sp, t3, po, pw, px, s.numerator, s.denominator)
+        compute = X.skip_compute(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, po, pw, px, s.numerator, s.denominator)
     else:
         compute = rows_t[:, K.COMPUTE].astype(np.int64)
     glb_bits_w = moved("GLB", "weight", rows_t[:, K.GLB_W], glb_r["weight"])[1]

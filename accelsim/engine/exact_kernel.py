@@ -28,7 +28,7 @@ from .kernel import (
     DC, DE, DF, DG, DM, DN, DR, DS, EVENT, FIRST, KP, KR, NH, NL, OH, OL, P_D, P_H, P_PL, P_PT, P_U, P_W, TILE_KEY,
     _activity, _clipped, _entries_all, _groups_of, _npass, _pe_range, _ticks,
 )
-from .tiles import advance, tile_grid, tile_range
+from .tiles import advance_loops, tile_grid, tile_range
 
 NOC, GLB = 0, 1
 """The two flows of an input type a term counts: NoC transfers and GLB reads."""
@@ -463,7 +463,7 @@ def _overlap_vec(a0, a1, b0, b1, R, U, D, pt, H):
 
 
 @njit(cache=True)
-def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic, wmask, wfill, wblk, imask, ifill, omask, ofill):
+def exact_layer(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, systolic, wmask, wfill, wblk, imask, ifill, omask, ofill):
     """Per GLB tile (in visiting order) the attributes moved.
 
     ``wmask`` (G, M, C, R, S), ``imask`` (N, G, C, H, W), ``omask`` (N, G, M, E, F): the 0/1
@@ -475,7 +475,9 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
     ``dram[tile, slot, k]`` for the tiles' DRAM fills (slot 0 weights, 1 ifmaps) and the
     ofmap write-back each tile causes (slot 2; row ``tiles`` the final one), in the walk of
     :func:`.tiles.walk_tiles_detail`, and the outputs each tile completes (slot 3: its
-    output block when its C tile is the last, written to the GLB as ofmap)."""
+    output block when its C tile is the last, written to the GLB as ofmap). The DRAM-level
+    nest is ``loop_dim``/``loop_cnt`` (:meth:`Mapping.dram_loop_arrays`: a dim may have several
+    loops)."""
     L = rf_order.shape[0]
     n_loops = 8 + L
     a_idx = np.empty(8, np.int64)
@@ -491,6 +493,7 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
     arr = np.zeros((total, 2, 2, A))
     dram = np.zeros((total + 1, 4, A))
     idx = np.zeros(6, np.int64)
+    digit = np.zeros(loop_dim.shape[0], np.int64)
     lo = np.zeros(8, np.int64)
     hi = np.zeros(8, np.int64)
     hi[DR] = R
@@ -583,7 +586,7 @@ def exact_layer(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, systolic,
             plo[d] = lo[d]
             phi[d] = hi[d]
         have_prev = True
-        advance(idx, cnt, dram_order)
+        advance_loops(digit, idx, loop_dim, loop_cnt)
     if prev_c_last:
         dram[total, 2, 0] = _out_block(omask, plo, phi)
         for k in range(ofill.shape[0]):
@@ -637,7 +640,7 @@ def _out_block(a5, lo, hi):
 
 
 @njit(cache=True)
-def skip_compute(p, t1, dram_order, sp, t3, pass_order, pw, px, skip_num, skip_den):
+def skip_compute(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, pw, px, skip_num, skip_den):
     """Per GLB tile, the cycles its passes take when PEs skip MACs: a pass lasts as long as
     its busiest PE, max(1, ⌈max_q (kept_q + s·skipped_q)⌉) with s = skip_num / skip_den, where a
     PE's MACs are its block of the pass (a range per dim).
@@ -651,6 +654,7 @@ def skip_compute(p, t1, dram_order, sp, t3, pass_order, pw, px, skip_num, skip_d
     cnt, total = tile_grid(bound, t1)
     comp = np.zeros(total, np.int64)
     idx = np.zeros(6, np.int64)
+    digit = np.zeros(loop_dim.shape[0], np.int64)
     lo = np.zeros(8, np.int64)
     hi = np.zeros(8, np.int64)
     hi[DR] = p[DR]
@@ -711,5 +715,5 @@ def skip_compute(p, t1, dram_order, sp, t3, pass_order, pw, px, skip_num, skip_d
                     worst = t
             c_tile += max(1, (worst + skip_den - 1) // skip_den)  # a pass with MACs takes a cycle at least
         comp[ti] = c_tile
-        advance(idx, cnt, dram_order)
+        advance_loops(digit, idx, loop_dim, loop_cnt)
     return comp
