@@ -368,14 +368,20 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
         if buf_of[i] >= 0:
             bufbits[:, buf_of[i]] += part
     # the five DRAM slots of each tile in bits (kernel.dram_phases drops those of a type no
-    # buffer holds); such a type's array-side traffic streams from DRAM while the tile runs
-    # (kernel.bypass_stream; dense — compressed bypass streams are not modelled)
+    # buffer holds); such a type's array-side traffic streams from DRAM while the tile runs,
+    # in DRAM's format (what the array reads of it, and the outputs it writes)
     per_bits = np.stack([moved("DRAM", "weight", per[:, 0], fill["weight"])[1] + np.zeros(tiles + 1),
                          moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1] + np.zeros(tiles + 1),
                          per[:, 2] * width["psum"], per[:, 3] * width["psum"],
                          moved("DRAM", "ofmap", per[:, 4], o_back)[1] + np.zeros(tiles + 1)], axis=1).astype(np.float64)
     fill_dram, back_dram = K.dram_phases(np.ascontiguousarray(per_bits), buf_of)
-    stream = K.bypass_stream(rows, tile_row, buf_of, np.array([float(width[t]) for t in DTYPES]))
+    stream = np.zeros(tiles)
+    for i, (t, part) in enumerate((("weight", lambda: moved("DRAM", "weight", rows_t[:, K.GLB_W], glb_r["weight"])[1]),
+                                   ("ifmap", lambda: moved("DRAM", "ifmap", rows_t[:, K.GLB_I], glb_r["ifmap"])[1]),
+                                   ("psum", lambda: (rows_t[:, K.GLB_RP] + rows_t[:, K.GLB_WP]) * width["psum"]),
+                                   ("ofmap", lambda: moved("DRAM", "ofmap", rows_t[:, K.GLB_WO], o_glb)[1]))):
+        if buf_of[i] < 0:
+            stream += part()
     cycles, comp, array_side = K.timeline_core(np.ascontiguousarray(compute, np.int64), noc, noc_bw, bufbits, buf_bw,
                                                fill_dram, back_dram, stream, dram_bw)
     return sparse_cost(spec, dense, elems, actions, (int(cycles), int(comp), int(array_side)), mc["effectual"], gated, skipped, 1.0)

@@ -209,11 +209,13 @@ class _Transfers:
         g = lambda k: Fraction(array.get(k, 0))  # noqa: E731
 
         def coded(level: str, t: str) -> Fraction:
-            """A compressed flow's bits per element it moves (1 for a dense one)."""
-            c = g(f"glb_read_{t}")
+            """A compressed flow's bits per element it moves (1 for a dense one); what the
+            array reads of t comes from the GLB, or from DRAM when t bypasses it."""
+            c = g(f"glb_read_{t}") + g(f"dram_read_{t}")
             if c == 0 or _format(formats, level, t) == "dense":
                 return Fraction(1)
-            return _coded_bits(formats, level, t, c, g(f"glb_read_{t}_nz"), m.bits[t]) / (c * m.bits[t])
+            nz = g(f"glb_read_{t}_nz") + g(f"dram_read_{t}_nz")
+            return _coded_bits(formats, level, t, c, nz, m.bits[t]) / (c * m.bits[t])
 
         # flow: (NoC port, buffer, elements, bits per element, NoC load per element)
         # a type that bypasses the GLB moves the same way between the NoC and DRAM (the
@@ -455,7 +457,7 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
         # tile i runs; DRAM meanwhile brings tile i+1's fill, takes the write-back tile
         # i's start caused, and streams tile i's traffic of the types that bypass the GLB
         moving = (_bits(machine, recs[i + 1].dram, "fill", formats) if i + 1 < len(recs) else 0) + _bits(machine, rec.dram, "back")
-        moving += _bits(machine, rec.array, "fill") + _bits(machine, rec.array, "back")
+        moving += _bits(machine, rec.array, "fill", formats) + _bits(machine, rec.array, "back")  # in DRAM's formats
         dram = _Dram(machine, moving)
         steps, transfers = compute(rec), _Transfers(machine, rec.array, formats)
         busy = True
