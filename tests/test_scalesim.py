@@ -98,8 +98,20 @@ def _params(runs):
     return [pytest.param(*run[1:], id=run[0]) for run in runs]
 
 
+@pytest.fixture(params=["aot", "jit"])
+def kernel_source(request, monkeypatch):
+    """The compatible mode's two builds of one kernel source (accelsim/scalesim/aot.py): the
+    ahead-of-time compiled module (built here if missing; a machine that cannot build it fails
+    this test) and numba's jitted functions. Every other test takes whichever is the default."""
+    from accelsim.scalesim import aot
+
+    monkeypatch.setattr(aot, "mode", lambda: request.param)
+    assert aot.kernels().source == request.param
+    return request.param
+
+
 @pytest.mark.parametrize("topology,config,ref_dir,gemm", _params(_reference_runs()))
-def test_shared_reference_run(topology, config, ref_dir, gemm):
+def test_shared_reference_run(topology, config, ref_dir, gemm, kernel_source):
     _check_run(topology, config, ref_dir, gemm)
 
 
