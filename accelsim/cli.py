@@ -10,18 +10,42 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .console import console as _console
-from .console import emit_json as _emit_json
-from .console import si as _si
-from .console import wrote as _wrote
 from .errors import AccelsimError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 EXIT_USER_ERROR = 2
+
+# rich and the console helpers are imported on first use: a SCALE-Sim-compatible run (issue 20's
+# fresh-process start-up) should pay for neither unless it prints a table.
+
+
+def _console(no_color: bool = False) -> Console:
+    from .console import console
+
+    return console(no_color)
+
+
+def _emit_json(data: Any, target: str | None, quiet: bool = False) -> None:
+    from .console import emit_json
+
+    emit_json(data, target, quiet)
+
+
+def _si(x: float) -> str:
+    from .console import si
+
+    return si(x)
+
+
+def _wrote(path: object, what: str, quiet: bool = False) -> None:
+    from .console import wrote
+
+    wrote(path, what, quiet)
 
 
 def _n(x: int) -> str:
@@ -116,12 +140,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from rich.progress import Progress
-
-    from .api import run
     from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
-
-    from .writing import check_outputs
 
     if args.compat == "timeloop":
         from .timeloop.cli import cmd_run_timeloop
@@ -129,9 +148,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return cmd_run_timeloop(args)
     workload, hardware = args.workload, args.hardware
     check_input_pair(workload, hardware)
-    check_outputs({"--json": args.json, "--csv": args.csv, "--out": args.out or ("accelsim-report" if args.plot else None),
-                   "--scalesim-reports": args.scalesim_reports, "--traces": args.traces},
-                  folders=("--out", "--scalesim-reports", "--traces"))
+    targets = {"--json": args.json, "--csv": args.csv, "--out": args.out or ("accelsim-report" if args.plot else None),
+               "--scalesim-reports": args.scalesim_reports, "--traces": args.traces}
+    if any(t not in (None, "-") for t in targets.values()):  # (the writers' module only when something is written)
+        from .writing import check_outputs
+
+        check_outputs(targets, folders=("--out", "--scalesim-reports", "--traces"))
     if is_scalesim_pair(args.workload, args.hardware) and args.compat == "none":
         from .scalesim.compare import native_inputs
 
@@ -168,8 +190,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             return 0
         return run_command(
             args.workload, args.hardware, dataflow=args.dataflow, scalesim_reports=args.scalesim_reports,
-            traces=args.traces, json_target=args.json, no_color=args.no_color,
+            traces=args.traces, json_target=args.json, no_color=args.no_color, quiet=args.quiet,
         )
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .api import run
 
     if args.traces or args.scalesim_reports:
         raise AccelsimError(
@@ -301,6 +327,8 @@ def _compare_table(runs, console: Console) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
     from .hardware import load_hardware
     from .paths import shipped_hardware
     from .workload.zoo import ZOO, build
@@ -352,7 +380,14 @@ def _add_onnx_args(p: argparse.ArgumentParser) -> None:
                    help="an ONNX model: import the nodes accelsim does not model as data movement on the SIMD unit")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# the commands this file defines itself; for these, main() skips importing the other commands'
+# modules (their parsers pull in the Timeloop, sweep, report and ONNX layers: about 0.4 CPU-s)
+OWN_COMMANDS = ("info", "run", "list", "hw")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command`` one of :data:`OWN_COMMANDS`, only this file's own
+    commands (the others are then not registered, which cannot change how ``command`` parses)."""
     parser = argparse.ArgumentParser(
         prog="accelsim",
         description="A cycle-level DNN accelerator simulator: where the energy and time of a CNN go.",
@@ -426,6 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_hw_show)
     hw.set_defaults(func=lambda a: (hw.print_help(), EXIT_USER_ERROR)[1])
 
+    if command in OWN_COMMANDS:
+        return parser
     from .scalesim.cli import register
 
     register(sub, common)
@@ -439,8 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     if len(argv) > 1 and argv[0] == "import" and argv[1].lower().endswith(".onnx"):
         argv.insert(1, "onnx")  # accelsim import model.onnx -o model.yaml
     args = parser.parse_args(argv)

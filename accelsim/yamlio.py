@@ -10,9 +10,7 @@ is an :class:`~accelsim.errors.AccelsimError` that gives the file and the line.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -29,43 +27,7 @@ from .errors import AccelsimError, Where, cut, did_you_mean
 
 MAX_DEPTH = 64            # levels of nested lists / mappings
 MAX_NODES = 2_000_000     # values in a document, aliases expanded (a 20,000-layer workload has ~300,000)
-MAX_FILE_BYTES = 256 * 2**20
-
-
-def read_text(path: str | os.PathLike[str], what: str = "a YAML file") -> str:
-    """A text file's contents (a leading BOM dropped); any problem is one AccelsimError."""
-    return _decode(read_bytes(path, what), path, what)
-
-
-def read_bytes(path: str | os.PathLike[str], what: str = "a file") -> bytes:
-    """A regular file's bytes; a folder, FIFO, device, missing or oversized file is one AccelsimError."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise AccelsimError("no such file", file=str(p)) from None
-    except OSError as exc:
-        raise AccelsimError(f"cannot be read ({exc.strerror or exc})", file=str(p)) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise AccelsimError(f"is a directory, expected {what}", file=str(p)) from None
-    if not stat.S_ISREG(st.st_mode):
-        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device or special file"
-        raise AccelsimError("not a regular file", file=str(p), expected=what, found=kind)
-    if st.st_size > MAX_FILE_BYTES:
-        raise AccelsimError("the file is too large", file=str(p), expected=f"at most {MAX_FILE_BYTES // 2**20} MiB",
-                            found=f"{st.st_size / 2**20:.0f} MiB")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise AccelsimError(f"cannot be read ({exc.strerror or exc})", file=str(p)) from None
-
-
-def _decode(data: bytes, path: str | os.PathLike[str], what: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AccelsimError("not a text file (not UTF-8)", file=str(path), expected=what,
-                            found=f"byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+from .textio import MAX_FILE_BYTES, _decode, read_bytes, read_text  # noqa: F401 - (kept importable from here)
 
 
 def load_yaml(path: str | os.PathLike[str]) -> Any:

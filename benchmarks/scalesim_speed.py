@@ -13,11 +13,12 @@ Three CPU times are reported, all ``time.process_time`` (user + system CPU of th
 
 - **run**: one compatible-mode run (parse, simulate, all report figures), the best of
   ``--repeat`` runs — what each further run costs in a session, a sweep or a test suite;
-- **first run**: the first run in the process, which also loads the compiled kernels from numba's
-  cache and initializes numba (about 0.5 s, paid once per process; on a fresh checkout the very
-  first run also compiles them, about 7 s, once);
+- **first run**: the first run in the process, which also loads the compiled kernels: the
+  ahead-of-time compiled module (accelsim/scalesim/aot.py; built once, about 20 CPU-s, on a
+  fresh checkout) or, with ``ACCELSIM_AOT=off``, numba's cached kernels and numba itself
+  (about 0.5 s more, paid once per process);
 - **process**: a fresh process that runs each dataflow once: interpreter start-up, imports
-  (numpy, numba, accelsim), numba's start-up and the three first runs.
+  (numpy, accelsim; numba too with ``ACCELSIM_AOT=off``) and the three first runs.
 
 Peak memory is the process's peak resident set (``ru_maxrss``: Python, numpy, numba and LLVM
 included) and, separately, the peak of the memory the runs themselves allocate (tracemalloc).

@@ -8,20 +8,24 @@ CPU than SCALE-Sim 3.0.0 on the same run. Here: AlexNet conv1-5 on SCALE-Sim's 3
 325.1 CPU-s (../shared/reference/scalesim/MODEL.md §1, as benchmarks/scalesim_speed.py).
 
 1. **CLI**: ``accelsim run`` in a fresh process per dataflow — its CPU (user + system of the
-   child, ``RUSAGE_CHILDREN``), the least of ``--repeat``, and the ratio.
+   child, ``RUSAGE_CHILDREN``), the least of ``--repeat``, and the ratio; with the compatible
+   mode's ahead-of-time compiled kernels (``accelsim/scalesim/aot.py``, the default once built),
+   with numba's jitted ones (``ACCELSIM_AOT=off``: numba's import and start-up included), and
+   with the table printed (to a pipe) instead of ``--quiet``.
 2. **Phases**, in one fresh process that does what that command does, step by step, each
    timed with ``time.process_time``: the interpreter up to the first line; ``import numpy``;
-   ``import numba``; numba's own start-up (the first call of any cached kernel: it builds
-   its typing and target contexts — measured on a one-line kernel cached in a temporary
-   folder, so it is numba's fixed cost, not the size of accelsim's kernels); the CLI's
-   imports (``accelsim.cli`` and the parser with every subcommand); the compatible mode's
-   modules; the first run (loading accelsim's own cached kernels); a second run. Each line
-   also gives the ratio the command would reach without that phase.
+   the CLI's imports and the ``run`` parser; the compatible mode's modules with the compiled
+   kernels loaded; the first run; a further run. Each line also gives the ratio the command
+   would reach without that phase.
+3. **Floors**: fresh processes that do nothing (``python -c pass``), only import numpy, and
+   what the jitted kernels would add: ``import numba`` and numba's own start-up (the first call
+   of a one-line cached kernel: its typing and target contexts, whatever the kernel's size).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -37,57 +41,74 @@ PHASES = r'''
 import sys, time, json
 t = [time.process_time()]
 import numpy; t.append(time.process_time())
-import numba; t.append(time.process_time())
-sys.path.insert(0, sys.argv[1]); import tiny; tiny.one(1); t.append(time.process_time())
-import accelsim.cli; accelsim.cli.build_parser(); t.append(time.process_time())
-from accelsim.scalesim import run_compat; import accelsim.scalesim.run; t.append(time.process_time())
-run_compat(sys.argv[2], sys.argv[3]); t.append(time.process_time())
-run_compat(sys.argv[2], sys.argv[3]); t.append(time.process_time())
-print(json.dumps(t))
+import accelsim.cli; accelsim.cli.build_parser("run"); t.append(time.process_time())
+from accelsim.scalesim import run_compat, aot; import accelsim.scalesim.run; aot.kernels(); t.append(time.process_time())
+run_compat(sys.argv[1], sys.argv[2]); t.append(time.process_time())
+run_compat(sys.argv[1], sys.argv[2]); t.append(time.process_time())
+print(json.dumps(t), aot.kernels().source)
 '''
 NAMES = (
-    "interpreter (to the first line)", "import numpy", "import numba", "numba start-up (first cached kernel)",
-    "CLI imports and parser", "compatible mode's modules", "first run (accelsim's kernels loaded)", "a further run",
+    "interpreter (to the first line)", "import numpy", "CLI imports and the run parser",
+    "compatible mode's modules and kernels", "first run", "a further run",
 )
 TINY = "import numba\n\n@numba.njit(cache=True)\ndef one(x):\n    return x + 1\n"
+FLOORS = {
+    "python -c pass": "pass",
+    "import numpy": "import numpy",
+    "import numpy, numba": "import numpy, numba",
+    "numba + a one-line cached kernel": "import sys; sys.path.insert(0, sys.argv[1]); import tiny; tiny.one(1)",
+}
 
 
-def child_cpu(cmd: list[str]) -> float:
+def child_cpu(cmd: list[str], env: dict[str, str] | None = None, stdout: int | None = subprocess.DEVNULL) -> float:
     """CPU-s (user + system) of one child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
+    subprocess.run(cmd, check=True, stdout=stdout, cwd=REPO, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def least(cmd: list[str], repeat: int, env: dict[str, str] | None = None, stdout: int | None = subprocess.DEVNULL) -> float:
+    child_cpu(cmd, env, stdout)  # warm the OS page cache and the kernels' caches (builds them if missing)
+    return min(child_cpu(cmd, env, stdout) for _ in range(repeat))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="fresh processes per measurement; the least is kept")
     args = ap.parse_args()
-    exe = Path(sys.executable).parent / "accelsim"
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores); CPU-s are user + system, the least of {args.repeat}")
+    exe = [sys.executable, "-m", "accelsim"]
+    jit = {**os.environ, "ACCELSIM_AOT": "off"}
     print("1. fresh `accelsim run` of a SCALE-Sim pair (AlexNet conv1-5, 32x32 scale.cfg)")
-    cli = {}
+    print(f"   {'':4} {'compiled':>22} {'jitted (numba)':>22} {'compiled, table':>22}")
     for df, ss in SCALESIM.items():
-        cmd = [str(exe), "run", str(TOPOLOGY), str(DATA / "configs" / f"scale32_{df}.cfg"), "--quiet"]
-        child_cpu(cmd)  # warm the OS page cache and numba's cache files
-        cli[df] = min(child_cpu(cmd) for _ in range(args.repeat))
-        print(f"   {df}: {cli[df]:.3f} CPU-s, SCALE-Sim {ss} CPU-s: {ss / cli[df]:,.0f}x")
+        cmd = [*exe, "run", str(TOPOLOGY), str(DATA / "configs" / f"scale32_{df}.cfg")]
+        cells = [least([*cmd, "--quiet"], args.repeat), least([*cmd, "--quiet"], args.repeat, jit),
+                 least(cmd, args.repeat)]
+        print(f"   {df:4} " + " ".join(f"{c:6.3f} CPU-s {ss / c:7,.0f}x " for c in cells) + f"  (SCALE-Sim {ss} CPU-s)")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "tiny.py").write_text(TINY)
-        cmd = [sys.executable, "-c", PHASES, tmp, str(TOPOLOGY), str(DATA / "configs" / "scale32_os.cfg")]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=REPO)  # compiles the tiny kernel once
+        cmd = [sys.executable, "-c", PHASES, str(TOPOLOGY), str(DATA / "configs" / "scale32_os.cfg")]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
         runs = []
         for _ in range(args.repeat):
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
-            t = json.loads(out.strip().splitlines()[-1])
+            line = out.strip().splitlines()[-1]
+            t = json.loads(line.rsplit(" ", 1)[0])
+            source = line.rsplit(" ", 1)[1]
             runs.append([t[0]] + [b - a for a, b in zip(t, t[1:])])
+        floors = {name: least([sys.executable, "-c", code, tmp], args.repeat) for name, code in FLOORS.items()}
     phases = [min(r[k] for r in runs) for k in range(len(NAMES))]
     total = sum(phases[:-1])  # the process: every phase but the further run
     ss = SCALESIM["os"]
-    print(f"2. one fresh process doing the same (os), least of {args.repeat} per phase:")
+    print(f"2. one fresh process doing the same (os, {source} kernels), least of {args.repeat} per phase:")
     for name, cpu in zip(NAMES, phases):
         print(f"   {name:40} {cpu:6.3f} CPU-s" + (f"   without it: {ss / (total - cpu):,.0f}x" if name != NAMES[-1] else ""))
     print(f"   {'the process (all but the further run)':40} {total:6.3f} CPU-s   {ss / total:,.0f}x; 1,000x needs <= {ss / 1000:.3f} CPU-s")
+    print("3. floors: fresh processes that do only this")
+    for name, cpu in floors.items():
+        print(f"   {name:40} {cpu:6.3f} CPU-s   (+ a further run: {ss / (cpu + phases[-1]):,.0f}x at best)")
 
 
 if __name__ == "__main__":

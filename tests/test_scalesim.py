@@ -98,8 +98,20 @@ def _params(runs):
     return [pytest.param(*run[1:], id=run[0]) for run in runs]
 
 
+@pytest.fixture(params=["aot", "jit"])
+def kernel_source(request, monkeypatch):
+    """The compatible mode's two builds of one kernel source (accelsim/scalesim/aot.py): the
+    ahead-of-time compiled module (built here if missing; a machine that cannot build it fails
+    this test) and numba's jitted functions. Every other test takes whichever is the default."""
+    from accelsim.scalesim import aot
+
+    monkeypatch.setattr(aot, "mode", lambda: request.param)
+    assert aot.kernels().source == request.param
+    return request.param
+
+
 @pytest.mark.parametrize("topology,config,ref_dir,gemm", _params(_reference_runs()))
-def test_shared_reference_run(topology, config, ref_dir, gemm):
+def test_shared_reference_run(topology, config, ref_dir, gemm, kernel_source):
     _check_run(topology, config, ref_dir, gemm)
 
 
@@ -459,3 +471,28 @@ def test_routing_helpers_for_accelsim_run(tmp_path, capsys):
     assert "CB2s" in capsys.readouterr().out
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["totals"]["total_cycles"] == 107077  # MODEL.md §1: resnet50_first5, google, is
+
+
+def test_kernels_fall_back_to_numba_where_the_module_cannot_be_built(tmp_path, monkeypatch):
+    """No C compiler (here: a build that raises): the jitted kernels, the reason kept in
+    ``<module>.failed`` and the build not tried again; ACCELSIM_AOT=off never builds."""
+    from accelsim.scalesim import aot
+
+    calls = []
+
+    def no_compiler(name, folder):
+        calls.append(name)
+        raise OSError("no C compiler")
+
+    monkeypatch.setenv(aot.DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(aot, "_compile", no_compiler)
+    monkeypatch.setattr(aot, "_loaded", {})
+    monkeypatch.setenv(aot.ENV, "off")
+    assert aot.kernels().source == "jit" and calls == []
+    monkeypatch.setenv(aot.ENV, "auto")
+    assert aot.kernels().source == "jit" and len(calls) == 1
+    assert "no C compiler" in (tmp_path / f"{aot.module_name()}.failed").read_text()
+    monkeypatch.setattr(aot, "_loaded", {})
+    assert aot.kernels().source == "jit" and len(calls) == 1  # not retried
+    with pytest.raises(OSError, match="no C compiler"):
+        aot.kernels("aot")  # forced: the build is tried, and its failure is an error

@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..console import console as _console
-from ..console import emit_json as _emit_json
 
 
 @contextmanager
@@ -113,36 +111,57 @@ def run_command(
     traces: str | None = None,
     json_target: str | None = None,
     no_color: bool = False,
+    quiet: bool = False,
 ) -> int:
     """The compatible run behind ``accelsim scalesim`` (and ``accelsim run X.csv Y.cfg`` once routed).
 
     Prints the per-layer table (unless JSON goes to stdout), writes the three SCALE-Sim reports
     into ``scalesim_reports``, the SRAM and DRAM traces into ``traces`` (``layer<i>/*_{SRAM,DRAM}_TRACE.csv``) and
-    JSON to ``json_target`` (``"-"``: stdout). Returns the exit status.
+    JSON to ``json_target`` (``"-"``: stdout); ``quiet``: no table. Returns the exit status.
     """
-    from pathlib import Path
-
-    from .reports import report_texts
     from .run import run_compat
 
-    from ..writing import check_outputs
-
     check_input_pair(topology, config)
-    check_outputs({"--json": json_target, "--scalesim-reports": scalesim_reports, "--traces": traces},
-                  folders=("--scalesim-reports", "--traces"))
+    writes = json_target not in (None, "-") or scalesim_reports or traces
+    if writes:  # (the writers' module only when something is written)
+        from ..writing import check_outputs
+
+        check_outputs({"--json": json_target, "--scalesim-reports": scalesim_reports, "--traces": traces},
+                      folders=("--scalesim-reports", "--traces"))
     with _reported_warnings():
         result = run_compat(topology, config, gemm=gemm, dataflow=dataflow)
+    if writes:
+        _write_outputs(result, topology, config, scalesim_reports, traces, json_target)
+    if json_target is not None:
+        if json_target == "-":
+            from ..console import emit_json
+
+            emit_json(result.to_dict(), json_target)
+            return 0
+    if not quiet:
+        print_table(result, no_color=no_color)
+    return 0
+
+
+def _write_outputs(result: Any, topology: str, config: str, scalesim_reports: str | None, traces: str | None,
+                   json_target: str | None) -> None:
+    """SCALE-Sim's reports, its traces and a JSON file: all written, or none."""
+    from pathlib import Path
+
     from ..writing import Outputs
+    from .reports import report_texts
 
     outputs = Outputs(label=f"scalesim {topology} {config}")  # reports, traces and --json FILE: all or none
     if json_target not in (None, "-"):
         import json
 
         outputs.file(json_target, json.dumps(result.to_dict(), indent=1) + "\n")
-    from .traces import trace_files
-
     reports = report_texts(result).items() if scalesim_reports else ()
-    trace_pairs = trace_files(list(result.topology.layers), result.config) if traces else ()
+    trace_pairs: Any = ()
+    if traces:
+        from .traces import trace_files  # numba's jitted trace writers: only when traces are asked for
+
+        trace_pairs = trace_files(list(result.topology.layers), result.config)
     if scalesim_reports and traces and Path(scalesim_reports).resolve() == Path(traces).resolve():
         outputs.folder(traces, itertools.chain(reports, trace_pairs))  # one folder: the reports beside layer<i>/
     else:
@@ -156,16 +175,12 @@ def run_command(
     if traces:
         n = sum(1 for p in written if Path(traces) in p.parents)
         print(f"wrote {n} SRAM and DRAM trace files under {traces}", file=sys.stderr)
-    if json_target is not None:
-        if json_target == "-":
-            _emit_json(result.to_dict(), json_target)
-            return 0
-    print_table(result, no_color=no_color)
-    return 0
 
 
 def print_table(result: Any, *, no_color: bool = False) -> None:
-    from rich.table import Table
+    """The per-layer figures as a plain table (accelsim's own grid, as ``accelsim info`` and
+    ``accelsim run`` print theirs: whole, never cut; and no rich to import in a fresh process)."""
+    from ..terminal.grid import grid
 
     cfg = result.config
     n = lambda x: f"{x:,}"  # noqa: E731
@@ -174,7 +189,6 @@ def print_table(result: Any, *, no_color: bool = False) -> None:
         f"SRAM {cfg.ifmap_sram_kb}/{cfg.filter_sram_kb}/{cfg.ofmap_sram_kb} kB, {cfg.interface_bandwidth} "
         "— SCALE-Sim 3.0.0-compatible figures"
     )
-    table = Table(title=title, show_footer=True)
     d = result.to_dict()["totals"]
     cols: list[tuple[str, Callable[[Any], str], str]] = [
         ("layer", lambda r: r.name, "total"),
@@ -192,16 +206,12 @@ def print_table(result: Any, *, no_color: bool = False) -> None:
         ("DRAM fl rd", lambda r: n(r.memory.dram_filter_reads), n(d["dram"]["filter_reads"])),
         ("DRAM of wr", lambda r: n(r.memory.dram_ofmap_writes), n(d["dram"]["ofmap_writes"])),
     ]
-    for i, (head, _, foot) in enumerate(cols):
-        table.add_column(head, justify="left" if i < 2 else "right", footer=foot)
-    for r in result.layers:
-        table.add_row(*(f(r) for _, f, _ in cols))
-    console = _console(no_color)
-    console.print(table)
-    console.print(
+    lines = grid([h for h, _, _ in cols], [[f(r) for _, f, _ in cols] for r in result.layers], left=(0, 1, 2),
+                 footer=[foot for _, _, foot in cols])
+    sys.stdout.write("\n".join([title, *lines, (
         f"{len(result.layers)} layers, {n(d['macs'])} MACs; simulated in {result.cpu_seconds:.3f} CPU-s. "
         "Counts in words (1 byte), cycles as SCALE-Sim counts them (docs/scalesim.md)."
-    )
+    )]) + "\n")
 
 
 # ---------------------------------------------------------------- registration

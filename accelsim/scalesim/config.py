@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..limits import MAX_FIELD
-from ..yamlio import read_text
+from ..textio import read_text
 from ..errors import Where, did_you_mean
 from .topology import ScaleSimWarning
 

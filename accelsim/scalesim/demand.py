@@ -5,9 +5,9 @@ array row or column; ``compute/systolic_compute_{os,ws,is}.py: create_*_demand_m
 concatenates the folds (column folds outer). Every fold's matrix has the same shape: a block
 of −1 rows (``prefix``), a *data block* taken from the operand, a block of −1 rows (suffix),
 and for most operands a skew (row ``t`` of column ``j`` holds what row ``t−j`` held). accelsim
-never builds these matrices: :func:`row_span` gives, for one demand row, the contiguous range
+never builds these matrices: :func:`.kernels.row_span` gives, for one demand row, the contiguous range
 of columns that hold operand data and the operand-matrix indices there (affine in the column),
-so the kernels in :mod:`.dram` walk the addresses in exactly SCALE-Sim's order without storing
+so the kernels (:mod:`.kernels`, driven by :mod:`.dram`) walk the addresses in exactly SCALE-Sim's order without storing
 anything.
 
 An operand is described by ten integers (``DESC_*``), for fold (fc, fr) with origin
@@ -23,7 +23,6 @@ Operand matrices: ifmap I(m, k), filter F(k, n), ofmap O(m, n) of the im2col GEM
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from .model import FoldMapping
@@ -56,43 +55,6 @@ def demand_descriptors(fm: FoldMapping) -> np.ndarray:
     return np.array(rows, dtype=np.int64)
 
 
-@numba.njit(cache=True)
-def row_span(d: np.ndarray, t: int, r0: int, c0: int, nr: int, nc: int):
-    """Columns [lo, hi) of demand row ``t`` (within its fold) that hold operand data.
-
-    ``d`` is one operand's descriptor row. For a column j in the span the operand-matrix
-    indices are (a1 + s1·j, a2 + s2·j).
-    """
-    width = d[0]
-    skew = d[1]
-    prefix = d[2]
-    D = d[3]
-    flip = d[4]
-    jb = r0 if d[6] == 1 else c0
-    dbs = d[7]
-    db = 0 if dbs == 0 else (r0 if dbs == 1 else c0)
-    jl = min(width, nr if d[8] == 1 else nc)
-    dl = D if d[9] == 0 else min(D, nr)
-    e0 = (D - 1 - (t - prefix)) if flip == 1 else (t - prefix)
-    if skew == 0:
-        es = 0
-        if 0 <= e0 < dl:
-            lo, hi = 0, jl
-        else:
-            lo, hi = 0, 0
-    elif flip == 1:
-        es = 1
-        lo = max(0, -e0)
-        hi = min(jl, dl - e0)
-    else:
-        es = -1
-        lo = max(0, e0 - dl + 1)
-        hi = min(jl, e0 + 1)
-    if d[5] == 1:
-        return lo, hi, jb, 1, db + e0, es
-    return lo, hi, db + e0, es, jb, 1
-
-
 # ---------------------------------------------------------------- prefetch (USER mode)
 
 
@@ -118,85 +80,3 @@ def prefetch_layout(fm: FoldMapping, operand: str) -> tuple[int, int, int, int, 
     if df == "ws":
         return fm.col_fold, fm.K, Cw, 0, 0, fm.N
     return fm.row_fold, fm.N, R, 1, 1, fm.K
-
-
-@numba.njit(cache=True, inline="always")
-def _prefetch_elem(kind, r, col, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K):
-    b = r // tb
-    d = r - b * tb
-    g = b * wb + col
-    if g >= limit:
-        return -1
-    i1 = g if jfirst == 1 else d
-    i2 = d if jfirst == 1 else g
-    if kind == 0:
-        y = y0[i1] + fy[i2]
-        x = x0[i1] + fx[i2]
-        if y < H and x < W:
-            return (y * W + x) * C + cc[i2]
-        return -1
-    return i2 * K + i1
-
-
-@numba.njit(cache=True)
-def prefetch_sequence(
-    out: np.ndarray,
-    kind: int,
-    blocks: int,
-    tb: int,
-    wb: int,
-    rollout: int,
-    jfirst: int,
-    limit: int,
-    y0: np.ndarray,
-    x0: np.ndarray,
-    fy: np.ndarray,
-    fx: np.ndarray,
-    cc: np.ndarray,
-    H: int,
-    W: int,
-    C: int,
-    K: int,
-) -> int:
-    """Write into ``out`` (size ≥ blocks·tb·wb) the valid addresses (−1 entries dropped) of a
-    prefetch matrix in SCALE-Sim's fetch order; return how many.
-
-    ``kind`` 0: ifmap I(m, k) (address (y·W+x)·C+c), 1: filter F(k, n) (address n·K+k).
-    Addresses are relative to the operand's offset.
-    """
-    mt = blocks * tb
-    n = 0
-    if rollout == 1:
-        for diag in range(mt + wb - 1):
-            for r in range(min(diag, mt - 1), max(0, diag - wb + 1) - 1, -1):
-                a = _prefetch_elem(kind, r, diag - r, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K)
-                if a >= 0:
-                    out[n] = a
-                    n += 1
-    else:
-        for r in range(mt):
-            for col in range(wb):
-                a = _prefetch_elem(kind, r, col, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K)
-                if a >= 0:
-                    out[n] = a
-                    n += 1
-    return n
-
-
-@numba.njit(cache=True)
-def set_membership(seq: np.ndarray, per_set: int, space: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """CSR of the hashed buffer (``read_buffer.prepare_hashed_buffer``): for each address, the
-    ids (ascending) of the sets that hold it; sets are runs of ``per_set`` valid entries of the
-    fetch sequence. Returns (indptr, set ids, number of sets = len(seq) // per_set + 1)."""
-    counts = np.zeros(space + 1, dtype=np.int64)
-    for i in range(seq.shape[0]):
-        counts[seq[i] + 1] += 1
-    for a in range(space):
-        counts[a + 1] += counts[a]
-    fill = counts[:-1].copy()
-    ids = np.empty(seq.shape[0], dtype=np.int32)
-    for i in range(seq.shape[0]):
-        a = seq[i]
-        ids[fill[a]] = i // per_set
-        fill[a] += 1
-    return counts, ids, seq.shape[0] // per_set + 1

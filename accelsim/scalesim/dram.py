@@ -1,6 +1,6 @@
 """SCALE-Sim 3.0.0's memory system, replayed exactly and fast: DRAM traffic, its timing, stalls.
 
-One jitted walk (:func:`_walk`, compiled as ``_simulate_calc`` and ``_simulate_user``) visits the demand matrices in SCALE-Sim's order — fold by
+One compiled walk (:func:`.kernels._walk`, compiled as ``_simulate_calc`` and ``_simulate_user``) visits the demand matrices in SCALE-Sim's order — fold by
 fold, cycle by cycle, column by column — generating addresses on the fly (:mod:`.demand`;
 nothing is materialized), and runs three small state machines on them:
 
@@ -30,310 +30,22 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from ..errors import AccelsimError
+from .aot import kernels
 from .config import ScaleSimConfig
-from .demand import demand_descriptors, prefetch_layout, prefetch_sequence, row_span, set_membership
+from .demand import demand_descriptors, prefetch_layout
 from .model import FoldMapping, ceil_div, ifmap_tables
+from .state import (
+    _ACT, _ACTIVE, _BSIZE, _BW, _DSTART, _DSTOP, _FIRSTREQ, _FIRSTSRV, _FREE, _K, _LASTJ, _LASTPF, _LASTSRV, _LP, _LPD,
+    _MISS, _NJ, _NSETS, _NST, _NWB, _PF, _SAME, _WEND, _WSTART, _WRITES, O_ERR, O_OF_FIRST, O_OF_LAST, O_STALL, O_TOTAL,
+)
 from .topology import ScaleSimLayer, ScaleSimWarning
 
-# read-operand state (CALC and USER), one row of ``st`` per operand
-_LASTJ, _SAME, _BSIZE, _MISS, _NJ = 0, 1, 2, 3, 4
-_K, _WSTART, _WEND, _LASTPF, _NSETS, _ACT, _PF, _LP, _ERR = 5, 6, 7, 8, 9, 10, 11, 12, 13
-_FIRSTREQ, _FIRSTSRV, _LASTSRV, _HAS = 14, 15, 16, 17
-_NST = 18
-# write-buffer state
-_FREE, _LINE, _LINES, _DLINE, _DEND, _WRITES, _DSTART, _DSTOP, _DRAINS, _NPART, _PP = range(11)
-_ACTIVE, _LPD, _BW = 11, 12, 13
-_NWB = 14
-# outputs
-O_STALL, O_TOTAL, O_OF_FIRST, O_OF_LAST, O_OF_HAS, O_ERR = range(6)
-_NOUT = 6
-
-
-@numba.njit(cache=True)
-def _user_touch(ptr, ids, a, st, cycle, off):
-    """USER-mode read of address ``a`` in a row at ``cycle``; returns the row's new offset."""
-    guard = 0
-    while True:
-        lo = ptr[a]
-        hi = ptr[a + 1]
-        start = st[_WSTART]
-        end = st[_WEND]
-        if lo == hi:
-            st[_ERR] = 1
-            return off
-        if start < end:
-            # the first set id >= start among this address's (ascending) set ids
-            a_lo, a_hi = lo, hi
-            while a_lo < a_hi:
-                mid = (a_lo + a_hi) >> 1
-                if ids[mid] < start:
-                    a_lo = mid + 1
-                else:
-                    a_hi = mid
-            if a_lo < hi and ids[a_lo] < end:
-                return off
-        elif ids[hi - 1] >= start or ids[lo] < end:
-            return off
-        guard += 1
-        if st[_PF] == 0 or guard > st[_NSETS] + 2:
-            st[_ERR] = 1
-            return off
-        # read_buffer.new_prefetch: the window moves on; the fetch is timed after the last one
-        st[_K] += 1
-        st[_WSTART] = (start + st[_PF]) % st[_NSETS]
-        st[_WEND] = (st[_WSTART] + st[_ACT]) % st[_NSETS]
-        st[_LASTPF] += st[_LP] + 1
-        p = st[_LASTPF] - (cycle + off)
-        off += p  # service_reads adds the lateness, twice if positive (SCALE-Sim#130)
-        if p > 0:
-            off += p
-
-
-@numba.njit(cache=True)
-def _drain(wb, ppos, pcnt, start_cycle):
-    """write_buffer.empty_drain_buf: up to ceil(drain/bw) lines, one per cycle from start_cycle."""
-    bw = wb[_BW]
-    end = min(wb[_DLINE] + wb[_LPD], wb[_LINES])
-    num = end - wb[_DLINE]
-    last = end - 1
-    pp = wb[_PP]
-    while pp < wb[_NPART] and ppos[pp] < last:
-        pp += 1
-    wb[_PP] = pp
-    cnt = num * bw  # -1 padding counts, except in the chunk's last line
-    if pp < wb[_NPART] and ppos[pp] == last:
-        cnt -= bw - pcnt[pp]
-    wb[_WRITES] += cnt
-    wb[_FREE] += cnt
-    if wb[_DRAINS] == 0:
-        wb[_DSTART] = start_cycle
-    wb[_DRAINS] += 1
-    wb[_DSTOP] = max(wb[_DSTOP], start_cycle + num - 1)
-    wb[_DLINE] = end
-    return start_cycle + num - 1
-
-
-@numba.njit(cache=True)
-def _flush(wb, ppos, pcnt):
-    """append_to_trace_mat(force=True): the partial line becomes a line of its own."""
-    if wb[_LINE] != 0:
-        n = wb[_NPART]
-        if n == ppos.shape[0]:
-            p2 = np.empty(2 * n, dtype=np.int64)
-            c2 = np.empty(2 * n, dtype=np.int64)
-            for q in range(n):  # (a loop: numba's slice assignment drags in its string machinery)
-                p2[q] = ppos[q]
-                c2[q] = pcnt[q]
-            ppos = p2
-            pcnt = c2
-        ppos[n] = wb[_LINES]
-        pcnt[n] = wb[_LINE]
-        wb[_NPART] = n + 1
-        wb[_LINES] += 1
-        wb[_LINE] = 0
-    return ppos, pcnt
-
-
-@numba.njit(cache=True)
-def _store_row(wb, ppos, pcnt, cycle, n):
-    """write_buffer.service_writes for one demand row of ``n`` ofmap words; returns its stall."""
-    off = 0
-    for _ in range(n):
-        cur = cycle + off
-        wb[_LINE] += 1
-        wb[_FREE] -= 1
-        if wb[_LINE] == wb[_BW]:
-            wb[_LINES] += 1
-            wb[_LINE] = 0
-        if cur < wb[_DEND]:
-            if wb[_FREE] <= 0:  # the active half is full while the last drain runs: stall
-                off += wb[_DEND] - cur
-        elif wb[_FREE] < wb[_ACTIVE]:
-            ppos, pcnt = _flush(wb, ppos, pcnt)
-            wb[_DEND] = _drain(wb, ppos, pcnt, cur)
-    return off, ppos, pcnt
-
-
-@numba.njit(cache=True, inline="always")
-def _walk(
-    desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F,
-    y0, x0, fy, fx, cc, H, W, C,
-    user, stamp_i, stamp_f, st,
-    ptr_i, ids_i, ptr_f, ids_f,
-    wb, rec,
-):
-    out = np.zeros(_NOUT, dtype=np.int64)
-    record = rec.shape[0] > 0
-    sti = st[0]
-    stf = st[1]
-    # CALC tumbling windows, kept in locals (the hot loop)
-    blk_i = 0
-    add_i = 0
-    miss_i = 0
-    nj_i = 0
-    lastj_i = sti[_LASTJ]
-    same_i = 0
-    bsz_i = sti[_BSIZE]
-    blk_f = 0
-    add_f = 0
-    miss_f = 0
-    nj_f = 0
-    lastj_f = stf[_LASTJ]
-    same_f = 0
-    bsz_f = stf[_BSIZE]
-    # USER: with the whole prefetch matrix in the active half every address hits (nothing to do)
-    moving_i = user and sti[_ACT] < sti[_NSETS]
-    moving_f = user and stf[_ACT] < stf[_NSETS]
-    ppos = np.empty(64, dtype=np.int64)
-    pcnt = np.empty(64, dtype=np.int64)
-    active = wb[_ACTIVE]
-    of_first = 0
-    of_last = 0
-    of_has = 0
-    max_of = -(1 << 62)
-    last_of = 0
-
-    stall = 0
-    base = 0
-    for fc in range(col_fold):
-        c0 = fc * Cw
-        nc = min(Cw, Sc - c0)
-        for fr in range(row_fold):
-            r0 = fr * R
-            nr = min(R, Sr - r0)
-            for t in range(F):
-                cycle = base + t + stall
-                # ---------------- ifmap: I(m, k)
-                lo, hi, a1, s1, a2, s2 = row_span(desc[0], t, r0, c0, nr, nc)
-                off_i = 1
-                valid = False
-                for j in range(lo, hi):
-                    # unsigned indices: numba then skips its negative-index wraparound test
-                    m = np.uint64(a1 + s1 * j)
-                    k = np.uint64(a2 + s2 * j)
-                    y = y0[m] + fy[k]
-                    x = x0[m] + fx[k]
-                    if y < H and x < W:
-                        a = (y * W + x) * C + cc[k]
-                        valid = True
-                        if user:
-                            if moving_i:
-                                off_i = _user_touch(ptr_i, ids_i, a, sti, cycle, off_i)
-                        elif stamp_i[np.uint64(a)] != blk_i:
-                            stamp_i[np.uint64(a)] = blk_i
-                            miss_i += 1
-                            add_i += 1
-                            if add_i == bsz_i:
-                                blk_i += 1
-                                add_i = 0
-                                nj_i += 1
-                                if nj_i >= 2 and lastj_i == cycle:
-                                    same_i = 1
-                                lastj_i = cycle
-                if valid:
-                    if sti[_HAS] == 0:
-                        sti[_HAS] = 1
-                        sti[_FIRSTREQ] = cycle
-                        sti[_FIRSTSRV] = cycle + off_i
-                    sti[_LASTSRV] = cycle + off_i
-                # ---------------- filter: F(k, n), address n*K + k
-                lo, hi, a1, s1, a2, s2 = row_span(desc[1], t, r0, c0, nr, nc)
-                off_f = 1
-                for j in range(lo, hi):
-                    a = (a2 + s2 * j) * Kg + a1 + s1 * j
-                    if user:
-                        if moving_f:
-                            off_f = _user_touch(ptr_f, ids_f, a, stf, cycle, off_f)
-                    elif stamp_f[np.uint64(a)] != blk_f:
-                        stamp_f[np.uint64(a)] = blk_f
-                        miss_f += 1
-                        add_f += 1
-                        if add_f == bsz_f:
-                            blk_f += 1
-                            add_f = 0
-                            nj_f += 1
-                            if nj_f >= 2 and lastj_f == cycle:
-                                same_f = 1
-                            lastj_f = cycle
-                if hi > lo:
-                    if stf[_HAS] == 0:
-                        stf[_HAS] = 1
-                        stf[_FIRSTREQ] = cycle
-                        stf[_FIRSTSRV] = cycle + off_f
-                    stf[_LASTSRV] = cycle + off_f
-                # ---------------- ofmap: the write buffer
-                lo, hi, a1, s1, a2, s2 = row_span(desc[2], t, r0, c0, nr, nc)
-                n_of = hi - lo
-                off_o = 0
-                if n_of > 0:
-                    free = wb[_FREE]
-                    if (cycle >= wb[_DEND] and free - n_of >= active) or (cycle < wb[_DEND] and free - n_of >= 1):
-                        # no drain can start and no stall can happen in this row: store it in bulk
-                        line = wb[_LINE] + n_of
-                        wb[_LINES] += line // wb[_BW]
-                        wb[_LINE] = line % wb[_BW]
-                        wb[_FREE] = free - n_of
-                    else:
-                        off_o, ppos, pcnt = _store_row(wb, ppos, pcnt, cycle, n_of)
-                srv = cycle + off_o
-                if n_of > 0:
-                    if of_has == 0:
-                        of_has = 1
-                        of_first = srv
-                    of_last = srv
-                max_of = max(max_of, srv)
-                last_of = srv
-                if record:  # the cycles at which this row's three requests were serviced, and its own (traces)
-                    rec[base + t, 0] = cycle + off_i
-                    rec[base + t, 1] = cycle + off_f
-                    rec[base + t, 2] = srv
-                    rec[base + t, 3] = cycle
-                # ---------------- the row's stall: the largest of its operands' delays
-                if user:
-                    stall += max(off_i - 1, off_f - 1, off_o)
-                else:
-                    stall += off_o
-            base += F
-
-    # write_buffer.empty_all_buffers: flush, then drain everything from the last row's cycle on
-    ppos, pcnt = _flush(wb, ppos, pcnt)
-    cyc = last_of
-    while wb[_DLINE] < wb[_LINES]:
-        cyc = _drain(wb, ppos, pcnt, cyc) + 1
-
-    if not user:
-        sti[_MISS], sti[_NJ], sti[_LASTJ], sti[_SAME] = miss_i, nj_i, lastj_i, same_i
-        stf[_MISS], stf[_NJ], stf[_LASTJ], stf[_SAME] = miss_f, nj_f, lastj_f, same_f
-    out[O_STALL] = stall
-    out[O_TOTAL] = max_of
-    out[O_OF_FIRST] = of_first
-    out[O_OF_LAST] = of_last
-    out[O_OF_HAS] = of_has
-    out[O_ERR] = max(sti[_ERR], stf[_ERR])
-    return out
-
-
-# Two kernels from one walk: with ``user`` a constant, the compiler drops the other mode's code
-# from the hot loops.
-@numba.njit(cache=True)
-def _simulate_calc(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                   stamp_i, stamp_f, st, wb, rec):
-    e = np.zeros(1, dtype=np.int64)
-    e32 = np.zeros(1, dtype=np.int32)
-    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                 False, stamp_i, stamp_f, st, e, e32, e, e32, wb, rec)
-
-
-@numba.njit(cache=True)
-def _simulate_user(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                   st, ptr_i, ids_i, ptr_f, ids_f, wb, rec):
-    e = np.zeros(1, dtype=np.int32)
-    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
-                 True, e, e, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
+# the kernels (the walk :func:`.kernels._walk`, compiled as ``_simulate_calc`` and
+# ``_simulate_user``, and the USER-mode prefetch helpers) live in :mod:`.kernels`; they are
+# called through :func:`.aot.kernels`: ahead-of-time compiled where that module is built.
 
 
 # ---------------------------------------------------------------- the Python side
@@ -375,6 +87,7 @@ def simulate_memory(
     cycle at which each demand row's ifmap, filter and ofmap requests were serviced (the first
     column of SCALE-Sim's SRAM traces) and the cycle the row was issued (its index plus the
     stalls before it)."""
+    k = kernels()
     rec = np.zeros((0, 4), dtype=np.int64) if serviced is None else serviced
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
@@ -395,7 +108,7 @@ def simulate_memory(
         ):
             blocks, tb, width, rollout, jfirst, limit = prefetch_layout(fm, operand)
             buf = np.empty(blocks * tb * width, dtype=np.int32 if space < 2**31 else np.int64)
-            n = prefetch_sequence(buf, 0 if operand == "ifmap" else 1, blocks, tb, width, rollout, jfirst, limit,
+            n = k.prefetch_sequence(buf, 0 if operand == "ifmap" else 1, blocks, tb, width, rollout, jfirst, limit,
                                   y0, x0, fy, fx, cc, layer.H, layer.W, layer.C, fm.K)
             seq = buf[:n]
             per_set = ceil_div(words, 100)
@@ -405,7 +118,7 @@ def simulate_memory(
             act = min(ceil_div(active, per_set), nsets)
             pf = min(ceil_div(prefetch, per_set), nsets - act)
             if act < nsets:  # a moving window: which sets hold each address
-                ptr, ids, _ = set_membership(seq, per_set, space)
+                ptr, ids, _ = k.set_membership(seq, per_set, space)
             else:  # everything stays in the active half: every demand hits
                 ptr, ids = empty, no_ids
             del buf, seq
@@ -436,9 +149,9 @@ def simulate_memory(
     common = (desc, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.K, fm.row_fold, fm.col_fold, fm.rows_per_fold,
               y0, x0, fy, fx, cc, layer.H, layer.W, layer.C)
     if user:
-        out = _simulate_user(*common, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
+        out = k.simulate_user(*common, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
     else:
-        out = _simulate_calc(*common, stamp_i, stamp_f, st, wb, rec)
+        out = k.simulate_calc(*common, stamp_i, stamp_f, st, wb, rec)
     if out[O_ERR]:
         raise AccelsimError(
             "SCALE-Sim 3.0.0 would loop forever here: a demanded address never enters its USER-mode read buffer",

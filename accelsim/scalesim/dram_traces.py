@@ -39,7 +39,8 @@ import numpy as np
 
 from ..errors import AccelsimError
 from .config import ScaleSimConfig
-from .demand import _prefetch_elem, prefetch_layout
+from .demand import prefetch_layout
+from .kernels import _prefetch_elem
 from .dram import MemoryFigures
 from .model import FoldMapping, ceil_div, ifmap_tables
 from .topology import ScaleSimLayer

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from .config import ScaleSimConfig
@@ -108,7 +107,9 @@ def utilizations(fm: FoldMapping) -> tuple[float, float]:
     Both are means over folds (column folds outer, row folds inner) of per-fold ratios, summed
     left to right as CPython's ``sum`` of floats does, then ``/ folds * 100``.
     """
-    eff_sum, util_sum = _fold_sums(fm.rows, fm.cols, fm.Sr, fm.Sc, fm.T, fm.util_cycles_per_fold)
+    from .aot import kernels
+
+    eff_sum, util_sum = kernels().fold_sums(fm.rows, fm.cols, fm.Sr, fm.Sc, fm.T, fm.util_cycles_per_fold)
     n = fm.folds
     return eff_sum / n * 100, util_sum / n * 100
 
@@ -116,23 +117,6 @@ def utilizations(fm: FoldMapping) -> tuple[float, float]:
 def overall_util(fm: FoldMapping, total_cycles: int) -> float:
     """Overall Util % = 100·MACs / (Total Cycles · R · Cw) (stalls included in Total Cycles)."""
     return (fm.macs * 100) / (total_cycles * fm.rows * fm.cols)
-
-
-@numba.njit(cache=True)
-def _fold_sums(R: int, Cw: int, Sr: int, Sc: int, T: int, cf: int) -> tuple[float, float]:
-    row_fold = (Sr + R - 1) // R
-    col_fold = (Sc + Cw - 1) // Cw
-    pes = R * Cw
-    eff = 0.0
-    util = 0.0
-    for fc in range(col_fold):
-        nc = min(Cw, Sc - fc * Cw)
-        for fr in range(row_fold):
-            nr = min(R, Sr - fr * R)
-            used = nr * nc
-            eff += used / pes
-            util += (used * T) / (pes * cf)
-    return eff, util
 
 
 def ceil_div(a: int, b: int) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..limits import MAX_DP_CHANNELS, MAX_FIELD, MAX_TENSOR
 
-from ..yamlio import read_text
+from ..textio import read_text
 from ..errors import Where
 
 CONV_COLUMNS = (

@@ -26,7 +26,8 @@ import numpy as np
 from ..errors import AccelsimError
 from ..writing import Outputs
 from .config import ScaleSimConfig
-from .demand import demand_descriptors, row_span
+from .demand import demand_descriptors
+from .kernels import row_span
 from .dram import simulate_memory
 from .dram_traces import DRAM_TRACE_FILES, DramTrace, dram_traces, savetxt_float
 from .model import FoldMapping, fold_mapping, ifmap_tables

@@ -1,0 +1,449 @@
+"""The compiled kernels of the SCALE-Sim-compatible mode: the memory walk, the demand-row spans,
+the USER-mode prefetch order and set membership, and the per-fold utilization sums.
+
+The Python side (:mod:`.dram`, :mod:`.demand`, :mod:`.model`) calls them through
+:func:`accelsim.scalesim.aot.kernels`, which gives the ahead-of-time compiled module built from
+this file when it is there (no numba import, no numba start-up in a fresh process) and these
+jitted functions otherwise. How each works is in the docstrings of :mod:`.dram` and
+:mod:`.demand`.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .state import (
+    _ACT, _ACTIVE, _BSIZE, _BW, _DEND, _DLINE, _DRAINS, _DSTART, _DSTOP, _ERR, _FIRSTREQ, _FIRSTSRV, _FREE, _HAS,
+    _K, _LASTJ, _LASTPF, _LASTSRV, _LINE, _LINES, _LP, _LPD, _NJ, _NOUT, _NPART, _NSETS, _PF, _PP, _SAME, _WEND,
+    _WRITES, _WSTART, _MISS, O_ERR, O_OF_FIRST, O_OF_HAS, O_OF_LAST, O_STALL, O_TOTAL,
+)
+
+# ---------------------------------------------------------------- demand rows (demand.py)
+
+
+@numba.njit(cache=True)
+def row_span(d: np.ndarray, t: int, r0: int, c0: int, nr: int, nc: int):
+    """Columns [lo, hi) of demand row ``t`` (within its fold) that hold operand data.
+
+    ``d`` is one operand's descriptor row. For a column j in the span the operand-matrix
+    indices are (a1 + s1·j, a2 + s2·j).
+    """
+    width = d[0]
+    skew = d[1]
+    prefix = d[2]
+    D = d[3]
+    flip = d[4]
+    jb = r0 if d[6] == 1 else c0
+    dbs = d[7]
+    db = 0 if dbs == 0 else (r0 if dbs == 1 else c0)
+    jl = min(width, nr if d[8] == 1 else nc)
+    dl = D if d[9] == 0 else min(D, nr)
+    e0 = (D - 1 - (t - prefix)) if flip == 1 else (t - prefix)
+    if skew == 0:
+        es = 0
+        if 0 <= e0 < dl:
+            lo, hi = 0, jl
+        else:
+            lo, hi = 0, 0
+    elif flip == 1:
+        es = 1
+        lo = max(0, -e0)
+        hi = min(jl, dl - e0)
+    else:
+        es = -1
+        lo = max(0, e0 - dl + 1)
+        hi = min(jl, e0 + 1)
+    if d[5] == 1:
+        return lo, hi, jb, 1, db + e0, es
+    return lo, hi, db + e0, es, jb, 1
+
+
+# ---------------------------------------------------------------- prefetch (USER mode; demand.py)
+
+
+@numba.njit(cache=True, inline="always")
+def _prefetch_elem(kind, r, col, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K):
+    b = r // tb
+    d = r - b * tb
+    g = b * wb + col
+    if g >= limit:
+        return -1
+    i1 = g if jfirst == 1 else d
+    i2 = d if jfirst == 1 else g
+    if kind == 0:
+        y = y0[i1] + fy[i2]
+        x = x0[i1] + fx[i2]
+        if y < H and x < W:
+            return (y * W + x) * C + cc[i2]
+        return -1
+    return i2 * K + i1
+
+
+@numba.njit(cache=True)
+def prefetch_sequence(
+    out: np.ndarray,
+    kind: int,
+    blocks: int,
+    tb: int,
+    wb: int,
+    rollout: int,
+    jfirst: int,
+    limit: int,
+    y0: np.ndarray,
+    x0: np.ndarray,
+    fy: np.ndarray,
+    fx: np.ndarray,
+    cc: np.ndarray,
+    H: int,
+    W: int,
+    C: int,
+    K: int,
+) -> int:
+    """Write into ``out`` (size ≥ blocks·tb·wb) the valid addresses (−1 entries dropped) of a
+    prefetch matrix in SCALE-Sim's fetch order; return how many.
+
+    ``kind`` 0: ifmap I(m, k) (address (y·W+x)·C+c), 1: filter F(k, n) (address n·K+k).
+    Addresses are relative to the operand's offset.
+    """
+    mt = blocks * tb
+    n = 0
+    if rollout == 1:
+        for diag in range(mt + wb - 1):
+            for r in range(min(diag, mt - 1), max(0, diag - wb + 1) - 1, -1):
+                a = _prefetch_elem(kind, r, diag - r, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K)
+                if a >= 0:
+                    out[n] = a
+                    n += 1
+    else:
+        for r in range(mt):
+            for col in range(wb):
+                a = _prefetch_elem(kind, r, col, tb, wb, jfirst, limit, y0, x0, fy, fx, cc, H, W, C, K)
+                if a >= 0:
+                    out[n] = a
+                    n += 1
+    return n
+
+
+@numba.njit(cache=True)
+def set_membership(seq: np.ndarray, per_set: int, space: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """CSR of the hashed buffer (``read_buffer.prepare_hashed_buffer``): for each address, the
+    ids (ascending) of the sets that hold it; sets are runs of ``per_set`` valid entries of the
+    fetch sequence. Returns (indptr, set ids, number of sets = len(seq) // per_set + 1)."""
+    counts = np.zeros(space + 1, dtype=np.int64)
+    for i in range(seq.shape[0]):
+        counts[seq[i] + 1] += 1
+    for a in range(space):
+        counts[a + 1] += counts[a]
+    fill = counts[:-1].copy()
+    ids = np.empty(seq.shape[0], dtype=np.int32)
+    for i in range(seq.shape[0]):
+        a = seq[i]
+        ids[fill[a]] = i // per_set
+        fill[a] += 1
+    return counts, ids, seq.shape[0] // per_set + 1
+
+
+# ---------------------------------------------------------------- utilizations (model.py)
+
+
+@numba.njit(cache=True)
+def _fold_sums(R: int, Cw: int, Sr: int, Sc: int, T: int, cf: int) -> tuple[float, float]:
+    row_fold = (Sr + R - 1) // R
+    col_fold = (Sc + Cw - 1) // Cw
+    pes = R * Cw
+    eff = 0.0
+    util = 0.0
+    for fc in range(col_fold):
+        nc = min(Cw, Sc - fc * Cw)
+        for fr in range(row_fold):
+            nr = min(R, Sr - fr * R)
+            used = nr * nc
+            eff += used / pes
+            util += (used * T) / (pes * cf)
+    return eff, util
+
+
+# ---------------------------------------------------------------- the memory walk (dram.py)
+
+
+@numba.njit(cache=True)
+def _user_touch(ptr, ids, a, st, cycle, off):
+    """USER-mode read of address ``a`` in a row at ``cycle``; returns the row's new offset."""
+    guard = 0
+    while True:
+        lo = ptr[a]
+        hi = ptr[a + 1]
+        start = st[_WSTART]
+        end = st[_WEND]
+        if lo == hi:
+            st[_ERR] = 1
+            return off
+        if start < end:
+            # the first set id >= start among this address's (ascending) set ids
+            a_lo, a_hi = lo, hi
+            while a_lo < a_hi:
+                mid = (a_lo + a_hi) >> 1
+                if ids[mid] < start:
+                    a_lo = mid + 1
+                else:
+                    a_hi = mid
+            if a_lo < hi and ids[a_lo] < end:
+                return off
+        elif ids[hi - 1] >= start or ids[lo] < end:
+            return off
+        guard += 1
+        if st[_PF] == 0 or guard > st[_NSETS] + 2:
+            st[_ERR] = 1
+            return off
+        # read_buffer.new_prefetch: the window moves on; the fetch is timed after the last one
+        st[_K] += 1
+        st[_WSTART] = (start + st[_PF]) % st[_NSETS]
+        st[_WEND] = (st[_WSTART] + st[_ACT]) % st[_NSETS]
+        st[_LASTPF] += st[_LP] + 1
+        p = st[_LASTPF] - (cycle + off)
+        off += p  # service_reads adds the lateness, twice if positive (SCALE-Sim#130)
+        if p > 0:
+            off += p
+
+
+@numba.njit(cache=True)
+def _drain(wb, ppos, pcnt, start_cycle):
+    """write_buffer.empty_drain_buf: up to ceil(drain/bw) lines, one per cycle from start_cycle."""
+    bw = wb[_BW]
+    end = min(wb[_DLINE] + wb[_LPD], wb[_LINES])
+    num = end - wb[_DLINE]
+    last = end - 1
+    pp = wb[_PP]
+    while pp < wb[_NPART] and ppos[pp] < last:
+        pp += 1
+    wb[_PP] = pp
+    cnt = num * bw  # -1 padding counts, except in the chunk's last line
+    if pp < wb[_NPART] and ppos[pp] == last:
+        cnt -= bw - pcnt[pp]
+    wb[_WRITES] += cnt
+    wb[_FREE] += cnt
+    if wb[_DRAINS] == 0:
+        wb[_DSTART] = start_cycle
+    wb[_DRAINS] += 1
+    wb[_DSTOP] = max(wb[_DSTOP], start_cycle + num - 1)
+    wb[_DLINE] = end
+    return start_cycle + num - 1
+
+
+@numba.njit(cache=True)
+def _flush(wb, ppos, pcnt):
+    """append_to_trace_mat(force=True): the partial line becomes a line of its own."""
+    if wb[_LINE] != 0:
+        n = wb[_NPART]
+        if n == ppos.shape[0]:
+            p2 = np.empty(2 * n, dtype=np.int64)
+            c2 = np.empty(2 * n, dtype=np.int64)
+            for q in range(n):  # (a loop: numba's slice assignment drags in its string machinery)
+                p2[q] = ppos[q]
+                c2[q] = pcnt[q]
+            ppos = p2
+            pcnt = c2
+        ppos[n] = wb[_LINES]
+        pcnt[n] = wb[_LINE]
+        wb[_NPART] = n + 1
+        wb[_LINES] += 1
+        wb[_LINE] = 0
+    return ppos, pcnt
+
+
+@numba.njit(cache=True)
+def _store_row(wb, ppos, pcnt, cycle, n):
+    """write_buffer.service_writes for one demand row of ``n`` ofmap words; returns its stall."""
+    off = 0
+    for _ in range(n):
+        cur = cycle + off
+        wb[_LINE] += 1
+        wb[_FREE] -= 1
+        if wb[_LINE] == wb[_BW]:
+            wb[_LINES] += 1
+            wb[_LINE] = 0
+        if cur < wb[_DEND]:
+            if wb[_FREE] <= 0:  # the active half is full while the last drain runs: stall
+                off += wb[_DEND] - cur
+        elif wb[_FREE] < wb[_ACTIVE]:
+            ppos, pcnt = _flush(wb, ppos, pcnt)
+            wb[_DEND] = _drain(wb, ppos, pcnt, cur)
+    return off, ppos, pcnt
+
+
+@numba.njit(cache=True, inline="always")
+def _walk(
+    desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F,
+    y0, x0, fy, fx, cc, H, W, C,
+    user, stamp_i, stamp_f, st,
+    ptr_i, ids_i, ptr_f, ids_f,
+    wb, rec,
+):
+    out = np.zeros(_NOUT, dtype=np.int64)
+    record = rec.shape[0] > 0
+    sti = st[0]
+    stf = st[1]
+    # CALC tumbling windows, kept in locals (the hot loop)
+    blk_i = 0
+    add_i = 0
+    miss_i = 0
+    nj_i = 0
+    lastj_i = sti[_LASTJ]
+    same_i = 0
+    bsz_i = sti[_BSIZE]
+    blk_f = 0
+    add_f = 0
+    miss_f = 0
+    nj_f = 0
+    lastj_f = stf[_LASTJ]
+    same_f = 0
+    bsz_f = stf[_BSIZE]
+    # USER: with the whole prefetch matrix in the active half every address hits (nothing to do)
+    moving_i = user and sti[_ACT] < sti[_NSETS]
+    moving_f = user and stf[_ACT] < stf[_NSETS]
+    ppos = np.empty(64, dtype=np.int64)
+    pcnt = np.empty(64, dtype=np.int64)
+    active = wb[_ACTIVE]
+    of_first = 0
+    of_last = 0
+    of_has = 0
+    max_of = -(1 << 62)
+    last_of = 0
+
+    stall = 0
+    base = 0
+    for fc in range(col_fold):
+        c0 = fc * Cw
+        nc = min(Cw, Sc - c0)
+        for fr in range(row_fold):
+            r0 = fr * R
+            nr = min(R, Sr - r0)
+            for t in range(F):
+                cycle = base + t + stall
+                # ---------------- ifmap: I(m, k)
+                lo, hi, a1, s1, a2, s2 = row_span(desc[0], t, r0, c0, nr, nc)
+                off_i = 1
+                valid = False
+                for j in range(lo, hi):
+                    # unsigned indices: numba then skips its negative-index wraparound test
+                    m = np.uint64(a1 + s1 * j)
+                    k = np.uint64(a2 + s2 * j)
+                    y = y0[m] + fy[k]
+                    x = x0[m] + fx[k]
+                    if y < H and x < W:
+                        a = (y * W + x) * C + cc[k]
+                        valid = True
+                        if user:
+                            if moving_i:
+                                off_i = _user_touch(ptr_i, ids_i, a, sti, cycle, off_i)
+                        elif stamp_i[np.uint64(a)] != blk_i:
+                            stamp_i[np.uint64(a)] = blk_i
+                            miss_i += 1
+                            add_i += 1
+                            if add_i == bsz_i:
+                                blk_i += 1
+                                add_i = 0
+                                nj_i += 1
+                                if nj_i >= 2 and lastj_i == cycle:
+                                    same_i = 1
+                                lastj_i = cycle
+                if valid:
+                    if sti[_HAS] == 0:
+                        sti[_HAS] = 1
+                        sti[_FIRSTREQ] = cycle
+                        sti[_FIRSTSRV] = cycle + off_i
+                    sti[_LASTSRV] = cycle + off_i
+                # ---------------- filter: F(k, n), address n*K + k
+                lo, hi, a1, s1, a2, s2 = row_span(desc[1], t, r0, c0, nr, nc)
+                off_f = 1
+                for j in range(lo, hi):
+                    a = (a2 + s2 * j) * Kg + a1 + s1 * j
+                    if user:
+                        if moving_f:
+                            off_f = _user_touch(ptr_f, ids_f, a, stf, cycle, off_f)
+                    elif stamp_f[np.uint64(a)] != blk_f:
+                        stamp_f[np.uint64(a)] = blk_f
+                        miss_f += 1
+                        add_f += 1
+                        if add_f == bsz_f:
+                            blk_f += 1
+                            add_f = 0
+                            nj_f += 1
+                            if nj_f >= 2 and lastj_f == cycle:
+                                same_f = 1
+                            lastj_f = cycle
+                if hi > lo:
+                    if stf[_HAS] == 0:
+                        stf[_HAS] = 1
+                        stf[_FIRSTREQ] = cycle
+                        stf[_FIRSTSRV] = cycle + off_f
+                    stf[_LASTSRV] = cycle + off_f
+                # ---------------- ofmap: the write buffer
+                lo, hi, a1, s1, a2, s2 = row_span(desc[2], t, r0, c0, nr, nc)
+                n_of = hi - lo
+                off_o = 0
+                if n_of > 0:
+                    free = wb[_FREE]
+                    if (cycle >= wb[_DEND] and free - n_of >= active) or (cycle < wb[_DEND] and free - n_of >= 1):
+                        # no drain can start and no stall can happen in this row: store it in bulk
+                        line = wb[_LINE] + n_of
+                        wb[_LINES] += line // wb[_BW]
+                        wb[_LINE] = line % wb[_BW]
+                        wb[_FREE] = free - n_of
+                    else:
+                        off_o, ppos, pcnt = _store_row(wb, ppos, pcnt, cycle, n_of)
+                srv = cycle + off_o
+                if n_of > 0:
+                    if of_has == 0:
+                        of_has = 1
+                        of_first = srv
+                    of_last = srv
+                max_of = max(max_of, srv)
+                last_of = srv
+                if record:  # the cycles at which this row's three requests were serviced, and its own (traces)
+                    rec[base + t, 0] = cycle + off_i
+                    rec[base + t, 1] = cycle + off_f
+                    rec[base + t, 2] = srv
+                    rec[base + t, 3] = cycle
+                # ---------------- the row's stall: the largest of its operands' delays
+                if user:
+                    stall += max(off_i - 1, off_f - 1, off_o)
+                else:
+                    stall += off_o
+            base += F
+
+    # write_buffer.empty_all_buffers: flush, then drain everything from the last row's cycle on
+    ppos, pcnt = _flush(wb, ppos, pcnt)
+    cyc = last_of
+    while wb[_DLINE] < wb[_LINES]:
+        cyc = _drain(wb, ppos, pcnt, cyc) + 1
+
+    if not user:
+        sti[_MISS], sti[_NJ], sti[_LASTJ], sti[_SAME] = miss_i, nj_i, lastj_i, same_i
+        stf[_MISS], stf[_NJ], stf[_LASTJ], stf[_SAME] = miss_f, nj_f, lastj_f, same_f
+    out[O_STALL] = stall
+    out[O_TOTAL] = max_of
+    out[O_OF_FIRST] = of_first
+    out[O_OF_LAST] = of_last
+    out[O_OF_HAS] = of_has
+    out[O_ERR] = max(sti[_ERR], stf[_ERR])
+    return out
+
+
+# Two kernels from one walk: with ``user`` a constant, the compiler drops the other mode's code
+# from the hot loops.
+@numba.njit(cache=True)
+def _simulate_calc(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+                   stamp_i, stamp_f, st, wb, rec):
+    e = np.zeros(1, dtype=np.int64)
+    e32 = np.zeros(1, dtype=np.int32)
+    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+                 False, stamp_i, stamp_f, st, e, e32, e, e32, wb, rec)
+
+
+@numba.njit(cache=True)
+def _simulate_user(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+                   st, ptr_i, ids_i, ptr_f, ids_f, wb, rec):
+    e = np.zeros(1, dtype=np.int32)
+    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+                 True, e, e, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
