@@ -23,6 +23,7 @@ makes the same choice while skipping tilings whose lower bound cannot win, and
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import replace
 
@@ -32,11 +33,12 @@ import numpy as np
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
-from ..engine.evaluate import LayerCost, evaluate, machine_arrays, static_per_cycle
+from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, static_per_cycle
 from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
 from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound
+from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
@@ -44,6 +46,7 @@ FINALISTS = 3  # candidates tried again with every DRAM loop order
 ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
 SHRINK = ("CMEFNG", "MCEFNG", "EFMCNG")
 OBJECTIVES = ("energy", "latency", "edp")
+ROOM: tuple[int, ...] = ()  # a dim followed by others on its axis also takes 1/2, 1/3, 1/4 of the axis
 
 
 def _factors(n: int, size: int) -> list[int]:
@@ -81,9 +84,14 @@ def spatial_options(
             return [{}]
         first, rest = dims[0], dims[1:]
         opts = []
-        for f in _factors(b[first], size):
+        fs = _factors(b[first], size)
+        if ROOM and first not in ("R", "S") and any(b[d] > 1 for d in rest):
+            # room for the dims after it on the axis (C x M on RS's rows, E x M on its columns)
+            fs = sorted(set(fs) | {size // k for k in ROOM if 1 <= size // k < min(b[first], size)}, reverse=True)
+        for f in fs:
             for tail in axis(rest, size // f):
-                opts.append({first: f, **tail})
+                if {first: f, **tail} not in opts:
+                    opts.append({first: f, **tail})
         return opts
 
     for r in axis(row_dims, rows):
@@ -153,12 +161,13 @@ def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], s
             vals.add(v)
             v *= 2
         choices[d] = sorted(vals, reverse=True)
-    # every combination at once (itertools.product order: the last free dim fastest)
-    grids = np.meshgrid(*(np.array(choices[d], np.int64) for d in free), indexing="ij")
-    n = grids[0].size if free else 1
-    ext = {d: np.full(n, base[d], np.int64) for d in DIMS}
-    for d, g in zip(free, grids):
-        ext[d] = g.reshape(-1)
+    # every combination at once (itertools.product order: the last free dim fastest); the
+    # dims that are not free stay scalars (broadcast)
+    n = math.prod(len(choices[d]) for d in free)
+    grid = np.array(list(itertools.product(*(choices[d] for d in free))), np.int64).reshape(n, len(free))
+    ext: dict[str, np.ndarray | int] = dict(base)
+    for k, d in enumerate(free):
+        ext[d] = grid[:, k]
     fit = _rf_fits_all(p, spec, df, ext, n)
     volume = np.ones(n, np.int64)
     for d in df.rf_order:
@@ -166,11 +175,12 @@ def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], s
     idx = np.nonzero(fit)[0]
     # the two largest blocks; among equal volumes the earlier combination (a stable sort)
     pick = idx[np.argsort(-volume[idx], kind="stable")][:2]
-    return [{d: int(ext[d][i]) for d in DIMS} for i in pick]
+    return [{d: (int(ext[d][i]) if d in choices else base[d]) for d in DIMS} for i in pick]
 
 
-def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """:func:`rf_fits` for n per-PE extents at once (one array of extents per dim)."""
+def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray | int], n: int) -> np.ndarray:
+    """:func:`rf_fits` for n per-PE extents at once (per dim an array of n extents, or one
+    extent for all)."""
     if not df.uses_rf:
         return np.ones(n, bool)
     rf = spec.rf
@@ -182,8 +192,7 @@ def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.
         k = df.keep_level(t)
         if k >= len(df.rf_order):
             continue
-        one = np.ones(n, np.int64)
-        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else one) for d in DIMS}
+        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else 1) for d in DIMS}
         if t == "weight":
             need = ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
         elif t == "psum":
@@ -193,7 +202,7 @@ def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.
             cols = np.minimum(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
             need = ext["N"] * ext["G"] * ext["C"] * rows * cols
         if rf.split is not None:
-            ok &= need <= rf.capacity(t)
+            ok &= np.asarray(need) <= rf.capacity(t)
         else:
             bits = bits + need * rf.elem_bits.get(t, rf.word_bits)
     if rf.split is None:
@@ -332,7 +341,8 @@ def tilings(p: Problem, spec: HardwareSpec) -> list[tuple[dict[str, int], str]]:
     """(GLB tile, DRAM loop order) pairs the mapper scores in full: the tiles of
     :func:`_tile_list` under the first order, then, for every order, the
     :data:`DRAM_TILES` tiles of the grid that move the least data to and from DRAM
-    (priced at the config's costs) under it."""
+    (priced at the config's costs; a type no GLB holds counted by its streamed traffic's
+    lower bound, :func:`_bypass_traffic`) under it."""
     out = [(t, ORDERS[0]) for t in _tile_list(p, spec)]
     for t, order in _dram_tilings(p, spec):
         if (t, order) not in out:
@@ -347,7 +357,7 @@ def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int],
         return ()
     costs = cost_vector(spec)[K.DRAM_RW : K.DRAM_WO + 1]
     orders = np.array([[TILE_DIMS.index(d) for d in o] for o in ORDERS], np.int64)
-    traffic = dram_traffic(p.as_array(), grid, orders, costs)
+    traffic = dram_traffic(p.as_array(), grid, orders, costs) + _bypass_traffic(p, spec, grid)[:, None]
     out = []
     for j, order in enumerate(ORDERS):
         # least traffic first; among equals the larger tile, then the grid's order
@@ -357,6 +367,33 @@ def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int],
             t1["R"], t1["S"] = p.R, p.S
             out.append((t1, order))
     return tuple(out)
+
+
+# the kernel slots that are a bypassed type's traffic (evaluate.accesses_from: what the array
+# reads or writes of it above the NoC moves DRAM <-> NoC directly)
+_STREAM_SLOTS = {"weight": (K.GLB_W,), "ifmap": (K.GLB_I,), "psum": (K.GLB_RP, K.GLB_WP), "ofmap": (K.GLB_WO,)}
+
+
+def _bypass_traffic(p: Problem, spec: HardwareSpec, tiles: np.ndarray) -> np.ndarray:
+    """Per GLB tile (rows of N G M C E F), a lower bound of the energy of the traffic of the
+    types no GLB holds (engine/bound.py: lower_bound's slots for them at the config's
+    costs, which price them as DRAM accesses); zeros when every type has a GLB. Order
+    free: these slots do not depend on the DRAM loop order."""
+    out = np.zeros(len(tiles))
+    bypass = bypassing(spec)
+    if not bypass or not len(tiles):
+        return out
+    full = cost_vector(spec)
+    costs = np.zeros_like(full)
+    for t in bypass:
+        for k in _STREAM_SLOTS[t]:
+            costs[k] = full[k]
+    pa = p.as_array()
+    order = np.arange(len(TILE_DIMS), dtype=np.int64)
+    keep = np.zeros(3, np.int64)  # RF slots are priced at 0 here: any keep levels give the same figure
+    for i in range(len(tiles)):
+        out[i] = energy_bound(lower_bound(pa, np.ascontiguousarray(tiles[i]), order, keep, 0, False), costs)
+    return out
 
 
 def _maximal_tiles(p: Problem, spec: HardwareSpec) -> np.ndarray:
@@ -530,21 +567,34 @@ class _Scorer:
         self.energy = objective == "energy" and static_per_cycle(spec) == 0
         self.orders = {o: np.array([TILE_DIMS.index(d) for d in o], np.int64) for o in ORDERS}
         self.axes: dict[tuple, np.ndarray] = {}
+        # the kernel's totals per GLB tile, layout, spatial factors and RF extents: only the
+        # DRAM slots depend on the DRAM loop order (kernel.layer_totals: the same tile walk,
+        # tiles.walk_tiles), so another order of a scored candidate costs one tile walk
+        self.inner: dict[tuple, np.ndarray] = {}
 
     def __call__(self, m: Mapping) -> float:
         if not self.energy:
             return fast_score(*self.args[:3], m, self.args[3])
-        axis = self.axes.get((m.rows, m.cols))
-        if axis is None:
-            axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
-            self.axes[(m.rows, m.cols)] = axis
         order = self.orders.get(m.dram_order)
         if order is None:
             order = np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64)
-        r = K.layer_totals(
-            self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
-            self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
-        )
+        key = (m.t1, m.sp, m.t3, m.rows, m.cols)
+        r = self.inner.get(key)
+        if r is None:
+            axis = self.axes.get((m.rows, m.cols))
+            if axis is None:
+                axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+                self.axes[(m.rows, m.cols)] = axis
+            r = K.layer_totals(
+                self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
+                self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
+            )
+            self.inner[key] = r
+        else:
+            r = r.copy()
+            dram = walk_tiles(self.p, np.array(m.t1, np.int64), order)
+            r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
+            r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
         return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
 
 
@@ -575,6 +625,8 @@ class _Bound:
             self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
             np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
         )
+        if self.objective == "energy" and self.static == 0:
+            return energy_bound(lb, self.costs)  # no energy per cycle: the cycles do not matter
         # the timeline rounds its cycles up; a bound one cycle under stays a bound
         cycles = max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
         energy = energy_bound(lb, self.costs) + self.static * cycles
