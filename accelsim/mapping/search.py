@@ -343,11 +343,17 @@ def tilings(p: Problem, spec: HardwareSpec) -> list[tuple[dict[str, int], str]]:
     :data:`DRAM_TILES` tiles of the grid that move the least data to and from DRAM
     (priced at the config's costs; a type no GLB holds counted by its streamed traffic's
     lower bound, :func:`_bypass_traffic`) under it."""
+    return [(dict(t), order) for t, order in _tilings(p, spec)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int], str], ...]:
+    # the tiles depend on the layer and the machine, not on the dataflow: built once for all
     out = [(t, ORDERS[0]) for t in _tile_list(p, spec)]
     for t, order in _dram_tilings(p, spec):
         if (t, order) not in out:
             out.append((dict(t), order))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -518,6 +524,8 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     first = [bound(t1, o) for t1, o in pairs]
     top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
     t3s: dict[tuple, list[tuple[int, ...]]] = {}
+    # with cycles in the objective, a candidate's own bound: its PEs do one MAC per cycle each
+    per_candidate = objective != "energy" or bound.static > 0
     for ti in sorted(range(len(pairs)), key=first.__getitem__):
         if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
             continue
@@ -525,6 +533,9 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
         for si, (rows, cols, sp) in enumerate(layouts):
             sp_tuple = tuple(sp[d] for d in DIMS)
+            if per_candidate and len(top) == FINALISTS:
+                if bound(t1, order, p.macs / math.prod(sp_tuple) - 1.0) > top[-1][0] * (1 + SLACK):
+                    continue
             key = (t1_tuple, sp_tuple)  # a tile comes under several loop orders
             if key not in t3s:
                 t3s[key] = [tuple(t3[d] for d in DIMS) for t3 in t3_options(p, spec, df, t1, sp)]
@@ -617,20 +628,37 @@ class _Bound:
         self.static = static_per_cycle(spec)
         # a bound needs costs that cannot be negative; without that, no candidate is skipped
         self.usable = bool(np.all(self.costs >= 0)) and self.static >= 0
+        self.memo: dict[tuple, tuple[float, float]] = {}
 
-    def __call__(self, t1: dict[str, int], order: str) -> float:
+    def __call__(self, t1: dict[str, int], order: str, spatial: float = 0.0) -> float:
+        """The bound; ``spatial``: a further lower bound of the cycles (the MACs over the PEs
+        a candidate's spatial factors occupy, less a cycle), for a bound of one candidate."""
         if not self.usable:
             return -math.inf
+        energy, cycles = self.parts(t1, order)
+        if self.objective == "energy" and self.static == 0:
+            return energy  # no energy per cycle: the cycles do not matter
+        cycles = max(cycles, spatial)
+        energy += self.static * cycles
+        return energy if self.objective == "energy" else cycles if self.objective == "latency" else energy * cycles
+
+    def parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
+        """Lower bounds of the energy without the energy per cycle, and of the cycles."""
+        key = (tuple(t1[d] for d in TILE_DIMS), order)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._parts(t1, order)
+        return got
+
+    def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
         lb = lower_bound(
             self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
             np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
         )
         if self.objective == "energy" and self.static == 0:
-            return energy_bound(lb, self.costs)  # no energy per cycle: the cycles do not matter
+            return energy_bound(lb, self.costs), 0.0
         # the timeline rounds its cycles up; a bound one cycle under stays a bound
-        cycles = max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
-        energy = energy_bound(lb, self.costs) + self.static * cycles
-        return energy if self.objective == "energy" else cycles if self.objective == "latency" else energy * cycles
+        return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
 
 
 def _dataflow_key(df: Dataflow) -> tuple:
