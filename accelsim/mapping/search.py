@@ -8,9 +8,13 @@ For one layer and dataflow it builds a fixed enumeration of candidates (docs/eng
   priorities, under the first DRAM loop order, then for each of three loop orders
   (outputs, weights or inputs kept on chip longest) the maximal grid tile that moves the
   least DRAM data;
-- spatial layouts and factors for the dataflow's row and column dims (and, where E/F
-  leave an axis half idle, the filters spread along it): as many PEs as the dim fills,
-  or the same number of passes with the work spread evenly;
+- spatial layouts and factors for the dataflow's row and column dims (and the filters M
+  spread beside the output pixels on their axis: where E/F leave it half idle, and as
+  PE sets — Eyeriss JSSC'17 Fig. 5, CONV1 E7 × M2 on the columns — where M leaves the
+  other axis for it, :data:`SETS`): as many PEs as the dim fills, or the same number of
+  passes with the work spread evenly, and for a dim followed by others on its axis also
+  1/2 and 1/4 of the axis (:data:`ROOM`: RS's C × M on the rows, E × M on the columns —
+  the better mappings of benchmarks/mapper_quality.py use fewer PEs than "fill an axis");
 - per-PE RF extents that fit the RF (the block each data type keeps, per PE);
 
 scores every candidate with the engine, tries the best three again under the other loop
@@ -46,7 +50,8 @@ FINALISTS = 3  # candidates tried again with every DRAM loop order
 ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
 SHRINK = ("CMEFNG", "MCEFNG", "EFMCNG")
 OBJECTIVES = ("energy", "latency", "edp")
-ROOM: tuple[int, ...] = ()  # a dim followed by others on its axis also takes 1/2, 1/3, 1/4 of the axis
+SETS = True  # PE sets: M beside the output pixels on their axis, also where they could fill it
+ROOM: tuple[int, ...] = (2, 4)  # a dim followed by others on its axis (RS: C then M on the rows) also takes 1/2 and 1/4 of it
 
 
 def _factors(n: int, size: int) -> list[int]:
@@ -426,7 +431,10 @@ def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tupl
     """The dataflow's (row dims, column dims), and where its output-pixel dims (E, F)
     leave an axis at most half used, the same with the filters M spread along that axis
     too (moved from the other axis): PE sets replicated for more filters (Eyeriss's
-    folding for small maps), filters side by side in IS. The mapper tries both."""
+    folding for small maps), filters side by side in IS. With :data:`SETS`, where M is
+    on the other axis, also when the pixels could fill the axis: t PE sets of different
+    filters side by side sharing each ifmap multicast (JSSC'17 Fig. 5: CONV1 t = 2), the
+    pixels then taking a :data:`ROOM` share of the axis. The mapper tries every layout."""
     base = spatial_dims(p, df)
     out = [base]
     b = dict(zip(DIMS, p.bounds))
@@ -435,7 +443,13 @@ def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tupl
     for k, size in ((0, rows), (1, cols)):
         axis = base[k]
         pix = [d for d in axis if d in ("E", "F")]
-        if not pix or "M" in axis or 2 * math.prod(b[d] for d in pix) > size:
+        if not pix or "M" in axis:
+            continue
+        # PE sets of several filters side by side (Eyeriss JSSC'17 Fig. 5: CONV1 E7 x M2 on
+        # the columns): with room factors the pixels may leave part of the axis to M even
+        # where they could fill it, when M leaves the other axis for it
+        sets = bool(SETS) and "M" in base[1 - k]
+        if 2 * math.prod(b[d] for d in pix) > size and not sets:
             continue
         other = tuple(d for d in base[1 - k] if d != "M")
         alt = (axis + ("M",), other) if k == 0 else (other, axis + ("M",))
