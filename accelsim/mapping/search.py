@@ -41,7 +41,7 @@ from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, st
 from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
-from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound
+from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked
 from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
@@ -617,7 +617,7 @@ class _Scorer:
             self.inner[key] = r
         else:
             r = r.copy()
-            dram = walk_tiles(self.p, np.array(m.t1, np.int64), order)
+            dram = _walk(self.args[0], m.t1, m.dram_order)
             r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
             r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
         return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
@@ -631,6 +631,7 @@ class _Bound:
 
     def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
         self.p = p.as_array()
+        self.problem = p
         self.keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
         self.n_rf = len(df.rf_order)
         self.uses_rf = df.uses_rf
@@ -665,14 +666,23 @@ class _Bound:
         return got
 
     def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
-        lb = lower_bound(
-            self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
-            np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
-        )
+        sizes = tuple(t1[d] for d in TILE_DIMS)
+        lb = lower_bound_walked(self.p, np.array(sizes, np.int64), _walk(self.problem, sizes, order), self.keep, self.n_rf,
+                                self.uses_rf)
         if self.objective == "energy" and self.static == 0:
             return energy_bound(lb, self.costs), 0.0
         # the timeline rounds its cycles up; a bound one cycle under stays a bound
         return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _walk(p: Problem, t1: tuple[int, ...], order: str) -> np.ndarray:
+    """The DRAM walk's totals of a GLB tiling (tiles.walk_tiles), read-only: the same for
+    every dataflow and objective, and the costliest part of a bound for small tiles of a
+    large layer (UNet), so walked once per process."""
+    out = walk_tiles(p.as_array(), np.array(t1, np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64))
+    out.setflags(write=False)
+    return out
 
 
 def _dataflow_key(df: Dataflow) -> tuple:
@@ -705,8 +715,11 @@ def best_mapping(
 
 
 def clear_cache() -> None:
-    """Forget the remembered choices (benchmarks time each network from scratch)."""
+    """Forget the remembered choices and the tilings and DRAM walks built for them
+    (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
+    for f in (_walk, _tilings, _dram_tilings, _glb_tile_options):
+        f.cache_clear()
 
 
 # -- the search of the whole space (accelsim/mapping/space.py) ---------------------------
