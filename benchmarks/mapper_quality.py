@@ -1,7 +1,8 @@
 """Quality of the mapper: its picks against the best of a seeded random search of the space.
 
     python benchmarks/mapper_quality.py [--samples 20000] [--seed 0] [--jobs 2] [--no-prune]
-        [--layers alexnet:conv1,...] [--machines eyeriss/rs,...]
+        [--layers alexnet:conv1,...] [--machines eyeriss/rs,...] [--searches fast,full]
+        [--cache FILE]
 
 On a fixed set of 12 layers (issue 20: AlexNet conv1-3 and fc6, VGG-16 conv1_2 and conv4_2,
 ResNet-50 stage-3 1x1 and 3x3, MobileNet-v2 a depthwise and two pointwise layers, an
@@ -18,7 +19,9 @@ energy and cycle bounds of its GLB tile and DRAM order, the MACs over the PEs it
 factors occupy) exceed the best score of an objective cannot be the best of the draws for
 it: per objective the draws are scored in order of their bound until the next bound
 exceeds the best so far, so the random best is the same as scoring every draw
-(``--no-prune`` scores every one, to check that).
+(``--no-prune`` scores every one, to check that). ``--cache FILE`` keeps the random bests
+(they depend on the layer, machine, samples and seed, not on the mapper) in a JSON file and
+reads them back on the next run, so a change to the mapper is measured in the searches' time.
 
 Prints per layer and machine the ratio of each pick to the random best (1.000: equal;
 below 1: the mapper beat the random search), the CPU time of each search per layer, and
@@ -28,10 +31,12 @@ per objective and search the median, worst and the count within the issue's goal
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
@@ -132,8 +137,8 @@ def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[t
 
 
 def one(task: tuple) -> tuple:
-    """One layer on one machine: the random best and both searches' picks."""
-    (cfg, dfn), (net_name, layer), n, seed, prune = task
+    """One layer on one machine: the random best (or its cached figures) and the searches' picks."""
+    (cfg, dfn), (net_name, layer), n, seed, prune, searches, cached = task
     spec = load_hardware(f"hw_configs/{cfg}.yaml")
     df = dataflow_for(dfn or spec.dataflow, spec.array.kind)
     shape = next(l.shape for l in build(net_name).layers if l.name == layer)
@@ -141,18 +146,22 @@ def one(task: tuple) -> tuple:
     # numba's kernels loaded before any timing (a small layer of another shape)
     S.search_mapping(Problem(N=1, G=1, M=4, C=4, E=4, F=4, R=3, S=3, H=6, W=6, U=1, D=1, pt=0, pl=0), spec, df)
     t = time.process_time()
-    rand, scored, drawn, max_tiles, distinct = random_best(p, spec, df, n, seed, prune)
+    if cached is None:
+        rand, scored, drawn, max_tiles, distinct = random_best(p, spec, df, n, seed, prune)
+    else:
+        rand, scored, drawn, max_tiles, distinct = tuple(cached[0]), *cached[1:]
     t_rand = time.process_time() - t
     rows = []
+    fns = {"fast": S.search_mapping, "full": S.full_search_mapping}
     for k, objective in enumerate(OBJECTIVES):
         row = []
-        for fn in (S.search_mapping, S.full_search_mapping):
+        for fn in (fns[s] for s in searches):
             t = time.process_time()
             m = fn(p, spec, df, objective)
             dt = time.process_time() - t
             row.append((values(*energy_cycles(p, spec, df, m))[k] / rand[k], dt))
         rows.append((objective, rand[k], row))
-    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, scored, drawn, max_tiles, distinct
+    return f"{net_name}:{layer}", f"{cfg}/{df.name}", rows, t_rand, (list(rand), scored, drawn, max_tiles, distinct)
 
 
 def main() -> None:
@@ -163,28 +172,38 @@ def main() -> None:
     ap.add_argument("--no-prune", action="store_true", help="run every draw through the kernel (no bound)")
     ap.add_argument("--layers", default=",".join(f"{n}:{l}" for n, l in LAYERS))
     ap.add_argument("--machines", default=",".join(f"{c}/{d}" if d else c for c, d in MACHINES), help="config[/dataflow],...")
+    ap.add_argument("--searches", default="fast,full", help="the mapper's searches to measure (fast, full or both)")
+    ap.add_argument("--cache", default=None, help="a JSON file of random bests, read if present and written back")
     args = ap.parse_args()
+    searches = tuple(args.searches.split(","))
+    cache = json.loads(Path(args.cache).read_text()) if args.cache and Path(args.cache).exists() else {}
+    key = lambda mc, ly: f"{mc[0]}/{mc[1]}|{ly[0]}:{ly[1]}|{args.samples}|{args.seed}|{not args.no_prune}"  # noqa: E731
     machines = [(x.partition("/")[0], x.partition("/")[2] or None) for x in args.machines.split(",")]
     chosen = [tuple(x.split(":")) for x in args.layers.split(",")]
-    tasks = [(mc, ly, args.samples, args.seed, not args.no_prune) for mc in machines for ly in chosen]
+    tasks = [(mc, ly, args.samples, args.seed, not args.no_prune, searches, cache.get(key(mc, ly))) for mc in machines for ly in chosen]
     ratios: dict[tuple[str, str, str], list[float]] = {}
-    times: dict[str, list[float]] = {"fast": [], "full": [], "random": []}
-    print(f"{'layer':40} {'machine':14} {'objective':9} {'random best':>12} {'fast':>6} {'full':>6} {'fast s':>7} {'full s':>7}")
+    times: dict[str, list[float]] = {**{s: [] for s in searches}, "random": []}
+    print(f"{'layer':40} {'machine':14} {'objective':9} {'random best':>12} " + " ".join(f"{s:>6}" for s in searches)
+          + " " + " ".join(f"{s + ' s':>7}" for s in searches))
     with ProcessPoolExecutor(args.jobs) as pool:
-        for name, machine, rows, t_rand, scored, drawn, max_tiles, distinct in pool.map(one, tasks):
-            for objective, rand, row in rows:
-                for kind, (r, dt) in zip(("fast", "full"), row):
+        for task, (name, machine, rows, t_rand, rand) in zip(tasks, pool.map(one, tasks)):
+            cache[key(task[0], task[1])] = rand
+            scored, drawn, max_tiles, distinct = rand[1:]
+            for objective, rbest, row in rows:
+                for kind, (r, dt) in zip(searches, row):
                     ratios.setdefault((objective, kind, machine), []).append(r)
                     times[kind].append(dt)
-                print(f"{name:40} {machine:14} {objective:9} {rand:12.5g} {row[0][0]:6.3f} {row[1][0]:6.3f} "
-                      f"{row[0][1]:7.3f} {row[1][1]:7.3f}", flush=True)
+                print(f"{name:40} {machine:14} {objective:9} {rbest:12.5g} " + " ".join(f"{r:6.3f}" for r, _ in row) + " "
+                      + " ".join(f"{dt:7.3f}" for _, dt in row), flush=True)
             times["random"].append(t_rand)
             print(f"{'':40} {'':14} random: {distinct} distinct of {drawn} draws (<= {max_tiles} GLB tiles), {scored} scored by the kernel, {t_rand:.1f} CPU-s",
                   flush=True)
     print(f"\nratio to the best of {args.samples} distinct random valid mappings per layer (seed {args.seed}):")
     groups = list(dict.fromkeys(m for _, _, m in ratios))
+    if args.cache:
+        Path(args.cache).write_text(json.dumps(cache, indent=0, sort_keys=True))
     for objective in OBJECTIVES:
-        for kind in ("fast", "full"):
+        for kind in searches:
             rs = [r for (o, k, _), v in ratios.items() if o == objective and k == kind for r in v]
             goal = GOALS[objective]
             within = f", {sum(r <= 1 + goal for r in rs)}/{len(rs)} within {goal:.0%}" if goal else ""

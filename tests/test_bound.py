@@ -125,3 +125,46 @@ def test_repeated_shapes_get_the_result_of_a_fresh_search():
 def test_cost_vector_is_what_the_bound_assumes():
     for cfg in sorted((REPO / "hw_configs").glob("*.yaml")):
         assert (cost_vector(load_hardware(cfg)) >= 0).all(), cfg.name
+
+
+def test_dram_tiling_ranking_counts_a_bypassed_type():
+    """With weights in no GLB (they stream DRAM -> NoC), the DRAM-tiling ranking of the
+    fast search counts their streamed reads: the tiles picked per order have the least DRAM
+    traffic plus weight stream (at least the tile's weights once per N E F tile: the closed form
+    G·M·C·R·S·⌈N/Tn⌉⌈E/Te⌉⌈F/Tf⌉ of the layer, priced as DRAM reads by the energy table) of every
+    maximal grid tile under their order, that stream is under the engine's DRAM weight reads
+    of a mapping of the tile, and here it changes a pick the DRAM traffic alone would make."""
+    from dataclasses import replace
+
+    from accelsim.engine.tiles import walk_tiles
+
+    spec = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    nb = replace(spec, glbs=tuple(g for g in spec.glbs if "weight" not in g.holds))
+    p = Problem(N=4, G=1, M=96, C=48, E=27, F=27, R=5, S=5, H=31, W=31, U=1, D=1, pt=0, pl=0)
+    grid = S._maximal_tiles(p, nb)
+    read = nb.energy.total({"dram_read.weight": 1})
+    costs = cost_vector(nb)[K.DRAM_RW : K.DRAM_WO + 1]
+    assert costs[0] == 0  # the GLB fill of weights, which a bypassed type does not have
+
+    def dram(t, order):
+        r = walk_tiles(p.as_array(), np.array(t, np.int64), np.array(["NGMCEF".index(d) for d in order], np.int64))
+        return float(np.dot(r[:5].astype(np.float64), costs))
+
+    def stream(t):
+        n, _, _, _, e, f = t
+        return p.G * p.M * p.C * p.R * p.S * -(-p.N // n) * -(-p.E // e) * -(-p.F // f) * read
+
+    picks = S._dram_tilings(p, nb)
+    changed = False
+    for k, (t1, order) in enumerate(picks):
+        t = tuple(t1[d] for d in "NGMCEF")
+        values = sorted(dram(g, order) + stream(g) for g in grid.tolist())
+        rank = k % S.DRAM_TILES  # the DRAM_TILES least of each order, least first
+        assert dram(t, order) + stream(t) == pytest.approx(values[rank], rel=1e-12), order
+        alone = grid.tolist()[int(np.argmin([dram(g, order) for g in grid.tolist()]))]
+        changed |= rank == 0 and stream(tuple(alone)) > stream(t)
+        df = DATAFLOWS["rs"]
+        m = next(c for c in S.candidates(p, nb, df) if c.t1 == t)
+        reads = evaluate(p, nb, df, m).accesses["DRAM"]["weight"]["reads"]
+        assert stream(t) <= reads * read
+    assert changed

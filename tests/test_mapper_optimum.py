@@ -66,6 +66,8 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
     df = dataflow_for(dataflow, spec.array.kind)
     space = list(SP.enumerate_space(p, spec, df))
     assert len(space) > 100 and len(set(space)) == len(space)
+    if dataflow == "rs":  # the space holds RS's PE sets (search.SETS): filters beside E on the columns, where E could fill them
+        assert 2 * p.E > spec.array.cols and any("M" in m.cols and m.sp[DIMS.index("M")] > 1 for m in space)
     for objective in ("energy", "latency", "edp"):
         scores = [score(p, spec, df, m, objective) for m in space]
         best = space[int(np.argmin(scores))]  # the first of the least
@@ -156,7 +158,26 @@ def test_random_draws_are_mappings_of_the_space(config, dataflow):
     spec = _tiny(config)
     df = dataflow_for(dataflow, spec.array.kind)
     space = set(SP.enumerate_space(SMALL, spec, df))
-    drawn = SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 600)
-    assert len(drawn) == 600 and set(drawn) <= space
+    drawn = SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 1200)
+    assert len(drawn) == 1200 and set(drawn) <= space
     assert len(set(drawn)) >= len(space) // 6, (len(set(drawn)), len(space))
-    assert SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 600) == drawn
+    assert SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 1200) == drawn
+
+
+def test_latency_search_finds_eyeriss_pe_sets(monkeypatch):
+    """RS PE sets in the fast search (search.SETS, ROOM): for AlexNet CONV1 at batch 4 on
+    `eyeriss` the latency pick puts filters beside E on the columns, as the chip does
+    (JSSC'17 Fig. 5: t = 2), and reads the ifmap from the GLB as often as the chip's shape
+    does — the closed form of tests/test_free_spatial.py (4 · 3 · 3 · (4·35 + 3·35 + 31) ·
+    (119 + 115)) — in fewer cycles than the search's pick without PE sets."""
+    spec = load_hardware(REPO / "hw_configs" / "eyeriss.yaml")
+    df = dataflow_for("rs", spec.array.kind)
+    p = Problem(N=4, G=1, M=96, C=3, E=55, F=55, R=11, S=11, H=227, W=227, U=4, D=1, pt=0, pl=0)
+    m = S.search_mapping(p, spec, df, "latency")
+    sp = dict(zip(DIMS, m.sp))
+    assert "M" in m.cols and sp["M"] > 1 and sp["E"] > 1, m
+    cost = evaluate(p, spec, df, m)
+    assert cost.accesses["GLB"]["ifmap"]["reads"] == 4 * 3 * 3 * (4 * 35 + 3 * 35 + 31) * (119 + 115)
+    monkeypatch.setattr(S, "SETS", False)
+    without = S.search_mapping(p, spec, df, "latency")
+    assert "M" not in without.cols and cost.cycles < evaluate(p, spec, df, without).cycles

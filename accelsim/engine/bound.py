@@ -53,10 +53,16 @@ def lower_bound(p, t1, dram_order, keep, n_rf, uses_rf):
     ``p``: Problem.as_array; ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim
     indices outermost first; ``keep``: keep levels of weight, ifmap, psum; ``n_rf``: the
     number of RF loops; ``uses_rf``: whether the dataflow has an RF."""
+    return lower_bound_walked(p, t1, walk_tiles(p, t1, dram_order), keep, n_rf, uses_rf)
+
+
+@njit(cache=True)
+def lower_bound_walked(p, t1, dram, keep, n_rf, uses_rf):
+    """:func:`lower_bound` from the DRAM walk's totals (``tiles.walk_tiles`` of the tile
+    and order): the mapper walks a tiling once for every dataflow and objective."""
     out = np.zeros(N_BOUND, np.int64)
     N, G, M, C, E, F, R, S = p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
     H, W, U, D, pt, pl = p[8], p[9], p[10], p[11], p[12], p[13]
-    dram = walk_tiles(p, t1, dram_order)
     for k in range(5):
         out[K.DRAM_RW + k] = dram[k]
     out[K.MAX_W] = dram[6]

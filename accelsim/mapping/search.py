@@ -6,11 +6,15 @@ For one layer and dataflow it builds a fixed enumeration of candidates (docs/eng
   buffer, at the data type's width; halved where the buffer is double-buffered) — the
   three largest on a grid of tile sizes and those found by halving the dims in three
   priorities, under the first DRAM loop order, then for each of three loop orders
-  (outputs, weights or inputs kept on chip longest) the maximal grid tile that moves the
-  least DRAM data;
-- spatial layouts and factors for the dataflow's row and column dims (and, where E/F
-  leave an axis half idle, the filters spread along it): as many PEs as the dim fills,
-  or the same number of passes with the work spread evenly;
+  (outputs, weights or inputs kept on chip longest) the two maximal grid tiles that move
+  the least DRAM data;
+- spatial layouts and factors for the dataflow's row and column dims (and the filters M
+  spread beside the output pixels on their axis: where E/F leave it half idle, and as
+  PE sets — Eyeriss JSSC'17 Fig. 5, CONV1 E7 × M2 on the columns — where M leaves the
+  other axis for it, :data:`SETS`): as many PEs as the dim fills, or the same number of
+  passes with the work spread evenly, and for a dim followed by others on its axis also
+  1/2 and 1/4 of the axis (:data:`ROOM`: RS's C × M on the rows, E × M on the columns —
+  the better mappings of benchmarks/mapper_quality.py use fewer PEs than "fill an axis");
 - per-PE RF extents that fit the RF (the block each data type keeps, per PE);
 
 scores every candidate with the engine, tries the best three again under the other loop
@@ -23,6 +27,7 @@ makes the same choice while skipping tilings whose lower bound cannot win, and
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import replace
 
@@ -32,11 +37,12 @@ import numpy as np
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
-from ..engine.evaluate import LayerCost, evaluate, machine_arrays, static_per_cycle
+from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, static_per_cycle
 from ..engine.evaluate import cost_vector
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
-from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound
+from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked
+from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
 
@@ -44,6 +50,8 @@ FINALISTS = 3  # candidates tried again with every DRAM loop order
 ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
 SHRINK = ("CMEFNG", "MCEFNG", "EFMCNG")
 OBJECTIVES = ("energy", "latency", "edp")
+SETS = True  # PE sets: M beside the output pixels on their axis, also where they could fill it
+ROOM: tuple[int, ...] = (2, 4)  # a dim followed by others on its axis (RS: C then M on the rows) also takes 1/2 and 1/4 of it
 
 
 def _factors(n: int, size: int) -> list[int]:
@@ -81,9 +89,14 @@ def spatial_options(
             return [{}]
         first, rest = dims[0], dims[1:]
         opts = []
-        for f in _factors(b[first], size):
+        fs = _factors(b[first], size)
+        if ROOM and first not in ("R", "S") and any(b[d] > 1 for d in rest):
+            # room for the dims after it on the axis (C x M on RS's rows, E x M on its columns)
+            fs = sorted(set(fs) | {size // k for k in ROOM if 1 <= size // k < min(b[first], size)}, reverse=True)
+        for f in fs:
             for tail in axis(rest, size // f):
-                opts.append({first: f, **tail})
+                if {first: f, **tail} not in opts:
+                    opts.append({first: f, **tail})
         return opts
 
     for r in axis(row_dims, rows):
@@ -153,12 +166,13 @@ def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], s
             vals.add(v)
             v *= 2
         choices[d] = sorted(vals, reverse=True)
-    # every combination at once (itertools.product order: the last free dim fastest)
-    grids = np.meshgrid(*(np.array(choices[d], np.int64) for d in free), indexing="ij")
-    n = grids[0].size if free else 1
-    ext = {d: np.full(n, base[d], np.int64) for d in DIMS}
-    for d, g in zip(free, grids):
-        ext[d] = g.reshape(-1)
+    # every combination at once (itertools.product order: the last free dim fastest); the
+    # dims that are not free stay scalars (broadcast)
+    n = math.prod(len(choices[d]) for d in free)
+    grid = np.array(list(itertools.product(*(choices[d] for d in free))), np.int64).reshape(n, len(free))
+    ext: dict[str, np.ndarray | int] = dict(base)
+    for k, d in enumerate(free):
+        ext[d] = grid[:, k]
     fit = _rf_fits_all(p, spec, df, ext, n)
     volume = np.ones(n, np.int64)
     for d in df.rf_order:
@@ -166,11 +180,12 @@ def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], s
     idx = np.nonzero(fit)[0]
     # the two largest blocks; among equal volumes the earlier combination (a stable sort)
     pick = idx[np.argsort(-volume[idx], kind="stable")][:2]
-    return [{d: int(ext[d][i]) for d in DIMS} for i in pick]
+    return [{d: (int(ext[d][i]) if d in choices else base[d]) for d in DIMS} for i in pick]
 
 
-def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """:func:`rf_fits` for n per-PE extents at once (one array of extents per dim)."""
+def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray | int], n: int) -> np.ndarray:
+    """:func:`rf_fits` for n per-PE extents at once (per dim an array of n extents, or one
+    extent for all)."""
     if not df.uses_rf:
         return np.ones(n, bool)
     rf = spec.rf
@@ -182,8 +197,7 @@ def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.
         k = df.keep_level(t)
         if k >= len(df.rf_order):
             continue
-        one = np.ones(n, np.int64)
-        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else one) for d in DIMS}
+        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else 1) for d in DIMS}
         if t == "weight":
             need = ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
         elif t == "psum":
@@ -193,7 +207,7 @@ def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.
             cols = np.minimum(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
             need = ext["N"] * ext["G"] * ext["C"] * rows * cols
         if rf.split is not None:
-            ok &= need <= rf.capacity(t)
+            ok &= np.asarray(need) <= rf.capacity(t)
         else:
             bits = bits + need * rf.elem_bits.get(t, rf.word_bits)
     if rf.split is None:
@@ -325,19 +339,26 @@ def _tile_list(p: Problem, spec: HardwareSpec) -> list[dict[str, int]]:
     return tiles_
 
 
-DRAM_TILES = 1  # per DRAM loop order: the tiles with the least DRAM traffic
+DRAM_TILES = 2  # per DRAM loop order: the tiles with the least DRAM traffic (2: energy 29 -> 32 of 36 pairs within 2 %)
 
 
 def tilings(p: Problem, spec: HardwareSpec) -> list[tuple[dict[str, int], str]]:
     """(GLB tile, DRAM loop order) pairs the mapper scores in full: the tiles of
     :func:`_tile_list` under the first order, then, for every order, the
     :data:`DRAM_TILES` tiles of the grid that move the least data to and from DRAM
-    (priced at the config's costs) under it."""
+    (priced at the config's costs; a type no GLB holds counted by its streamed traffic's
+    lower bound, :func:`_bypass_traffic`) under it."""
+    return [(dict(t), order) for t, order in _tilings(p, spec)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int], str], ...]:
+    # the tiles depend on the layer and the machine, not on the dataflow: built once for all
     out = [(t, ORDERS[0]) for t in _tile_list(p, spec)]
     for t, order in _dram_tilings(p, spec):
         if (t, order) not in out:
             out.append((dict(t), order))
-    return out
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -347,7 +368,7 @@ def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int],
         return ()
     costs = cost_vector(spec)[K.DRAM_RW : K.DRAM_WO + 1]
     orders = np.array([[TILE_DIMS.index(d) for d in o] for o in ORDERS], np.int64)
-    traffic = dram_traffic(p.as_array(), grid, orders, costs)
+    traffic = dram_traffic(p.as_array(), grid, orders, costs) + _bypass_traffic(p, spec, grid)[:, None]
     out = []
     for j, order in enumerate(ORDERS):
         # least traffic first; among equals the larger tile, then the grid's order
@@ -357,6 +378,33 @@ def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int],
             t1["R"], t1["S"] = p.R, p.S
             out.append((t1, order))
     return tuple(out)
+
+
+# the kernel slots that are a bypassed type's traffic (evaluate.accesses_from: what the array
+# reads or writes of it above the NoC moves DRAM <-> NoC directly)
+_STREAM_SLOTS = {"weight": (K.GLB_W,), "ifmap": (K.GLB_I,), "psum": (K.GLB_RP, K.GLB_WP), "ofmap": (K.GLB_WO,)}
+
+
+def _bypass_traffic(p: Problem, spec: HardwareSpec, tiles: np.ndarray) -> np.ndarray:
+    """Per GLB tile (rows of N G M C E F), a lower bound of the energy of the traffic of the
+    types no GLB holds (engine/bound.py: lower_bound's slots for them at the config's
+    costs, which price them as DRAM accesses); zeros when every type has a GLB. Order
+    free: these slots do not depend on the DRAM loop order."""
+    out = np.zeros(len(tiles))
+    bypass = bypassing(spec)
+    if not bypass or not len(tiles):
+        return out
+    full = cost_vector(spec)
+    costs = np.zeros_like(full)
+    for t in bypass:
+        for k in _STREAM_SLOTS[t]:
+            costs[k] = full[k]
+    pa = p.as_array()
+    order = np.arange(len(TILE_DIMS), dtype=np.int64)
+    keep = np.zeros(3, np.int64)  # RF slots are priced at 0 here: any keep levels give the same figure
+    for i in range(len(tiles)):
+        out[i] = energy_bound(lower_bound(pa, np.ascontiguousarray(tiles[i]), order, keep, 0, False), costs)
+    return out
 
 
 def _maximal_tiles(p: Problem, spec: HardwareSpec) -> np.ndarray:
@@ -383,7 +431,10 @@ def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tupl
     """The dataflow's (row dims, column dims), and where its output-pixel dims (E, F)
     leave an axis at most half used, the same with the filters M spread along that axis
     too (moved from the other axis): PE sets replicated for more filters (Eyeriss's
-    folding for small maps), filters side by side in IS. The mapper tries both."""
+    folding for small maps), filters side by side in IS. With :data:`SETS`, where M is
+    on the other axis, also when the pixels could fill the axis: t PE sets of different
+    filters side by side sharing each ifmap multicast (JSSC'17 Fig. 5: CONV1 t = 2), the
+    pixels then taking a :data:`ROOM` share of the axis. The mapper tries every layout."""
     base = spatial_dims(p, df)
     out = [base]
     b = dict(zip(DIMS, p.bounds))
@@ -392,7 +443,13 @@ def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tupl
     for k, size in ((0, rows), (1, cols)):
         axis = base[k]
         pix = [d for d in axis if d in ("E", "F")]
-        if not pix or "M" in axis or 2 * math.prod(b[d] for d in pix) > size:
+        if not pix or "M" in axis:
+            continue
+        # PE sets of several filters side by side (Eyeriss JSSC'17 Fig. 5: CONV1 E7 x M2 on
+        # the columns): with room factors the pixels may leave part of the axis to M even
+        # where they could fill it, when M leaves the other axis for it
+        sets = bool(SETS) and "M" in base[1 - k]
+        if 2 * math.prod(b[d] for d in pix) > size and not sets:
             continue
         other = tuple(d for d in base[1 - k] if d != "M")
         alt = (axis + ("M",), other) if k == 0 else (other, axis + ("M",))
@@ -481,6 +538,8 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     first = [bound(t1, o) for t1, o in pairs]
     top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
     t3s: dict[tuple, list[tuple[int, ...]]] = {}
+    # with cycles in the objective, a candidate's own bound: its PEs do one MAC per cycle each
+    per_candidate = objective != "energy" or bound.static > 0
     for ti in sorted(range(len(pairs)), key=first.__getitem__):
         if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
             continue
@@ -488,6 +547,9 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
         for si, (rows, cols, sp) in enumerate(layouts):
             sp_tuple = tuple(sp[d] for d in DIMS)
+            if per_candidate and len(top) == FINALISTS:
+                if bound(t1, order, p.macs / math.prod(sp_tuple) - 1.0) > top[-1][0] * (1 + SLACK):
+                    continue
             key = (t1_tuple, sp_tuple)  # a tile comes under several loop orders
             if key not in t3s:
                 t3s[key] = [tuple(t3[d] for d in DIMS) for t3 in t3_options(p, spec, df, t1, sp)]
@@ -530,21 +592,34 @@ class _Scorer:
         self.energy = objective == "energy" and static_per_cycle(spec) == 0
         self.orders = {o: np.array([TILE_DIMS.index(d) for d in o], np.int64) for o in ORDERS}
         self.axes: dict[tuple, np.ndarray] = {}
+        # the kernel's totals per GLB tile, layout, spatial factors and RF extents: only the
+        # DRAM slots depend on the DRAM loop order (kernel.layer_totals: the same tile walk,
+        # tiles.walk_tiles), so another order of a scored candidate costs one tile walk
+        self.inner: dict[tuple, np.ndarray] = {}
 
     def __call__(self, m: Mapping) -> float:
         if not self.energy:
             return fast_score(*self.args[:3], m, self.args[3])
-        axis = self.axes.get((m.rows, m.cols))
-        if axis is None:
-            axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
-            self.axes[(m.rows, m.cols)] = axis
         order = self.orders.get(m.dram_order)
         if order is None:
             order = np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64)
-        r = K.layer_totals(
-            self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
-            self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
-        )
+        key = (m.t1, m.sp, m.t3, m.rows, m.cols)
+        r = self.inner.get(key)
+        if r is None:
+            axis = self.axes.get((m.rows, m.cols))
+            if axis is None:
+                axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+                self.axes[(m.rows, m.cols)] = axis
+            r = K.layer_totals(
+                self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
+                self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
+            )
+            self.inner[key] = r
+        else:
+            r = r.copy()
+            dram = _walk(self.args[0], m.t1, m.dram_order)
+            r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
+            r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
         return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
 
 
@@ -556,6 +631,7 @@ class _Bound:
 
     def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
         self.p = p.as_array()
+        self.problem = p
         self.keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
         self.n_rf = len(df.rf_order)
         self.uses_rf = df.uses_rf
@@ -567,18 +643,46 @@ class _Bound:
         self.static = static_per_cycle(spec)
         # a bound needs costs that cannot be negative; without that, no candidate is skipped
         self.usable = bool(np.all(self.costs >= 0)) and self.static >= 0
+        self.memo: dict[tuple, tuple[float, float]] = {}
 
-    def __call__(self, t1: dict[str, int], order: str) -> float:
+    def __call__(self, t1: dict[str, int], order: str, spatial: float = 0.0) -> float:
+        """The bound; ``spatial``: a further lower bound of the cycles (the MACs over the PEs
+        a candidate's spatial factors occupy, less a cycle), for a bound of one candidate."""
         if not self.usable:
             return -math.inf
-        lb = lower_bound(
-            self.p, np.array([t1[d] for d in TILE_DIMS], np.int64),
-            np.array([TILE_DIMS.index(d) for d in order], np.int64), self.keep, self.n_rf, self.uses_rf,
-        )
-        # the timeline rounds its cycles up; a bound one cycle under stays a bound
-        cycles = max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
-        energy = energy_bound(lb, self.costs) + self.static * cycles
+        energy, cycles = self.parts(t1, order)
+        if self.objective == "energy" and self.static == 0:
+            return energy  # no energy per cycle: the cycles do not matter
+        cycles = max(cycles, spatial)
+        energy += self.static * cycles
         return energy if self.objective == "energy" else cycles if self.objective == "latency" else energy * cycles
+
+    def parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
+        """Lower bounds of the energy without the energy per cycle, and of the cycles."""
+        key = (tuple(t1[d] for d in TILE_DIMS), order)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._parts(t1, order)
+        return got
+
+    def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
+        sizes = tuple(t1[d] for d in TILE_DIMS)
+        lb = lower_bound_walked(self.p, np.array(sizes, np.int64), _walk(self.problem, sizes, order), self.keep, self.n_rf,
+                                self.uses_rf)
+        if self.objective == "energy" and self.static == 0:
+            return energy_bound(lb, self.costs), 0.0
+        # the timeline rounds its cycles up; a bound one cycle under stays a bound
+        return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _walk(p: Problem, t1: tuple[int, ...], order: str) -> np.ndarray:
+    """The DRAM walk's totals of a GLB tiling (tiles.walk_tiles), read-only: the same for
+    every dataflow and objective, and the costliest part of a bound for small tiles of a
+    large layer (UNet), so walked once per process."""
+    out = walk_tiles(p.as_array(), np.array(t1, np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64))
+    out.setflags(write=False)
+    return out
 
 
 def _dataflow_key(df: Dataflow) -> tuple:
@@ -611,8 +715,11 @@ def best_mapping(
 
 
 def clear_cache() -> None:
-    """Forget the remembered choices (benchmarks time each network from scratch)."""
+    """Forget the remembered choices and the tilings and DRAM walks built for them
+    (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
+    for f in (_walk, _tilings, _dram_tilings, _glb_tile_options):
+        f.cache_clear()
 
 
 # -- the search of the whole space (accelsim/mapping/space.py) ---------------------------
