@@ -522,3 +522,30 @@ def test_eyeriss_like_two_fan_outs_are_refused_by_name():
     with pytest.raises(AccelsimError, match=r"map.yaml: mapping: the PEs fan out at more than one level \(inter_PE_column_spatial, "
                                             r"inter_PE_spatial\)"):
         engine_pin(_case("eyeriss_like_default").nest, 12, 14)
+
+
+@pytest.mark.parametrize("old, new, bound", [
+    ("read_bandwidth: 16", "read_bandwidth: 1", "read"),
+    ("write_bandwidth: 16", "write_bandwidth: 2", "write"),
+    ("read_bandwidth: 16", "read_bandwidth: 16\n      shared_bandwidth: 3", "shared"),
+])
+def test_a_level_whose_bandwidth_binds_stretches_timeloops_cycles(tmp_path, old, new, bound):
+    """Timeloop's cycles with a bandwidth that binds (its rule: BufferLevel::ComputePerformance,
+    NVlabs/timeloop src/model/buffer.cpp — per level, the per-instance reads summed over the
+    data spaces over read_bandwidth, fills + updates over write_bandwidth, both over
+    shared_bandwidth; cycles = the largest quotient, rounded up, or the compute cycles).
+    simple_ws's shared_glb with its bandwidth cut, the accesses taken from Timeloop's own
+    statistics of that mapping (which the bandwidth does not change)."""
+    d = DATA / "simple_ws_default"
+    arch = (d / "arch.yaml").read_text()
+    assert arch.count(old) == 1
+    (tmp_path / "arch.yaml").write_text(arch.replace(old, new))
+    r = run_timeloop(d / "problem.yaml", tmp_path / "arch.yaml", d / "map.yaml", d / "ERT_summary.yaml")
+    exp = _expected(_ref("simple_ws_default"))
+    glb = [v for (lv, _), v in exp.items() if lv == "shared_glb"]
+    reads, writes = sum(v[0] for v in glb), sum(v[1] + v[2] for v in glb)
+    assert (reads, writes) == (24192 + 2709504 + 3211264, 864 + 151875 + 3612672)
+    want = {"read": -(-reads // 1), "write": -(-writes // 2), "shared": -(-(reads + writes) // 3)}[bound]
+    assert r.counts.cycles == want > r.counts.compute_cycles == 903168
+    assert r.counts.bound_by() == f"shared_glb {bound} bandwidth"
+    assert _case("simple_ws_default").counts.bound_by() is None  # as shipped, 16 words each way never binds

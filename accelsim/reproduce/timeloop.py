@@ -66,7 +66,7 @@ def engine_figures(key: str) -> list[tuple[str, int, int]]:
     pe = [lv.name for lv in r.nest.arch.levels[r.nest.arch.index("inter_PE_spatial") + 1:-1]]  # type: ignore[operator]
     first = {t: next(n for n in pe if (n, ds) in tl) for t, ds in role.items() if any((n, ds) in tl for n in pe)}
     a = c.accesses
-    out = [("MACs", r.counts.macs, c.macs), ("compute cycles", r.counts.cycles, c.compute_cycles),
+    out = [("MACs", r.counts.macs, c.macs), ("compute cycles", r.counts.compute_cycles, c.compute_cycles),
            ("DRAM weight reads", tl[("DRAM", "Weights")].reads, a["DRAM"]["weight"]["reads"]),
            ("GLB weight reads", tl[("shared_glb", "Weights")].reads * tl[("shared_glb", "Weights")].instances,
             a["GLB"]["weight"]["reads"])]
