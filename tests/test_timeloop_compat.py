@@ -365,3 +365,187 @@ def test_closed_form_equals_a_literal_walk(nest):
                 assert a.fills == visits * tile - first  # a revisited output block is refilled
             else:
                 assert a.fills == fills
+
+
+# ---------------------------------------------------------------- Timeloop's mapping in the engine
+
+ENGINE_CASES = {"simple_os_default": "timeloop_simple_os", "simple_ws_default": "timeloop_simple_ws"}
+
+
+def _engine(nest, config: str):  # type: ignore[no-untyped-def]
+    from accelsim.reproduce.runs import CONFIGS
+    from accelsim.timeloop.engine import run_engine
+    from accelsim.yamlio import load_yaml
+
+    return run_engine(nest, load_yaml(CONFIGS / f"{config}.yaml"), str(CONFIGS / f"{config}.yaml"))
+
+
+@pytest.mark.parametrize("case", sorted(ENGINE_CASES))
+def test_timeloops_mapping_pinned_in_the_engine(case):
+    """Timeloop's own mapping of simple_os (P split across pe_spad and weight_reg, M16 on the
+    array, outputs bypassing the GLB) and of simple_ws (P and Q split across pe_spad and
+    weight_reg), counted by the engine under accelsim's convention. Where the two
+    conventions count the same thing it equals Timeloop's statistics: weights at DRAM, GLB
+    and the PE's outermost weight level; outputs at DRAM and the GLB (accelsim's GLB psum
+    writes + ofmap writes = Timeloop's updates); the PE's psum updates; the MACs; the compute
+    cycles. Ifmaps stream in per MAC step and accelsim moves no padding: its GLB ifmap reads
+    are C' × (valid rows) × (valid columns) × (passes over M), C' the C values the PEs read
+    apart, a valid row an (output row, filter row) pair whose input row is no padding."""
+    r = _case(case)
+    exp = _expected(_ref(case))
+    p, spec, m, c = _engine(r.nest, ENGINE_CASES[case])
+    a = c.accesses
+    tot = {k: v[0] * v[4] for k, v in exp.items()}  # reads over all instances
+    fills = {k: v[1] * v[4] for k, v in exp.items()}
+    upd = {k: v[2] * v[4] for k, v in exp.items()}
+    assert m.rf_loops and c.macs == int(_ref(case)["summary"]["Computes"])
+    assert c.compute_cycles == int(_ref(case)["summary"]["Cycles"])
+    assert a["DRAM"]["weight"]["reads"] == tot[("DRAM", "Weights")]
+    assert a["GLB"]["weight"]["reads"] == tot[("shared_glb", "Weights")]
+    pe_w = "weight_reg" if case == "simple_os_default" else "pe_spad"  # the PE's outermost level keeping weights
+    assert a["RF"]["weight"]["writes"] == fills[(pe_w, "Weights")]
+    assert a["DRAM"]["ofmap"]["writes"] == upd[("DRAM", "Outputs")]
+    valid = sum(1 for e in range(p.E) for rr in range(p.R) if 0 <= e * p.U - p.pt + rr < p.H)
+    assert valid == 335
+    if case == "simple_os_default":
+        assert spec.glb_for("psum") is None and spec.glb_for("ofmap") is None  # Timeloop's GLB bypasses Outputs
+        assert a["RF"]["psum"]["writes"] == upd[("pe_spad", "Outputs")]
+        assert a["GLB"]["ifmap"]["reads"] == 1 * valid * valid * p.C * 2  # all 16 PEs read one value; M in 2 DRAM tiles
+    else:
+        assert a["GLB"]["psum"]["reads"] == tot[("shared_glb", "Outputs")]
+        assert a["GLB"]["psum"]["writes"] + a["GLB"]["ofmap"]["writes"] == upd[("shared_glb", "Outputs")]
+        assert a["GLB"]["ifmap"]["reads"] == 3 * valid * valid * 8  # C3 apart on the array; M8 passes
+    # the exposed first fill and last write-back are all accelsim adds to Timeloop's cycles
+    assert 0 < c.cycles - c.compute_cycles < 200
+
+
+SMALL_OS_PROBLEM = """problem:
+  version: 0.4
+  instance: {C: 2, M: 4, R: 3, S: 3, N: 1, P: 8, Q: 4, H: 8, W: 16, Hpad: 1, Wpad: 1, Hstride: 2, Wstride: 2,
+             Hdilation: 1, Wdilation: 1}
+  shape:
+    coefficients: [{name: Wstride, default: 1}, {name: Hstride, default: 1}, {name: Wdilation, default: 1},
+                   {name: Hdilation, default: 1}]
+    data_spaces:
+    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]], [[S, Hdilation], [Q, Hstride]]]}
+    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read_write: true}
+    dimensions: [C, M, R, S, N, P, Q]
+    name: conv2D
+"""
+SMALL_OS_MAP = """mapping:
+  - {target: output_activation_reg, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}
+  - {target: input_activation_reg, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}
+  - {target: weight_reg, type: datatype, keep: [Weights], bypass: [Inputs, Outputs]}
+  - {target: pe_spad, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}
+  - {target: inter_PE_spatial, type: datatype, keep: [], bypass: [Weights, Inputs, Outputs]}
+  - {target: shared_glb, type: datatype, keep: [Weights, Inputs], bypass: [Outputs]}
+  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}
+  - {target: weight_reg, type: temporal, factors: C1 M1 R1 S1 N1 P2 Q1, permutation: PCMRSNQ}
+  - {target: pe_spad, type: temporal, factors: C2 M1 R1 S3 N1 P2 Q1, permutation: SPCMRNQ}
+  - {target: inter_PE_spatial, type: spatial, factors: C1 M2 R1 S1 N1 P1 Q1, permutation: MCRSNPQ, split: 0}
+  - {target: shared_glb, type: temporal, factors: C1 M1 R3 S1 N1 P1 Q2, permutation: RQCMSNP}
+  - {target: DRAM, type: temporal, factors: C1 M2 R1 S1 N1 P2 Q2, permutation: MQPCRSN}
+"""
+
+
+def _small_os(tmp_path: Path, mapping: str = SMALL_OS_MAP):  # type: ignore[no-untyped-def]
+    (tmp_path / "problem.yaml").write_text(SMALL_OS_PROBLEM)
+    (tmp_path / "map.yaml").write_text(mapping)
+    return run_timeloop(tmp_path / "problem.yaml", DATA / "simple_os_default" / "arch.yaml", tmp_path / "map.yaml")
+
+
+def test_a_small_timeloop_split_nest_in_the_engine_equals_the_reference_model(tmp_path):
+    """simple_os's mapping shape on a small layer (P split across pe_spad and weight_reg, M
+    on the array, strided and padded): the engine's counts of the pinned mapping equal the
+    reference model's literal walk, and that walk computes the convolution."""
+    from accelsim.dataflow import dataflow_for
+    from accelsim.reference.check import SLOTS, reference_counts
+    from accelsim.reference.conv import conv_problem
+
+    p, spec, m, _ = _engine(_small_os(tmp_path).nest, "timeloop_simple_os")
+    assert m.rf_loops == (("C", 2), ("F", 2), ("R", 3), ("F", 2)) and m.keep_at == (3, 4, 0)
+    df = dataflow_for(spec.dataflow, spec.array.kind)
+    rng = np.random.default_rng(5)
+    w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
+    x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
+    out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
+    ref = reference_counts(p, df, m, values=(w, x, out))
+    np.testing.assert_array_equal(out, conv_problem(p, w, x))
+    from accelsim.engine.evaluate import run_kernel
+
+    got = run_kernel(p, df, m)[0]
+    assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
+
+
+def _swap(*pairs: tuple[str, str]) -> str:
+    text = SMALL_OS_MAP
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+GLB_T, DRAM_T = "target: shared_glb, type: temporal, factors: C1 M1 R3 S1 N1 P1 Q2", "target: DRAM, type: temporal, factors: C1 M2 R1 S1 N1 P2 Q2"
+REFUSED = {
+    "Q split across the GLB and the fan-out's temporal loops": (
+        _swap((DRAM_T, DRAM_T.replace("Q2", "Q1"))) + "  - {target: inter_PE_spatial, type: "
+        "temporal, factors: C1 M1 R1 S1 N1 P1 Q2, permutation: QCMRSNP}\n",
+        r"map.yaml: mapping \(target inter_PE_spatial, type temporal\): Q is split across two loops between shared_glb and the PE "
+        r"array.*Expected one loop of Q there"),
+    "P in three loops inside the PE": (
+        _swap((DRAM_T, DRAM_T.replace("P2", "P1"))) + "  - {target: output_activation_reg, type: temporal, factors: C1 M1 R1 S1 N1 "
+        "P2 Q1, permutation: PCMRSNQ}\n",
+        r"map.yaml: mapping \(target output_activation_reg, type temporal\): P in a third loop inside the PE.*at most two loops of P"),
+    "a filter dim tiled at DRAM": (
+        _swap((GLB_T, GLB_T.replace("R3", "R1")), (DRAM_T, DRAM_T.replace("R1", "R3"))),
+        r"map.yaml: mapping \(target DRAM, type temporal\): DRAM loops over R3; accelsim's GLB tile always holds a whole filter "
+        r"window"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(REFUSED))
+def test_what_the_engine_cannot_pin_is_one_error_naming_the_directive(tmp_path, what):
+    """Timeloop's mapping is valid (its factors multiply to the problem's) but its nest has a
+    freedom the engine lacks: one error naming the directive, and nothing counted."""
+    from accelsim.timeloop.engine import engine_pin
+
+    text, words = REFUSED[what]
+    nest = _small_os(tmp_path, text).nest
+    with pytest.raises(AccelsimError, match=words):
+        engine_pin(nest, 16, 16)
+
+
+def test_eyeriss_like_two_fan_outs_are_refused_by_name():
+    from accelsim.timeloop.engine import engine_pin
+
+    with pytest.raises(AccelsimError, match=r"map.yaml: mapping: the PEs fan out at more than one level \(inter_PE_column_spatial, "
+                                            r"inter_PE_spatial\)"):
+        engine_pin(_case("eyeriss_like_default").nest, 12, 14)
+
+
+@pytest.mark.parametrize("old, new, bound", [
+    ("read_bandwidth: 16", "read_bandwidth: 1", "read"),
+    ("write_bandwidth: 16", "write_bandwidth: 2", "write"),
+    ("read_bandwidth: 16", "read_bandwidth: 16\n      shared_bandwidth: 3", "shared"),
+])
+def test_a_level_whose_bandwidth_binds_stretches_timeloops_cycles(tmp_path, old, new, bound):
+    """Timeloop's cycles with a bandwidth that binds (its rule: BufferLevel::ComputePerformance,
+    NVlabs/timeloop src/model/buffer.cpp — per level, the per-instance reads summed over the
+    data spaces over read_bandwidth, fills + updates over write_bandwidth, both over
+    shared_bandwidth; cycles = the largest quotient, rounded up, or the compute cycles).
+    simple_ws's shared_glb with its bandwidth cut, the accesses taken from Timeloop's own
+    statistics of that mapping (which the bandwidth does not change)."""
+    d = DATA / "simple_ws_default"
+    arch = (d / "arch.yaml").read_text()
+    assert arch.count(old) == 1
+    (tmp_path / "arch.yaml").write_text(arch.replace(old, new))
+    r = run_timeloop(d / "problem.yaml", tmp_path / "arch.yaml", d / "map.yaml", d / "ERT_summary.yaml")
+    exp = _expected(_ref("simple_ws_default"))
+    glb = [v for (lv, _), v in exp.items() if lv == "shared_glb"]
+    reads, writes = sum(v[0] for v in glb), sum(v[1] + v[2] for v in glb)
+    assert (reads, writes) == (24192 + 2709504 + 3211264, 864 + 151875 + 3612672)
+    want = {"read": -(-reads // 1), "write": -(-writes // 2), "shared": -(-(reads + writes) // 3)}[bound]
+    assert r.counts.cycles == want > r.counts.compute_cycles == 903168
+    assert r.counts.bound_by() == f"shared_glb {bound} bandwidth"
+    assert _case("simple_ws_default").counts.bound_by() is None  # as shipped, 16 words each way never binds

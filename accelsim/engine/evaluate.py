@@ -57,8 +57,12 @@ def price(spec: HardwareSpec, actions: dict[str, int] | dict[str, float], expect
 
 def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     """The kernel's totals, and the per-tile tables the timeline needs."""
-    t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
+    if m.rf_loops:  # a dim split across two RF loops
+        t1, _, sp, t3, po, ro, keep, ci = m.rf_loop_arrays(df, p)
+        loop_dim, loop_cnt = m.dram_loop_arrays(p)
+        return K.layer_detail_rf(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, ci, po, ro, keep, df.uses_rf, axis, systolic)
+    t1, order, sp, t3, po, ro, keep = m.arrays(df)
     if m.dram_loops:
         loop_dim, loop_cnt = m.dram_loop_arrays(p)
         return K.layer_detail_loops(p.as_array(), t1, loop_dim, loop_cnt, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
@@ -164,6 +168,8 @@ def cost_vector(spec: HardwareSpec) -> np.ndarray:
 
 def kernel_totals(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) -> np.ndarray:
     """The kernel's totals alone (each class of like GLB tiles counted once)."""
+    if m.rf_loops:  # counted tile by tile
+        return run_kernel(p, df, m, systolic)[0]
     t1, order, sp, t3, po, ro, keep = m.arrays(df)
     axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
     res = K.layer_totals(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)

@@ -72,12 +72,49 @@ def _pe_range(lo, hi, sp, t3, d, pi, q):
     return s, max(s, min(s + t3[d], b))
 
 
+# a nest where no dim has a second RF loop (dim_entries_rf's c_idx, ci)
+_NO_SPLIT_IDX = np.full(8, -1, np.int64)
+_NO_SPLIT_CNT = np.ones(8, np.int64)
+
+
 @njit(cache=True)
 def dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode):
     """Entries of dim d at the events of loop j (mode EVENT), or FIRST / LAST."""
+    return dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, _NO_SPLIT_IDX, _NO_SPLIT_CNT, d, j, K, mode)
+
+
+@njit(cache=True)
+def _inner_steps(cx, ci, j, K, mode):
+    """(first new index, end, shift to the old index, fixed old index or -2) of the inner RF
+    loop of a split dim (combined index ``cx``, ``ci`` iterations) at an event of loop j;
+    (-1, 0, 0, -2) when the dim has none or it lies inside the keep level K."""
+    if cx < 0 or cx >= K:
+        return -1, 0, 0, -2
+    if mode == FIRST:
+        return 0, 1, 0, -2
+    if mode == LAST:
+        return ci - 1, ci, 0, -2
+    if cx < j:
+        return 0, ci, 0, -2
+    if cx == j:
+        return 1, ci, -1, -2
+    return 0, 1, 0, ci - 1
+
+
+@njit(cache=True)
+def dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, j, K, mode):
+    """:func:`dim_entries` where dim d may have a second, inner RF loop (a dim split across
+    two loops inside the PE, Timeloop's P4 … P14): ``c_idx[d]`` its index in the combined
+    nest (-1: none) and ``ci[d]`` its iterations; the outer RF loop (``b_idx[d]``) then runs
+    t3[d] / ci[d] times, and a position's block along d is one element when both loops are
+    above the keep level K, the inner loop's ci elements when only the outer one is. A
+    split needs every pass to cover sp·t3 of d whole (Mapping.rf_loop_arrays checks it)."""
     npass = _npass(lo, hi, sp, t3, d)
     a = a_idx[d]
     b = b_idx[d]
+    cin = ci[d]
+    i0, i1, ishift, ifixed_old = _inner_steps(c_idx[d], cin, j, K, mode)
+    n_in = i1 - i0 if i0 >= 0 else 1
     # pass index pairs (new, old)
     if mode == FIRST:
         pn0, pn1, shift_p, fixed_old_p = 0, 1, 0, -2
@@ -98,18 +135,18 @@ def dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode):
         elif mode != EVENT:
             nr = 1
         elif b < j:
-            nr = _rf_bound(lo, hi, sp, t3, d, pn)
+            nr = _rf_bound(lo, hi, sp, t3, d, pn) // cin
         elif b == j:
-            nr = max(0, _rf_bound(lo, hi, sp, t3, d, pn) - 1)
+            nr = max(0, _rf_bound(lo, hi, sp, t3, d, pn) // cin - 1)
         else:
             nr = 1
-        n += nr * sp[d]
+        n += nr * n_in * sp[d]
     out = np.empty((n, 9), np.int64)
     i = 0
     for pn in range(pn0, pn1):
         po = fixed_old_p if fixed_old_p != -2 else pn + shift_p
-        bn = _rf_bound(lo, hi, sp, t3, d, pn)
-        bo = _rf_bound(lo, hi, sp, t3, d, po)
+        bn = _rf_bound(lo, hi, sp, t3, d, pn) // cin
+        bo = _rf_bound(lo, hi, sp, t3, d, po) // cin
         has_rf = b >= 0 and b < K
         if not has_rf:
             r0, r1, rshift, rfixed_old = -1, 0, 0, -2
@@ -128,30 +165,17 @@ def dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode):
                 ro = rfixed_old if rfixed_old != -2 else rn + rshift
             else:
                 ro = -1
-            old_last = po == npass - 1 and (ro < 0 or ro == bo - 1)
-            new_zero = pn == 0 and rn <= 0
-            for q in range(sp[d]):
-                nl, nh = _pe_range(lo, hi, sp, t3, d, pn, q)
-                ol, oh = _pe_range(lo, hi, sp, t3, d, po, q)
-                if has_rf:
-                    if nl + rn < nh:
-                        nl, nh = nl + rn, nl + rn + 1
-                    else:
-                        nh = nl
-                    if ol + ro < oh:
-                        ol, oh = ol + ro, ol + ro + 1
-                    else:
-                        oh = ol
-                out[i, KP] = pn
-                out[i, KR] = rn
-                out[i, Q] = q
-                out[i, NL] = nl
-                out[i, NH] = nh
-                out[i, OL] = ol
-                out[i, OH] = oh
-                out[i, OLAST] = 1 if old_last else 0
-                out[i, NZERO] = 1 if new_zero else 0
-                i += 1
+            for rin in range(i0 if i0 >= 0 else -1, i1 if i0 >= 0 else 0):
+                rio = -1 if rin < 0 else (ifixed_old if ifixed_old != -2 else rin + ishift)
+                old_last = po == npass - 1 and (ro < 0 or ro == bo - 1) and (rio < 0 or rio == cin - 1)
+                new_zero = pn == 0 and rn <= 0 and rin <= 0
+                # the offset and width of the block along d inside the PE's range
+                if rin >= 0:
+                    offn, offo, width = rn * cin + rin, ro * cin + rio, 1
+                else:
+                    offn, offo, width = rn * cin, ro * cin, cin
+                i = _dim_rows(out, i, lo, hi, sp, t3, d, pn, po, has_rf, offn, offo, width,
+                              rn * cin + rin if rin >= 0 else rn, old_last, new_zero)
     if mode == FIRST:
         for k in range(n):
             out[k, OL] = 0
@@ -161,6 +185,35 @@ def dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode):
             out[k, NL] = 0
             out[k, NH] = 0
     return out
+
+
+@njit(cache=True)
+def _dim_rows(out, i, lo, hi, sp, t3, d, pn, po, has_rf, offn, offo, width, kr, old_last, new_zero):
+    """Write the entries of one position of dim d's loops (one per spatial index q) from
+    row i on; returns the next row."""
+    for q in range(sp[d]):
+        nl, nh = _pe_range(lo, hi, sp, t3, d, pn, q)
+        ol, oh = _pe_range(lo, hi, sp, t3, d, po, q)
+        if has_rf:
+            if nl + offn < nh:
+                nl, nh = nl + offn, min(nl + offn + width, nh)
+            else:
+                nh = nl
+            if ol + offo < oh:
+                ol, oh = ol + offo, min(ol + offo + width, oh)
+            else:
+                oh = ol
+        out[i, KP] = pn
+        out[i, KR] = kr
+        out[i, Q] = q
+        out[i, NL] = nl
+        out[i, NH] = nh
+        out[i, OL] = ol
+        out[i, OH] = oh
+        out[i, OLAST] = 1 if old_last else 0
+        out[i, NZERO] = 1 if new_zero else 0
+        i += 1
+    return i
 
 
 @njit(cache=True)
@@ -320,9 +373,14 @@ def _red(e):
 
 @njit(cache=True)
 def _entries_all(lo, hi, sp, t3, a_idx, b_idx, j, K, mode):
+    return _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, _NO_SPLIT_IDX, _NO_SPLIT_CNT, j, K, mode)
+
+
+@njit(cache=True)
+def _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, j, K, mode):
     ents = []
     for d in range(8):
-        ents.append(dim_entries(lo, hi, sp, t3, a_idx, b_idx, d, j, K, mode))
+        ents.append(dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, j, K, mode))
     return ents
 
 
@@ -350,17 +408,27 @@ def _group(acc, sa, sov, su, ua, uu, spatial, streamed):
 def _ticks(lo, hi, sp, t3, a_idx, b_idx, j):
     """Whether loop j of the combined nest ever advances in this GLB tile (a loop that
     never does has no events, so skipping it changes no count)."""
+    return _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, _NO_SPLIT_IDX, _NO_SPLIT_CNT, j)
+
+
+@njit(cache=True)
+def _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, j):
+    """:func:`_ticks` where a dim may have a second, inner RF loop (dim_entries_rf)."""
     for d in range(8):
         if a_idx[d] == j:
             return _npass(lo, hi, sp, t3, d) > 1
         if b_idx[d] == j:
+            if ci[d] > 1:
+                return t3[d] // ci[d] > 1
             b2 = sp[d] * t3[d]
             return min(t3[d], min(b2, hi[d] - lo[d])) > 1 or (sp[d] > 1 and t3[d] > 1)
+        if c_idx[d] == j:
+            return ci[d] > 1
     return False
 
 
 @njit(cache=True)
-def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
+def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systolic):
     """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K.
 
     On a systolic array an operand is shared only by forwarding along the dims it does not
@@ -373,9 +441,9 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
     top = min(K, n_loops)
     for jj in range(-1, top):
         mode = FIRST if jj < 0 else EVENT
-        if jj >= 0 and not _ticks(lo, hi, sp, t3, a_idx, b_idx, jj):
+        if jj >= 0 and not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
             continue
-        ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
+        ents = _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj, K, mode)
         I = np.ones(4, np.int64)
         # accumulators: spatial groups (all entries, unchanged entries), other groups
         acc = np.ones(7, np.int64)  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
@@ -417,7 +485,7 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, weight, systolic):
 
 
 @njit(cache=True)
-def _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, K, c_first, c_last, res):
+def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last, res):
     top = min(K, n_loops)
     for jj in range(-1, top + 1):
         if jj < 0:
@@ -426,9 +494,9 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, K, c_first, c_last, res):
             mode = LAST
         else:
             mode = EVENT
-            if not _ticks(lo, hi, sp, t3, a_idx, b_idx, jj):
+            if not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
                 continue
-        ents = _entries_all(lo, hi, sp, t3, a_idx, b_idx, jj, K, mode)
+        ents = _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj, K, mode)
         OA = OU = NA = NU = 1
         for d in (DN, DG, DM, DE, DF):
             e = ents[d]
@@ -490,19 +558,32 @@ PART_ALL = 7
 @njit(cache=True)
 def glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, parts, res):
     """:func:`glb_tile` for some of its parts only (a bit mask of PART_*)."""
+    glb_tile_parts_rf(p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic,
+                      parts, res)
+
+
+@njit(cache=True)
+def glb_tile_parts_rf(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, parts, res):
+    """:func:`glb_tile_parts` where ``rf_order`` may name a dim twice: its outer and inner
+    RF loop (a dim split across two loops inside the PE), the inner one running ``ci[d]``
+    times and the outer one t3[d] / ci[d] (dim_entries_rf)."""
     L = rf_order.shape[0]
     n_loops = 8 + L
     a_idx = np.empty(8, np.int64)
     b_idx = np.full(8, -1, np.int64)
+    c_idx = np.full(8, -1, np.int64)
     for i in range(8):
         a_idx[pass_order[i]] = i
     for i in range(L):
-        b_idx[rf_order[i]] = 8 + i
+        if b_idx[rf_order[i]] < 0:
+            b_idx[rf_order[i]] = 8 + i
+        else:
+            c_idx[rf_order[i]] = 8 + i
     for t in range(2):
         if (parts & (PART_WEIGHT if t == 0 else PART_IFMAP)) == 0:
             continue
         K = 8 + keep[t]
-        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, n_loops, K, t == 0, systolic)
+        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, t == 0, systolic)
         if t == 0:
             res[NOC_W] += noc
             res[GLB_W] += glb
@@ -514,7 +595,7 @@ def glb_tile_parts(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_fir
             if uses_rf and keep[1] < L:
                 res[RFW_I] += noc
     if parts & PART_OUTPUT:
-        _output(lo, hi, sp, t3, a_idx, b_idx, n_loops, 8 + keep[2], c_first, c_last, res)
+        _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, 8 + keep[2], c_first, c_last, res)
     macs = 1
     for d in range(8):
         macs *= hi[d] - lo[d]
@@ -603,6 +684,13 @@ def layer_detail(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
 def layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
     """:func:`layer_detail` for a DRAM-level nest of loops (dim index, count), outermost
     first, where a dim may have several loops (tiles.walk_tiles_loops)."""
+    return layer_detail_rf(p, t1, loop_dim, loop_cnt, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, axis, systolic)
+
+
+@njit(cache=True)
+def layer_detail_rf(p, t1, loop_dim, loop_cnt, sp, t3, ci, pass_order, rf_order, keep, uses_rf, axis, systolic):
+    """:func:`layer_detail_loops` where ``rf_order`` may name a dim twice, its outer and
+    inner RF loop, the inner one running ``ci[d]`` times (glb_tile_parts_rf)."""
     res = np.zeros(N_OUT, np.int64)
     bound = p[:6]
     cnt, total = tile_grid(bound, t1)
@@ -632,7 +720,8 @@ def layer_detail_loops(p, t1, loop_dim, loop_cnt, sp, t3, pass_order, rf_order, 
             tile_row[ti] = seen[key]
         else:
             one = np.zeros(N_OUT, np.int64)
-            glb_tile(p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, one)
+            glb_tile_parts_rf(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic,
+                              np.int64(PART_ALL), one)
             k = len(seen)
             if k == cache.shape[0]:
                 bigger = np.zeros((2 * k, N_OUT), np.int64)

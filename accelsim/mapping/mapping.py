@@ -34,6 +34,12 @@ class Mapping:
     # the DRAM-level loops (dim, count), outermost first, when a dim is split across several
     # (their counts multiply to its GLB tiles); empty: dram_order, one loop per dim
     dram_loops: tuple[tuple[str, int], ...] = ()
+    # the RF loops (dim, count), outermost first, when a dim is split across two loops inside
+    # the PE (Timeloop's P4 at pe_spad … P14 at weight_reg; a dim's counts multiply to its
+    # t3); with them, keep_at: the keep level of weight, ifmap, psum as the number of these
+    # loops above the kept block (0: the pass, len(rf_loops): streamed). Empty: rf_order.
+    rf_loops: tuple[tuple[str, int], ...] = ()
+    keep_at: tuple[int, ...] = ()
 
     def dram_loop_arrays(self, p: Problem) -> tuple[np.ndarray, np.ndarray]:
         """The DRAM-level nest as the kernel takes it: dim indices and counts, outermost first."""
@@ -44,6 +50,67 @@ class Mapping:
             if prod != cnt[d]:
                 raise ValueError(f"the DRAM loops of {d} multiply to {prod}, not its {cnt[d]} GLB tiles")
         return (np.array([TILE_DIMS.index(d) for d, _ in loops], np.int64), np.array([c for _, c in loops], np.int64))
+
+    def rf_split_error(self, p: Problem) -> str | None:
+        """Why the engine cannot count this mapping's rf_loops on layer ``p``, or None: a
+        dim has at most two RF loops whose counts multiply to its t3, and a dim split across
+        two (or spread over PEs) has every array pass cover sp·t3 of it whole, so no PE idles
+        part of its loops (the engine and the reference model count whole blocks there)."""
+        if not self.rf_loops:
+            return None
+        t3 = dict(zip(DIMS, self.t3))
+        sp = dict(zip(DIMS, self.sp))
+        b = dict(zip(DIMS, p.bounds))
+        tile = dict(zip(TILE_DIMS, self.t1))
+        if len(self.keep_at) != 3 or not all(0 <= k <= len(self.rf_loops) for k in self.keep_at):
+            return f"keep levels {self.keep_at} are not three indices into the {len(self.rf_loops)} RF loops"
+        for d in DIMS:
+            cs = [c for e, c in self.rf_loops if e == d]
+            if len(cs) > 2:
+                return f"{d} has {len(cs)} RF loops; the engine counts at most two per dim"
+            if math.prod(cs) != t3[d]:
+                return f"the RF loops of {d} multiply to {math.prod(cs)}, not to its per-PE extent {t3[d]}"
+            if len(cs) == 2 or (cs and sp[d] > 1 and t3[d] > 1):
+                whole = min(tile.get(d, b[d]), b[d])
+                rest = b[d] % whole if d in tile else 0
+                if any(x % (sp[d] * t3[d]) for x in (whole, rest) if x):
+                    return (f"the passes along {d} do not each cover sp × t3 = {sp[d] * t3[d]} of it whole "
+                            f"(a GLB tile holds {whole}{f' and the last {rest}' if rest else ''})")
+        ifmap_keep = self.keep_at[1]
+        for i, (d, _) in enumerate(self.rf_loops):
+            if d in "EFRS" and sp[d] > 1 and t3[d] > 1 and i < ifmap_keep:
+                # the PEs then hold strided rows of the ifmap at one RF step; the engine counts
+                # the union of their windows as one window (kernel._pair)
+                return (f"the RF loop of {d}, which the PE array also splits (spatial {d}{sp[d]}), sits above the ifmap's "
+                        "keep level, where the PEs' ifmap rows do not form one window")
+        return None
+
+    def rf_loop_arrays(self, df: Dataflow, p: Problem) -> tuple[np.ndarray, ...]:
+        """The kernel's arrays for a mapping with rf_loops (kernel.layer_detail_rf): those of
+        :meth:`arrays` with the RF loops' dims as rf_order (a split dim twice) and keep_at as
+        the keep levels, then each dim's inner RF loop count (1 where it has one loop)."""
+        err = self.rf_split_error(p)
+        if err is not None:
+            raise ValueError(err)
+        t1, order, sp, t3, po, _, _ = self._arrays(self.nest(df))
+        ro = np.array([DIMS.index(d) for d, _ in self.rf_loops], np.int64)
+        ci = np.ones(8, np.int64)
+        seen: set[str] = set()
+        for d, c in self.rf_loops:
+            if d in seen:
+                ci[DIMS.index(d)] = c
+            seen.add(d)
+        return t1, order, sp, t3, po, ro, np.array(self.keep_at, np.int64), ci
+
+    def reference_nest(self, df: Dataflow) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, int], list | None]:
+        """What the reference models (oracle.simulate) take of this mapping's nest: the pass
+        order, the RF loops' dims, the keep level per type and the RF loops (None: one per
+        dim, as rf_order)."""
+        nest = self.nest(df)
+        if self.rf_loops:
+            return (nest.pass_order, tuple(d for d, _ in self.rf_loops), dict(zip(("weight", "ifmap", "psum"), self.keep_at)),
+                    list(self.rf_loops))
+        return nest.pass_order, nest.rf_order, {t: nest.keep_level(t) for t in ("weight", "ifmap", "psum")}, None
 
     def nest(self, df: Dataflow) -> Dataflow:
         """The dataflow with this mapping's loop orders: the same spatial dims and keep
@@ -61,6 +128,8 @@ class Mapping:
         orders put their spatial dims inside every keep level. With the layer ``p`` only a
         dim where a PE's share can fall short of its RF extent counts (t3 > 1 and some GLB
         tile's extent along it not a multiple of t3)."""
+        if self.rf_loops:  # its own check: rf_split_error
+            return None
         nest = self.nest(df)
         sp = dict(zip(DIMS, self.sp))
         t3 = dict(zip(DIMS, self.t3))
@@ -90,12 +159,23 @@ class Mapping:
                                 else " > ".join(self.dram_order)) + "  (outermost first)",
             "pe_rows": rows,
             "pe_cols": cols,
-            "rf_loops": " > ".join(f"{d}{t3[d]}" for d in df.rf_order),
+            "rf_loops": " > ".join(f"{d}{c}" for d, c in self.rf_loops) if self.rf_loops
+            else " > ".join(f"{d}{t3[d]}" for d in df.rf_order),
         }
 
     def arrays(self, df: Dataflow) -> tuple[np.ndarray, ...]:
-        """The plain int64 arrays :func:`accelsim.engine.kernel.layer` takes."""
-        df = self.nest(df)
+        """The plain int64 arrays :func:`accelsim.engine.kernel.layer` takes (a mapping with
+        rf_loops: :meth:`rf_loop_arrays`, which only the expected counting mode takes)."""
+        if self.rf_loops:
+            from ..errors import AccelsimError
+
+            raise AccelsimError(
+                "this mapping splits a dim across two RF loops (rf_loops " + " ".join(f"{d}{c}" for d, c in self.rf_loops)
+                + "), which the engine counts in its expected mode only",
+                expected="a mapping with one RF loop per dim here (e.g. not --exact)", found="rf_loops")
+        return self._arrays(self.nest(df))
+
+    def _arrays(self, df: Dataflow) -> tuple[np.ndarray, ...]:
         keep = [df.keep_level(t) for t in ("weight", "ifmap", "psum")]
         return (
             np.array(self.t1, np.int64),

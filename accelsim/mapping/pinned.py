@@ -13,6 +13,11 @@
       cols: EM                              # rows and columns, instead of the dataflow's
       dram_loops: E2 F2 E2                  # optional, instead of dram_order: a dim split across
                                             # loops, outermost first; unnamed dims outermost, whole
+      rf_loops: C3 F4 R3 F14                # optional, instead of rf and rf_order: the RF loops,
+                                            # outermost first, a dim in up to two (Timeloop's
+                                            # P4 at pe_spad … P14 at weight_reg); unnamed dims 1
+      keep: {weight: R3, ifmap: mac, psum: pass}   # with rf_loops: where each type's RF block
+                                            # sits: inside the named loop, the pass or no loop
 
 Every pinned mapping is checked like the mapper's own: the dims must be the dataflow's,
 the factors must fit the array, the kept blocks the RF and the tile the GLB buffers.
@@ -33,7 +38,8 @@ from ..yamlio import check_keys, expect_mapping, get_int, load_yaml
 from .mapping import TILE_DIMS, Mapping
 from .search import ORDERS, glb_overflow, rf_fits, spatial_dims
 
-KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops", "rows", "cols")
+KEYS = ("glb_tile", "dram_order", "spatial", "rf", "pass_order", "rf_order", "dram_loops", "rows", "cols", "rf_loops", "keep")
+KEEP_TYPES = ("weight", "ifmap", "psum")
 
 
 def load_pinned(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
@@ -86,6 +92,91 @@ def _dram_loops(text: Any, at: Where, counts: dict[str, int]) -> tuple[tuple[str
             raise at.error(f"the loops of {d} multiply to {prod}, but the GLB tile makes {counts[d]} tiles of {d}",
                            expected=f"counts of {d} whose product is {counts[d]}", found=text)
     return loops
+
+
+def _rf_loops(text: Any, at: Where) -> tuple[tuple[str, int], ...]:
+    """``C3 F4 R3 F14``: the RF loops, outermost first; a dim may have two."""
+    if not isinstance(text, str) or not text.split():
+        raise at.error("wrong kind of value", expected="loops as 'C3 F4 R3 F14' (dim and count, outermost first)", found=text)
+    loops = []
+    for tok in text.split():
+        m = re.fullmatch(r"([NGMCEFRS])(\d+)", tok)
+        if not m or int(m.group(2)) < 1:
+            raise at.error(f"'{tok}' is not an RF loop", expected="a dim (N G M C E F R S) and a count ≥ 1, e.g. F14", found=tok)
+        loops.append((m.group(1), int(m.group(2))))
+    for d in DIMS:
+        if sum(1 for e, _ in loops if e == d) > 2:
+            raise at.error(f"{d} has {sum(1 for e, _ in loops if e == d)} RF loops", expected="at most two loops per dim", found=text)
+    return tuple(loops)
+
+
+def _keep_at(spec: Any, at: Where, loops: tuple[tuple[str, int], ...], df: Dataflow) -> tuple[int, ...]:
+    """Each type's keep level as an index into ``loops``: ``pass`` (0), ``mac`` (none), the
+    number of loops above the block, or the loop (``F4``) it sits inside; by default the
+    dataflow's, where its loop is one of ``loops`` once."""
+    spec = expect_mapping(spec if spec is not None else {}, at, "a mapping of weight, ifmap, psum to pass, mac or a loop such as F4")
+    for k in spec:
+        if k not in KEEP_TYPES:
+            raise at.error(f"'{k}' is not a data type an RF keeps{did_you_mean(str(k), KEEP_TYPES)}",
+                           expected="one of " + ", ".join(KEEP_TYPES), found=k)
+    toks = [f"{d}{c}" for d, c in loops]
+    out = []
+    for t in KEEP_TYPES:
+        v = spec.get(t)
+        if v is None:
+            k = df.keep[t]
+            if k in ("pass", "mac"):
+                v = k
+            elif [d for d, _ in loops].count(k) == 1:
+                v = toks[[d for d, _ in loops].index(k)]
+            else:
+                raise at.at(t).error(f"the dataflow keeps {t} inside its {k} loop, which rf_loops has "
+                                     f"{[d for d, _ in loops].count(k)} times",
+                                     expected=f"keep: {{{t}: pass, mac or one of {', '.join(toks)}}}", found="no keep")
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= len(loops):
+            out.append(v)  # the number of RF loops above the block
+        elif v == "pass":
+            out.append(0)
+        elif v == "mac":
+            out.append(len(loops))
+        elif isinstance(v, str) and toks.count(v) == 1:
+            out.append(toks.index(v) + 1)
+        else:
+            raise at.at(t).error(f"'{v}' is not one place in the RF loops", expected=f"pass, mac, 0..{len(loops)} (the loops "
+                                 "above the block) or a loop of rf_loops that appears once: "
+                                 + ", ".join(t_ for t_ in toks if toks.count(t_) == 1), found=v)
+    return tuple(out)
+
+
+def _rf_need(p: Problem, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> dict[str, int]:
+    """Elements of each type one PE keeps: along each dim, the span of its loops inside the keep level."""
+    need = {}
+    for t, k in zip(KEEP_TYPES, keep):
+        if k >= len(loops):
+            need[t] = 0
+            continue
+        ext = {d: math.prod(c for i, (e, c) in enumerate(loops) if e == d and i >= k) for d in DIMS}
+        if t == "weight":
+            need[t] = ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
+        elif t == "psum":
+            need[t] = ext["N"] * ext["G"] * ext["M"] * ext["E"] * ext["F"]
+        else:
+            rows = min(p.H, (ext["E"] - 1) * p.U + (ext["R"] - 1) * p.D + 1)
+            cols = min(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
+            need[t] = ext["N"] * ext["G"] * ext["C"] * rows * cols
+    return need
+
+
+def _rf_loops_fit(p: Problem, hw: HardwareSpec, df: Dataflow, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> bool:
+    if not df.uses_rf:
+        return True
+    rf = hw.rf
+    if rf is None:
+        return False
+    need = _rf_need(p, loops, keep)
+    if rf.split is not None:
+        return all(need[t] <= rf.capacity(t) for t in need if need[t])
+    return sum(need[t] * rf.elem_bits.get(t, rf.word_bits) for t in need) <= rf.size_bits
 
 
 def _free_spatial(spec_yaml: MappingT[str, Any], at: Where, hw: HardwareSpec, rows: tuple[str, ...],
@@ -148,6 +239,10 @@ def pinned_mapping(
                 expected=f"at most {size}",
                 found=used,
             )
+    if "rf_loops" in spec_yaml:
+        return _pinned_rf_loops(spec_yaml, at, p, hw, df, t1, order, sp, rows, cols, pass_order, loops)
+    if "keep" in spec_yaml:
+        raise at.at("keep").error("keep places the RF blocks among rf_loops", expected="keep with rf_loops", found="no rf_loops")
     rf = _dims(spec_yaml.get("rf", {}), at.at("rf"), df.rf_order, f"{df.name} RF loop nest")
     t3 = {d: (rf[d] if d in rf else (t1[d] if d in df.full_in_pass or d in ("R", "S") else 1)) if d in df.rf_order else 1 for d in DIMS}
     if not rf_fits(p, hw, nest, t3):
@@ -169,6 +264,33 @@ def pinned_mapping(
             expected=f"at most {usable // 8:,} bytes there",
             found=f"{need // 8:,} bytes",
         )
+    return m
+
+
+def _pinned_rf_loops(spec_yaml: MappingT[str, Any], at: Where, p: Problem, hw: HardwareSpec, df: Dataflow, t1: dict[str, int],
+                     order: str, sp: dict[str, int], rows: tuple[str, ...], cols: tuple[str, ...], pass_order: tuple[str, ...],
+                     dram: tuple[tuple[str, int], ...]) -> Mapping:
+    """A pinned mapping whose RF loops are given one by one (rf_loops, keep)."""
+    for key in ("rf", "rf_order"):
+        if key in spec_yaml:
+            raise at.at(key).error(f"{key} and rf_loops both give the RF loops", expected="one of them", found=key)
+    rfl = _rf_loops(spec_yaml["rf_loops"], at.at("rf_loops"))
+    keep = _keep_at(spec_yaml.get("keep"), at.at("keep"), rfl, df)
+    t3 = {d: math.prod(c for e, c in rfl if e == d) for d in DIMS}
+    if not _rf_loops_fit(p, hw, df, rfl, keep):
+        raise at.at("rf_loops").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller RF loops inside "
+                                      "the keep levels", found=_rf_need(p, rfl, keep))
+    m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
+                pass_order, (), dram, rfl, keep)
+    err = m.rf_split_error(p)
+    if err is not None:
+        raise at.at("rf_loops").error(f"the engine cannot count these RF loops: {err}", expected="RF loops whose passes are whole",
+                                      found=spec_yaml["rf_loops"])
+    over = glb_overflow(p, hw, t1)
+    if over is not None:
+        buf, need, usable = over
+        raise at.at("glb_tile").error(f"the tile does not fit the global buffer '{buf}'", expected=f"at most {usable // 8:,} bytes there",
+                                      found=f"{need // 8:,} bytes")
     return m
 
 

@@ -187,10 +187,9 @@ def _engine_agrees(df, p, t1, order, sp, t3, counts, origin, mapping) -> None:
 def reference_counts(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False, values=None):  # type: ignore[no-untyped-def]
     """The reference model's counts of mapping ``m`` with every freedom it takes (its own
     pass and RF orders, spatial dims and DRAM-level loops)."""
-    nest = m.nest(df)
-    keep = {t: nest.keep_level(t) for t in ("weight", "ifmap", "psum")}
-    return simulate(p, list(m.t1), m.dram_order, dict(zip(DIMS, m.sp)), dict(zip(DIMS, m.t3)), nest.pass_order, nest.rf_order,
-                    keep, df.uses_rf, values=values, systolic=systolic, dram_loops=list(m.dram_loops) or None)
+    pass_order, rf_order, keep, rf_loops = m.reference_nest(df)
+    return simulate(p, list(m.t1), m.dram_order, dict(zip(DIMS, m.sp)), dict(zip(DIMS, m.t3)), pass_order, rf_order,
+                    keep, df.uses_rf, values=values, systolic=systolic, dram_loops=list(m.dram_loops) or None, rf_loops=rf_loops)
 
 
 def engine_differs(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) -> dict[str, tuple[int, int]]:

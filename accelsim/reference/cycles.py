@@ -407,12 +407,12 @@ def simulate_cycles(p, df: Dataflow, mapping: Mapping, machine: Machine, w: np.n
     df = mapping.nest(df)  # the mapping's own pass and RF loop orders, if it has them
     sp = dict(zip(DIMS, mapping.sp))
     t3 = dict(zip(DIMS, mapping.t3))
-    keep = {t: df.keep_level(t) for t in ("weight", "ifmap", "psum")}
+    pass_order, rf_order, keep, rf_loops = mapping.reference_nest(df)  # a dim split across RF loops: rf_loops
     trace = Trace()
     sparse = zeros is not None or formats is not None
     bypass = frozenset(t for t in TYPES if machine.buffer_of[t] is None)
     counts = simulate(
-        p, list(mapping.t1), list(mapping.dram_order), sp, t3, df.pass_order, df.rf_order, keep, df.uses_rf,
+        p, list(mapping.t1), list(mapping.dram_order), sp, t3, pass_order, rf_order, keep, df.uses_rf, rf_loops=rf_loops,
         systolic=machine.systolic, trace=trace, bypass=bypass, dram_loops=list(mapping.dram_loops) or None,
         density=((w != 0).astype(float), (x != 0).astype(float)) if sparse else None,
         zeros=(zeros[0], tuple(zeros[1])) if zeros is not None and zeros[0] != "none" else None,

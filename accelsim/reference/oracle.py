@@ -54,7 +54,7 @@ class Trace:
 
 
 def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True, values=None, systolic=False, trace=None, order=None,
-             density=None, zeros=None, bypass=(), dram_loops=None):
+             density=None, zeros=None, bypass=(), dram_loops=None, rf_loops=None):
     """Counts for problem ``p`` under one mapping. ``t1``: GLB tile sizes of N G M C E F;
     ``dram_order``: dim letters outermost first; ``sp``, ``t3``: dict dim -> spatial
     factor, per-PE RF extent; ``keep``: dict type -> level index into rf_order.
@@ -85,6 +85,13 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     dim may have several loops (their counts multiply to its tiles; a tile's index along
     the dim reads its loops' indices outermost first); by default one loop per dim of
     ``dram_order``.
+
+    ``rf_loops``: the RF loops as (dim letter, count), outermost first, where a dim may have
+    several loops (a dim split across loops inside the PE; their counts multiply to its
+    t3, and every pass must cover sp·t3 of it whole); ``rf_order`` then lists their dims
+    (a dim as often as it has loops), ``keep`` indexes these loops, and a PE's index along
+    a dim reads its loops' indices outermost first. A type kept inside loop k holds, along
+    a dim, the block its loops from k inward span.
 
     ``bypass``: the data types (weight, ifmap, psum, ofmap) no GLB holds. Such a type has
     no GLB copy: it is never filled into the GLB at a tile's start nor written back at its
@@ -162,7 +169,16 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
             queues = {q: [] for q, _ in pes}
             passes.append(queues)
             spatial = {d for d in DIMS if sp[d] > 1}
-            bnd = {d: (t3[d] if d in spatial else min(t3[d], len(prng[d]))) for d in rf_order}
+            if rf_loops is None:
+                bnd = {d: (t3[d] if d in spatial else min(t3[d], len(prng[d]))) for d in rf_order}
+                ext = [bnd[d] for d in rf_order]
+            else:
+                assert order is None and [d for d, _ in rf_loops] == list(rf_order)
+                split = {d for d in rf_order if rf_order.count(d) > 1}
+                for d in set(rf_order):
+                    assert math.prod(c for e, c in rf_loops if e == d) == t3[d], d
+                    assert not (d in split or (d in spatial and t3[d] > 1)) or len(prng[d]) == sp[d] * t3[d], d  # whole passes
+                ext = [c if d in split else t3[d] if d in spatial else min(t3[d], len(prng[d])) for d, c in rf_loops]
             last_key = {}
             # a PE idle in this pass gives back its psums and drops its inputs
             active = {q for q, _ in pes}
@@ -173,16 +189,17 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         cnt["noc_psum_out"] += len(blk)
                         idle_out |= blk
                     held[(q, t)] = set()
-            steps = order(bnd) if order is not None else itertools.product(*(range(bnd[d]) for d in rf_order))
+            steps = order(bnd) if order is not None else itertools.product(*(range(e) for e in ext))
             for it in steps:
-                idx = dict(zip(rf_order, it))
+                idx = _rf_index(rf_order, ext, it)
                 for t in ("weight", "ifmap", "psum"):
                     k = keep[t]
                     key = it[:k]
                     if last_key.get(t) == key:
                         continue
                     # which dims' loop indices moved since this type's last event
-                    now = {**{d: ("P", pidx[d]) for d in DIMS}, **{d: ("P", pidx[d], "Q", idx[d]) for d in rf_order[:k]}}
+                    span = {d: _span(rf_order, ext, d, k) for d in rf_order}
+                    now = {**{d: ("P", pidx[d]) for d in DIMS}, **{d: ("P", pidx[d], "Q", idx[d] // span[d]) for d in rf_order[:k]}}
                     before = prev_pos.get(t)
                     moved = {d for d in DIMS if before is None or before[d] != now[d]}
                     prev_pos[t] = now
@@ -199,8 +216,8 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
                         blk = {}
                         for d in DIMS:
                             if d in rf_order and rf_order.index(d) < k:
-                                i = r_[d].start + idx[d]
-                                blk[d] = range(i, i + 1) if i < r_[d].stop else range(0)
+                                i = r_[d].start + idx[d] // span[d] * span[d]  # the block its loops from k inward span
+                                blk[d] = range(i, min(i + span[d], r_[d].stop)) if i < r_[d].stop else range(0)
                             else:
                                 blk[d] = r_[d]
                         if t != "psum" and any(len(b) == 0 for b in blk.values()):
@@ -307,6 +324,20 @@ def simulate(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf=True
     if trace is not None:
         trace.final = cnt - at_end
     return cnt
+
+
+def _rf_index(rf_order, ext, it) -> dict:
+    """Each dim's index in the PE's block at RF step ``it``: its loops' indices read
+    outermost first (one loop per dim: that loop's index)."""
+    idx = {}
+    for d, e, i in zip(rf_order, ext, it):
+        idx[d] = idx.get(d, 0) * e + i
+    return idx
+
+
+def _span(rf_order, ext, d, k) -> int:
+    """How many of dim d's indices the loops from position k inward sweep."""
+    return math.prod(e for i, (x, e) in enumerate(zip(rf_order, ext)) if x == d and i >= k)
 
 
 def _sparse_mac(cnt, zeros, density, w_el, x_el, rf_w, rf_i, rf_p):

@@ -38,6 +38,7 @@ class Level:
     write_bw: float | None = None
     keep: tuple[str, ...] | None = None  # the architecture's constraint, if stated
     bypass: tuple[str, ...] = ()
+    shared_bw: float | None = None  # words per cycle, reads and writes together
 
     @property
     def block(self) -> int:
@@ -84,7 +85,8 @@ def _component(d: Mapping[str, Any], at: Where, inst: int) -> Level:
     return Level(name, "dummy" if cls == "dummy_storage" else "storage", inst, int(dw),
                  int(_num(attrs, "width", _num(attrs, "block_size", 1) * dw)), _num(attrs, "depth"),
                  _num(attrs, "read_bandwidth"), _num(attrs, "write_bandwidth"),
-                 tuple(keep) if isinstance(keep, list) else None, tuple(ds.get("bypass", []) or []))
+                 tuple(keep) if isinstance(keep, list) else None, tuple(ds.get("bypass", []) or []),
+                 _num(attrs, "shared_bandwidth"))
 
 
 def _fanout(spatial: Any, at: Where) -> int:

@@ -38,7 +38,9 @@ def print_run(r: TimeloopRun, no_color: bool = False) -> None:
                 e = f"{(a.reads * rd + a.fills * fl + a.updates * up) * a.instances:,.0f}"
             t.add_row(name, ds, f"{a.instances:,}", f"{a.tile:,}", f"{a.reads:,}", f"{a.fills:,}", f"{a.updates:,}", e)
     con.print(t)
-    line = f"{c.macs:,} MACs on {c.compute_instances:,} compute units: {c.cycles:,} cycles if no level's bandwidth binds"
+    bound = c.bound_by()
+    line = (f"{c.macs:,} MACs on {c.compute_instances:,} compute units: {c.cycles:,} cycles, "
+            + (f"bound by {bound} ({c.compute_cycles:,} if it did not bind)" if bound else "compute-bound (no level's bandwidth binds)"))
     if r.energy is not None:
         line += (f";\nenergy {r.energy_total / 1e6:,.3f} µJ, pJ per access from {r.ert_file}\n(read, write and update "
                  "energy per vector access over its words; storage leakage per cycle included)")

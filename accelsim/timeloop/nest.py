@@ -21,8 +21,10 @@ convention", states each rule beside accelsim's own and works an example):
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -51,10 +53,42 @@ class Counts:
     levels: tuple[tuple[str, Mapping[str, Access]], ...]  # per storage level, top first
 
     @property
-    def cycles(self) -> int:
-        """Compute-bound cycles: the MACs of one busy compute unit (Timeloop's figure when no
-        level's bandwidth binds)."""
+    def compute_cycles(self) -> int:
+        """Compute-bound cycles: the MACs of one busy compute unit."""
         return self.macs // self.compute_instances
+
+    @property
+    def cycles(self) -> int:
+        """Timeloop's cycles: the compute-bound cycles, stretched by the level whose stated
+        bandwidth its accesses exceed most (Timeloop's ``BufferLevel::ComputePerformance``,
+        NVlabs/timeloop src/model/buffer.cpp): per level, the reads per instance summed over
+        its data spaces over ``read_bandwidth``, the fills and updates over
+        ``write_bandwidth``, both over ``shared_bandwidth`` (words per cycle); a level that
+        states none never binds. Exact here, in rationals, where Timeloop divides doubles."""
+        worst = Fraction(self.compute_cycles)
+        arch = self.nest.arch
+        for name, spaces in self.levels:
+            lv = arch.levels[arch.index(name)]  # type: ignore[index]
+            r = sum(a.reads for a in spaces.values())
+            w = sum(a.fills + a.updates for a in spaces.values())
+            for amount, bw in ((r, lv.read_bw), (w, lv.write_bw), (r + w, lv.shared_bw)):
+                if bw:
+                    worst = max(worst, Fraction(amount) / Fraction(bw))
+        return math.ceil(worst)
+
+    def bound_by(self) -> str | None:
+        """The level (and direction) whose bandwidth sets :attr:`cycles`, or None when compute does."""
+        if self.cycles == self.compute_cycles:
+            return None
+        arch = self.nest.arch
+        for name, spaces in self.levels:
+            lv = arch.levels[arch.index(name)]  # type: ignore[index]
+            r = sum(a.reads for a in spaces.values())
+            w = sum(a.fills + a.updates for a in spaces.values())
+            for what, amount, bw in (("read", r, lv.read_bw), ("write", w, lv.write_bw), ("shared", r + w, lv.shared_bw)):
+                if bw and math.ceil(Fraction(amount) / Fraction(bw)) == self.cycles:
+                    return f"{name} {what} bandwidth"
+        return None
 
     def energy(self, per_access: Mapping[tuple[str, str], tuple[float, float, float]], mac_pj: float) -> dict[str, float]:
         """pJ per level: ``per_access[(level, data space)] = (read, fill, update)`` pJ per word."""

@@ -37,6 +37,8 @@ class TimeloopRun:
             "macs": c.macs,
             "compute_instances": c.compute_instances,
             "cycles": c.cycles,
+            "compute_cycles": c.compute_cycles,
+            "bound_by": c.bound_by() or "compute",
             "energy_pJ": self.energy,
             "energy_total_pJ": self.energy_total,
             "energy_source": self.ert_file,
