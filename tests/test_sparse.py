@@ -382,7 +382,7 @@ def test_the_compression_tables_print_the_runs_sums(run_cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     code, out, _ = run_cli("run", "alexnet", "eyeriss", "--compress", "deep_compression_alexnet", "--fusion", "none")
     assert code == 0
-    r = accelsim.run("alexnet", "eyeriss", compress="deep_compression_alexnet")
+    r = accelsim.run("alexnet", "eyeriss", compress="deep_compression_alexnet", fusion="none")
     dense = math.fsum(l.compressed["dense"]["energy_total"] for l in r.layers)
     comp_e = math.fsum(l.total_energy for l in r.layers)
     row = next(ln for ln in out.splitlines() if ln.startswith("energy, total"))
