@@ -196,3 +196,34 @@ def test_tensors_are_held_on_chip_at_their_compressed_size():
     assert checked
     on_chip = [l for l in r.layers if l.macs and l.tensors["inputs"] and all(a["lives"] == "GLB" for a in l.tensors["inputs"])]
     assert on_chip and all(l.accesses["DRAM"]["ifmap"]["reads"] == 0 for l in on_chip)
+
+
+def test_json_totals_and_the_side_by_side_table_count_the_non_mac_layers(run_cli, monkeypatch):
+    """At --fusion onchip the JSON totals of a compressed run are the sums of every layer,
+    the SIMD layers' compressed bytes included, its `dense` totals are the dense run's
+    totals, and the side-by-side table's non-MAC row is the SIMD layers' sum; the figure
+    draws from the same JSON."""
+    import math
+
+    from accelsim.report.compression import compression_figure, other_row
+
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run_cli("run", "alexnet", "eyeriss", "--compress", "han_nips15_alexnet_activations")
+    assert code == 0
+    r = accelsim.run("alexnet", "eyeriss", compress="han_nips15_alexnet_activations")
+    dense = accelsim.run("alexnet", "eyeriss")
+    t, td = r.totals(), dense.totals()
+    assert t["dense"]["energy_total"] == pytest.approx(td["energy_total"], rel=1e-12) and t["dense"]["cycles"] == td["cycles"]
+    assert t["dense"]["accesses"]["DRAM"]["ifmap"]["reads"] == td["accesses"]["DRAM"]["ifmap"]["reads"]
+    simd = [l for l in r.layers if not l.macs]
+    assert t["accesses"]["DRAM"]["ifmap"]["bytes"] == pytest.approx(
+        math.fsum(l.accesses["DRAM"]["ifmap"]["bytes"] for l in r.layers), rel=1e-12)
+    assert math.fsum(l.accesses["DRAM"]["ofmap"]["bytes"] for l in simd) < math.fsum(
+        l.compressed["dense"]["accesses"]["DRAM"]["ofmap"]["bytes"] for l in simd)  # pools write RLC at 0.52, 0.34
+    data = r.to_dict()
+    name, d, c, _ = other_row(data)
+    spent = [l for l in simd if l.compressed["dense"]["energy_total"]]
+    assert name == f"{len(spent)} non-MAC layers" and name in out
+    assert d == pytest.approx(math.fsum(l.compressed["dense"]["energy_total"] for l in spent), rel=1e-12)
+    assert c == pytest.approx(math.fsum(l.total_energy for l in spent), rel=1e-12) and c < d
+    assert compression_figure(data) is not None
