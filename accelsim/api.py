@@ -132,14 +132,16 @@ def _run(
     ``ops`` or ``onchip`` (cumulative; accelsim/schedule/, docs/schedule.md); the default
     is the realistic ``onchip``, as for ``accelsim run``, and ``none`` is the per-layer model
     (every layer's input and output through DRAM) that the claims against per-layer
-    published figures use; a compressed run stops at ``views`` (its layers' figures are the
-    sparse model's). ``mode``: how a compressed run counts — ``expected`` (zeros
+    published figures use; a compressed run applies every level too, with each feature map
+    at its expected density (docs/engine.md §9.2: SIMD layers move them compressed, a
+    tensor is kept on chip at its compressed size) and the dense run's figures at the same
+    level beside it — in exact mode it stops at ``views``, and its SIMD layers stay dense. ``mode``: how a compressed run counts — ``expected`` (zeros
     independent, expectations: engine/sparse.py) or ``exact`` (real 0/1 masks: the
     compression's ``mask`` files where it names them, else drawn at its densities from
     ``seed``, layer by layer; exact integers: engine/exact.py)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan
-    from .schedule.cost import array_cost, simd_layer
+    from .schedule.cost import array_cost, compressed_stream, simd_layer
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
@@ -158,56 +160,71 @@ def _run(
         df = _shipped_dataflow(dataflow or spec.dataflow, spec)
     df_name = df.name
     check_fusion(fusion)
-    level = "views" if comp is not None and fusion in ("ops", "onchip") else fusion
+    exact = comp is not None and mode == "exact"
+    level = "views" if exact and fusion in ("ops", "onchip") else fusion
     pinned: dict = {}
     pin_file = ""
     if mappings is not None:
         pin_file, pinned = load_pinned(mappings)
         check_layers(pinned, [l.name for l in net.layers if isinstance(l.op, (Conv, FC))], pin_file)
     mapped: dict[str, tuple] = {}  # every level runs the mapping chosen on the whole machine
+    narrowed: dict[str, tuple] = {}  # a compressed run: (mapping, the machine at the stated widths, how chosen)
     for i, layer in enumerate(net.layers):
         if progress:
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
-            mapped[layer.name] = _mapped(Problem.from_shape(layer.shape, batch), spec, df, objective, layer.name, pinned,
-                                         pin_file, search)
-    sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})
+            p = Problem.from_shape(layer.shape, batch)
+            mapped[layer.name] = _mapped(p, spec, df, objective, layer.name, pinned, pin_file, search)
+            if comp is not None:
+                narrowed[layer.name] = _narrowed(p, spec, df, objective, layer.name, per_layer[layer.name],
+                                                 mapped[layer.name][0], layer.name in pinned, search)
+    sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})  # the dense run's
+    csched, dens, fiber = sched, {}, {}
+    if comp is not None and not exact:  # feature maps at their densities, kept on chip at their compressed size
+        dens, fiber, held_bits = _feature_maps(comp, net, spec, batch)
+        csched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _, _) in narrowed.items()}, tensor_bits=held_bits,
+                      specs={n: s for n, (_, s, _) in narrowed.items() if s is not spec})
     layers = []
-    cycles: dict[str, int] = {}
+    cycles: dict[str, int] = {}  # the dense run's
+    ccycles: dict[str, int] = {}  # the run's own
     for i, layer in enumerate(net.layers):
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
             m, cost = mapped[layer.name]
             mapping = {**m.describe(df), "bound_by": cost.bound_by, "chosen_by": "pinned" if layer.name in pinned else f"mapper ({objective})"}
-            held = sched.step(layer.name).held_words
-            if held:
-                mapping["glb_beside"] = f"{held:,} words of {sched.glb} held by tensors kept on chip beside its tile"
+            placed = array_cost(cost, layer, sched.step(layer.name), spec, batch, p, df, m)
+            cycles[layer.name] = placed.cycles
             if comp is not None:
                 lc = per_layer[layer.name]
-                m_c, how = m, mapping["chosen_by"]
-                narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
-                if narrow is not spec and layer.name not in pinned:
-                    try:
-                        m_c, _ = best_mapping(p, narrow, df, objective, layer.name, search)
-                    except AccelsimError as exc:
-                        raise exc.within(where=f"layer '{layer.name}'") from None
-                    how += ", tiles sized for the stated widths"
+                m_c, _, how = narrowed[layer.name]
+                step_c = csched.step(layer.name)
                 masks = None if mode == "expected" else layer_masks(p, lc, seed, i)
-                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch, {**m_c.describe(df), "chosen_by": how}, cost,
-                                                masks))
-                continue
-            placed = array_cost(cost, layer, sched.step(layer.name), spec, batch, p, df, m)
-            layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, placed,
-                                     {**mapping, "bound_by": placed.bound_by}))
+                where = None if exact else _placed(layer, step_c, batch, lc, dens, fiber)
+                layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch,
+                                                {**m_c.describe(df), "chosen_by": how, **_beside(step_c, csched)}, placed,
+                                                masks, where))
+            else:
+                layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, placed,
+                                         {**mapping, "bound_by": placed.bound_by, **_beside(sched.step(layer.name), sched)}))
         else:
             step = sched.step(layer.name)
             under = cycles[step.into] if step.role == "fused" and level in ("ops", "onchip") else None
             simd = simd_layer(layer, step, spec, batch, under)
-            layers.append(simd if comp is None else _dense_twin(simd, spec))
-        cycles[layer.name] = layers[-1].cycles
+            cycles[layer.name] = simd.cycles
+            if comp is None:
+                layers.append(simd)
+            elif exact:
+                layers.append(_dense_twin(simd, spec))
+            else:
+                step_c = csched.step(layer.name)
+                under_c = ccycles[step_c.into] if step_c.role == "fused" and level in ("ops", "onchip") else None
+                simd_c = simd_layer(layer, step_c, spec, batch, under_c, compressed_stream(spec, dens, fiber))
+                layers.append(_dense_twin(simd, spec, simd_c))
+        ccycles[layer.name] = layers[-1].cycles
     if progress:
         progress(len(net.layers), len(net.layers), "")
-    layers = [replace(l, tensors=sched.step(l.name).to_dict()) for l in layers]
+    layers = [replace(l, tensors=csched.step(l.name).to_dict()) for l in layers]
+    sched = csched
     return RunResult(
         workload=net.name,
         hardware=spec.name,
@@ -225,8 +242,8 @@ def _run(
         compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": mode,
                                               **({"seed": seed} if mode == "exact" else {}),
                                               "hardware": spec.sparse.to_dict()},
-        notes=sched.notes + ((f"a compressed run keeps feature maps where the sparse model counts them: --fusion {fusion} "
-                              "applied as views",) if level != fusion else ()),
+        notes=sched.notes + ((f"exact counting keeps feature maps where its masks count them: --fusion {fusion} "
+                              "applied as views (the expected mode applies every level)",) if level != fusion else ()),
         schedule=sched.to_dict(),
         energy_table=spec.energy.to_dict(),
         hardware_source=spec.source,
@@ -270,12 +287,74 @@ def _dense_figures(l: LayerResult, spec: HardwareSpec) -> dict:
     return {**{k: getattr(l, k) for k in keys}, "accesses": _with_bytes(l.accesses, spec), "energy_total": l.total_energy}
 
 
-def _dense_twin(l: LayerResult, spec: HardwareSpec) -> LayerResult:
-    """A layer the compression does not touch (SIMD work), in a compressed run's schema."""
-    from dataclasses import replace
-
+def _dense_twin(l: LayerResult, spec: HardwareSpec, compressed: LayerResult | None = None) -> LayerResult:
+    """A SIMD layer in a compressed run's schema: ``compressed`` (its feature maps at their
+    densities, schedule/cost.py's ``compressed_stream``) with the dense run's ``l`` beside
+    it; without it (exact mode), the dense layer itself."""
     extra = {"dense": _dense_figures(l, spec), "macs_effectual": 0, "macs_gated": 0, "macs_skipped": 0}
+    if compressed is not None:
+        return replace(compressed, compressed=extra)
     return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
+
+
+def _narrowed(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, lc, m, pinned: bool, search: str):
+    """A compressed layer's mapping: the dense one, or the mapper's on the machine at the
+    stated widths (tiles sized for no zeros, so narrow words let larger tiles fit), with
+    that machine and how it was chosen."""
+    how = "pinned" if pinned else f"mapper ({objective})"
+    narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
+    if narrow is spec or pinned:
+        return m, spec, how
+    try:
+        m_c, _ = best_mapping(p, narrow, df, objective, name, search)
+    except AccelsimError as exc:
+        raise exc.within(where=f"layer '{name}'") from None
+    return m_c, narrow, how + ", tiles sized for the stated widths"
+
+
+def _beside(step, sched) -> dict:
+    held = step.held_words
+    return {"glb_beside": f"{held:,} words of {sched.glb} held by tensors kept on chip beside its tile"} if held else {}
+
+
+def _feature_maps(comp, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict, dict]:
+    """A compressed run's feature maps: each tensor's expected density (compress/loader.py's
+    rules), its row length W (a format's fiber), and its expected size in bits in the GLB
+    that may hold it between layers — the larger of the GLB's ifmap and ofmap formats at the
+    native widths (dense: words × the wider word, the dense schedule's size)."""
+    import math
+
+    from .compress.loader import feature_map_densities
+    from .engine.sparse import bits_per_element
+
+    dens = feature_map_densities(comp, net)
+    tensors = {n: t for n, t in net.inputs} | {l.name: l.out for l in net.layers}
+    fiber = {n: t.W for n, t in tensors.items()}
+    wb = max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
+    glb = spec.glb_for("ifmap")
+    held: dict[str, int] = {}
+    for n, t in tensors.items():
+        words, d = t.size * batch, dens.get(n)
+        beta = float(wb)
+        if d is not None and d < 1.0 and glb is not None:
+            beta = max(bits_per_element(spec.sparse.format("GLB", k), d, spec.word_bits[k], None, t.W)[1]
+                       for k in ("ifmap", "ofmap"))
+        held[n] = words * wb if beta >= wb else math.ceil(words * beta)
+    return dens, fiber, held
+
+
+def _placed(layer: NetLayer, step, batch: int, lc, dens: dict, fiber: dict):
+    """Where the compressed run's schedule put a conv/fc layer's input and output (the
+    engine's :class:`~accelsim.engine.sparse.Placed`), None where it is the layer's own."""
+    from .engine.sparse import Placed
+
+    own = layer.out.size * batch
+    on_chip = bool(step.reads) and all(a.home == "GLB" for a in step.reads)
+    out = [a for a in step.writes if a.home == "DRAM"]
+    d_own = lc.ofmap.d
+    if not on_chip and sum(a.words for a in out) == own and all((dens.get(a.tensor) or 1.0) == d_own for a in out):
+        return None
+    return Placed(on_chip, own, tuple((a.words, dens.get(a.tensor) or 1.0, fiber[a.tensor]) for a in out))
 
 
 def _from_cost(layer: NetLayer, shape: dict, spec: HardwareSpec, cost, mapping: dict) -> LayerResult:
@@ -301,14 +380,15 @@ def _check_mode(mode: str, seed: int, comp) -> None:
 
 
 def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
-                      d, masks=None) -> LayerResult:
+                      d, masks=None, placed=None) -> LayerResult:
     """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
-    layer's own figures ``d`` (its own mapping) beside it; with ``masks``, counted exactly."""
+    run's figures ``d`` (its own mapping and schedule) beside it; with ``masks``, counted
+    exactly; ``placed``: its input and output where the compressed run's schedule put them."""
     from .engine.exact import exact_evaluate
     from .engine.sparse import sparse_evaluate
 
     try:
-        sc = sparse_evaluate(p, spec, df, m, lc) if masks is None else exact_evaluate(p, spec, df, m, lc, masks)
+        sc = sparse_evaluate(p, spec, df, m, lc, placed) if masks is None else exact_evaluate(p, spec, df, m, lc, masks)
     except AccelsimError as exc:
         raise exc.within(where=f"layer '{layer.name}'") from None
     dense = _from_cost(layer, {}, spec, d, {})

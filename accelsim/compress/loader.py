@@ -28,23 +28,26 @@ Mask shapes (batch 1, DESIGN.md's symbols, the layer's own ``shape``):
 
 A mask's density must agree with a stated density to within :data:`MASK_DENSITY_TOL`.
 
-Densities through the network (:func:`resolve`): an ifmap that states no density, or
-states ``density_from: producer``, takes the density of the tensor that feeds it. That
-is the producing conv/fc layer's ``ofmap`` density (1 where none is stated; the network
-input is dense). Between the two, every non-MAC layer (ReLU, LRN, pools, batch norm,
-shuffles) passes the density through **unchanged**, unless the file states that layer's
-own ``ofmap: {density: …}`` — the only entry a non-MAC layer may have. A layer with
-several inputs (concat, add) gives the size-weighted mean of its inputs' densities.
-Passing a density through a max-pool unchanged is a choice: for the non-negative values
-ReLU leaves, a window's max is zero only when the whole window is, so a max-pool's output
-density is at least its input's — state it on the pool where that matters.
+Densities through the network (:func:`feature_map_densities`, :func:`resolve`): an ifmap
+that states no density, or states ``density_from: producer``, takes the density of the
+tensor that feeds it. A conv/fc layer's output has its stated ``ofmap`` density (1 where
+none is stated; the network input is dense). A non-MAC layer's output has its own stated
+``ofmap: {density: …}`` (the only entry a non-MAC layer may have), else the density its
+op's rule gives from its inputs' (``Op.density`` in accelsim/workload/ops.py, zeros
+independent and uniform, docs/engine.md §9.2): a max or average pool 1 − (1 − d)^n over
+each window's n real inputs (1 − (1 − d)^(R·S) without padding), a global pool
+1 − (1 − d)^(H·W), an add 1 − Π(1 − d_i), a scale Π d_i, a concat the size-weighted mean;
+ReLU, LRN, shuffles, slices and crops keep their input's; a batch norm of its own (its
+shift), sigmoid and unmodelled ops give dense outputs, and a batch norm folded into its
+conv passes the conv's density on. Real activations are not independent: neighbouring
+zeros come together, so a real max pool keeps far more zeros than the rule says —
+state the pool's ``ofmap`` density where it matters (the shipped Han et al. activations do).
 """
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -334,6 +337,41 @@ def network_compression(net: "Network") -> Compression | None:
 # ---------------------------------------------------------------- resolving densities
 
 
+def channel_densities(comp: Compression, network: "Network") -> dict[str, "np.ndarray | None"]:
+    """The expected density of each channel of every tensor of ``network`` — its inputs'
+    and each layer's output — by the rules in the module docstring (per channel, so that a
+    pool after a concat of unequal branches is exact for independent zeros); ``None`` where
+    no density reaches the tensor (dense)."""
+    import numpy as np
+
+    out: dict[str, np.ndarray | None] = {name: None for name, _ in network.inputs}
+    for layer in network.layers:  # network order: every input before its consumers
+        own = comp.layers.get(layer.name)
+        if layer.type in MAC_TYPES:
+            d = comp.stated(layer.name).ofmap.density
+            out[layer.name] = None if d is None else np.full(layer.out.C, d)
+        elif own is not None and own.ofmap.density is not None:
+            out[layer.name] = np.full(layer.out.C, own.ofmap.density)
+        else:
+            ds = [out.get(s) for s in layer.inputs]
+            if not ds or all(d is None for d in ds):
+                out[layer.name] = None
+            elif layer.folded:
+                out[layer.name] = ds[0]
+            else:
+                full = tuple(np.ones(t.C) if d is None else d for d, t in zip(ds, layer.ins))
+                out[layer.name] = np.asarray(layer.op.density(layer.ins, full, layer.out), dtype=np.float64)
+    return out
+
+
+def feature_map_densities(comp: Compression, network: "Network") -> dict[str, float | None]:
+    """The expected density of every tensor of ``network`` (the mean of its channels'
+    :func:`channel_densities`, which hold the same number of elements each); ``None``
+    where no density reaches it (dense)."""
+    return {n: None if d is None else float(d[0]) if (d == d[0]).all() else float(d.mean())
+            for n, d in channel_densities(comp, network).items()}
+
+
 def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression]:
     """Every conv/fc layer's concrete compression: its entry over the default, and its
     ifmap density taken from the producer where it states none or ``density_from:
@@ -341,28 +379,7 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
     ``density_from`` cleared and ``density`` set whenever the chain reaches a stated
     density (else it stays ``None``: dense). The most specific statement wins: a layer's
     own ifmap density or ``density_from`` over the default's."""
-    by_name = {l.name: l for l in network.layers}
-    sizes = {name: t.size for name, t in network.inputs}
-
-    @lru_cache(maxsize=None)
-    def out_density(name: str) -> float | None:
-        if name not in by_name:  # a network input: dense
-            return None
-        layer = by_name[name]
-        own = comp.layers.get(name)
-        if layer.type in MAC_TYPES:
-            return comp.stated(name).ofmap.density
-        if own is not None and own.ofmap.density is not None:
-            return own.ofmap.density
-        if not layer.inputs:
-            return None
-        ds = [out_density(src) for src in layer.inputs]
-        if len(ds) == 1:
-            return ds[0]
-        if all(d is None for d in ds):
-            return None
-        w = [by_name[s].out.size if s in by_name else sizes[s] for s in layer.inputs]
-        return sum((1.0 if d is None else d) * n for d, n in zip(ds, w)) / sum(w)
+    dens = feature_map_densities(comp, network)
 
     out: dict[str, LayerCompression] = {}
     for layer in network.layers:
@@ -376,7 +393,7 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
         else:
             says = comp.default.ifmap
         if says.density is None:
-            d = out_density(layer.inputs[0]) if layer.inputs else None
+            d = dens.get(layer.inputs[0]) if layer.inputs else None
             ifm = TensorCompression(**{**{f: getattr(ifm, f) for f in FIELDS}, "density": d, "density_from": None})
         out[layer.name] = LayerCompression(lc.weight, ifm, lc.ofmap)
     return out

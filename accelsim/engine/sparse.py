@@ -195,8 +195,28 @@ def _fiber(p: Problem, t: str) -> int:
     return p.C // p.G * p.R * p.S if t == "weight" else (p.W if t == "ifmap" else p.F)
 
 
-def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression) -> SparseCost:
-    """The layer under mapping ``m`` with its tensors compressed as ``lc`` states."""
+@dataclass(frozen=True)
+class Placed:
+    """Where the network schedule (accelsim/schedule/) puts a compressed conv/fc layer's
+    input and output. ``input_on_chip``: the ifmap is already in the GLB (no DRAM read, no
+    GLB fill). ``own``: the layer's own output elements (batch included), which the engine
+    writes back at the ofmap's density; ``written``: what the write-back sends to DRAM in
+    their place, as (dense elements, density, fiber) per stored tensor — the layer's own
+    output, a fused layer's (a pool's, an add's) at that tensor's density, or nothing when
+    it stays on chip. Each is stored in the level's ofmap format at the layer's ofmap width,
+    and read from the GLB on its way out as the engine's own write-back is."""
+
+    input_on_chip: bool = False
+    own: int = 0
+    written: tuple[tuple[int, float, int], ...] = ()
+
+
+def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression,
+                    placed: Placed | None = None) -> SparseCost:
+    """The layer under mapping ``m`` with its tensors compressed as ``lc`` states; with
+    ``placed``, its input and output where the network schedule put them (:class:`Placed`;
+    the same rule as schedule/cost.py's ``array_cost`` for a dense layer, on the dense
+    counts before they are compressed)."""
     kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
     dense = cost_from_kernel(spec, kernel_out)  # the same kernel output serves the compressed timeline
     sp = spec.sparse
@@ -236,6 +256,21 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             return 1.0
         return k_valid if t == "ifmap" else k  # the ifmap is read for valid (unpadded) MACs only
 
+    counts = dense.accesses
+    extra: dict[tuple[str, str, str], tuple[float, float]] = {}  # elements and bits moved beside the counts
+    if placed is not None:
+        counts = {lv: {t: dict(v) for t, v in types.items()} for lv, types in dense.accesses.items()}
+        if placed.input_on_chip:
+            counts["GLB"]["ifmap"]["writes"] -= counts["DRAM"]["ifmap"]["reads"]
+            counts["DRAM"]["ifmap"]["reads"] = 0
+        for lv, rw in (("DRAM", "writes"), ("GLB", "reads")):
+            if counts[lv]["ofmap"][rw] < placed.own:
+                raise AssertionError(f"the engine moved {counts[lv]['ofmap'][rw]} outputs at {lv}, fewer than the layer's {placed.own}")
+            counts[lv]["ofmap"][rw] -= placed.own
+            fmt = sp.format(lv, "ofmap")
+            moved = [bits_per_element(fmt, d, width["ofmap"], lc.ofmap.index_bits, fib) for _, d, fib in placed.written]
+            extra[(lv, "ofmap", rw)] = (sum(n * e for (n, _, _), (e, _) in zip(placed.written, moved)),
+                                        sum(n * b for (n, _, _), (_, b) in zip(placed.written, moved)))
     elems: dict[str, dict[str, dict[str, float]]] = {}
     words: dict[str, dict[str, dict[str, float]]] = {}
     for lv in LEVELS:
@@ -244,13 +279,15 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
             e_lv, w_lv = {}, {}
             bits_moved = 0.0
             for rw in ("reads", "writes"):
-                c = dense.accesses[lv][t][rw]
+                c = counts[lv][t][rw]
                 if lv == "RF":
                     n_el = c * rf_share(t, rw)
                     bits = n_el * width[t]
                 else:
                     share, beta = per[(lv, t)]
                     n_el, bits = c * share, c * beta
+                    if (lv, t, rw) in extra:
+                        n_el, bits = n_el + extra[(lv, t, rw)][0], bits + extra[(lv, t, rw)][1]
                 e_lv[rw] = n_el
                 w_lv[rw] = bits / native[t]
                 bits_moved += bits
@@ -264,6 +301,13 @@ def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc
     noc, bits, dram_bw, buf_of, buf_bw = machine_arrays(spec)
     glb_bits = np.array([per[("GLB", t)][1] for t in DTYPES])
     dram_bits = np.array([per[("DRAM", t)][1] for t in DTYPES])
+    if placed is not None:  # the timeline's DRAM transfers at the schedule's sizes (schedule/cost.py's rule)
+        if placed.input_on_chip:
+            dram_bits[DTYPES.index("ifmap")] = 0.0
+        wo = dense.accesses["DRAM"]["ofmap"]["writes"]
+        if wo:
+            dram_bits[DTYPES.index("ofmap")] = (counts["DRAM"]["ofmap"]["writes"] * per[("DRAM", "ofmap")][1]
+                                                + extra[("DRAM", "ofmap", "writes")][1]) / wo
     noc_eff = np.array([noc[i] * native[t] / per[("NoC", t)][1] if noc[i] > 0 else 0.0 for i, t in enumerate(("weight", "ifmap", "psum"))])
     lam, scale = 1.0, 1.0
     if z.handling == "skipping" and k < 1.0:

@@ -66,6 +66,20 @@ def layer_rows(data: dict[str, Any], top: int = TOP_LAYERS) -> tuple[list[tuple[
     return rows, left
 
 
+def other_row(data: dict[str, Any]) -> tuple[str, float, float, float] | None:
+    """(label, dense energy, compressed energy, bytes at DRAM ratio) of the non-MAC layers
+    together (pools, adds, concats, activations: their feature maps move compressed too,
+    docs/engine.md §9.2), or None if the run has none that spend energy."""
+    simd = [l for l in data["layers"] if not l["macs"] and l["dense"]["energy_total"]]
+    if not simd:
+        return None
+    d = math.fsum(l["dense"]["energy_total"] for l in simd)
+    c = math.fsum(math.fsum(l["energy"].values()) for l in simd)
+    dram_d = math.fsum(_bytes(l["dense"]["accesses"], "DRAM") for l in simd)
+    dram_c = math.fsum(_bytes(l["accesses"], "DRAM") for l in simd)
+    return f"{len(simd)} non-MAC layers", d, c, dram_c / dram_d if dram_d else 1.0
+
+
 def print_compression(data: dict[str, Any], console: Any) -> None:
     """The side-by-side tables of a compressed run (``accelsim run --compress``), as plain
     grids that print whole (terminal/grid.py), energies in the run's readable units."""
@@ -85,9 +99,13 @@ def print_compression(data: dict[str, Any], console: Any) -> None:
     out += grid(("", "dense", "compressed", "compressed / dense"), rows)
     layers, left = layer_rows(data)
     out += ["", "conv/fc layers with the most dense energy" + (f" (top {len(layers)})" if left else "")]
-    out += grid(("layer", "energy dense", "compressed", "saved", "effectual MACs", "DRAM bytes"),
-                [(name, fmt(d), fmt(c), f"{1 - c / d:.0%}" if d else "-", f"{eff:.0%}", f"{dram:.2f}×")
-                 for name, d, c, eff, dram in layers])
+    table = [(name, fmt(d), fmt(c), f"{1 - c / d:.0%}" if d else "-", f"{eff:.0%}", f"{dram:.2f}×")
+             for name, d, c, eff, dram in layers]
+    other = other_row(data)
+    if other is not None:  # the SIMD layers together, after the conv/fc rows
+        name, d, c, dram = other
+        table.append((name, fmt(d), fmt(c), f"{1 - c / d:.0%}" if d else "-", "-", f"{dram:.2f}×"))
+    out += grid(("layer", "energy dense", "compressed", "saved", "effectual MACs", "DRAM bytes"), table)
     hw = comp.get("hardware", {})
     zeros = hw.get("zeros", {})
     formats = ", ".join(f"{lv} {t}: {f['kind']}" for lv, types in hw.get("formats", {}).items() for t, f in types.items()) or "all dense"

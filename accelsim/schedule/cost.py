@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 
@@ -36,49 +37,106 @@ from ..engine.evaluate import LayerCost, actions_from, bound_by, machine_arrays,
 from ..hardware import HardwareSpec
 from ..result import LayerResult, empty_accesses
 from ..workload import NetLayer
-from .plan import Step
+from .plan import Access, Step
 
 
 def _dram(acc: list, home: str = "DRAM") -> int:
     return sum(a.words for a in acc if a.home == home)
 
 
-def simd_layer(layer: NetLayer, step: Step, spec: HardwareSpec, batch: int, hide_under: int | None = None) -> LayerResult:
+Stream = Callable[[Access, str, str], tuple[float, float, float]]
+"""(elements, native words, bits) of access ``a`` of a data type (``ifmap`` read, ``ofmap``
+written) at a level (DRAM, GLB): how a SIMD layer's tensor crosses it."""
+
+
+def _dense_stream(spec: HardwareSpec) -> Stream:
+    return lambda a, level, t: (a.words, a.words, a.words * spec.word_bits[t])
+
+
+def compressed_stream(spec: HardwareSpec, density: dict[str, float | None], fiber: dict[str, int]) -> Stream:
+    """A compressed run's SIMD traffic (expected mode): tensor ``a.tensor`` of density
+    ``density[a.tensor]`` (None: dense) stored in the level's format for the type
+    (hardware ``sparse:``), at the native width (a compression states widths for conv/fc
+    tensors only), each element costing the format's expected bits
+    (:func:`~accelsim.engine.sparse.bits_per_element`); ``fiber``: its row length W."""
+    from ..engine.sparse import bits_per_element
+
+    def stream(a: Access, level: str, t: str) -> tuple[float, float, float]:
+        d = density.get(a.tensor)
+        n = spec.word_bits[t]
+        if d is None or d >= 1.0:
+            return a.words, a.words, a.words * n
+        share, beta = bits_per_element(spec.sparse.format(level, t), d, n, None, fiber.get(a.tensor, 1))
+        return a.words * share, a.words * beta / n, a.words * beta
+    return stream
+
+
+def simd_layer(layer: NetLayer, step: Step, spec: HardwareSpec, batch: int, hide_under: int | None = None,
+               stream: Stream | None = None) -> LayerResult:
     """A non-MAC layer as the schedule runs it. ``hide_under``: a fused layer's producer's
-    cycles (None: the fused work costs no cycles, the model of ``--fusion none``)."""
+    cycles (None: the fused work costs no cycles, the model of ``--fusion none``).
+    ``stream``: how its tensors cross DRAM and the GLB (default: dense words; a compressed
+    run's: :func:`compressed_stream`, then the accesses are expected elements with their
+    ``bytes``, and the SIMD unit still does one operation per dense element: it decodes)."""
+    dense = stream is None
+    stream = stream or _dense_stream(spec)
     ops = layer.ops * batch
     acc = empty_accesses()
-    actions: dict[str, int] = {}
+    actions: dict[str, float] = {}
     if ops and step.role != "view":
         actions["simd_op"] = ops
     cycles = 0
+    moved = {(lv, t): 0.0 for lv in ("DRAM", "GLB") for t in ("ifmap", "ofmap")}  # bits
+
+    def add(lv: str, t: str, rw: str, a: Access, home: str) -> None:
+        el, w, b = stream(a, home, t)
+        acc[lv][t][rw] += el
+        buf = spec.glb_for(t) if lv == "GLB" else None
+        if lv == "DRAM":
+            key = f"dram_{'read' if rw == 'reads' else 'write'}.{t}"
+        elif buf is not None:
+            key = f"{buf.name}_{'read' if rw == 'reads' else 'write'}.{t}"
+        else:
+            key = ""
+        if key:
+            actions[key] = actions.get(key, 0) + w
+        moved[(lv, t)] += b
+
+    dram_read_bits = 0.0
     if step.role in ("simd", "fused") and (step.reads or step.writes):
-        ins_dram, ins = _dram(step.reads), sum(a.words for a in step.reads)
-        out = sum(a.words for a in step.writes)
-        out_dram = _dram(step.writes)
-        acc["DRAM"]["ifmap"]["reads"] = ins_dram
-        acc["DRAM"]["ofmap"]["writes"] = out_dram
-        acc["GLB"]["ifmap"]["writes"] = ins_dram
-        acc["GLB"]["ifmap"]["reads"] = ins
-        acc["GLB"]["ofmap"]["writes"] = out
-        acc["GLB"]["ofmap"]["reads"] = out_dram
-        actions["dram_read.ifmap"] = ins_dram
-        actions["dram_write.ofmap"] = out_dram
-        for t, r, w in (("ifmap", ins, ins_dram), ("ofmap", out_dram, out)):
-            buf = spec.glb_for(t)
-            if buf is not None:
-                actions[f"{buf.name}_read.{t}"] = r
-                actions[f"{buf.name}_write.{t}"] = w
-        dram_bits = ins_dram * spec.word_bits["ifmap"] + out_dram * spec.word_bits["ofmap"]
+        for a in step.reads:
+            if a.home == "DRAM":
+                add("DRAM", "ifmap", "reads", a, "DRAM")
+                add("GLB", "ifmap", "writes", a, "GLB")
+            add("GLB", "ifmap", "reads", a, "GLB")
+        for a in step.writes:
+            add("GLB", "ofmap", "writes", a, "GLB")
+            if a.home == "DRAM":
+                add("GLB", "ofmap", "reads", a, "GLB")
+                add("DRAM", "ofmap", "writes", a, "DRAM")
+        dram_read_bits = moved[("DRAM", "ifmap")]
+        dram_bits = dram_read_bits + moved[("DRAM", "ofmap")]
         cycles = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8)))
+    if dense:  # the names the dense run has always priced, zeros included
+        for t, (r, w) in (("ifmap", ("reads", "writes")), ("ofmap", ("reads", "writes"))):
+            buf = spec.glb_for(t)
+            if buf is not None and step.role in ("simd", "fused") and (step.reads or step.writes):
+                actions.setdefault(f"{buf.name}_read.{t}", 0)
+                actions.setdefault(f"{buf.name}_write.{t}", 0)
+        if step.role in ("simd", "fused") and (step.reads or step.writes):
+            actions.setdefault("dram_read.ifmap", 0)
+            actions.setdefault("dram_write.ofmap", 0)
+    else:
+        for lv, types in acc.items():
+            for t, v in types.items():
+                v["bytes"] = moved.get((lv, t), 0.0) / 8.0
     if step.role == "fused":
         if hide_under is None:
             cycles = 0
         else:
-            dram_bits = _dram(step.reads) * spec.word_bits["ifmap"]
-            work = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_bits / (spec.dram.bytes_per_cycle * 8)))
+            work = max(math.ceil(ops / spec.simd.ops_per_cycle), math.ceil(dram_read_bits / (spec.dram.bytes_per_cycle * 8)))
             cycles = max(0, work - hide_under)
-    energy, by_type = price(spec, actions)
+    energy, by_type = price(spec, actions, expected=not dense)
     unit = {"simd": "SIMD", "view": "view (no copy)", "fused": f"SIMD (fused into {step.into}'s write-back)"}[step.role]
     return LayerResult(
         name=layer.name, type=layer.type, shape=layer.shape.with_batch(batch).to_dict(), macs=0, ops=ops, cycles=cycles,

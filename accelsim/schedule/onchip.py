@@ -8,7 +8,8 @@ The rule (deterministic):
    DRAM) never do. Tensors joined by a view (a concat of branches, a slice of a tensor)
    form one group and live in one place.
 2. A group is held from the layer whose write-back produces its first part to the last
-   layer that reads it (both included), and takes its size in words for all that time.
+   layer that reads it (both included), and takes its size in words for all that time
+   (in a compressed run, its expected size in the GLB's format: :func:`plan`'s ``tensor_bits``).
 3. The **room** at each layer: a conv/fc layer keeps the mapping the mapper chose on the
    whole GLB (the one ``--fusion ops`` runs), and its room is what that mapping's GLB
    tile leaves (:func:`room_beside`, by the mapper's own fit test); a layer on the SIMD
@@ -39,6 +40,7 @@ class Group:
     start: int  # position (network order) of the first write-back
     end: int  # position of the last read
     fixed: str = ""  # why it must be in DRAM, if it must
+    bits: int | None = None  # its size in the GLB if not words × the word width (a compressed run's expected size)
 
 
 def shared_glb(spec: HardwareSpec) -> tuple[object, str]:
@@ -71,12 +73,16 @@ def with_glb_size(spec: HardwareSpec, name: str, bits: int) -> HardwareSpec:
     return replace(spec, glbs=tuple(replace(g, size_bits=bits) if g.name == name else g for g in spec.glbs))
 
 
-def rooms(net: Network, spec: HardwareSpec, glb, budget: int, batch: int, tiles: dict | None, work: list[int]) -> list[int]:
+def rooms(net: Network, spec: HardwareSpec, glb, budget: int, batch: int, tiles: dict | None, work: list[int],
+          specs: dict[str, HardwareSpec] | None = None) -> list[int]:
     """The room (bits) for held tensors at each position of the order (rule 3). ``work[i]``:
     the position of the layer whose work happens at position i (a fused layer's is its
     producer's, so it has its producer's room), -1 for a view (nothing runs: the whole
-    GLB). A conv/fc layer without a known tile has no room."""
+    GLB). A conv/fc layer without a known tile has no room. ``specs``: the machine a
+    layer's tile was sized on where it is not ``spec`` (a compressed layer's, at its stated
+    widths), so that the fit test sizes the tile as the mapper did."""
     empty = with_glb_size(spec, glb.name, 0)
+    empties: dict[int, HardwareSpec] = {}
     own = []
     for l in net.layers:
         if not isinstance(l.op, (Conv, FC)):
@@ -84,12 +90,16 @@ def rooms(net: Network, spec: HardwareSpec, glb, budget: int, batch: int, tiles:
         elif tiles is None or l.name not in tiles:
             own.append(0)
         else:
-            own.append(room_beside(Problem.from_shape(l.shape, batch), spec, glb, tiles[l.name], empty))
+            s_l = (specs or {}).get(l.name, spec)
+            if s_l is not spec and id(s_l) not in empties:
+                empties[id(s_l)] = with_glb_size(s_l, glb.name, 0)
+            own.append(room_beside(Problem.from_shape(l.shape, batch), s_l, glb, tiles[l.name],
+                                   empty if s_l is spec else empties[id(s_l)]))
     return [glb.size_bits if w < 0 else own[w] for w in work]
 
 
 def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, batch: int, tiles: dict | None,
-          work: list[int]):
+          work: list[int], specs: dict[str, HardwareSpec] | None = None):
     """(home, why, live, held per position in bits, GLB name, budget bits (half the GLB:
     the room a SIMD layer leaves), word bits, notes)."""
     home = {g.root: "DRAM" for g in groups}
@@ -107,7 +117,7 @@ def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, 
             why[g.root] = g.fixed or reason
         return home, why, live, held, "", 0, wb, [f"--fusion onchip: {reason}; every stored tensor goes through DRAM"]
     budget = glb.size_bits // 2 // wb * wb
-    room = [max(0, r) // wb * wb for r in rooms(net, spec, glb, budget, batch, tiles, work)]
+    room = [max(0, r) // wb * wb for r in rooms(net, spec, glb, budget, batch, tiles, work, specs)]
     names = [l.name for l in net.layers]
 
     def beside(i: int) -> str:
@@ -122,17 +132,18 @@ def place(groups: list[Group], net: Network, spec: HardwareSpec, enabled: bool, 
         if g.fixed:
             continue
         lo, hi = max(g.start, 0), max(g.end, g.start, 0)
-        bits = g.words * wb
+        bits = g.words * wb if g.bits is None else g.bits
+        size = f"{g.words:,} words" if g.bits is None else f"{g.words:,} words, {-(-bits // wb):,} compressed"
         tight = min(range(lo, hi + 1), key=lambda i: room[i] - held[i])
         if held[tight] + bits > room[tight]:
             what = f"with {held[tight] // wb:,} words already held, " if held[tight] else ""
-            why[g.root] = f"no room during {names[tight]}: {what}{g.words:,} words exceed the {beside(tight)}"
+            why[g.root] = f"no room during {names[tight]}: {what}{size} exceed the {beside(tight)}"
             continue
         for i in range(lo, hi + 1):
             held[i] += bits
         home[g.root] = "GLB"
         live[g.root] = (names[lo], names[hi])
-        why[g.root] = (f"kept in {glb.name} from {names[lo]} to {names[hi]} ({g.words:,} words; tightest during "
+        why[g.root] = (f"kept in {glb.name} from {names[lo]} to {names[hi]} ({size}; tightest during "
                        f"{names[tight]}: {held[tight] // wb:,} held of the {beside(tight)})")
         kept += 1
     if not kept and any(not g.fixed for g in groups):

@@ -157,7 +157,8 @@ def check_fusion(fusion: str) -> str:
 
 
 def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 1,
-         unfused: frozenset[str] = frozenset(), tiles: dict[str, tuple[int, ...]] | None = None) -> Schedule:
+         unfused: frozenset[str] = frozenset(), tiles: dict[str, tuple[int, ...]] | None = None,
+         tensor_bits: dict[str, int] | None = None, specs: dict[str, HardwareSpec] | None = None) -> Schedule:
     """The schedule of ``net`` on ``spec`` at fusion level ``fusion`` (see the module doc).
 
     ``tiles``: each conv/fc layer's GLB tile (``t1`` over N G M C E F) as the mapper chose
@@ -165,7 +166,10 @@ def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 
     plans). A pool is fused only if its window fits its conv's tile; a tensor is kept on
     chip only where every conv/fc layer of its lifetime still has that tile's room beside
     it (:mod:`.onchip`). Without ``tiles`` (a plan before mapping) pools are taken to fit and
-    no tensor stays on chip across a conv/fc layer. ``unfused``: pools not to fuse anyway."""
+    no tensor stays on chip across a conv/fc layer. ``unfused``: pools not to fuse anyway.
+    A compressed run (api.run) passes ``tensor_bits``, each stored tensor's expected size in
+    the GLB's format (batch included; dense where the GLB stores it dense), and ``specs``,
+    the machine each compressed layer's tile was sized on (its stated widths)."""
     level = FUSIONS.index(check_fusion(fusion))
     if tiles is not None and level >= 2:
         unfused = unfused | _pools_that_do_not_fit(net, spec, tiles, unfused)
@@ -253,9 +257,10 @@ def plan(net: Network, spec: HardwareSpec, fusion: str = "onchip", batch: int = 
             fixed = "the pool after it could not be fused (its window does not fit the producer's output tile)"
         else:
             fixed = ""
-        groups.append(Group(root, tuple(ms), sum(words[m] for m in ms), start, end, fixed))
+        bits = None if tensor_bits is None else sum(tensor_bits[m] for m in ms)
+        groups.append(Group(root, tuple(ms), sum(words[m] for m in ms), start, end, fixed, bits))
     work = [-1 if role[l.name] == "view" else at[l.name] for l in net.layers]
-    home, why, live, held, glb, budget, wb, more = place(groups, net, spec, level >= 3, batch, tiles, work)
+    home, why, live, held, glb, budget, wb, more = place(groups, net, spec, level >= 3, batch, tiles, work, specs)
     notes += more
 
     def home_of(n: str) -> str:

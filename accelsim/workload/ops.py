@@ -7,15 +7,20 @@ Each type is a small frozen, validated value object. It knows
 - its shape in the N M C H W R S E F U G notation (``shape``),
 - its multiply-accumulates (conv and fc only), its other element operations (``ops``:
   comparisons, additions, multiplications of pool/add/scale/activation layers), and its
-  learnable parameters split into weights, biases and batch-norm parameters.
+  learnable parameters split into weights, biases and batch-norm parameters,
+- the expected share of non-zeros of its output given its inputs' (``density``: zeros
+  independent and uniformly spread, the expected mode's assumption; docs/engine.md §9.2).
 
 All counts are for one batch element (N = 1); the engine scales by the batch.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import numpy as np
 
 from ..errors import Where
 from ..yamlio import check_keys, get_bool, get_int, get_str
@@ -104,6 +109,24 @@ def _window(
     return (conv_out(t.H, R, U, pad[0], pad[1], D, ceil), conv_out(t.W, S, U, pad[2], pad[3], D, ceil))
 
 
+def _prod(xs):
+    out = 1.0
+    for x in xs:
+        out = out * x
+    return out
+
+
+def window_density(d: "float | np.ndarray", H: int, W: int, R: int, S: int, stride: int, pad: Pad, E: int, F: int) -> float:
+    """The mean over E×F windows (R×S, ``stride``, ``pad`` = top, bottom, left, right) of
+    1 − (1 − d)^n, n the real (unpadded) inputs of the window: the expected density of a
+    pool's output whose inputs are zero independently with probability 1 − d."""
+    rows = [min(H, e * stride - pad[0] + R) - max(0, e * stride - pad[0]) for e in range(E)]
+    cols = [min(W, f * stride - pad[2] + S) - max(0, f * stride - pad[2]) for f in range(F)]
+    q = 1.0 - np.asarray(d, dtype=np.float64)
+    rn, cn = Counter(max(r, 0) for r in rows), Counter(max(c, 0) for c in cols)
+    return sum(a * b * (1.0 - q ** (r * c)) for r, a in rn.items() for c, b in cn.items()) / (E * F)
+
+
 # ---------------------------------------------------------------- the base type
 
 
@@ -143,6 +166,17 @@ class Op:
 
     def biases(self, ins: tuple[Tensor, ...]) -> int:
         return 0
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """The expected density (share of non-zeros) of each output channel when input i's
+        channels have densities ``dens[i]`` (an array of its C), the zeros independent and
+        uniformly spread within a channel. Here: data movement — one input of as many
+        channels keeps its densities; otherwise every output channel gets the size-weighted
+        mean of all inputs, Σ d·|x| / Σ |x|."""
+        if len(dens) == 1 and out.C == ins[0].C:
+            return dens[0]
+        mean = sum(float(d.mean()) * t.size for d, t in zip(dens, ins)) / sum(t.size for t in ins)
+        return np.full(out.C, mean)
 
     def bn_params(self, ins: tuple[Tensor, ...]) -> int:
         return 0
@@ -306,6 +340,13 @@ class Pool(Op):
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return out.size * self.R * self.S
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """An output is zero only when every real input of its window is: a max over the
+        non-negative values a ReLU leaves, or a sum (an average) of them. A window at a
+        padded edge covers n(e, f) = rows(e)·cols(f) real inputs, so the density is the mean
+        over the E×F outputs of 1 − (1 − d)^n(e, f), = 1 − (1 − d)^(R·S) without padding."""
+        return window_density(dens[0], ins[0].H, ins[0].W, self.R, self.S, self.stride, self.pad, out.H, out.W)
+
 
 @dataclass(frozen=True)
 class MaxPool(Pool):
@@ -343,6 +384,10 @@ class GlobalPool(Op):
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return ins[0].size
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """A channel's max or mean is zero only when all its H·W inputs are: 1 − (1 − d)^(H·W)."""
+        return 1.0 - (1.0 - dens[0]) ** (ins[0].H * ins[0].W)
+
 
 # ---------------------------------------------------------------- multi-input layers
 
@@ -371,6 +416,11 @@ class Add(Op):
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return (len(ins) - 1) * out.size
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """A sum of independent tensors is zero only where every term is (values that
+        cancel exactly are not modelled): 1 − Π (1 − d_i)."""
+        return 1.0 - _prod(1.0 - d for d in dens)
+
 
 @dataclass(frozen=True)
 class Concat(Op):
@@ -392,6 +442,10 @@ class Concat(Op):
     def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
         return Shape(1, out.C, out.C, out.H, out.W, 1, 1, out.H, out.W, 1, out.C)
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """Each input's channels in turn (the whole tensor's density: the size-weighted mean)."""
+        return np.concatenate(dens)
+
 
 @dataclass(frozen=True)
 class Scale(Op):
@@ -412,6 +466,10 @@ class Scale(Op):
 
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return out.size
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """x·s is zero where x or its channel's factor is: d_x·d_s per channel (a sigmoid's factors: d_s = 1)."""
+        return _prod(dens)
 
 
 # ---------------------------------------------------------------- element-wise, single input
@@ -435,6 +493,13 @@ class Activation(Op):
 
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return out.size
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """relu, relu6, leaky_relu, clip, tanh, hswish, swish map 0 to 0: the input's density
+        (the zeros a ReLU makes of negative values are the stated ofmap density of the layer
+        it is fused into, or of this layer; they are not guessed here). sigmoid and hsigmoid
+        map 0 to ½: dense."""
+        return np.ones(out.C) if self.fn in ("sigmoid", "hsigmoid") else dens[0]
 
 
 @dataclass(frozen=True)
@@ -487,6 +552,11 @@ class BatchNorm(Op):
     def bn_params(self, ins: tuple[Tensor, ...]) -> int:
         return 2 * ins[0].C
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """A batch norm of its own adds its shift β to every element: dense. (One folded into
+        the conv before it is part of that conv's stated ofmap density.)"""
+        return np.ones(out.C)
+
 
 @dataclass(frozen=True)
 class Shuffle(Op):
@@ -510,6 +580,10 @@ class Shuffle(Op):
                 "channels not divisible by groups", expected=f"C divisible by {self.groups}", found=f"C={ins[0].C}"
             )
         return ins[0]
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """The channels permuted as the shuffle does (G groups × C/G, transposed)."""
+        return dens[0].reshape(self.groups, -1).T.reshape(-1)
 
 
 @dataclass(frozen=True)
@@ -563,6 +637,10 @@ class Slice(Op):
         t = ins[0]
         return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """Channels [start, stop) keep their densities."""
+        return dens[0][self.start:self.stop]
+
 
 @dataclass(frozen=True)
 class Eltwise(Op):
@@ -589,6 +667,16 @@ class Eltwise(Op):
 
     def ops(self, ins: tuple[Tensor, ...], out: Tensor) -> int:
         return max(len(ins) - 1, 1) * out.size
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """Of k tensors: mul Π d_i; div and pow the first input's zeros; add, sub, max, min
+        zero only where every input is: 1 − Π (1 − d_i). Of one tensor and a constant: mul,
+        div and pow keep its zeros; add, sub, max, min may fill them: dense."""
+        if self.fn == "mul":
+            return _prod(dens)
+        if self.fn in ("div", "pow"):
+            return dens[0]
+        return 1.0 - _prod(1.0 - d for d in dens) if len(dens) > 1 else np.ones(out.C)
 
 
 @dataclass(frozen=True)
@@ -622,6 +710,10 @@ class Opaque(Op):
         t = ins[0]
         return Shape(1, out.C, t.C, t.H, t.W, 1, 1, out.H, out.W, 1, 1)
 
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """An op accelsim does not model: its values are unknown, so dense."""
+        return np.ones(out.C)
+
 
 @dataclass(frozen=True)
 class Interleave(Op):
@@ -653,6 +745,10 @@ class Interleave(Op):
 
     def shape(self, ins: tuple[Tensor, ...], out: Tensor) -> Shape:
         return Shape(1, out.C, out.C, out.H, out.W, 1, 1, out.H, out.W, 1, out.C)
+
+    def density(self, ins: tuple[Tensor, ...], dens: tuple[np.ndarray, ...], out: Tensor) -> np.ndarray:
+        """Channel c woven from every phase's channel c: their mean weighted by H·W."""
+        return sum(d * (t.H * t.W) for d, t in zip(dens, ins)) / sum(t.H * t.W for t in ins)
 
 
 @dataclass(frozen=True)
