@@ -11,10 +11,11 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from accelsim.teach.grading import grade
+from accelsim.teach import grading
 from accelsim.teach.kit import INSTRUCTOR_ONLY, assignments, find_assignment, kit_dir, solution_dir, wrong_dir
 
 from conftest import DATA, REPO
@@ -60,6 +61,27 @@ WRONG = {
     },
 }
 SLEEPER = DATA / "teach" / "sleeper"
+
+_SCORES: dict[tuple[str, str, float], grading.Score] = {}
+_grade_in_a_child = grading.grade
+
+
+def grade(assignment, submission, time_limit: float = grading.DEFAULT_TIME_LIMIT) -> grading.Score:
+    """accelsim.teach.grading.grade, each (assignment, submission, time limit) graded once in
+    this file: a grading is deterministic (a child process on the same files), and a test of
+    what `accelsim grade` prints from a score reads the same score a test of the grade itself
+    checked, instead of paying a child process (numba's start-up, the checks' runs) again.
+    A grading that raises (a time limit, an error) is not remembered."""
+    key = (str(Path(assignment).resolve()), str(Path(submission).resolve()), float(time_limit))
+    if key not in _SCORES:
+        _SCORES[key] = _grade_in_a_child(assignment, submission, time_limit)
+    return _SCORES[key]
+
+
+@pytest.fixture(autouse=True)
+def _grade_once(monkeypatch):
+    """`accelsim grade` (run in-process by run_cli) grades through the cache above."""
+    monkeypatch.setattr(grading, "grade", grade)
 
 
 def test_the_kit_is_complete():
