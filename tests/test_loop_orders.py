@@ -22,6 +22,20 @@ from accelsim.reference.conv import conv_problem
 RUNS = [(False, DATAFLOWS[d]) for d in ("ws", "os", "rs")] + [(True, SYSTOLIC["os"])]
 
 
+
+def equals_reference(p, df, m, systolic, rng):
+    """The reference model runs m on random integers: its output must be the convolution and
+    its counts the kernel's; the reference's counts and the kernel's totals are returned."""
+    w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
+    x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
+    out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
+    ref = reference_counts(p, df, m, systolic, values=(w, x, out))
+    np.testing.assert_array_equal(out, conv_problem(p, w, x))
+    assert ref["macs"] == p.macs
+    got = run_kernel(p, df, m, systolic)[0]
+    assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
+    return ref, got
+
 @pytest.mark.parametrize("systolic, df", RUNS, ids=[("systolic-" if s else "") + df.name for s, df in RUNS])
 def test_reordered_nest_equals_reference(systolic, df):
     rng = np.random.default_rng(19)
@@ -38,14 +52,7 @@ def test_reordered_nest_equals_reference(systolic, df):
             ro = df.rf_order
         nest = m.nest(df)
         assert (nest.pass_order, nest.rf_order, nest.keep) == (po, ro, df.keep)
-        w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
-        x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
-        out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
-        ref = reference_counts(p, df, m, systolic, values=(w, x, out))
-        np.testing.assert_array_equal(out, conv_problem(p, w, x))
-        assert ref["macs"] == p.macs
-        got = run_kernel(p, df, m, systolic)[0]
-        assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
+        ref, got = equals_reference(p, df, m, systolic, rng)
         plain = run_kernel(p, df, Mapping(df.name, m.t1, order, m.sp, m.t3, df.rows, df.cols), systolic)[0]
         changed += not np.array_equal(plain, got)
     assert changed > 0  # the orders moved some count: the check is not of the dataflow's own nest
@@ -157,14 +164,7 @@ def test_split_rf_loops_equal_reference(systolic, df):
             p, m = split_case(rng, df)
             if m.rf_split_error(p) is None:
                 break
-        w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
-        x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
-        out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
-        ref = reference_counts(p, df, m, systolic, values=(w, x, out))
-        np.testing.assert_array_equal(out, conv_problem(p, w, x))
-        assert ref["macs"] == p.macs
-        got = run_kernel(p, df, m, systolic)[0]
-        assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
+        ref, got = equals_reference(p, df, m, systolic, rng)
         # the same nest with each split dim's two loops merged into one at the outer place
         merged = []
         for d, c in m.rf_loops:
