@@ -245,16 +245,20 @@ def test_rlc_scales_only_dram_fmaps():
 
     r, rz = eyeriss_runs()
     for a, b in zip(r.layers, rz.layers):
-        if a.type != "conv":
-            assert (a.energy, a.cycles) == (b.energy, b.cycles)
-            continue
-        assert b.accesses["DRAM"]["weight"]["reads"] == a.accesses["DRAM"]["weight"]["reads"]
-        for t in ("weight", "ifmap", "psum", "ofmap"):
-            assert (b.accesses["GLB"][t]["reads"], b.accesses["GLB"][t]["writes"]) == (a.accesses["GLB"][t]["reads"], a.accesses["GLB"][t]["writes"])
+        # every layer's feature maps, the pools' and LRNs' too (docs/engine.md §9.2), are RLC-coded
+        # at DRAM only: nothing else moves differently (a conv's MAC and RF energy fall with the
+        # chip's zero gating), and DRAM's energy falls by what the coding saves
+        same = ("NoC", "GLB") if a.type == "conv" else tuple(k for k in a.energy if k != "DRAM")
+        assert {k: a.energy[k] for k in same} == {k: b.energy[k] for k in same}
+        assert b.cycles <= a.cycles
+        if a.type == "conv":
+            assert b.accesses["DRAM"]["weight"]["reads"] == a.accesses["DRAM"]["weight"]["reads"]
+            for t in ("weight", "ifmap", "psum", "ofmap"):
+                assert (b.accesses["GLB"][t]["reads"], b.accesses["GLB"][t]["writes"]) == (a.accesses["GLB"][t]["reads"], a.accesses["GLB"][t]["writes"])
         words = lambda x, t: x.accesses["DRAM"][t]["reads"] + x.accesses["DRAM"][t]["writes"]  # noqa: E731
         saved = sum(words(a, t) - b.accesses["DRAM"][t]["bytes"] / 2 for t in ("ifmap", "ofmap"))
         assert saved >= 0
-        assert math.isclose(a.energy["DRAM"] - b.energy["DRAM"], 200 * saved, rel_tol=1e-9)  # ISCA'16 Table IV: DRAM = 200
+        assert math.isclose(a.energy["DRAM"] - b.energy["DRAM"], 200 * saved, rel_tol=1e-9, abs_tol=1e-6)  # ISCA'16 Table IV: DRAM = 200
 
 
 # ------------------------------------------------------------------ claim 4: dataflows (ISCA'16)

@@ -257,7 +257,7 @@ def test_eyeriss_latency_claims():
     # what the text says per layer: the latency mappings are compute-bound (neither the GIN nor
     # the psum path sets their time), and CONV1 on the chip's t = 2 PE sets reads fewer ifmaps
     assert [r[4] for r in rows[:5]] == ["compute"] * 5
-    assert "t = 2" in text and "the mapper does not search that shape yet" in text
+    assert "t = 2" in text and "E7 × M2 on the columns" in text and "mapping/search.py: SETS" in text
 
 
 # ------------------------------------------------- the closed form against a literal walk
