@@ -17,7 +17,8 @@ from .engine.problem import Problem
 from .errors import AccelsimError, did_you_mean
 from .hardware import HardwareSpec, load_hardware
 from .engine.evaluate import evaluate
-from .engine.exact import MODES, layer_masks
+from .engine.exact import MODES
+from .engine.exact_flow import network_masks
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
 from .mapping.search import OBJECTIVES, SEARCHES, best_mapping
 from .result import LayerResult, MultiResult, RunResult
@@ -135,13 +136,16 @@ def _run(
     published figures use; a compressed run applies every level too, with each feature map
     at its expected density (docs/engine.md §9.2: SIMD layers move them compressed, a
     tensor is kept on chip at its compressed size) and the dense run's figures at the same
-    level beside it — in exact mode it stops at ``views``, and its SIMD layers stay dense. ``mode``: how a compressed run counts — ``expected`` (zeros
-    independent, expectations: engine/sparse.py) or ``exact`` (real 0/1 masks: the
-    compression's ``mask`` files where it names them, else drawn at its densities from
-    ``seed``, layer by layer; exact integers: engine/exact.py)."""
+    level beside it; exact mode too, with real masks (§9.3). ``mode``: how a compressed run
+    counts — ``expected`` (zeros independent, expectations: engine/sparse.py) or ``exact``
+    (real 0/1 masks: the compression's ``mask`` files where it names them, else drawn at its
+    densities from ``seed``, layer by layer, and a layer's input taking its producer's mask
+    through the non-MAC layers' rules — engine/exact_flow.py; SIMD layers move their
+    tensors coded from those masks, tensors on chip at their coded size; exact integers:
+    engine/exact.py)."""
     from .dataflow.plugin import is_reference
     from .schedule import check_fusion, plan
-    from .schedule.cost import array_cost, compressed_stream, simd_layer
+    from .schedule.cost import array_cost, compressed_stream, exact_stream, simd_layer
 
     net, spec = _resolve(workload, hardware)
     _check(objective, batch)
@@ -161,7 +165,7 @@ def _run(
     df_name = df.name
     check_fusion(fusion)
     exact = comp is not None and mode == "exact"
-    level = "views" if exact and fusion in ("ops", "onchip") else fusion
+    level = fusion
     pinned: dict = {}
     pin_file = ""
     if mappings is not None:
@@ -179,9 +183,13 @@ def _run(
                 narrowed[layer.name] = _narrowed(p, spec, df, objective, layer.name, per_layer[layer.name],
                                                  mapped[layer.name][0], layer.name in pinned, search)
     sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})  # the dense run's
-    csched, dens, fiber = sched, {}, {}
-    if comp is not None and not exact:  # feature maps at their densities, kept on chip at their compressed size
-        dens, fiber, held_bits = _feature_maps(comp, net, spec, batch)
+    csched, dens, fiber, nm = sched, {}, {}, None
+    if comp is not None:  # feature maps at their densities (or real masks), kept on chip at their compressed size
+        if exact:
+            nm = network_masks(comp, net, per_layer, batch, seed)
+            fiber, held_bits = _exact_feature_maps(nm, net, spec, batch)
+        else:
+            dens, fiber, held_bits = _feature_maps(comp, net, spec, batch)
         csched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _, _) in narrowed.items()}, tensor_bits=held_bits,
                       specs={n: s for n, (_, s, _) in narrowed.items() if s is not spec})
     layers = []
@@ -198,8 +206,8 @@ def _run(
                 lc = per_layer[layer.name]
                 m_c, _, how = narrowed[layer.name]
                 step_c = csched.step(layer.name)
-                masks = None if mode == "expected" else layer_masks(p, lc, seed, i)
-                where = None if exact else _placed(layer, step_c, batch, lc, dens, fiber)
+                masks = nm.layers[layer.name] if exact else None
+                where = _placed_exact(layer, step_c, nm, fiber) if exact else _placed(layer, step_c, batch, lc, dens, fiber)
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch,
                                                 {**m_c.describe(df), "chosen_by": how, **_beside(step_c, csched)}, placed,
                                                 masks, where))
@@ -213,12 +221,11 @@ def _run(
             cycles[layer.name] = simd.cycles
             if comp is None:
                 layers.append(simd)
-            elif exact:
-                layers.append(_dense_twin(simd, spec))
             else:
                 step_c = csched.step(layer.name)
                 under_c = ccycles[step_c.into] if step_c.role == "fused" and level in ("ops", "onchip") else None
-                simd_c = simd_layer(layer, step_c, spec, batch, under_c, compressed_stream(spec, dens, fiber))
+                how = exact_stream(spec, nm.maps, fiber) if exact else compressed_stream(spec, dens, fiber)
+                simd_c = simd_layer(layer, step_c, spec, batch, under_c, how)
                 layers.append(_dense_twin(simd, spec, simd_c))
         ccycles[layer.name] = layers[-1].cycles
     if progress:
@@ -242,8 +249,7 @@ def _run(
         compression=None if comp is None else {"name": comp.name, "source": comp.source, "mode": mode,
                                               **({"seed": seed} if mode == "exact" else {}),
                                               "hardware": spec.sparse.to_dict()},
-        notes=sched.notes + ((f"exact counting keeps feature maps where its masks count them: --fusion {fusion} "
-                              "applied as views (the expected mode applies every level)",) if level != fusion else ()),
+        notes=sched.notes,
         schedule=sched.to_dict(),
         energy_table=spec.energy.to_dict(),
         hardware_source=spec.source,
@@ -287,14 +293,12 @@ def _dense_figures(l: LayerResult, spec: HardwareSpec) -> dict:
     return {**{k: getattr(l, k) for k in keys}, "accesses": _with_bytes(l.accesses, spec), "energy_total": l.total_energy}
 
 
-def _dense_twin(l: LayerResult, spec: HardwareSpec, compressed: LayerResult | None = None) -> LayerResult:
+def _dense_twin(l: LayerResult, spec: HardwareSpec, compressed: LayerResult) -> LayerResult:
     """A SIMD layer in a compressed run's schema: ``compressed`` (its feature maps at their
-    densities, schedule/cost.py's ``compressed_stream``) with the dense run's ``l`` beside
-    it; without it (exact mode), the dense layer itself."""
+    densities or with their masks, schedule/cost.py's ``compressed_stream`` /
+    ``exact_stream``) with the dense run's ``l`` beside it."""
     extra = {"dense": _dense_figures(l, spec), "macs_effectual": 0, "macs_gated": 0, "macs_skipped": 0}
-    if compressed is not None:
-        return replace(compressed, compressed=extra)
-    return replace(l, accesses=_with_bytes(l.accesses, spec), compressed=extra)
+    return replace(compressed, compressed=extra)
 
 
 def _narrowed(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, lc, m, pinned: bool, search: str):
@@ -317,30 +321,69 @@ def _beside(step, sched) -> dict:
     return {"glb_beside": f"{held:,} words of {sched.glb} held by tensors kept on chip beside its tile"} if held else {}
 
 
+def _held_bits(net: Network, spec: HardwareSpec, batch: int, coded_bits: Callable[[str, int], float | None]) -> dict[str, int]:
+    """Each tensor's size in bits in the GLB that may hold it between layers: the larger of
+    the GLB's ifmap and ofmap formats at the native widths, ``coded_bits(tensor, words)``
+    (None: dense), or words × the wider word where that is not smaller (the dense
+    schedule's size)."""
+    import math
+
+    wb = max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
+    glb = spec.glb_for("ifmap")
+    held: dict[str, int] = {}
+    for n, t in _tensors(net).items():
+        words = t.size * batch
+        b = coded_bits(n, words) if glb is not None else None
+        held[n] = words * wb if b is None or b >= words * wb else math.ceil(b)
+    return held
+
+
+def _tensors(net: Network) -> dict:
+    return {n: t for n, t in net.inputs} | {l.name: l.out for l in net.layers}
+
+
 def _feature_maps(comp, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict, dict]:
     """A compressed run's feature maps: each tensor's expected density (compress/loader.py's
     rules), its row length W (a format's fiber), and its expected size in bits in the GLB
-    that may hold it between layers — the larger of the GLB's ifmap and ofmap formats at the
-    native widths (dense: words × the wider word, the dense schedule's size)."""
-    import math
-
+    (:func:`_held_bits`)."""
     from .compress.loader import feature_map_densities
     from .engine.sparse import bits_per_element
 
     dens = feature_map_densities(comp, net)
-    tensors = {n: t for n, t in net.inputs} | {l.name: l.out for l in net.layers}
-    fiber = {n: t.W for n, t in tensors.items()}
-    wb = max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
-    glb = spec.glb_for("ifmap")
-    held: dict[str, int] = {}
-    for n, t in tensors.items():
-        words, d = t.size * batch, dens.get(n)
-        beta = float(wb)
-        if d is not None and d < 1.0 and glb is not None:
-            beta = max(bits_per_element(spec.sparse.format("GLB", k), d, spec.word_bits[k], None, t.W)[1]
-                       for k in ("ifmap", "ofmap"))
-        held[n] = words * wb if beta >= wb else math.ceil(words * beta)
-    return dens, fiber, held
+    fiber = {n: t.W for n, t in _tensors(net).items()}
+
+    def coded_bits(n: str, words: int) -> float | None:
+        d = dens.get(n)
+        if d is None or d >= 1.0:
+            return None
+        return words * max(bits_per_element(spec.sparse.format("GLB", k), d, spec.word_bits[k], None, fiber[n])[1]
+                           for k in ("ifmap", "ofmap"))
+    return dens, fiber, _held_bits(net, spec, batch, coded_bits)
+
+
+def _exact_feature_maps(nm, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict]:
+    """An exact run's feature maps: each tensor's row length W and its exact size in bits in
+    the GLB (:func:`_held_bits`), its mask coded whole (engine/exact.py's ``coded``)."""
+    from .engine.exact import coded
+
+    fiber = {n: t.W for n, t in _tensors(net).items()}
+
+    def coded_bits(n: str, words: int) -> float | None:
+        mk = nm.maps[n]
+        return max(coded(spec.sparse.format("GLB", k), mk, spec.word_bits[k], None, fiber[n])[1] for k in ("ifmap", "ofmap"))
+    return fiber, _held_bits(net, spec, batch, coded_bits)
+
+
+def _placed_exact(layer: NetLayer, step, nm, fiber: dict):
+    """Where an exact run's schedule put a conv/fc layer's input and output
+    (:class:`~accelsim.engine.exact.PlacedMasks`), None where it is the layer's own."""
+    from .engine.exact import PlacedMasks
+
+    on_chip = bool(step.reads) and all(a.home == "GLB" for a in step.reads)
+    out = [a for a in step.writes if a.home == "DRAM"]
+    if not on_chip and [a.tensor for a in out] == [layer.name]:
+        return None
+    return PlacedMasks(on_chip, tuple((nm.maps[a.tensor], fiber[a.tensor]) for a in out))
 
 
 def _placed(layer: NetLayer, step, batch: int, lc, dens: dict, fiber: dict):
@@ -388,7 +431,7 @@ def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataf
     from .engine.sparse import sparse_evaluate
 
     try:
-        sc = sparse_evaluate(p, spec, df, m, lc, placed) if masks is None else exact_evaluate(p, spec, df, m, lc, masks)
+        sc = sparse_evaluate(p, spec, df, m, lc, placed) if masks is None else exact_evaluate(p, spec, df, m, lc, masks, placed)
     except AccelsimError as exc:
         raise exc.within(where=f"layer '{layer.name}'") from None
     dense = _from_cost(layer, {}, spec, d, {})

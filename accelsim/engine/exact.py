@@ -133,6 +133,21 @@ def layer_masks(p: Problem, lc: LayerCompression, seed: int, index: int) -> Laye
     return LayerMasks(**got)
 
 
+def coded(fmt: Format, mask: np.ndarray, bits: int, index_bits: int | None, fiber: int) -> tuple[int, float]:
+    """(elements, bits) of a whole tensor with ``mask`` stored in ``fmt``: its non-zeros
+    and the format's bits (:func:`stream_bits`, fillers counted on the tensor's stream in
+    layout order), or the dense tensor where the format would not make it smaller — the
+    exact counterpart of :func:`~accelsim.engine.sparse.bits_per_element`."""
+    c = int(mask.size)
+    if fmt.kind == "dense":
+        return c, float(c * bits)
+    z = int(np.count_nonzero(mask))
+    fb = fill_bits(fmt, index_bits)
+    f = float(fillers(mask, fb).sum()) if fb is not None and z < c else 0.0
+    b = float(stream_bits(fmt, c, z, f, bits, index_bits, fiber))
+    return (c, float(c * bits)) if b >= c * bits else (z, b)
+
+
 # ---------------------------------------------------------------- the layer
 
 
@@ -185,9 +200,28 @@ def _skip_tables(p: Problem, masks: LayerMasks, watched: tuple[str, ...]) -> tup
     return pw, px
 
 
-def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression, masks: LayerMasks) -> SparseCost:
+@dataclass(frozen=True)
+class PlacedMasks:
+    """Where the network schedule put an exact layer's input and output (the exact
+    counterpart of :class:`~accelsim.engine.sparse.Placed`). ``input_on_chip``: the ifmap
+    is already in the GLB (no DRAM read, no GLB fill). ``written``: what the write-back
+    sends to DRAM in place of the layer's own output, as (mask, fiber) per stored tensor —
+    its own output, a fused layer's (a pool's, an add's: that tensor's mask), or nothing
+    when it stays on chip — each coded whole in the level's ofmap format at the layer's
+    ofmap width, and read from the GLB on its way out as the layer's own write-back is."""
+
+    input_on_chip: bool = False
+    written: tuple[tuple[np.ndarray, int], ...] = ()
+
+
+def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression, masks: LayerMasks,
+                   placed: PlacedMasks | None = None) -> SparseCost:
     """The layer under mapping ``m`` with the given masks: exact counts (integers, but for a
-    CSR pointer's share of a partial fiber) and the cycles of its timeline."""
+    CSR pointer's share of a partial fiber) and the cycles of its timeline; with ``placed``,
+    its input and output where the network schedule put them (schedule/cost.py's
+    ``array_cost`` rule: the input on chip is neither read from DRAM nor filled into the
+    GLB, the write-back carries the written tensors' exact bits, and the timeline's DRAM
+    fills and write-backs shrink with them, each tile's write-back by the same factor)."""
     systolic = spec.array.kind == "systolic"
     sp_ = spec.sparse
     z = sp_.zeros
@@ -312,6 +346,22 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
         put("GLB", "ofmap", "writes", 0, 0)
     put("NoC", "ofmap", "reads", 0, 0)
     put("NoC", "ofmap", "writes", 0, 0)
+    back_scale = 1.0  # the write-back's bits at DRAM after the schedule, over the layer's own
+    if placed is not None:
+        if placed.input_on_chip:
+            if "ifmap" in bypass:
+                raise AssertionError("an input kept in the GLB by a layer whose ifmaps bypass it")
+            put("DRAM", "ifmap", "reads", 0, 0)
+            put("GLB", "ifmap", "writes", 0, 0)  # its only GLB writes were the DRAM fills
+        if "ofmap" in bypass:
+            raise AssertionError("a written-back tensor placed by a layer whose ofmaps bypass the GLB")
+        own_bits = bits_of["DRAM"]["ofmap"]["writes"]
+        for lv, rw in (("DRAM", "writes"), ("GLB", "reads")):
+            if lv == "GLB" and not acc["GLB"]["ofmap"]["writes"]:
+                continue
+            got = [coded(sp_.format(lv, "ofmap"), mk, width["ofmap"], ib["ofmap"], fib) for mk, fib in placed.written]
+            put(lv, "ofmap", rw, sum(e for e, _ in got), sum(b for _, b in got))
+        back_scale = bits_of["DRAM"]["ofmap"]["writes"] / own_bits if own_bits else 0.0
     for lv in ("DRAM", "GLB", "NoC"):
         for rw in ("reads", "writes"):
             c = acc[lv]["psum"][rw]
@@ -374,6 +424,10 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
                          moved("DRAM", "ifmap", per[:, 1], fill["ifmap"])[1] + np.zeros(tiles + 1),
                          per[:, 2] * width["psum"], per[:, 3] * width["psum"],
                          moved("DRAM", "ofmap", per[:, 4], o_back)[1] + np.zeros(tiles + 1)], axis=1).astype(np.float64)
+    if placed is not None:
+        if placed.input_on_chip:
+            per_bits[:, 1] = 0.0
+        per_bits[:, 4] *= back_scale
     fill_dram, back_dram = K.dram_phases(np.ascontiguousarray(per_bits), buf_of)
     stream = np.zeros(tiles)
     for i, (t, part) in enumerate((("weight", lambda: moved("DRAM", "weight", rows_t[:, K.GLB_W], glb_r["weight"])[1]),

@@ -71,6 +71,33 @@ def compressed_stream(spec: HardwareSpec, density: dict[str, float | None], fibe
     return stream
 
 
+def exact_stream(spec: HardwareSpec, masks: dict, fiber: dict[str, int]) -> Stream:
+    """A compressed run's SIMD traffic in exact mode: tensor ``a.tensor`` with its real
+    mask ``masks[a.tensor]`` (engine/exact_flow.py; none: dense), coded whole in the level's
+    format for the type at the native width (:func:`~accelsim.engine.exact.coded`: its
+    non-zeros and the format's metadata, fillers counted on its stream, or dense where the
+    format would not make it smaller) — exact counts, the expected mode's
+    :func:`compressed_stream` in expectation. An access of only part of a tensor (none of
+    the shipped schedules makes one) is charged its share of the whole."""
+    from ..engine.exact import coded
+
+    memo: dict[tuple[str, str, str], tuple[int, float]] = {}
+
+    def stream(a: Access, level: str, t: str) -> tuple[float, float, float]:
+        mk = masks.get(a.tensor)
+        n = spec.word_bits[t]
+        if mk is None:
+            return a.words, a.words, a.words * n
+        key = (a.tensor, level, t)
+        if key not in memo:
+            memo[key] = coded(spec.sparse.format(level, t), mk, n, None, fiber.get(a.tensor, 1))
+        el, bits = memo[key]
+        if a.words != mk.size:
+            el, bits = el * a.words / mk.size, bits * a.words / mk.size
+        return el, bits / n, bits
+    return stream
+
+
 def simd_layer(layer: NetLayer, step: Step, spec: HardwareSpec, batch: int, hide_under: int | None = None,
                stream: Stream | None = None) -> LayerResult:
     """A non-MAC layer as the schedule runs it. ``hide_under``: a fused layer's producer's
