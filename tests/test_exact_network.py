@@ -24,7 +24,7 @@ from accelsim.compress.loader import resolve
 from accelsim.compress.spec import Compression, LayerCompression, TensorCompression as T
 from accelsim.engine.exact_flow import network_masks
 from accelsim.paths import resolve_workload
-from test_sparse_network import COMP, LEVELS, _dram, _machine, _net
+from test_sparse_network import COMP, LEVELS, _dram, _machine, _net, ACT, check_held
 
 BATCH, SEED = 2, 3
 
@@ -172,7 +172,7 @@ def test_exact_density_one_is_the_dense_run_at_every_level(fusion):
 
 
 @pytest.mark.parametrize("net,hw,comp", [("alexnet", "eyeriss", "han_nips15_alexnet_activations"),
-                                         ("resnet18", "glb_bitmask", Compression("act", default=LayerCompression(ofmap=T(density=0.3))))],
+                                         ("resnet18", "glb_bitmask", ACT)],
                          ids=["alexnet-han", "resnet18-act"])
 def test_exact_runs_keep_none_views_ops_onchip_order(net, hw, comp):
     """An exact run's DRAM traffic (bytes and elements) never grows from one fusion level to
@@ -193,27 +193,14 @@ def test_exact_onchip_holds_tensors_at_their_coded_size_and_writes_back_fused_ou
     a conv whose input is held reads no ifmap from DRAM, and a conv whose write-back carries
     a fused layer's output writes exactly that tensor's bitmask bits to DRAM."""
     w, spec = resolve_workload("resnet18"), _machine()
-    act = Compression("act", default=LayerCompression(ofmap=T(density=0.3)))
-    r = accelsim.run(w, spec, compress=act, mode="exact", seed=SEED, fusion="onchip")
-    nm = network_masks(act, w, resolve(act, w), 1, SEED)
+    r = accelsim.run(w, spec, compress=ACT, mode="exact", seed=SEED, fusion="onchip")
+    nm = network_masks(ACT, w, resolve(ACT, w), 1, SEED)
 
     def bits(n: str) -> int:
         mk = nm.maps[n]
         return min(16 * int(mk.sum()) + mk.size, 16 * mk.size)
 
-    kept = [t for t in r.schedule["tensors"] if t["lives"] == "GLB"]
-    assert kept
-    order = [l.name for l in w.layers]
-    checked = 0
-    for l in r.layers:
-        i = order.index(l.name)
-        live = [t for t in kept if order.index(t["held_from"]) <= i <= order.index(t["held_to"])]
-        if l.tensors["role"] in ("array", "simd") and live:
-            assert l.tensors["glb_held_words"] == sum(bits(t["tensor"]) for t in live) // 16, l.name
-            checked += 1
-    assert checked
-    on_chip = [l for l in r.layers if l.macs and l.tensors["inputs"] and all(a["lives"] == "GLB" for a in l.tensors["inputs"])]
-    assert on_chip and all(l.accesses["DRAM"]["ifmap"]["reads"] == 0 for l in on_chip)
+    check_held(r, w, lambda t: bits(t["tensor"]))
     fused_out = [l for l in r.layers if l.macs and any(a["tensor"] != l.name for a in l.tensors["outputs"])]
     assert fused_out
     for l in fused_out:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compress.spec import Compression, LayerCompression
-from ..workload import Network
+from ..workload import NetLayer, Network
 from ..workload.ops import (FC, LRN, Activation, Add, AvgPool, BatchNorm, Concat, Conv, Eltwise, GlobalPool, MaxPool,
                             Opaque, Scale, Shuffle, Slice)
 from .exact import LayerMasks, layer_masks
@@ -90,7 +90,7 @@ def drawn(shape: tuple[int, ...], channel_density: np.ndarray, seed: int, index:
     return rng.random(shape) < d[None, :, None, None]
 
 
-def simd_mask(layer, ins: list[np.ndarray], comp: Compression, seed: int, index: int, batch: int) -> np.ndarray:
+def simd_mask(layer: NetLayer, ins: list[np.ndarray], comp: Compression, seed: int, index: int, batch: int) -> np.ndarray:
     """A non-MAC layer's output mask from its inputs' (the rules in the module doc)."""
     op, out = layer.op, layer.out
     shape = (batch, out.C, out.H, out.W)
