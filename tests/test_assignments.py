@@ -201,7 +201,7 @@ def test_grade_many_gives_a_csv(run_cli, tmp_path):
     shutil.copytree(KIT / "_solutions" / "1-counting", folder / "alice")
     shutil.copytree(KIT / "_wrong" / "1-counting", folder / "bob")
     shutil.copytree(SLEEPER, folder / "carol")
-    code, out, err = run_cli("grade", "1", folder, "--many", "--time-limit", "3", "--csv", tmp_path / "scores.csv")
+    code, out, err = run_cli("grade", "1", folder, "--many", "--time-limit", "10", "--csv", tmp_path / "scores.csv")
     assert code == 0, err
     assert str(tmp_path / "scores.csv") in err
     rows = list(csv.DictReader((tmp_path / "scores.csv").open()))
