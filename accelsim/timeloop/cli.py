@@ -11,6 +11,7 @@ from rich.table import Table
 from ..console import console as _console
 from ..console import emit_json as _emit_json
 from ..console import wrote
+from .hardware import EngineRun, engine_run
 from .run import TimeloopRun, run_timeloop
 
 
@@ -49,14 +50,48 @@ def print_run(r: TimeloopRun, no_color: bool = False) -> None:
     con.print(line, highlight=False)
 
 
+def engine_json(e: EngineRun) -> dict[str, Any]:
+    c = e.cost
+    return {"convention": "accelsim", "hardware": e.hardware, "mapping": e.pin.spec, "macs": c.macs, "cycles": c.cycles,
+            "compute_cycles": c.compute_cycles, "stall_cycles": c.stall_cycles, "bound_by": c.bound_by,
+            "accesses": c.accesses, "energy_pJ": c.energy, "energy_total_pJ": c.total_energy}
+
+
+def print_engine(e: EngineRun, r: TimeloopRun, no_color: bool = False) -> None:
+    con = _console(no_color)
+    c = e.cost
+    con.print(f"[bold]Timeloop's mapping pinned in accelsim's engine, accelsim's convention[/bold] (docs/engine.md §10) "
+              f"on its architecture as an accelsim config ({e.hardware['array']['rows']} × {e.hardware['array']['cols']} PEs, "
+              f"dataflow label {e.hardware['dataflow']}; what 'accelsim import timeloop' writes)")
+    t = Table(title="per level and data type (elements, over all instances)")
+    for h in ("level", "data type", "reads", "writes"):
+        t.add_column(h, justify="left" if h in ("level", "data type") else "right")
+    for lv, types in c.accesses.items():
+        for dt, a in types.items():
+            if a["reads"] or a["writes"]:
+                t.add_row(lv, dt, f"{a['reads']:,}", f"{a['writes']:,}")
+    con.print(t)
+    line = (f"{c.macs:,} MACs: {c.cycles:,} cycles ({c.compute_cycles:,} computing, bound by {c.bound_by}); "
+            f"energy {c.total_energy / 1e6:,.3f} µJ at the ERT's per-word prices, no leakage")
+    if r.energy_total is not None:
+        line += f" (Timeloop's convention: {r.energy_total / 1e6:,.3f} µJ, {r.counts.cycles:,} cycles)"
+    con.print(line, highlight=False)
+
+
 def cmd_run_timeloop(args: argparse.Namespace) -> int:
+    conv = args.convention or "both"
     r = run_timeloop(args.workload, args.hardware, args.mapping)
+    e = engine_run(r.nest) if conv != "timeloop" else None
     if args.json:
-        _emit_json(r.to_json(), args.json)
+        data = r.to_json() if e is None else engine_json(e) if conv == "accelsim" else {"timeloop": r.to_json(), "accelsim": engine_json(e)}
+        _emit_json(data, args.json)
         if args.json == "-":
             return 0
     if not args.quiet:
-        print_run(r, args.no_color)
+        if conv != "accelsim":
+            print_run(r, args.no_color)
+        if e is not None:
+            print_engine(e, r, args.no_color)
     return 0
 
 
