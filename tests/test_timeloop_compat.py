@@ -725,3 +725,30 @@ def test_a_level_whose_bandwidth_binds_stretches_timeloops_cycles(tmp_path, old,
     assert r.counts.cycles == want > r.counts.compute_cycles == 903168
     assert r.counts.bound_by() == f"shared_glb {bound} bandwidth"
     assert _case("simple_ws_default").counts.bound_by() is None  # as shipped, 16 words each way never binds
+
+
+def test_import_refuses_a_shared_glb_bandwidth_by_name(run_cli, tmp_path):
+    """accelsim's GLB has a read and a write bandwidth apart: Timeloop's shared_bandwidth is one
+    error naming the key, nothing written; Timeloop's own count of it still runs."""
+    d = _copy("simple_ws_default", tmp_path)
+    _edit(d / "arch.yaml", "read_bandwidth: 16", "read_bandwidth: 16\n      shared_bandwidth: 3")
+    code, out, err = run_cli("import", "timeloop", d / "problem.yaml", d / "arch.yaml", d / "map.yaml", "-o", tmp_path / "out")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert "arch.yaml" in err and "shared_glb.attributes.shared_bandwidth" in err and err.count("\n") == 1
+    code, out, err = run_cli("run", d / "problem.yaml", d / "arch.yaml", "--compat", "timeloop", "--mapping", d / "map.yaml",
+                             "--convention", "timeloop", "--no-color")
+    assert code == 0 and "bound by shared_glb shared bandwidth" in out
+
+
+def test_accelsims_mapper_gets_the_glb_the_architecture_allows():
+    """simple_os's mapping keeps Outputs out of shared_glb, its architecture does not: the
+    config the engine pins the mapping on bypasses them; the one accelsim's mapper searches
+    keeps every type (Timeloop's stats: shared_glb keeps Weights and Inputs only)."""
+    from accelsim.timeloop.hardware import imported
+
+    nest = _case("simple_os_default").nest
+    assert sorted(_ref("simple_os_default")["levels"][-2]["dataspaces"]) == ["Inputs", "Weights"]
+    assert imported(nest, "x")[0]["glbs"][0]["holds"] == ["weight", "ifmap"]
+    assert imported(nest, "x", mapping_bypass=False)[0]["glbs"][0]["holds"] == ["weight", "ifmap", "psum", "ofmap"]
+    eyeriss = _case("eyeriss_like_default").nest  # its architecture's constraint keeps weights out
+    assert imported(eyeriss, "x", mapping_bypass=False)[0]["glb_bypass"] == ["weight"]

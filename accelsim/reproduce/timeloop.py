@@ -6,19 +6,21 @@ import functools
 from ..dataflow import dataflow_for
 from ..yamlio import load_yaml
 from .claim import ClaimResult, Section, within_share
-from .runs import DATA, mapped
+from .runs import DATA
 
 SOURCE = "Timeloop reference outputs, Accelergy-Project/timeloop-accelergy-exercises"
-# Timeloop stats file, accelsim workload, accelsim config; and for "our mapper vs Timeloop's
-# mapping", None where accelsim's mapper's cycles are tested (±25 %), else why they are reported only
+# Timeloop's reference runs (accelsim/reproduce/data/timeloop/<case>/), and for "our mapper vs
+# Timeloop's mapping" None where accelsim's mapper's cycles are tested (±25 %), else why they
+# are reported only. Both accelsim tables run on Timeloop's architecture and problem as
+# 'accelsim import timeloop' converts them (accelsim/timeloop/hardware.py, convert.py).
 CASES = (
-    ("eyeriss_like_default", "timeloop_eyeriss_default", "timeloop_eyeriss_like", None),
-    ("ispass2020_06_eyeriss_VGG02_layer5", "timeloop_vgg02_layer5", "timeloop_eyeriss_like", None),
-    ("simple_ws_default", "timeloop_eyeriss_default", "timeloop_simple_ws",
+    ("eyeriss_like_default", None),
+    ("ispass2020_06_eyeriss_VGG02_layer5", None),
+    ("simple_ws_default",
      "accelsim's mapper puts C3 x M16 on the array (48 PEs) where Timeloop's mapping has M4 x C3 (12 of 256): "
      "a different mapping, about 4x fewer cycles; Timeloop's own mapping is counted by the engine "
      "(timeloop.simple_ws_default.engine.*)"),
-    ("simple_os_default", "timeloop_eyeriss_default", "timeloop_simple_os",
+    ("simple_os_default",
      "accelsim's mapper, whose OS puts output pixels on the array; Timeloop's puts filters (M16) there, a mapping "
      "the engine counts when pinned (timeloop.simple_os_default.engine.*) but the mapper does not search"),
 )
@@ -26,11 +28,6 @@ CASES = (
 # (inputs/input.yaml: "optimization_metrics: [delay, energy]"): accelsim's mapper is run for
 # latency to match.
 OBJECTIVE = "latency"
-# Timeloop's own mapping pinned in the engine (accelsim/timeloop/engine.py), under accelsim's
-# convention, on these configs; the eyeriss-like nests fan the PEs out at two dummy levels
-# (inter_PE_column_spatial: Spatial-X, the columns; inter_PE_spatial: Spatial-Y, the rows),
-# which keep no data and so are one 2-D array.
-ENGINE = {key: hw for key, _, hw, _ in CASES}
 
 
 def reference() -> dict:
@@ -50,14 +47,40 @@ def pinned_run(key: str):  # type: ignore[no-untyped-def]
 
 
 @functools.lru_cache(maxsize=None)
-def engine_run(key: str):  # type: ignore[no-untyped-def]
-    """Timeloop's mapping of ``key`` pinned in the engine on its accelsim config:
-    (problem, machine, mapping, cost)."""
-    from ..timeloop.engine import run_engine
-    from .runs import CONFIGS
+def converted(key: str):  # type: ignore[no-untyped-def]
+    """Timeloop's problem and architecture of ``key`` as accelsim reads them: (workload,
+    hardware config as a dict, Timeloop's mapping pinned for it)."""
+    from ..timeloop.convert import conv_layer, config_name
+    from ..timeloop.hardware import imported
+    from ..workload.loader import workload_from_dict
 
-    cfg = CONFIGS / f"{ENGINE[key]}.yaml"
-    return run_engine(pinned_run(key).nest, load_yaml(cfg), str(cfg))
+    nest = pinned_run(key).nest
+    hw, pin = imported(nest, config_name(nest))
+    net = workload_from_dict({"name": f"timeloop_{key}", "layers": [conv_layer(nest.problem)]}, nest.problem.name)
+    return net, hw, pin
+
+
+@functools.lru_cache(maxsize=None)
+def engine_run(key: str):  # type: ignore[no-untyped-def]
+    """Timeloop's mapping of ``key`` pinned in the engine on its architecture as an accelsim
+    config: (problem, machine, mapping, cost)."""
+    from ..timeloop.engine import run_engine
+
+    nest = pinned_run(key).nest
+    return run_engine(nest, converted(key)[1], nest.arch.file)
+
+
+def mapper_run(key: str):  # type: ignore[no-untyped-def]
+    """accelsim's own mapper (least latency) on the converted problem and architecture."""
+    from ..api import run
+    from ..hardware.loader import hardware_from_dict
+
+    from ..timeloop.convert import config_name
+    from ..timeloop.hardware import imported
+
+    nest = pinned_run(key).nest
+    hw = imported(nest, config_name(nest), mapping_bypass=False)[0]
+    return run(converted(key)[0], hardware_from_dict(hw, nest.arch.file), None, 1, OBJECTIVE, fusion="none")
 
 
 def engine_figures(key: str) -> list[tuple[str, int, int]]:
@@ -113,11 +136,11 @@ def _engine_claims(key: str, t: dict, src: str) -> tuple[list[ClaimResult], tupl
                      src, t["cycles"], c.cycles, "cycles", 0.001),
         ClaimResult(f"timeloop.{key}.engine.energy", f"energy ({how}, the accelsim config's energy table)", src, t["energy_uJ"],
                     round(e_uj, 3), "µJ", "reported", None, e_uj / t["energy_uJ"],
-                    note="the config prices accelsim's one RF level at the scratchpad's energy; Timeloop prices each register "
-                    "and the scratchpad apart, and moves padding"),
+                    note="priced per word from Accelergy's ERT; accelsim's one RF level at the outermost PE level's price where "
+                    "Timeloop prices each register apart; no leakage; the ifmaps moved by accelsim's convention"),
     ]
     desc = m.describe(dataflow_for(spec.dataflow, spec.array.kind))
-    row = (key, ENGINE[key], f"{desc['pe_rows']} | {desc['pe_cols']}", desc["rf_loops"], ", ".join(spec.glb_bypass) or "-", t["cycles"], c.cycles,
+    row = (key, spec.dataflow, f"{desc['pe_rows']} | {desc['pe_cols']}", desc["rf_loops"], ", ".join(spec.glb_bypass) or "-", t["cycles"], c.cycles,
            f"{c.cycles / t['cycles']:.5f}", f"{t['energy_uJ']:.2f}", f"{e_uj:.2f}", f"{e_uj / t['energy_uJ']:.3f}", f"{same}/{len(figs)}")
     return claims, row
 
@@ -146,7 +169,7 @@ def _pinned(key: str, t: dict, src: str) -> tuple[list[ClaimResult], tuple]:
 def section() -> Section:
     ref = reference()
     claims, rows, off, pinned_rows, engine_rows = [], [], {}, [], []
-    for key, wl, hw, untested in CASES:
+    for key, untested in CASES:
         t = ref[key]
         pc, prow = _pinned(key, t, f"{SOURCE}: {t['source']}")
         claims += pc
@@ -154,7 +177,8 @@ def section() -> Section:
         ec, erow = _engine_claims(key, t, f"{SOURCE}: {t['source']}")
         claims += ec
         engine_rows.append(erow)
-        r = mapped(wl, hw, None, 1, OBJECTIVE)
+        r = mapper_run(key)
+        hw = converted(key)[1]["name"]
         tot = r.totals()
         e_mac = tot["energy_total"] / tot["macs"]
         t_e_mac = t["energy_uJ"] * 1e6 / t["computes"]
@@ -162,13 +186,13 @@ def section() -> Section:
         off[key] = tot["cycles"] / t["cycles"] - 1
         how = "accelsim's mapper, least latency"
         if untested is None:
-            claims.append(within_share(f"timeloop.{key}.cycles", f"cycles, {wl} on {hw} ({how})", src, t["cycles"], tot["cycles"], "cycles", 0.25))
+            claims.append(within_share(f"timeloop.{key}.cycles", f"cycles, {key} on {hw} ({how})", src, t["cycles"], tot["cycles"], "cycles", 0.25))
         else:
-            claims.append(ClaimResult(f"timeloop.{key}.cycles", f"cycles, {wl} on {hw} ({how})", src, t["cycles"],
+            claims.append(ClaimResult(f"timeloop.{key}.cycles", f"cycles, {key} on {hw} ({how})", src, t["cycles"],
                                       tot["cycles"], "cycles", "reported", None, tot["cycles"] / t["cycles"], note=untested))
-        claims.append(ClaimResult(f"timeloop.{key}.utilization", f"utilization, {wl} on {hw}", src, t["utilization"],
+        claims.append(ClaimResult(f"timeloop.{key}.utilization", f"utilization, {key} on {hw}", src, t["utilization"],
                                   tot["utilization"], "share", "reported", None, tot["utilization"] / t["utilization"]))
-        claims.append(ClaimResult(f"timeloop.{key}.energy", f"energy per MAC, {wl} on {hw}", src, round(t_e_mac, 4), e_mac, "pJ/MAC",
+        claims.append(ClaimResult(f"timeloop.{key}.energy", f"energy per MAC, {key} on {hw}", src, round(t_e_mac, 4), e_mac, "pJ/MAC",
                                   "reported", None, e_mac / t_e_mac))
         rows.append((key, hw, t["cycles"], tot["cycles"], f"{tot['cycles'] / t['cycles']:.2f}", f"{t['utilization']:.1%}",
                      f"{tot['utilization']:.1%}", f"{t_e_mac:.3f}", f"{e_mac:.3f}", f"{e_mac / t_e_mac:.2f}",
@@ -190,13 +214,16 @@ def section() -> Section:
         "psum reads less its read-before-drain of each psum written back to DRAM), the PE's psum updates. The cycles "
         "differ by the exposed first fill and last write-back only. The ifmaps differ by convention (Timeloop moves "
         "padding, multicasts only across dims the inputs do not depend on, and reuses halos between DRAM tiles only "
-        "along the innermost loop), and energy by the accelsim config's one RF level, priced at the scratchpad's "
-        "energy, where Timeloop prices each register apart (simple_ws, simple_os). "
-        "The third table is our mapper vs Timeloop's mapping: accelsim's own mapper and model on the same problems, "
-        "Timeloop's architectures described in accelsim YAML (`accelsim/reproduce/configs/timeloop_*.yaml`, every "
-        "figure read off the reference statistics and inputs, energy per access included, so energy per MAC compares "
-        "in pJ) and its problems as workloads (`accelsim/reproduce/workloads/timeloop_*.yaml`). Timeloop's mapper in "
-        "these exercises ranks mappings by delay, then energy, so accelsim's mapper runs for latency. On the "
+        "along the innermost loop), and energy also by accelsim's one RF level, priced at the outermost PE level's "
+        "energy, where Timeloop prices each register apart (simple_ws, simple_os), and by leakage, which accelsim "
+        "does not charge. "
+        "Both accelsim tables run on Timeloop's own architecture and problem as `accelsim import timeloop` converts "
+        "them (`accelsim/timeloop/hardware.py`: the array from the meshes, each type's RF from the outermost PE level "
+        "keeping it, the GLB's size, bandwidth and bypass, energy per word from Accelergy's ERT; assumed: 1 GHz, "
+        "DRAM 1000 GB/s, a free NoC). "
+        "The third table is our mapper vs Timeloop's mapping: accelsim's own mapper and model on that converted "
+        "hardware (its GLB holding what the architecture, not Timeloop's mapping, lets it keep), the same problems. Timeloop's mapper in these exercises ranks mappings by delay, then energy, "
+        "so accelsim's mapper runs for latency. On the "
         f"eyeriss-like design the two problems land {off['eyeriss_like_default']:+.2%} and "
         f"{off['ispass2020_06_eyeriss_VGG02_layer5']:+.2%} off Timeloop's cycles. On simple_weight_stationary "
         "(whose constraints allow only C and M on the array) accelsim's mapper puts C3 × M16 on the array where "
@@ -209,7 +236,7 @@ def section() -> Section:
                             ("case", "mapping", "cycles Timeloop", "accelsim", "ratio", "energy µJ Timeloop", "accelsim",
                              "ratio", "counts equal"), tuple(pinned_rows)),
                            ("Timeloop's mapping pinned in the engine, accelsim's convention",
-                            ("case", "accelsim config", "PE rows | cols", "RF loops", "GLB bypass", "cycles Timeloop", "accelsim",
+                            ("case", "dataflow label", "PE rows | cols", "RF loops", "GLB bypass", "cycles Timeloop", "accelsim",
                              "ratio", "energy µJ Timeloop", "accelsim", "ratio", "figures equal"), tuple(engine_rows)),
                            ("our mapper vs Timeloop's mapping: accelsim's own mapper and model (batch 1)",
                             ("case", "accelsim config", "cycles Timeloop", "accelsim", "ratio", "util Timeloop", "accelsim",

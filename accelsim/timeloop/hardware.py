@@ -12,7 +12,8 @@ the value is an assumption named in the config's ``source``:
   priced as it (docs/engine.md §10);
 - the GLB: the one storage level between DRAM and the array, ``depth × width`` bits, its
   ``read_bandwidth`` / ``write_bandwidth`` in words per cycle, holding what Timeloop's mapping
-  keeps there (the rest bypasses it);
+  keeps there (the rest bypasses it: an accelsim mapping has no bypass of its own), or, for
+  accelsim's own mapper, what the architecture's constraints let it keep;
 - energy per word: an ERT action over the words one access moves (Timeloop's own price,
   ``accelsim.timeloop.energy``): ``read`` for reads, ``update`` for the PE's psum writes,
   ``write`` for the other writes, ``compute`` for a MAC; leakage is not carried (accelsim has
@@ -21,8 +22,8 @@ the value is an assumption named in the config's ``source``:
   its bandwidth (Timeloop's DRAM has none), a NoC that delivers a word to every PE each
   cycle and costs nothing (Timeloop models no network here), a 16-lane SIMD unit (a
   convolution uses none);
-- the dataflow names what the PE keeps (rs: every type, ws: weights, os: outputs, is:
-  inputs); with Timeloop's mapping pinned the dataflow names no loop (the pinned rows, columns
+- the dataflow names what the PE keeps in more than one word (rs: every type; else the type
+  with the largest store, ws: weights, os: outputs, is: inputs; nlr: none); with Timeloop's mapping pinned the dataflow names no loop (the pinned rows, columns
   and RF loops override it), so it matters only when accelsim's mapper runs on the config.
 """
 from __future__ import annotations
@@ -44,9 +45,21 @@ def _fan(nest: Nest) -> list[int]:
     return [i for i, lv in enumerate(nest.arch.levels) if lv.kind == "dummy" and lv.name.startswith("inter_")]
 
 
-def hardware_dict(nest: Nest, pin: EnginePin, name: str) -> dict[str, Any]:
-    """The accelsim config (as its YAML's dict) of Timeloop's architecture under ``nest``'s
-    mapping; one error naming the key accelsim cannot express."""
+def arch_bypass(nest: Nest, glb: int) -> tuple[str, ...]:
+    """The accelsim types the architecture itself keeps out of the GLB (its ``constraints``),
+    whatever a mapping keeps there."""
+    lv = nest.arch.levels[glb]
+    names = [ds.name for ds in nest.problem.data_spaces]
+    kept = (set(lv.keep) if lv.keep is not None else set(names)) - set(lv.bypass)
+    role = roles(nest)
+    return tuple(t for t, r in (("weight", "weight"), ("ifmap", "ifmap"), ("psum", "psum"), ("ofmap", "psum"))
+                 if role.get(r) not in kept)
+
+
+def hardware_dict(nest: Nest, pin: EnginePin, name: str, bypass: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The accelsim config (as its YAML's dict) of Timeloop's architecture, its GLB holding
+    what ``nest``'s mapping keeps there (``pin.bypass``) or, given ``bypass``, all but those
+    types; one error naming the key accelsim cannot express."""
     arch = nest.arch
     levels = arch.levels
     at = Where(arch.file)
@@ -76,14 +89,15 @@ def hardware_dict(nest: Nest, pin: EnginePin, name: str) -> dict[str, Any]:
             expected="read_bandwidth and write_bandwidth apart", found=g.shared_bw)
     if g.depth is None:
         raise at.at(f"{g.name}.attributes.depth").error("the GLB states no depth", expected="depth: words", found="none")
-    holds = [t for t in ("weight", "ifmap", "psum", "ofmap") if t not in pin.bypass]
+    bypass = pin.bypass if bypass is None else bypass
+    holds = [t for t in ("weight", "ifmap", "psum", "ofmap") if t not in bypass]
     dram = levels[0]
     word_bits = {t: (levels[pe[t]].datawidth if pe[t] is not None else dram.datawidth) for t in TYPES}
     word_bits["ofmap"] = dram.datawidth
     rf_split = {t: levels[i].depth * levels[i].block for t, i in pe.items() if i is not None and levels[i].depth}  # type: ignore[operator]
-    kept = [t for t in TYPES if pe[t] is not None]
+    kept = [t for t in TYPES if rf_split.get(t, 0) > 1]  # a one-word register stations nothing
     df = "rs" if len(kept) == 3 else {"weight": "ws", "psum": "os", "ifmap": "is"}[
-        max(kept, key=lambda t: rf_split.get(t, 0))] if kept else "nlr"
+        max(kept, key=lambda t: rf_split[t])] if kept else "nlr"
     costs: dict[str, float] = {"mac": price(len(levels) - 1, "compute"), "noc_transfer": 0.0, "simd_op": 0.0,
                                "dram_read": price(0, "read"), "dram_write": price(0, "write")}
     for t in TYPES:
@@ -119,17 +133,23 @@ def hardware_dict(nest: Nest, pin: EnginePin, name: str) -> dict[str, Any]:
     }
     if rf_split:
         out["rf"] = {"split": rf_split}
-    if pin.bypass:
-        out["glb_bypass"] = [t for t in ("weight", "ifmap", "psum", "ofmap") if t in pin.bypass]
+    if bypass:
+        out["glb_bypass"] = [t for t in ("weight", "ifmap", "psum", "ofmap") if t in bypass]
     return out
 
 
-def imported(nest: Nest, name: str) -> tuple[dict[str, Any], EnginePin]:
+def imported(nest: Nest, name: str, mapping_bypass: bool = True) -> tuple[dict[str, Any], EnginePin]:
     """Timeloop's architecture as an accelsim config and its mapping pinned for that config's
-    array: what ``accelsim import timeloop`` writes, and ``--compat timeloop`` runs."""
+    array: what ``accelsim import timeloop`` writes, and ``--compat timeloop`` runs. An
+    accelsim mapping cannot bypass the GLB by itself, so the config's GLB holds what
+    Timeloop's mapping keeps there; with ``mapping_bypass`` False, what the architecture lets
+    it keep (for accelsim's own mapper)."""
     from .engine import engine_pin
 
-    hw = hardware_dict(nest, engine_pin(nest, 1 << 30, 1 << 30), name)
+    pin = engine_pin(nest, 1 << 30, 1 << 30)
+    glb = nest.arch.index(pin.glb)
+    assert glb is not None
+    hw = hardware_dict(nest, pin, name, None if mapping_bypass else arch_bypass(nest, glb))
     return hw, engine_pin(nest, hw["array"]["rows"], hw["array"]["cols"])
 
 
