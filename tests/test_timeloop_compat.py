@@ -509,41 +509,56 @@ SMALL_OS_MAP = """mapping:
 """
 
 
-def _small_os(tmp_path: Path, mapping: str = SMALL_OS_MAP):  # type: ignore[no-untyped-def]
+def _small(tmp_path: Path, mapping: str, case: str):  # type: ignore[no-untyped-def]
+    """SMALL_OS_PROBLEM mapped by ``mapping`` on the architecture of reference run ``case``."""
     (tmp_path / "problem.yaml").write_text(SMALL_OS_PROBLEM)
     (tmp_path / "map.yaml").write_text(mapping)
-    return run_timeloop(tmp_path / "problem.yaml", DATA / "simple_os_default" / "arch.yaml", tmp_path / "map.yaml")
+    d = DATA / case
+    return run_timeloop(tmp_path / "problem.yaml", d / "arch.yaml", tmp_path / "map.yaml", d / "ERT_summary.yaml")
+
+
+def _small_os(tmp_path: Path, mapping: str = SMALL_OS_MAP):  # type: ignore[no-untyped-def]
+    return _small(tmp_path, mapping, "simple_os_default")
 
 
 def test_a_small_timeloop_split_nest_in_the_engine_equals_the_reference_model(tmp_path):
     """simple_os's mapping shape on a small layer (P split across pe_spad and weight_reg, M
     on the array, strided and padded): the engine's counts of the pinned mapping equal the
     reference model's literal walk, and that walk computes the convolution."""
+    p, spec, m, _ = _engine(_small_os(tmp_path).nest, "timeloop_simple_os")
+    assert m.rf_loops == (("C", 2), ("F", 2), ("R", 3), ("F", 2)) and m.keep_at == (3, 4, 0)
+    _engine_equals_reference(p, spec, m, seed=5)
+
+
+def _engine_equals_reference(p, spec, m, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """The engine's counts of mapping ``m`` equal the reference model's literal walk, and that
+    walk computes the convolution."""
     from accelsim.dataflow import dataflow_for
+    from accelsim.engine.evaluate import run_kernel
     from accelsim.reference.check import SLOTS, reference_counts
     from accelsim.reference.conv import conv_problem
 
-    p, spec, m, _ = _engine(_small_os(tmp_path).nest, "timeloop_simple_os")
-    assert m.rf_loops == (("C", 2), ("F", 2), ("R", 3), ("F", 2)) and m.keep_at == (3, 4, 0)
     df = dataflow_for(spec.dataflow, spec.array.kind)
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(seed)
     w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
     x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
     out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
     ref = reference_counts(p, df, m, values=(w, x, out))
     np.testing.assert_array_equal(out, conv_problem(p, w, x))
-    from accelsim.engine.evaluate import run_kernel
-
     got = run_kernel(p, df, m)[0]
     assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
 
 
-def _swap(*pairs: tuple[str, str]) -> str:
-    text = SMALL_OS_MAP
+def _replace(text: str, *pairs: tuple[str, str]) -> str:
+    """``text`` with each ``old`` (found once) replaced by ``new``."""
     for old, new in pairs:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
+
+
+def _swap(*pairs: tuple[str, str]) -> str:
+    return _replace(SMALL_OS_MAP, *pairs)
 
 
 GLB_T, DRAM_T = "target: shared_glb, type: temporal, factors: C1 M1 R3 S1 N1 P1 Q2", "target: DRAM, type: temporal, factors: C1 M2 R1 S1 N1 P2 Q2"
@@ -613,28 +628,19 @@ def test_eyeriss_like_two_fan_outs_pinned_in_the_engine(case):
     assert 0 < c.cycles - c.compute_cycles < 50  # the exposed first fill and last write-back
 
 
-SMALL_EYERISS_MAP = """mapping:
-  - {target: psum_spad, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}
-  - {target: weights_spad, type: datatype, keep: [Weights], bypass: [Inputs, Outputs]}
-  - {target: ifmap_spad, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}
-  - {target: inter_PE_spatial, type: datatype, keep: [], bypass: [Weights, Inputs, Outputs]}
-  - {target: inter_PE_column_spatial, type: datatype, keep: [], bypass: [Weights, Inputs, Outputs]}
-  - {target: shared_glb, type: datatype, keep: [Inputs, Outputs], bypass: [Weights]}
-  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}
-  - {target: psum_spad, type: temporal, factors: C1 M2 R1 S1 N1 P1 Q1, permutation: MCRSNPQ}
-  - {target: weights_spad, type: temporal, factors: C1 M1 R3 S1 N1 P1 Q1, permutation: RCMSNPQ}
-  - {target: inter_PE_spatial, type: spatial, factors: C2 M1 R1 S3 N1 P1 Q1, permutation: SCMRNPQ, split: 0}
-  - {target: inter_PE_column_spatial, type: spatial, factors: C1 M1 R1 S1 N1 P1 Q4, permutation: QCMRSNP, split: 1}
-  - {target: shared_glb, type: temporal, factors: C1 M1 R1 S1 N1 P8 Q1, permutation: PQCMRSN}
-  - {target: DRAM, type: temporal, factors: C1 M2 R1 S1 N1 P1 Q1, permutation: MQPCRSN}
-"""
+# eyeriss_like's reference mapping, its factors shrunk to SMALL_OS_PROBLEM: psum_spad M2,
+# weights_spad R3, C2 S3 down the rows, Q4 across the columns, shared_glb P8, DRAM M2
+SMALL_EYERISS_MAP = _replace(
+    (DATA / "eyeriss_like_default" / "map.yaml").read_text().rstrip("\n") + "\n",
+    ("factors: C1 M8 R1 S1 N1 P1 Q1", "factors: C1 M2 R1 S1 N1 P1 Q1"),
+    ("factors: C3 M1 R1 S3 N1 P1 Q1", "factors: C2 M1 R1 S3 N1 P1 Q1"),
+    ("factors: C1 M1 R1 S1 N1 P1 Q14", "factors: C1 M1 R1 S1 N1 P1 Q4"),
+    ("factors: C1 M1 R1 S1 N1 P14 Q4", "factors: C1 M1 R1 S1 N1 P8 Q1"),
+    ("factors: C1 M4 R1 S1 N1 P8 Q2", "factors: C1 M2 R1 S1 N1 P1 Q1"))
 
 
 def _small_eyeriss(tmp_path: Path, mapping: str = SMALL_EYERISS_MAP):  # type: ignore[no-untyped-def]
-    (tmp_path / "problem.yaml").write_text(SMALL_OS_PROBLEM)
-    (tmp_path / "map.yaml").write_text(mapping)
-    d = DATA / "eyeriss_like_default"
-    return run_timeloop(tmp_path / "problem.yaml", d / "arch.yaml", tmp_path / "map.yaml", d / "ERT_summary.yaml")
+    return _small(tmp_path, mapping, "eyeriss_like_default")
 
 
 def test_a_small_two_fan_out_nest_in_the_engine_equals_the_reference_model(tmp_path):
@@ -643,32 +649,22 @@ def test_a_small_two_fan_out_nest_in_the_engine_equals_the_reference_model(tmp_p
     pinned mapping equal the reference model's literal walk, and that walk computes the
     convolution."""
     from accelsim.dataflow import dataflow_for
-    from accelsim.engine.evaluate import run_kernel
-    from accelsim.reference.check import SLOTS, reference_counts
-    from accelsim.reference.conv import conv_problem
 
     p, spec, m, _ = _engine(_small_eyeriss(tmp_path).nest, "timeloop_eyeriss_like")
     assert m.rf_loops == (("S", 3), ("M", 2))
-    df = dataflow_for(spec.dataflow, spec.array.kind)
-    desc = m.describe(df)
+    desc = m.describe(dataflow_for(spec.dataflow, spec.array.kind))
     assert (desc["pe_rows"], desc["pe_cols"]) == ("C2 × R3", "E4")
-    rng = np.random.default_rng(7)
-    w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
-    x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
-    out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
-    ref = reference_counts(p, df, m, values=(w, x, out))
-    np.testing.assert_array_equal(out, conv_problem(p, w, x))
-    got = run_kernel(p, df, m)[0]
-    assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
+    _engine_equals_reference(p, spec, m, seed=7)
 
 
 FAN_REFUSED = {
     "a temporal loop between the two fan-outs": (
-        SMALL_EYERISS_MAP.replace("P8 Q1, permutation: PQCMRSN", "P4 Q1, permutation: PQCMRSN")
-        + "  - {target: inter_PE_spatial, type: temporal, factors: C1 M1 R1 S1 N1 P2 Q1, permutation: PCMRSNQ}\n",
+        _replace(SMALL_EYERISS_MAP, ("factors: C1 M1 R1 S1 N1 P8 Q1", "factors: C1 M1 R1 S1 N1 P4 Q1"),
+                 ("target: inter_PE_spatial\n    type: temporal\n    factors: C1 M1 R1 S1 N1 P1 Q1",
+                  "target: inter_PE_spatial\n    type: temporal\n    factors: C1 M1 R1 S1 N1 P2 Q1")),
         r"map.yaml: mapping \(target inter_PE_spatial, type temporal\): a temporal loop \(P2\) between two fan-outs"),
     "Spatial-X factors beyond the array's columns": (
-        SMALL_EYERISS_MAP.replace("S3 N1 P1 Q1, permutation: SCMRNPQ, split: 0", "S3 N1 P1 Q1, permutation: SCMRNPQ, split: 2"),
+        _replace(SMALL_EYERISS_MAP, ("permutation: SCMRNPQ\n    split: 0", "permutation: SCMRNPQ\n    split: 2")),
         r"map.yaml: mapping: Timeloop's Spatial-X factors \(Q4 C2 S3\) need 24 PE columns; the accelsim array has 14"),
 }
 
