@@ -50,8 +50,8 @@ def pinned_run(key: str):  # type: ignore[no-untyped-def]
 def converted(key: str):  # type: ignore[no-untyped-def]
     """Timeloop's problem and architecture of ``key`` as accelsim reads them: (workload,
     hardware config as a dict, Timeloop's mapping pinned for it)."""
-    from ..timeloop.convert import conv_layer, config_name
-    from ..timeloop.hardware import imported
+    from ..timeloop.convert import conv_layer
+    from ..timeloop.hardware import config_name, imported
     from ..workload.loader import workload_from_dict
 
     nest = pinned_run(key).nest
@@ -75,8 +75,7 @@ def mapper_run(key: str):  # type: ignore[no-untyped-def]
     from ..api import run
     from ..hardware.loader import hardware_from_dict
 
-    from ..timeloop.convert import config_name
-    from ..timeloop.hardware import imported
+    from ..timeloop.hardware import config_name, imported
 
     nest = pinned_run(key).nest
     hw = imported(nest, config_name(nest), mapping_bypass=False)[0]

@@ -1,18 +1,21 @@
-"""``accelsim run PROBLEM.yaml ARCH.yaml --compat timeloop [--mapping MAP.yaml]`` and
+"""``accelsim run PROBLEM.yaml ARCH.yaml --compat timeloop [--mapping MAP.yaml] [--convention C]``
+(Timeloop's mapping in the engine, accelsim's convention, beside Timeloop's own count) and
 ``accelsim import timeloop PROBLEM.yaml ARCH.yaml [MAPPING.yaml] [-o DIR]``."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from ..console import console as _console
 from ..console import emit_json as _emit_json
 from ..console import wrote
-from .hardware import EngineRun, engine_run
 from .run import TimeloopRun, run_timeloop
+
+if TYPE_CHECKING:  # the engine (numba) only when a run needs it: this module is imported at every start
+    from .hardware import EngineRun
 
 
 def print_run(r: TimeloopRun, no_color: bool = False) -> None:
@@ -81,6 +84,8 @@ def print_engine(e: EngineRun, r: TimeloopRun, no_color: bool = False) -> None:
 def cmd_run_timeloop(args: argparse.Namespace) -> int:
     conv = args.convention or "both"
     r = run_timeloop(args.workload, args.hardware, args.mapping)
+    from .hardware import engine_run
+
     e = engine_run(r.nest) if conv != "timeloop" else None
     if args.json:
         data = r.to_json() if e is None else engine_json(e) if conv == "accelsim" else {"timeloop": r.to_json(), "accelsim": engine_json(e)}
@@ -112,8 +117,10 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
     p = _subparsers_of(imp, "import_command", "FORMAT").add_parser(
         "timeloop", parents=[common_parent],
         help="Timeloop v0.4 problem + architecture (+ mapping, ERT) as accelsim files",
-        description="Read Timeloop's problem, architecture and mapping; write the workload, the loop nest "
-        "and every level's counts under Timeloop's convention.")
+        description="Read Timeloop's problem, architecture and mapping; write workload.yaml, hardware.yaml and "
+        "mappings.yaml (Timeloop's mapping pinned), which 'accelsim run workload.yaml hardware.yaml --mapping "
+        "mappings.yaml' runs in the engine, and the loop nest and every level's counts under Timeloop's convention "
+        "(docs/engine.md §10.2).")
     p.add_argument("problem", help="Timeloop problem YAML (problem: {shape, instance})")
     p.add_argument("arch", help="Timeloop architecture YAML (v0.4 nodes, or the front end's flattened subtree)")
     p.add_argument("mapping", nargs="?", help="Timeloop mapping YAML (default: the mapping key of the inputs)")

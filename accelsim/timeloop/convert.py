@@ -22,7 +22,6 @@ from pathlib import Path
 from ..errors import AccelsimError
 from ..workload.ops import conv_out
 from ..yamlio import atomic_write_text, dump_yaml
-from .mapping import Nest
 from .problem import TProblem
 from .run import TimeloopRun
 
@@ -67,10 +66,6 @@ def conv_layer(p: TProblem, instance: dict[str, int] | None = None) -> dict[str,
     return layer
 
 
-def config_name(nest: Nest) -> str:
-    return f"timeloop_{Path(nest.arch.file).parent.name or 'arch'}"
-
-
 def write_import(r: TimeloopRun, out_dir: str | os.PathLike[str], instance: dict[str, int] | None = None) -> list[tuple[str, Path]]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -79,7 +74,7 @@ def write_import(r: TimeloopRun, out_dir: str | os.PathLike[str], instance: dict
     layer = conv_layer(r.nest.problem, instance)
     if layer is not None:
         from .engine import problem_of
-        from .hardware import imported
+        from .hardware import config_name, imported
 
         n = problem_of(r.nest).N
         hw, pin = imported(r.nest, config_name(r.nest))

@@ -5,10 +5,13 @@ How Timeloop's levels become the engine's loop nest:
 
 - DRAM's loops → ``dram_loops``: the GLB tiles and the order they are visited in;
 - the loops of the one storage level between DRAM and the PE array (the GLB) and of the
-  fan-out level's temporal directive → the pass loops (one per dim);
-- the fan-out's spatial loops → the PE array's factors, across its rows then its columns
-  (free spatial dims: ``rows``/``cols``);
-- every loop below the fan-out (the PE's scratchpad and its registers), outermost first →
+  outermost fan-out's temporal directive → the pass loops (one per dim);
+- the fan-outs' spatial loops → the PE array's factors, free spatial dims: Timeloop's
+  Spatial-Y (a spatial directive's permutation past its ``split``) down the ``rows``,
+  Spatial-X across the ``cols``. Fan-outs in a chain with only dummy levels between them
+  (eyeriss_like: inter_PE_column_spatial, meshX 14, then inter_PE_spatial, meshY 12) keep
+  nothing apart, so together they are one 2-D array;
+- every loop below the innermost fan-out (the PE's scratchpad and its registers), outermost first →
   ``rf_loops``, a dim in at most two of them (Timeloop's P4 at pe_spad … P14 at weight_reg);
 - a data type's RF block is the tile of the outermost PE level that keeps it: accelsim has
   one RF level, so a register below that level folds into it (the engine reads the RF once
@@ -77,7 +80,7 @@ def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
         raise where.error("no spatial fan-out in the architecture", expected="a !Container with a spatial mesh", found="none")
     fan = fan or spatial_at[:1]
     f0, f = fan[0], fan[-1]  # the outermost and innermost fan-out: the PE levels sit below f
-    between = [i for i in range(f0, f + 1) if levels[i].kind != "dummy" or nest.keep[i]]
+    between = [i for i in range(f0 + 1, f) if levels[i].kind != "dummy" or nest.keep[i]]
     if between:
         names = ", ".join(levels[i].name for i in sorted(set(fan) | set(between)))
         raise where.error(f"the PEs fan out at more than one level ({names}) with storage that keeps data between them; "

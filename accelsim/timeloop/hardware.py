@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..engine.evaluate import LayerCost
@@ -160,9 +161,13 @@ class EngineRun:
     cost: LayerCost
 
 
+def config_name(nest: Nest) -> str:
+    """The imported config's name: ``timeloop_`` and the architecture file's folder."""
+    return f"timeloop_{Path(nest.arch.file).parent.name or 'arch'}"
+
+
 def engine_run(nest: Nest) -> EngineRun:
     """Timeloop's mapping pinned in the engine on its own architecture as an accelsim config."""
-    from .convert import config_name
     from .engine import run_engine
 
     hw, pin = imported(nest, config_name(nest))
