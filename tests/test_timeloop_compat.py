@@ -748,3 +748,17 @@ def test_accelsims_mapper_gets_the_glb_the_architecture_allows():
     assert imported(nest, "x", mapping_bypass=False)[0]["glbs"][0]["holds"] == ["weight", "ifmap", "psum", "ofmap"]
     eyeriss = _case("eyeriss_like_default").nest  # its architecture's constraint keeps weights out
     assert imported(eyeriss, "x", mapping_bypass=False)[0]["glb_bypass"] == ["weight"]
+
+
+def test_compat_timeloop_keeps_timeloops_count_where_the_engine_cannot_pin(run_cli):
+    """A 1-level 1-D exercise (no fan-out): by default Timeloop's count is printed and the
+    engine's refusal said beside it; --convention accelsim makes the refusal the error."""
+    d = DATA / "exercises" / "ispass2020_timeloop_00-model-conv1d-1level"
+    args = ("run", d / "input.yaml", d / "input.yaml", "--compat", "timeloop")
+    code, out, err = run_cli(*args, "--no-color")
+    assert code == 0, err
+    assert "counted under Timeloop's convention" in out and "engine cannot pin this mapping" in out and "no spatial fan-out" in out
+    code, out, err = run_cli(*args, "--json")
+    assert "no spatial fan-out" in json.loads(out)["accelsim"]["refused"]
+    code, out, err = run_cli(*args, "--convention", "accelsim")
+    assert code == 2 and out == "" and "no spatial fan-out" in err and err.count("\n") == 1

@@ -84,11 +84,20 @@ def print_engine(e: EngineRun, r: TimeloopRun, no_color: bool = False) -> None:
 def cmd_run_timeloop(args: argparse.Namespace) -> int:
     conv = args.convention or "both"
     r = run_timeloop(args.workload, args.hardware, args.mapping)
+    from ..errors import AccelsimError
     from .hardware import engine_run
 
-    e = engine_run(r.nest) if conv != "timeloop" else None
+    e, refused = None, None
+    if conv != "timeloop":
+        try:
+            e = engine_run(r.nest)
+        except AccelsimError as exc:
+            if conv == "accelsim":
+                raise
+            refused = str(exc)  # both: Timeloop's count stands; say why the engine has none
     if args.json:
-        data = r.to_json() if e is None else engine_json(e) if conv == "accelsim" else {"timeloop": r.to_json(), "accelsim": engine_json(e)}
+        data = (r.to_json() if conv == "timeloop" else engine_json(e) if conv == "accelsim" and e is not None
+                else {"timeloop": r.to_json(), "accelsim": engine_json(e) if e is not None else {"refused": refused}})
         _emit_json(data, args.json)
         if args.json == "-":
             return 0
@@ -97,6 +106,9 @@ def cmd_run_timeloop(args: argparse.Namespace) -> int:
             print_run(r, args.no_color)
         if e is not None:
             print_engine(e, r, args.no_color)
+        elif refused:
+            _console(args.no_color).print(f"accelsim's engine cannot pin this mapping (--convention accelsim makes it an error): "
+                                          f"{refused}", highlight=False, markup=False)
     return 0
 
 
