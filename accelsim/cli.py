@@ -142,6 +142,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .scalesim.cli import check_input_pair, is_scalesim_pair, run_command
 
+    if args.convention and args.compat != "timeloop":
+        raise AccelsimError("--convention chooses between Timeloop's and accelsim's counts of a Timeloop mapping",
+                            where="--convention", expected="--compat timeloop with it", found=f"--compat {args.compat or 'not given'}")
     if args.compat == "timeloop":
         from .timeloop.cli import cmd_run_timeloop
 
@@ -437,8 +440,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    "cumulative, default onchip")
     p.add_argument("--compat", choices=("scalesim", "timeloop", "none"),
                    help="scalesim: reproduce SCALE-Sim 3.0.0 (the default for a .csv topology and a .cfg); "
-                   "timeloop: W H are a Timeloop problem and architecture, --mapping its mapping, counted as Timeloop counts; "
-                   "none: run SCALE-Sim inputs under accelsim's own model")
+                   "timeloop: W H are a Timeloop problem and architecture, --mapping its mapping, pinned in accelsim's engine "
+                   "and counted as Timeloop counts (--convention); none: run SCALE-Sim inputs under accelsim's own model")
+    p.add_argument("--convention", choices=("both", "accelsim", "timeloop"),
+                   help="with --compat timeloop: whose counting convention (docs/engine.md §10): accelsim (the engine, "
+                   "Timeloop's mapping pinned), timeloop (Timeloop's own count), or both (default)")
     p.add_argument("--scalesim-reports", metavar="DIR", help="with SCALE-Sim inputs: write its three CSV reports into DIR")
     p.add_argument("--traces", metavar="DIR",
                    help="with SCALE-Sim inputs: also write its per-layer SRAM and DRAM trace files into DIR, "

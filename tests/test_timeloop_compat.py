@@ -108,24 +108,84 @@ def test_other_exercises(case):
     # does not (docs/engine.md); the four designs above hold energy to 0.5 %
 
 
+def _agreed(acc: dict, ref: dict) -> None:
+    """accelsim-convention access counts (elements, over all instances) against Timeloop's
+    statistics, on the figures the two conventions define alike (docs/engine.md §10)."""
+    every = {k: tuple(x * v[4] for x in v[:3]) for k, v in _expected(ref).items()}
+    pe_w = [lv["name"] for lv in ref["levels"][:-2] if "Weights" in lv.get("dataspaces", {})][-1]  # the PE's outermost
+    assert acc["DRAM"]["weight"]["reads"] == every[("DRAM", "Weights")][0]
+    assert acc["RF"]["weight"]["writes"] == every[(pe_w, "Weights")][1]
+    assert acc["DRAM"]["psum"]["writes"] + acc["DRAM"]["ofmap"]["writes"] == every[("DRAM", "Outputs")][2]
+    g = every.get(("shared_glb", "Weights"), (0, 0, 0))
+    assert (acc["GLB"]["weight"]["reads"], acc["GLB"]["weight"]["writes"]) == g[:2]
+
+
 def test_run_compat_timeloop_cli(run_cli):
+    """--compat timeloop: Timeloop's count (its convention) and the engine's (Timeloop's mapping
+    pinned, accelsim's convention), both by default, either with --convention."""
     d = DATA / "eyeriss_like_default"
-    code, out, err = run_cli("run", d / "problem.yaml", d / "arch.yaml", "--compat", "timeloop", "--mapping", d / "map.yaml",
-                             "--no-color")
+    args = ("run", d / "problem.yaml", d / "arch.yaml", "--compat", "timeloop", "--mapping", d / "map.yaml")
+    code, out, err = run_cli(*args, "--no-color")
     assert code == 0, err
-    assert "1,354,752" in out and "157,296" in out and "59.280 µJ" in out
-    code, out, err = run_cli("run", d / "problem.yaml", d / "arch.yaml", "--compat", "timeloop", "--mapping", d / "map.yaml",
-                             "--json")
+    assert "1,354,752" in out and "157,296" in out and "59.280 µJ" in out  # Timeloop's convention
+    assert "accelsim's convention" in out and "193,536" in out  # the engine: weights_spad fills = RF weight writes
+    code, out, err = run_cli(*args, "--json", "--convention", "timeloop")
     data = json.loads(out)
     glb = next(lv for lv in data["levels"] if lv["level"] == "shared_glb")["data_spaces"]["Inputs"]
     assert (glb["reads"], glb["fills"]) == (1354752, 157296)
+    code, out, err = run_cli(*args, "--json")
+    data = json.loads(out)
+    assert data["timeloop"]["cycles"] == int(_ref("eyeriss_like_default")["summary"]["Cycles"])
+    eng = data["accelsim"]
+    assert eng["macs"] == int(_ref("eyeriss_like_default")["summary"]["Computes"])
+    _agreed(eng["accesses"], _ref("eyeriss_like_default"))
+    code, out, err = run_cli(*args, "--json", "--convention", "accelsim")
+    assert json.loads(out)["accesses"] == eng["accesses"]
+    code, out, err = run_cli("run", d / "problem.yaml", d / "arch.yaml", "--convention", "accelsim")
+    assert code == 2 and "--compat timeloop" in err
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_import_writes_files_accelsim_runs_in_the_engine(run_cli, tmp_path, case):
+    """``accelsim import timeloop`` writes workload.yaml, hardware.yaml and mappings.yaml that a
+    plain ``accelsim run`` runs in the engine with Timeloop's mapping pinned: the same counts
+    as the engine's pin of the nest, and Timeloop's own figures where the conventions agree;
+    the hardware's sizes, array and bypass are Timeloop's statistics'."""
+    d = DATA / case
+    code, out, err = run_cli("import", "timeloop", d / "problem.yaml", d / "arch.yaml", d / "map.yaml", "-o", tmp_path)
+    assert code == 0, err
+    assert {p.name for p in tmp_path.iterdir()} == {"workload.yaml", "hardware.yaml", "mappings.yaml", "nest.txt", "counts.json"}
+    code, out, err = run_cli("run", tmp_path / "workload.yaml", tmp_path / "hardware.yaml", "--mapping", tmp_path / "mappings.yaml",
+                             "--json", "--fusion", "none")
+    assert code == 0, err
+    layer = json.loads(out)["layers"][0]
+    ref = _ref(case)
+    assert layer["macs"] == int(ref["summary"]["Computes"])
+    assert layer["mapping"]["chosen_by"].startswith("pinned")
+    _agreed(layer["accesses"], ref)
+    from accelsim.timeloop.hardware import engine_run
+
+    assert layer["accesses"] == engine_run(_case(case).nest).cost.accesses
+    # the hardware, against Timeloop's statistics of the same architecture
+    from accelsim.yamlio import load_yaml
+
+    hw = load_yaml(tmp_path / "hardware.yaml")
+    stats = {lv["name"]: lv for lv in ref["levels"]}
+    assert hw["array"]["rows"] * hw["array"]["cols"] == max(int(lv["Instances"].split()[0]) for lv in ref["levels"])
+    glb = stats["shared_glb"]
+    assert hw["glbs"][0]["size"] == f"{int(glb['Size']) * int(glb['Word bits']) // 8} B"  # Size: words
+    held = {"Weights": {"weight"}, "Inputs": {"ifmap"}, "Outputs": {"psum", "ofmap"}}
+    assert set(hw["glbs"][0]["holds"]) == set().union(*(held[ds] for ds in glb["dataspaces"]))
+    for t, ds in (("weight", "Weights"), ("ifmap", "Inputs"), ("psum", "Outputs")):
+        pe = [lv for lv in ref["levels"][:-2] if ds in lv.get("dataspaces", {}) and lv["name"] not in ("shared_glb", "DRAM")]
+        if pe:  # the outermost PE level that keeps the type (the statistics list levels innermost first)
+            assert hw["rf"]["split"][t] == int(pe[-1]["Size"])
 
 
 def test_import_writes_a_workload_accelsim_runs(run_cli, tmp_path):
     d = DATA / "ispass2020_06_eyeriss_VGG02_layer5"
     code, out, err = run_cli("import", "timeloop", d / "problem.yaml", d / "arch.yaml", d / "map.yaml", "-o", tmp_path)
     assert code == 0, err
-    assert {p.name for p in tmp_path.iterdir()} == {"workload.yaml", "nest.txt", "counts.json"}
     from accelsim.workload import load_workload
 
     net = load_workload(tmp_path / "workload.yaml")
@@ -449,41 +509,56 @@ SMALL_OS_MAP = """mapping:
 """
 
 
-def _small_os(tmp_path: Path, mapping: str = SMALL_OS_MAP):  # type: ignore[no-untyped-def]
+def _small(tmp_path: Path, mapping: str, case: str):  # type: ignore[no-untyped-def]
+    """SMALL_OS_PROBLEM mapped by ``mapping`` on the architecture of reference run ``case``."""
     (tmp_path / "problem.yaml").write_text(SMALL_OS_PROBLEM)
     (tmp_path / "map.yaml").write_text(mapping)
-    return run_timeloop(tmp_path / "problem.yaml", DATA / "simple_os_default" / "arch.yaml", tmp_path / "map.yaml")
+    d = DATA / case
+    return run_timeloop(tmp_path / "problem.yaml", d / "arch.yaml", tmp_path / "map.yaml", d / "ERT_summary.yaml")
+
+
+def _small_os(tmp_path: Path, mapping: str = SMALL_OS_MAP):  # type: ignore[no-untyped-def]
+    return _small(tmp_path, mapping, "simple_os_default")
 
 
 def test_a_small_timeloop_split_nest_in_the_engine_equals_the_reference_model(tmp_path):
     """simple_os's mapping shape on a small layer (P split across pe_spad and weight_reg, M
     on the array, strided and padded): the engine's counts of the pinned mapping equal the
     reference model's literal walk, and that walk computes the convolution."""
+    p, spec, m, _ = _engine(_small_os(tmp_path).nest, "timeloop_simple_os")
+    assert m.rf_loops == (("C", 2), ("F", 2), ("R", 3), ("F", 2)) and m.keep_at == (3, 4, 0)
+    _engine_equals_reference(p, spec, m, seed=5)
+
+
+def _engine_equals_reference(p, spec, m, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """The engine's counts of mapping ``m`` equal the reference model's literal walk, and that
+    walk computes the convolution."""
     from accelsim.dataflow import dataflow_for
+    from accelsim.engine.evaluate import run_kernel
     from accelsim.reference.check import SLOTS, reference_counts
     from accelsim.reference.conv import conv_problem
 
-    p, spec, m, _ = _engine(_small_os(tmp_path).nest, "timeloop_simple_os")
-    assert m.rf_loops == (("C", 2), ("F", 2), ("R", 3), ("F", 2)) and m.keep_at == (3, 4, 0)
     df = dataflow_for(spec.dataflow, spec.array.kind)
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng(seed)
     w = rng.integers(-4, 5, (p.G, p.M, p.C, p.R, p.S))
     x = rng.integers(-4, 5, (p.N, p.G, p.C, p.H, p.W))
     out = np.zeros((p.N, p.G, p.M, p.E, p.F), np.int64)
     ref = reference_counts(p, df, m, values=(w, x, out))
     np.testing.assert_array_equal(out, conv_problem(p, w, x))
-    from accelsim.engine.evaluate import run_kernel
-
     got = run_kernel(p, df, m)[0]
     assert {k: int(got[i]) for k, i in SLOTS.items()} == {k: ref.get(k, 0) for k in SLOTS}
 
 
-def _swap(*pairs: tuple[str, str]) -> str:
-    text = SMALL_OS_MAP
+def _replace(text: str, *pairs: tuple[str, str]) -> str:
+    """``text`` with each ``old`` (found once) replaced by ``new``."""
     for old, new in pairs:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
+
+
+def _swap(*pairs: tuple[str, str]) -> str:
+    return _replace(SMALL_OS_MAP, *pairs)
 
 
 GLB_T, DRAM_T = "target: shared_glb, type: temporal, factors: C1 M1 R3 S1 N1 P1 Q2", "target: DRAM, type: temporal, factors: C1 M2 R1 S1 N1 P2 Q2"
@@ -516,12 +591,109 @@ def test_what_the_engine_cannot_pin_is_one_error_naming_the_directive(tmp_path, 
         engine_pin(nest, 16, 16)
 
 
-def test_eyeriss_like_two_fan_outs_are_refused_by_name():
+EYERISS = ("eyeriss_like_default", "ispass2020_06_eyeriss_VGG02_layer5")
+
+
+@pytest.mark.parametrize("case", EYERISS)
+def test_eyeriss_like_two_fan_outs_pinned_in_the_engine(case):
+    """eyeriss_like fans the PEs out twice (inter_PE_column_spatial, meshX 14; inter_PE_spatial,
+    meshY 12) through dummy levels that keep nothing: one 12 x 14 array, Spatial-Y down the
+    rows (Timeloop's split), Spatial-X across the columns. Where the two conventions count
+    the same thing the engine equals Timeloop's statistics: the MACs and compute cycles; the
+    weights at DRAM, none at the GLB they bypass, the weights_spad fills (the RF's weight
+    writes); the outputs DRAM takes (psum + ofmap writes) and gives back (psum reads); the
+    GLB's output fills + updates (its psum + ofmap writes) and reads (its psum reads less one
+    read-before-drain per psum written back to DRAM); the psum_spad updates (RF psum writes)."""
+    r = _case(case)
+    ref = _ref(case)
+    exp = _expected(ref)
+    every = {k: tuple(x * v[4] for x in v[:3]) for k, v in exp.items()}  # reads, fills, updates over all instances
+    p, spec, m, c = _engine(r.nest, "timeloop_eyeriss_like")
+    a = c.accesses
+    lay = {"eyeriss_like_default": ("C3 × R3", "E14"), "ispass2020_06_eyeriss_VGG02_layer5": ("M4 × R3", "E14")}[case]
+    from accelsim.dataflow import dataflow_for
+
+    desc = m.describe(dataflow_for(spec.dataflow, spec.array.kind))
+    assert (desc["pe_rows"], desc["pe_cols"]) == lay  # as map.txt's Spatial-Y and Spatial-X loops
+    assert c.macs == int(ref["summary"]["Computes"]) and c.compute_cycles == int(ref["summary"]["Cycles"])
+    assert ("shared_glb", "Weights") not in exp and a["GLB"]["weight"] == {"reads": 0, "writes": 0}
+    assert a["DRAM"]["weight"]["reads"] == every[("DRAM", "Weights")][0]
+    assert a["RF"]["weight"]["writes"] == every[("weights_spad", "Weights")][1]
+    assert a["DRAM"]["psum"]["writes"] + a["DRAM"]["ofmap"]["writes"] == every[("DRAM", "Outputs")][2]
+    assert a["DRAM"]["psum"]["reads"] == every[("DRAM", "Outputs")][0]
+    g = every[("shared_glb", "Outputs")]
+    assert a["GLB"]["psum"]["writes"] + a["GLB"]["ofmap"]["writes"] == g[1] + g[2]
+    assert a["GLB"]["psum"]["reads"] - a["DRAM"]["psum"]["writes"] == g[0]
+    assert a["RF"]["psum"]["writes"] == every[("psum_spad", "Outputs")][2]
+    assert 0 < c.cycles - c.compute_cycles < 50  # the exposed first fill and last write-back
+
+
+# eyeriss_like's reference mapping, its factors shrunk to SMALL_OS_PROBLEM: psum_spad M2,
+# weights_spad R3, C2 S3 down the rows, Q4 across the columns, shared_glb P8, DRAM M2
+SMALL_EYERISS_MAP = _replace(
+    (DATA / "eyeriss_like_default" / "map.yaml").read_text().rstrip("\n") + "\n",
+    ("factors: C1 M8 R1 S1 N1 P1 Q1", "factors: C1 M2 R1 S1 N1 P1 Q1"),
+    ("factors: C3 M1 R1 S3 N1 P1 Q1", "factors: C2 M1 R1 S3 N1 P1 Q1"),
+    ("factors: C1 M1 R1 S1 N1 P1 Q14", "factors: C1 M1 R1 S1 N1 P1 Q4"),
+    ("factors: C1 M1 R1 S1 N1 P14 Q4", "factors: C1 M1 R1 S1 N1 P8 Q1"),
+    ("factors: C1 M4 R1 S1 N1 P8 Q2", "factors: C1 M2 R1 S1 N1 P1 Q1"))
+
+
+def _small_eyeriss(tmp_path: Path, mapping: str = SMALL_EYERISS_MAP):  # type: ignore[no-untyped-def]
+    return _small(tmp_path, mapping, "eyeriss_like_default")
+
+
+def test_a_small_two_fan_out_nest_in_the_engine_equals_the_reference_model(tmp_path):
+    """eyeriss_like's mapping shape (S and C down the rows, Q across the columns, R at
+    weights_spad, M at psum_spad) on a small strided, padded layer: the engine's counts of the
+    pinned mapping equal the reference model's literal walk, and that walk computes the
+    convolution."""
+    from accelsim.dataflow import dataflow_for
+
+    p, spec, m, _ = _engine(_small_eyeriss(tmp_path).nest, "timeloop_eyeriss_like")
+    assert m.rf_loops == (("S", 3), ("M", 2))
+    desc = m.describe(dataflow_for(spec.dataflow, spec.array.kind))
+    assert (desc["pe_rows"], desc["pe_cols"]) == ("C2 × R3", "E4")
+    _engine_equals_reference(p, spec, m, seed=7)
+
+
+FAN_REFUSED = {
+    "a temporal loop between the two fan-outs": (
+        _replace(SMALL_EYERISS_MAP, ("factors: C1 M1 R1 S1 N1 P8 Q1", "factors: C1 M1 R1 S1 N1 P4 Q1"),
+                 ("target: inter_PE_spatial\n    type: temporal\n    factors: C1 M1 R1 S1 N1 P1 Q1",
+                  "target: inter_PE_spatial\n    type: temporal\n    factors: C1 M1 R1 S1 N1 P2 Q1")),
+        r"map.yaml: mapping \(target inter_PE_spatial, type temporal\): a temporal loop \(P2\) between two fan-outs"),
+    "Spatial-X factors beyond the array's columns": (
+        _replace(SMALL_EYERISS_MAP, ("permutation: SCMRNPQ\n    split: 0", "permutation: SCMRNPQ\n    split: 2")),
+        r"map.yaml: mapping: Timeloop's Spatial-X factors \(Q4 C2 S3\) need 24 PE columns; the accelsim array has 14"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(FAN_REFUSED))
+def test_what_two_fan_outs_cannot_pin_is_one_error_naming_the_directive(tmp_path, what):
     from accelsim.timeloop.engine import engine_pin
 
-    with pytest.raises(AccelsimError, match=r"map.yaml: mapping: the PEs fan out at more than one level \(inter_PE_column_spatial, "
-                                            r"inter_PE_spatial\)"):
-        engine_pin(_case("eyeriss_like_default").nest, 12, 14)
+    text, words = FAN_REFUSED[what]
+    nest = _small_eyeriss(tmp_path, text).nest
+    with pytest.raises(AccelsimError, match=words):
+        engine_pin(nest, 12, 14)
+
+
+def test_fan_outs_with_a_storage_level_between_them_are_refused(tmp_path):
+    """A level that keeps data between two fan-outs is a second array level the engine lacks."""
+    from accelsim.timeloop.engine import engine_pin
+
+    arch = (DATA / "eyeriss_like_default" / "arch.yaml").read_text()
+    old = "  - !Container # Each PE in the column receives a different filter row"
+    assert arch.count(old) == 1
+    (tmp_path / "arch.yaml").write_text(arch.replace(old, "  - !Component\n    name: col_buf\n    class: regfile\n"
+                                                     "    attributes: {depth: 16, width: 16, datawidth: 8}\n" + old))
+    (tmp_path / "problem.yaml").write_text(SMALL_OS_PROBLEM)
+    (tmp_path / "map.yaml").write_text(SMALL_EYERISS_MAP + "  - {target: col_buf, type: datatype, keep: [Inputs], "
+                                       "bypass: [Weights, Outputs]}\n")
+    nest = run_timeloop(tmp_path / "problem.yaml", tmp_path / "arch.yaml", tmp_path / "map.yaml").nest
+    with pytest.raises(AccelsimError, match=r"the PEs fan out at more than one level .*col_buf"):
+        engine_pin(nest, 12, 14)
 
 
 @pytest.mark.parametrize("old, new, bound", [
@@ -549,3 +721,44 @@ def test_a_level_whose_bandwidth_binds_stretches_timeloops_cycles(tmp_path, old,
     assert r.counts.cycles == want > r.counts.compute_cycles == 903168
     assert r.counts.bound_by() == f"shared_glb {bound} bandwidth"
     assert _case("simple_ws_default").counts.bound_by() is None  # as shipped, 16 words each way never binds
+
+
+def test_import_refuses_a_shared_glb_bandwidth_by_name(run_cli, tmp_path):
+    """accelsim's GLB has a read and a write bandwidth apart: Timeloop's shared_bandwidth is one
+    error naming the key, nothing written; Timeloop's own count of it still runs."""
+    d = _copy("simple_ws_default", tmp_path)
+    _edit(d / "arch.yaml", "read_bandwidth: 16", "read_bandwidth: 16\n      shared_bandwidth: 3")
+    code, out, err = run_cli("import", "timeloop", d / "problem.yaml", d / "arch.yaml", d / "map.yaml", "-o", tmp_path / "out")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert "arch.yaml" in err and "shared_glb.attributes.shared_bandwidth" in err and err.count("\n") == 1
+    code, out, err = run_cli("run", d / "problem.yaml", d / "arch.yaml", "--compat", "timeloop", "--mapping", d / "map.yaml",
+                             "--convention", "timeloop", "--no-color")
+    assert code == 0 and "bound by shared_glb shared bandwidth" in out
+
+
+def test_accelsims_mapper_gets_the_glb_the_architecture_allows():
+    """simple_os's mapping keeps Outputs out of shared_glb, its architecture does not: the
+    config the engine pins the mapping on bypasses them; the one accelsim's mapper searches
+    keeps every type (Timeloop's stats: shared_glb keeps Weights and Inputs only)."""
+    from accelsim.timeloop.hardware import imported
+
+    nest = _case("simple_os_default").nest
+    assert sorted(_ref("simple_os_default")["levels"][-2]["dataspaces"]) == ["Inputs", "Weights"]
+    assert imported(nest, "x")[0]["glbs"][0]["holds"] == ["weight", "ifmap"]
+    assert imported(nest, "x", mapping_bypass=False)[0]["glbs"][0]["holds"] == ["weight", "ifmap", "psum", "ofmap"]
+    eyeriss = _case("eyeriss_like_default").nest  # its architecture's constraint keeps weights out
+    assert imported(eyeriss, "x", mapping_bypass=False)[0]["glb_bypass"] == ["weight"]
+
+
+def test_compat_timeloop_keeps_timeloops_count_where_the_engine_cannot_pin(run_cli):
+    """A 1-level 1-D exercise (no fan-out): by default Timeloop's count is printed and the
+    engine's refusal said beside it; --convention accelsim makes the refusal the error."""
+    d = DATA / "exercises" / "ispass2020_timeloop_00-model-conv1d-1level"
+    args = ("run", d / "input.yaml", d / "input.yaml", "--compat", "timeloop")
+    code, out, err = run_cli(*args, "--no-color")
+    assert code == 0, err
+    assert "counted under Timeloop's convention" in out and "engine cannot pin this mapping" in out and "no spatial fan-out" in out
+    code, out, err = run_cli(*args, "--json")
+    assert "no spatial fan-out" in json.loads(out)["accelsim"]["refused"]
+    code, out, err = run_cli(*args, "--convention", "accelsim")
+    assert code == 2 and out == "" and "no spatial fan-out" in err and err.count("\n") == 1

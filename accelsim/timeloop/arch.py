@@ -39,6 +39,7 @@ class Level:
     keep: tuple[str, ...] | None = None  # the architecture's constraint, if stated
     bypass: tuple[str, ...] = ()
     shared_bw: float | None = None  # words per cycle, reads and writes together
+    mesh: tuple[int, int] = (1, 1)  # a fan-out's (meshX, meshY)
 
     @property
     def block(self) -> int:
@@ -89,16 +90,17 @@ def _component(d: Mapping[str, Any], at: Where, inst: int) -> Level:
                  _num(attrs, "shared_bandwidth"))
 
 
-def _fanout(spatial: Any, at: Where) -> int:
+def _fanout(spatial: Any, at: Where) -> tuple[int, int]:
+    """A container's (meshX, meshY)."""
     sp = expect_mapping(spatial, at, "{meshX: N, meshY: M}")
     check_keys(sp, at, allowed=("meshX", "meshY"))
-    n = 1
+    mesh = []
     for k in ("meshX", "meshY"):
         v = sp.get(k, 1)
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise at.at(k).error("not a positive mesh size", expected="an integer ≥ 1", found=v)
-        n *= v
-    return n
+        mesh.append(v)
+    return mesh[0], mesh[1]
 
 
 def _walk_nodes(nodes: Any, at: Where, inst: list[int], out: list[Level]) -> None:
@@ -111,10 +113,10 @@ def _walk_nodes(nodes: Any, at: Where, inst: list[int], out: list[Level]) -> Non
         tag = d.get("!")
         if tag == "Container":
             if d.get("spatial"):
-                f = _fanout(d["spatial"], nat.at("spatial"))
-                if f > 1:
-                    out.append(Level(f"inter_{d['name']}_spatial", "dummy", inst[0]))
-                    inst[0] *= f
+                mx, my = _fanout(d["spatial"], nat.at("spatial"))
+                if mx * my > 1:
+                    out.append(Level(f"inter_{d['name']}_spatial", "dummy", inst[0], mesh=(mx, my)))
+                    inst[0] *= mx * my
         elif tag == "Component":
             if d.get("spatial"):
                 raise nat.at("spatial").error(

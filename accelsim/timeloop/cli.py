@@ -1,10 +1,11 @@
-"""``accelsim run PROBLEM.yaml ARCH.yaml --compat timeloop [--mapping MAP.yaml]`` and
+"""``accelsim run PROBLEM.yaml ARCH.yaml --compat timeloop [--mapping MAP.yaml] [--convention C]``
+(Timeloop's mapping in the engine, accelsim's convention, beside Timeloop's own count) and
 ``accelsim import timeloop PROBLEM.yaml ARCH.yaml [MAPPING.yaml] [-o DIR]``."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -12,6 +13,9 @@ from ..console import console as _console
 from ..console import emit_json as _emit_json
 from ..console import wrote
 from .run import TimeloopRun, run_timeloop
+
+if TYPE_CHECKING:  # the engine (numba) only when a run needs it: this module is imported at every start
+    from .hardware import EngineRun
 
 
 def print_run(r: TimeloopRun, no_color: bool = False) -> None:
@@ -49,14 +53,62 @@ def print_run(r: TimeloopRun, no_color: bool = False) -> None:
     con.print(line, highlight=False)
 
 
+def engine_json(e: EngineRun) -> dict[str, Any]:
+    c = e.cost
+    return {"convention": "accelsim", "hardware": e.hardware, "mapping": e.pin.spec, "macs": c.macs, "cycles": c.cycles,
+            "compute_cycles": c.compute_cycles, "stall_cycles": c.stall_cycles, "bound_by": c.bound_by,
+            "accesses": c.accesses, "energy_pJ": c.energy, "energy_total_pJ": c.total_energy}
+
+
+def print_engine(e: EngineRun, r: TimeloopRun, no_color: bool = False) -> None:
+    con = _console(no_color)
+    c = e.cost
+    con.print(f"[bold]Timeloop's mapping pinned in accelsim's engine, accelsim's convention[/bold] (docs/engine.md §10) "
+              f"on its architecture as an accelsim config ({e.hardware['array']['rows']} × {e.hardware['array']['cols']} PEs, "
+              f"dataflow label {e.hardware['dataflow']}; what 'accelsim import timeloop' writes)")
+    t = Table(title="per level and data type (elements, over all instances)")
+    for h in ("level", "data type", "reads", "writes"):
+        t.add_column(h, justify="left" if h in ("level", "data type") else "right")
+    for lv, types in c.accesses.items():
+        for dt, a in types.items():
+            if a["reads"] or a["writes"]:
+                t.add_row(lv, dt, f"{a['reads']:,}", f"{a['writes']:,}")
+    con.print(t)
+    line = (f"{c.macs:,} MACs: {c.cycles:,} cycles ({c.compute_cycles:,} computing, bound by {c.bound_by}); "
+            f"energy {c.total_energy / 1e6:,.3f} µJ at the ERT's per-word prices, no leakage")
+    if r.energy_total is not None:
+        line += f" (Timeloop's convention: {r.energy_total / 1e6:,.3f} µJ, {r.counts.cycles:,} cycles)"
+    con.print(line, highlight=False)
+
+
 def cmd_run_timeloop(args: argparse.Namespace) -> int:
+    conv = args.convention or "both"
     r = run_timeloop(args.workload, args.hardware, args.mapping)
+    from ..errors import AccelsimError
+    from .hardware import engine_run
+
+    e, refused = None, None
+    if conv != "timeloop":
+        try:
+            e = engine_run(r.nest)
+        except AccelsimError as exc:
+            if conv == "accelsim":
+                raise
+            refused = str(exc)  # both: Timeloop's count stands; say why the engine has none
     if args.json:
-        _emit_json(r.to_json(), args.json)
+        data = (r.to_json() if conv == "timeloop" else engine_json(e) if conv == "accelsim" and e is not None
+                else {"timeloop": r.to_json(), "accelsim": engine_json(e) if e is not None else {"refused": refused}})
+        _emit_json(data, args.json)
         if args.json == "-":
             return 0
     if not args.quiet:
-        print_run(r, args.no_color)
+        if conv != "accelsim":
+            print_run(r, args.no_color)
+        if e is not None:
+            print_engine(e, r, args.no_color)
+        elif refused:
+            _console(args.no_color).print(f"accelsim's engine cannot pin this mapping (--convention accelsim makes it an error): "
+                                          f"{refused}", highlight=False, markup=False)
     return 0
 
 
@@ -77,8 +129,10 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
     p = _subparsers_of(imp, "import_command", "FORMAT").add_parser(
         "timeloop", parents=[common_parent],
         help="Timeloop v0.4 problem + architecture (+ mapping, ERT) as accelsim files",
-        description="Read Timeloop's problem, architecture and mapping; write the workload, the loop nest "
-        "and every level's counts under Timeloop's convention.")
+        description="Read Timeloop's problem, architecture and mapping; write workload.yaml, hardware.yaml and "
+        "mappings.yaml (Timeloop's mapping pinned), which 'accelsim run workload.yaml hardware.yaml --mapping "
+        "mappings.yaml' runs in the engine, and the loop nest and every level's counts under Timeloop's convention "
+        "(docs/engine.md §10.2).")
     p.add_argument("problem", help="Timeloop problem YAML (problem: {shape, instance})")
     p.add_argument("arch", help="Timeloop architecture YAML (v0.4 nodes, or the front end's flattened subtree)")
     p.add_argument("mapping", nargs="?", help="Timeloop mapping YAML (default: the mapping key of the inputs)")

@@ -4,6 +4,11 @@
   convolution's: Timeloop's P, R, Wstride run along W, so accelsim's F, S; Q, S, Hstride along
   H, so E, R), with Timeloop's H, W and padding when it states them, else the input its
   windows touch and no padding;
+- ``hardware.yaml``: the architecture as an accelsim config (:mod:`.hardware`);
+- ``mappings.yaml``: Timeloop's mapping as the layer's pinned mapping (:mod:`.engine`), so
+  ``accelsim run workload.yaml hardware.yaml --mapping mappings.yaml`` runs it in the engine
+  under accelsim's convention; what the engine cannot express is one error naming the
+  directive, and nothing is written;
 - ``nest.txt``: Timeloop's mapping as read (one line per level and loop, as its map.txt);
 - ``counts.json``: every level's reads, fills and updates per data space under Timeloop's
   convention, and the energy with Accelergy's per-action energies when an ERT was given.
@@ -68,10 +73,22 @@ def write_import(r: TimeloopRun, out_dir: str | os.PathLike[str], instance: dict
     texts: list[tuple[str, Path, str]] = []
     layer = conv_layer(r.nest.problem, instance)
     if layer is not None:
+        from .engine import problem_of
+        from .hardware import config_name, imported
+
+        n = problem_of(r.nest).N
+        hw, pin = imported(r.nest, config_name(r.nest))
+        run = f"accelsim run {out / 'workload.yaml'} {out / 'hardware.yaml'} --mapping {out / 'mappings.yaml'}" + (
+            f" --batch {n}" if n != 1 else "")
+        head = f"# imported by 'accelsim import timeloop' from {r.nest.file}\n# run: {run}\n"
         wl = {"name": f"timeloop_{r.nest.problem.name}", "description": "imported from a Timeloop problem",
               "layers": [layer]}
-        texts.append(("the problem as an accelsim workload", out / "workload.yaml",
-                      f"# imported by 'accelsim import timeloop' from {r.nest.file}\n" + dump_yaml(wl)))
+        texts.append(("the problem as an accelsim workload", out / "workload.yaml", head + dump_yaml(wl)))
+        texts.append(("the architecture as an accelsim config", out / "hardware.yaml",
+                      f"# imported by 'accelsim import timeloop' from {r.nest.arch.file}\n# run: {run}\n" + dump_yaml(hw)))
+        texts.append(("Timeloop's mapping pinned for the engine", out / "mappings.yaml",
+                      f"# imported by 'accelsim import timeloop' from {r.nest.file}\n# run: {run}\n"
+                      + dump_yaml({str(layer["name"]): pin.spec})))
     texts.append(("Timeloop's loop nest as read", out / "nest.txt", "\n".join(r.nest.describe()) + "\n"))
     texts.append(("counts per level and data space, Timeloop's convention", out / "counts.json",
                   json.dumps(r.to_json(), indent=1) + "\n"))

@@ -5,10 +5,13 @@ How Timeloop's levels become the engine's loop nest:
 
 - DRAM's loops → ``dram_loops``: the GLB tiles and the order they are visited in;
 - the loops of the one storage level between DRAM and the PE array (the GLB) and of the
-  fan-out level's temporal directive → the pass loops (one per dim);
-- the fan-out's spatial loops → the PE array's factors, across its rows then its columns
-  (free spatial dims: ``rows``/``cols``);
-- every loop below the fan-out (the PE's scratchpad and its registers), outermost first →
+  outermost fan-out's temporal directive → the pass loops (one per dim);
+- the fan-outs' spatial loops → the PE array's factors, free spatial dims: Timeloop's
+  Spatial-Y (a spatial directive's permutation past its ``split``) down the ``rows``,
+  Spatial-X across the ``cols``. Fan-outs in a chain with only dummy levels between them
+  (eyeriss_like: inter_PE_column_spatial, meshX 14, then inter_PE_spatial, meshY 12) keep
+  nothing apart, so together they are one 2-D array;
+- every loop below the innermost fan-out (the PE's scratchpad and its registers), outermost first →
   ``rf_loops``, a dim in at most two of them (Timeloop's P4 at pe_spad … P14 at weight_reg);
 - a data type's RF block is the tile of the outermost PE level that keeps it: accelsim has
   one RF level, so a register below that level folds into it (the engine reads the RF once
@@ -21,6 +24,7 @@ express is refused with one error naming the directive.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,22 +72,32 @@ def _directive(nest: Nest, lp: Loop) -> Where:
 def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
     """The pinned mapping the engine counts for Timeloop's ``nest`` on an array of ``rows`` ×
     ``cols`` PEs, or one error naming the directive accelsim cannot express."""
-    arch, levels = nest.arch, nest.arch.levels
+    levels = nest.arch.levels
     where = Where(nest.file).at("mapping")
     fan = [i for i, lv in enumerate(levels) if lv.kind == "dummy" and lv.name.startswith("inter_")]
     spatial_at = sorted({lp.level for lp in nest.loops if lp.spatial})
-    if len(fan) > 1 or len(spatial_at) > 1:
-        names = ", ".join(levels[i].name for i in sorted(set(fan) | set(spatial_at)))
-        raise where.error(f"the PEs fan out at more than one level ({names}); accelsim's array is one level of PEs",
-                          expected="one spatial fan-out (one !Container with a mesh)", found=names)
-    f = fan[0] if fan else (spatial_at[0] if spatial_at else None)
-    if f is None:
+    if not fan and not spatial_at:
         raise where.error("no spatial fan-out in the architecture", expected="a !Container with a spatial mesh", found="none")
-    if spatial_at and spatial_at[0] != f:
-        lp = next(lp for lp in nest.loops if lp.spatial)
-        raise _directive(nest, lp).error("spatial loops away from the PE array's fan-out", expected=f"them at {levels[f].name}",
-                                         found=levels[lp.level].name)
-    glbs = [i for i in range(1, f) if levels[i].kind == "storage"]
+    fan = fan or spatial_at[:1]
+    f0, f = fan[0], fan[-1]  # the outermost and innermost fan-out: the PE levels sit below f
+    between = [i for i in range(f0 + 1, f) if levels[i].kind != "dummy" or nest.keep[i]]
+    if between:
+        names = ", ".join(levels[i].name for i in sorted(set(fan) | set(between)))
+        raise where.error(f"the PEs fan out at more than one level ({names}) with storage that keeps data between them; "
+                          "accelsim's array is one level of PEs",
+                          expected="one spatial fan-out, or fan-outs separated only by dummy levels that keep nothing",
+                          found=", ".join(levels[i].name for i in between))
+    away = [lp for lp in nest.loops if lp.spatial and not f0 <= lp.level <= f]
+    if away:
+        raise _directive(nest, away[0]).error("spatial loops away from the PE array's fan-out",
+                                              expected=f"them at {', '.join(levels[i].name for i in fan)}",
+                                              found=levels[away[0].level].name)
+    inner = [lp for lp in nest.loops if f0 < lp.level <= f and not lp.spatial]
+    if inner:
+        raise _directive(nest, inner[0]).error(
+            f"a temporal loop ({inner[0].dim}{inner[0].bound}) between two fan-outs; the engine's pass loops sit outside the PE array",
+            expected=f"temporal loops at {levels[f0].name} or above", found=f"{inner[0].dim}{inner[0].bound}")
+    glbs = [i for i in range(1, f0) if levels[i].kind == "storage"]
     if len(glbs) != 1:
         raise where.error(f"{len(glbs)} storage levels between {levels[0].name} and the PE array "
                           f"({', '.join(levels[i].name for i in glbs) or 'none'})",
@@ -92,7 +106,7 @@ def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
     role = roles(nest)
     dram: list[tuple[str, int]] = []
     passes: list[tuple[str, int]] = []
-    space: list[tuple[str, int]] = []
+    space: list[tuple[str, int, str, str]] = []  # (dim, factor, mesh axis, Timeloop's dim), outermost first
     rf: list[tuple[str, int]] = []
     for lp in nest.loops:
         d = RENAME[lp.dim]
@@ -102,16 +116,16 @@ def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
                     f"{levels[0].name} loops over {lp.dim}{lp.bound}; accelsim's GLB tile always holds a whole filter window"
                     if not lp.spatial else "a spatial loop at DRAM", expected=f"{lp.dim} below {levels[0].name}", found=f"{lp.dim}{lp.bound}")
             dram.append((d, lp.bound))
-        elif lp.level < f or (lp.level == f and not lp.spatial):
+        elif lp.level < f0 or (lp.level == f0 and not lp.spatial):
             if any(e == d for e, _ in passes):
                 raise _directive(nest, lp).error(
                     f"{lp.dim} is split across two loops between {levels[glb].name} and the PE array; the engine has one pass loop per dim",
                     expected=f"one loop of {lp.dim} there", found=" ".join(f"{e}{c}" for e, c in passes) + f" {d}{lp.bound}")
             passes.append((d, lp.bound))
         elif lp.spatial:
-            if any(e == d for e, _ in space):
+            if any(e == d for e, *_ in space):
                 raise _directive(nest, lp).error(f"{lp.dim} twice on the PE array", expected="one spatial factor per dim", found=lp.dim)
-            space.append((d, lp.bound))
+            space.append((d, lp.bound, lp.axis, lp.dim))
         else:
             if sum(1 for e, _ in rf if e == d) == 2:
                 raise _directive(nest, lp).error(
@@ -126,13 +140,14 @@ def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
     for t in ROLES:
         pe = [i for i in range(f + 1, len(levels) - 1) if role.get(t) in nest.keep[i]]
         keep[t] = sum(1 for lp in nest.loops if f < lp.level < pe[0]) if pe else "mac"
-    on_rows, on_cols, used = [], [], 1
-    for d, c in space:
-        if used * c <= rows:
-            on_rows.append(d)
-            used *= c
-        else:
-            on_cols.append(d)
+    on_rows = [d for d, _, ax, _ in space if ax == "Y"]  # Timeloop's Spatial-Y runs down the PE rows, X across the columns
+    on_cols = [d for d, _, ax, _ in space if ax == "X"]
+    for axis, n, what in (("Y", rows, "rows"), ("X", cols, "columns")):
+        used = math.prod(c for _, c, ax, _ in space if ax == axis)
+        if used > n:
+            raise where.error(f"Timeloop's Spatial-{axis} factors ({' '.join(f'{t}{c}' for _, c, ax, t in space if ax == axis)}) "
+                              f"need {used} PE {what}; the accelsim array has {n}",
+                              expected=f"at most {n} along {axis}", found=used)
     bypass = tuple(t for t, ds in (("weight", role.get("weight")), ("ifmap", role.get("ifmap")), ("psum", role.get("psum")),
                                    ("ofmap", role.get("psum"))) if ds not in nest.keep[glb])
     dims = [d for d, _ in passes]
@@ -140,7 +155,7 @@ def engine_pin(nest: Nest, rows: int, cols: int) -> EnginePin:
         "glb_tile": tile,
         "dram_loops": " ".join(f"{d}{c}" for d, c in dram) or "N1",
         "pass_order": "".join([d for d in "NGMCEFRS" if d not in dims] + dims),
-        "spatial": dict(space),
+        "spatial": {d: c for d, c, *_ in space},
         "rows": "".join(on_rows),
         "cols": "".join(on_cols),
         "rf_loops": " ".join(f"{d}{c}" for d, c in rf) or "N1",

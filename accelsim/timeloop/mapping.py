@@ -29,6 +29,7 @@ class Loop:
     dim: str
     bound: int
     spatial: bool = False
+    axis: str = ""  # a spatial loop's mesh axis, "X" or "Y" (Timeloop's split: permutation[:split] on X)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
     temporal: dict[int, tuple[dict[str, int], list[str]]] = {}
     spatial: dict[int, tuple[dict[str, int], list[str]]] = {}
     keep: dict[int, frozenset[str]] = {}
+    splits: dict[int, int] = {}  # per level: its spatial directive's split
     spaces = [s.name for s in p.data_spaces]
     for k, d in enumerate(dirs):
         dat = at.at(f"mapping[{k}]")
@@ -133,15 +135,21 @@ def parse_mapping(data: Any, file: str, p: TProblem, arch: Arch) -> Nest:
         table = temporal if typ == "temporal" else spatial
         if i in table:
             raise dat.error(f"a second {typ} directive for '{tgt}'", expected=f"one {typ} directive per level", found=tgt)
+        split = d.get("split", len(perm))
+        if isinstance(split, bool) or not isinstance(split, int) or split < 0:
+            raise dat.at("split").error("not a split of the permutation", expected="a whole number ≥ 0", found=split)
         table[i] = (f, perm)
+        if typ == "spatial":
+            splits[i] = split
     loops: list[Loop] = []
     for i in range(n - 1):
         for table, sp in ((temporal, False), (spatial, True)):
             if i in table:
                 f, perm = table[i]
-                for dim in reversed(perm):  # the permutation is innermost first
+                for k in reversed(range(len(perm))):  # the permutation is innermost first
+                    dim = perm[k]
                     if f.get(dim, 1) > 1:
-                        loops.append(Loop(i, dim, f[dim], sp))
+                        loops.append(Loop(i, dim, f[dim], sp, ("X" if k < splits[i] else "Y") if sp else ""))
     for i, lv in enumerate(arch.levels[:-1]):
         fan = arch.levels[i + 1].instances // lv.instances if lv.instances else 1
         used = 1
