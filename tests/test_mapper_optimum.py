@@ -1,4 +1,4 @@
-"""The full search (mapping/search.py: full_search_mapping) against the whole space
+"""The full search (mapping/full.py: full_search_mapping) against the whole space
 (mapping/space.py) scored mapping by mapping.
 
 1. On small layers the search returns exactly the exhaustive optimum of the whole space —
