@@ -38,11 +38,15 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     - A larger layer starts from :func:`search_mapping` (the fixed enumeration of
       docs/engine.md §6, bound-pruned) and from the best :data:`DESCENTS` − 1 of
       :data:`RANDOM_STARTS` mappings drawn from the space (``space.random_mappings``, seeded
-      by the layer's shape and the array, so the same on every run), and refines each by descent over neighbourhoods of
+      by the layer's shape and the array, so the same on every run; at most 256 GLB tiles
+      each, 16× more until some fit), and refines each by descent over neighbourhoods of
       the space, in a fixed order: each GLB tile dim to every size ⌈B/k⌉ (the spatial
-      factor and RF extent of that dim clipped to it, or the RF extent the whole share),
-      each axis' spatial factors to every combination that fits (RF extents kept or
-      grown to the whole share), each free RF extent to every size ⌈top/k⌉, every DRAM
+      factor and RF extent of that dim clipped to it, or the RF extent the whole share;
+      the spatial factor also refilled to what its axis leaves, :func:`_refills`; where
+      the tiling no longer fits a GLB, each other dim shrunk until it does,
+      :func:`_repairs`), in every layout of the space each axis' spatial factors to every
+      combination that fits (RF extents kept or grown to the whole share), each free RF
+      extent to every size ⌈top/k⌉, every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
       one dim). A neighbour replaces the incumbent only when it scores strictly lower, so
       ties keep the earlier mapping and the result is deterministic; a neighbour whose
@@ -59,7 +63,10 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     starts = [seed]
     if RANDOM_STARTS:
         rng = np.random.default_rng(list(p.as_array()) + [spec.array.rows, spec.array.cols])
-        drawn = space.random_mappings(p, spec, df, rng, RANDOM_STARTS, max_tiles=256)
+        drawn, cap = [], 256
+        while not drawn and cap <= 16 * math.prod(b[d] for d in TILE_DIMS):
+            drawn = space.random_mappings(p, spec, df, rng, RANDOM_STARTS, max_tiles=cap, tries=100)
+            cap *= 16  # no tiling of at most cap GLB tiles fits (VGG-16 conv4_2's weights on eyeriss)
         drawn = sorted(((obj(m), i), m) for i, m in enumerate(drawn))
         starts += [m for _, m in drawn[:DESCENTS - 1]]
     best = None
@@ -129,6 +136,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     cap = max(MAX_TILES, _n_tiles(b, seed.t1))
     rf_dims = [d for d in df.rf_order]
     wholes: dict[tuple[int, ...], dict[str, int]] = {}
+    layouts = space.layouts_of(p, spec, df)
 
     def offer(m: Mapping) -> bool:
         if m == best[1]:
@@ -136,7 +144,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         t1 = dict(zip(TILE_DIMS, m.t1))
         t1["R"], t1["S"] = p.R, p.S
         t3 = dict(zip(DIMS, m.t3))
-        if not rf_fits(p, spec, df, t3) or not glb_fits(p, spec, t1):
+        if not rf_fits(p, spec, df, t3) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
             return False
         limit = best[0] * (1 + SLACK)
         if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m.dram_order) > limit:
@@ -174,31 +182,44 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                 m = best[1]
                 if size == m.t1[k]:
                     continue
-                sizes = m.t1[:k] + (size,) + m.t1[k + 1 :]
-                if _n_tiles(b, sizes) > cap:
-                    continue
-                t1 = dict(zip(TILE_DIMS, sizes))
-                t1["R"], t1["S"] = p.R, p.S
-                order = space.canonical_order(m.dram_order, sizes, b)
-                for whole in (set(), {d}):
-                    sp, t3 = fix(t1, dict(zip(DIMS, m.sp)), dict(zip(DIMS, m.t3)), whole)
-                    improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3))
-        # spatial factors, one axis at a time, every combination of its dims
-        for axis in ("rows", "cols"):
-            m = best[1]
-            dims = getattr(m, axis)
-            size = spec.array.rows if axis == "rows" else spec.array.cols
-            t1 = dict(zip(TILE_DIMS, m.t1))
-            t1["R"], t1["S"] = p.R, p.S
-            for combo in space._axis_factors(dims, size, t1):
+                for sizes in _repairs(p, spec, b, m.t1[:k] + (size,) + m.t1[k + 1 :], k):
+                    if _n_tiles(b, sizes) > cap:
+                        continue
+                    t1 = dict(zip(TILE_DIMS, sizes))
+                    t1["R"], t1["S"] = p.R, p.S
+                    order = space.canonical_order(m.dram_order, sizes, b)
+                    for f in _refills(m, d, size, spec):
+                        sp0 = dict(zip(DIMS, m.sp))
+                        if f:
+                            sp0[d] = f
+                        for whole in (set(), {d}):
+                            sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
+                            improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3))
+        # spatial factors, one axis at a time, every combination of its dims; in every
+        # layout of the space (another layout: the dims on no axis of it at 1, the other
+        # axis' dims kept where they stay on it)
+        for rows, cols in layouts:
+            for axis in ("rows", "cols"):
                 m = best[1]
-                sp0 = dict(zip(DIMS, m.sp))
-                if all(sp0[d] == f for d, f in combo.items()):
-                    continue
-                sp0.update(combo)
-                for whole in (set(), set(combo)):
-                    sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
-                    improved |= offer(replace(m, sp=sp, t3=t3))
+                lay = {"rows": rows, "cols": cols}
+                dims = lay[axis]
+                other = "cols" if axis == "rows" else "rows"
+                size = spec.array.rows if axis == "rows" else spec.array.cols
+                t1 = dict(zip(TILE_DIMS, m.t1))
+                t1["R"], t1["S"] = p.R, p.S
+                for combo in space._axis_factors(dims, size, t1):
+                    m = best[1]
+                    sp0 = dict(zip(DIMS, m.sp))
+                    if (rows, cols) == (m.rows, m.cols):
+                        if all(sp0[d] == f for d, f in combo.items()):
+                            continue
+                    else:
+                        kept = set(getattr(m, other)) & set(lay[other])
+                        sp0 = {d: (sp0[d] if d in kept else 1) for d in DIMS}
+                    sp0.update(combo)
+                    for whole in (set(), set(combo)):
+                        sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
+                        improved |= offer(replace(m, sp=sp, t3=t3, rows=rows, cols=cols))
         # RF extents
         for d in rf_dims:
             m = best[1]
@@ -219,6 +240,48 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         if not improved:
             break
     return best[0], best[1]
+
+
+def _repairs(p: Problem, spec: HardwareSpec, b: dict[str, int], sizes: tuple[int, ...], k: int) -> list[tuple[int, ...]]:
+    """The tiling ``sizes`` (dim ``k`` just resized) if it fits every GLB, else, for each
+    other dim in N G M C E F order, the tiling with that dim shrunk to its largest size
+    ⌈B/j⌉ that makes it fit (none where no size does): growing one dim of a full GLB pays
+    only with another shrunk (VGG-16 conv4_2 on eyeriss/ws: C1 → C5 with F28 → F10)."""
+
+    def fits(t: tuple[int, ...]) -> bool:
+        t1 = dict(zip(TILE_DIMS, t))
+        t1["R"], t1["S"] = p.R, p.S
+        return glb_fits(p, spec, t1)
+
+    if fits(sizes):
+        return [sizes]
+    out = []
+    for j, e in enumerate(TILE_DIMS):
+        if j == k or sizes[j] == 1:
+            continue
+        for v in _sizes(b[e]):
+            if v < sizes[j]:
+                t = sizes[:j] + (v,) + sizes[j + 1 :]
+                if fits(t):
+                    out.append(t)
+                    break
+    return out
+
+
+def _refills(m: Mapping, d: str, size: int, spec: HardwareSpec) -> list[int]:
+    """The spatial factors of dim ``d`` tried with its GLB tile resized to ``size``: 0 (the
+    mapping's own, clipped to the tile) and, where ``d`` lies on a PE axis, the factor
+    that fills what the axis' other dims leave (``min(size, room)``) and the same number
+    of passes spread evenly — a larger tile and a larger spatial factor only pay together
+    (ResNet-50 layer3.1.conv2 on eyeriss/ws: M13 → M42 with 14 columns)."""
+    for axis, n in ((m.rows, spec.array.rows), (m.cols, spec.array.cols)):
+        if d in axis:
+            sp = dict(zip(DIMS, m.sp))
+            room = n // math.prod(sp[e] for e in axis if e != d)
+            fill = min(size, room)
+            even = -(-size // -(-size // fill))
+            return [0] + [f for f in dict.fromkeys((fill, even)) if f != min(sp[d], size)]
+    return [0]
 
 
 def _n_tiles(b: dict[str, int], t1: tuple[int, ...]) -> int:

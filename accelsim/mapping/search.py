@@ -722,5 +722,9 @@ def clear_cache() -> None:
         f.cache_clear()
 
 
-# the search of the whole space lives in mapping/full.py; best_mapping and callers reach it here
-from .full import full_search_mapping  # noqa: E402  (after every name full.py imports from here)
+def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
+    """The search of the whole space: mapping/full.py's :func:`~accelsim.mapping.full.full_search_mapping`
+    (imported at the call: full.py builds on this module)."""
+    from .full import full_search_mapping as full
+
+    return full(p, spec, df, objective, layer)

@@ -8,13 +8,16 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   the dims cut into more than one tile changes a count, so the space holds one order per
   arrangement of those (:func:`canonical_order`: the untiled dims outermost, in NGMCEF order);
 - spatial layout: the dataflow's row and column dims, or the filters spread along an axis
-  the output pixels leave half idle (``search.spatial_layouts``; systolic arrays: the first);
+  the output pixels leave half idle, or RS's PE sets (``search.spatial_layouts``), and for
+  a dataflow that spreads M on no axis (OS) M beside the pixels on either axis
+  (:func:`layouts_of`; systolic arrays: the dataflow's own layout);
 - spatial factors: any factor 1..min(tile, axis) per row/column dim, the product along an
   axis at most the axis' PEs;
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
   halved only where even their smallest block does not fit (``search.t3_options``); the
-  kept blocks fitting the RF (``search.rf_fits``).
+  kept blocks fitting the RF (``search.rf_fits``);
+- only mappings the engine counts as the reference models do (:func:`counted`).
 
 :func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
 :func:`random_mappings` draws from it (benchmarks/mapper_quality.py, the full search's random starts).
@@ -49,11 +52,31 @@ def orders_of(t1: tuple[int, ...], bounds: dict[str, int]) -> list[str]:
 
 
 def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The spatial layouts of the space: ``search.spatial_layouts`` (systolic arrays: the
+    dataflow's own), and on a spatial array, for a dataflow that spreads the filters M on
+    no axis (OS: E rows, F columns), M beside the output pixels on either axis even where
+    they could fill it (issue 19's free spatial dims; a mapping of it whose M loop in the
+    RF would idle PEs is left out, :func:`counted`)."""
     from .search import spatial_dims, spatial_layouts
 
     if spec.array.kind == "systolic":
         return [spatial_dims(p, df)]
-    return spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+    out = spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+    base = out[0]
+    if p.bounds[DIMS.index("M")] > 1 and "M" not in base[0] + base[1]:
+        for k in (0, 1):
+            if any(d in ("E", "F") for d in base[k]):
+                alt = (base[0] + ("M",), base[1]) if k == 0 else (base[0], base[1] + ("M",))
+                if alt not in out:
+                    out.append(alt)
+    return out
+
+
+def counted(p: Problem, df: Dataflow, m: Mapping) -> bool:
+    """Whether the engine counts the mapping as the reference models do: no dim spread over
+    the PEs has its RF loop above a keep level where a PE's share can fall short
+    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can)."""
+    return m.unsupported_rf_loop(df, p) is None
 
 
 def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
@@ -116,6 +139,8 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                         if not rf_fits(p, spec, df, t3):
                             continue
                         t3_t = tuple(t3[d] for d in DIMS)
+                        if not counted(p, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
+                            continue
                         for o in orders:
                             yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
 
@@ -200,7 +225,10 @@ def random_mappings(
             if not rf_fits(p, spec, df, t3):
                 continue
             order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
-            out.append(Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols))
+            m = Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols)
+            if not counted(p, df, m):
+                continue
+            out.append(m)
             if len(out) == n:
                 break
     return out
