@@ -11,7 +11,9 @@ from dataclasses import replace
 import numpy as np
 
 from ..dataflow import Dataflow
+from ..engine.bound import cycles_bound_bw, energy_bound, lower_bound_walked
 from ..engine.evaluate import score as fast_score
+from ..engine.tiles import walk_tiles_loops
 from ..engine.problem import DIMS, Problem
 from ..hardware import HardwareSpec
 from . import space
@@ -77,6 +79,23 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     return best[1]
 
 
+class _NestBound(_Bound):
+    """search._Bound that also bounds a split DRAM nest (``Mapping.dram_loops``, passed as
+    the order): its DRAM walk is the nest's own (tiles.walk_tiles_loops), the rest of the
+    bound does not depend on the DRAM-level loops."""
+
+    def _parts(self, t1: dict[str, int], order) -> tuple[float, float]:
+        if isinstance(order, str):
+            return super()._parts(t1, order)
+        sizes = np.array([t1[d] for d in TILE_DIMS], np.int64)
+        loop_dim = np.array([TILE_DIMS.index(d) for d, _ in order], np.int64)
+        walk = walk_tiles_loops(self.p, sizes, loop_dim, np.array([c for _, c in order], np.int64))[0]
+        lb = lower_bound_walked(self.p, sizes, walk, self.keep, self.n_rf, self.uses_rf)
+        if self.objective == "energy" and self.static == 0:
+            return energy_bound(lb, self.costs), 0.0
+        return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
+
+
 class _Objective:
     """The objective of one mapping (the engine's own score, no shortcut in the result)
     and lower bounds of it, for one layer, machine and dataflow."""
@@ -85,14 +104,14 @@ class _Objective:
         self.args = (p, spec, df)
         self.objective = objective
         self.energy = _Scorer(p, spec, df, "energy") if objective == "energy" else None
-        self.bound = _Bound(p, spec, df, objective)
+        self.bound = _NestBound(p, spec, df, objective)
         self.macs = p.macs
         self.seen: dict[Mapping, float] = {}  # descents meet: each mapping is scored once
 
     def __call__(self, m: Mapping) -> float:
         s = self.seen.get(m)
         if s is None:
-            s = self.energy(m) if self.energy is not None else fast_score(*self.args, m, self.objective)
+            s = self.energy(m) if self.energy is not None and not m.dram_loops else fast_score(*self.args, m, self.objective)
             self.seen[m] = s
         return s
 
@@ -111,10 +130,10 @@ def _exact(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, layer: 
     bounds: dict[tuple, float] = {}
     for m in space.enumerate_space(p, spec, df):
         if best is not None:
-            key = (m.t1, m.dram_order)
+            key = (m.t1, m.dram_loops or m.dram_order)
             lb = bounds.get(key)
             if lb is None:
-                lb = bounds[key] = obj.bound(dict(zip(TILE_DIMS, m.t1)), m.dram_order)
+                lb = bounds[key] = obj.bound(dict(zip(TILE_DIMS, m.t1)), key[1])
             if lb > best[0] * (1 + SLACK) or obj.spatial_bound(m.sp) > best[0] * (1 + SLACK):
                 continue
         s = obj(m)
@@ -147,7 +166,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         if not rf_fits(p, spec, df, t3) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
             return False
         limit = best[0] * (1 + SLACK)
-        if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m.dram_order) > limit:
+        if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m.dram_loops or m.dram_order) > limit:
             return False
         s = obj(m)
         if s < best[0]:
@@ -194,7 +213,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                             sp0[d] = f
                         for whole in (set(), {d}):
                             sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
-                            improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3))
+                            improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3, dram_loops=()))
         # spatial factors, one axis at a time, every combination of its dims; in every
         # layout of the space (another layout: the dims on no axis of it at 1, the other
         # axis' dims kept where they stay on it)
@@ -236,7 +255,11 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         # DRAM loop orders
         m = best[1]
         for order in _order_moves(m.t1, m.dram_order, b, space):
-            improved |= offer(replace(best[1], dram_order=order))
+            improved |= offer(replace(best[1], dram_order=order, dram_loops=()))
+        # split DRAM nests around the current order
+        m = best[1]
+        for loops in _split_moves(m.t1, m.dram_order, b):
+            improved |= offer(replace(best[1], dram_order=space.nest_label(loops), dram_loops=loops))
         if not improved:
             break
     return best[0], best[1]
@@ -286,6 +309,26 @@ def _refills(m: Mapping, d: str, size: int, spec: HardwareSpec) -> list[int]:
 
 def _n_tiles(b: dict[str, int], t1: tuple[int, ...]) -> int:
     return math.prod(-(-b[d] // t) for d, t in zip(TILE_DIMS, t1))
+
+
+def _split_moves(t1: tuple[int, ...], order: str, b: dict[str, int]) -> list[tuple[tuple[str, int], ...]]:
+    """The split nests (``space.split_nests``) next to a loop order: each tiled dim's loop
+    cut into two (every split of its tiles, ``space._pairs``), the outer loop where the
+    dim's loop was and the inner one at every place at least two loops inside it, or the
+    inner loop where it was and the outer one at every place at least two loops above."""
+    cnt = {d: -(-b[d] // t) for d, t in zip(TILE_DIMS, t1)}
+    tiled = [d for d in order if cnt[d] > 1]
+    out: list[tuple[tuple[str, int], ...]] = []
+    for i, d in enumerate(tiled):
+        for a, c in space._pairs(cnt[d]):
+            loops = [(e, cnt[e]) for e in tiled]
+            for j in range(i + 2, len(tiled) + 1):  # inner (d, c) before position j
+                nest = loops[:i] + [(d, a)] + loops[i + 1 : j] + [(d, c)] + loops[j:]
+                out.append(tuple(nest))
+            for j in range(0, i - 1):  # outer (d, a) before position j
+                nest = loops[:j] + [(d, a)] + loops[j:i] + [(d, c)] + loops[i + 1 :]
+                out.append(tuple(nest))
+    return list(dict.fromkeys(out))
 
 
 def _order_moves(t1: tuple[int, ...], order: str, b: dict[str, int], space) -> list[str]:
