@@ -1,4 +1,4 @@
-"""The full search (mapping/search.py: full_search_mapping) against the whole space
+"""The full search (mapping/full.py: full_search_mapping) against the whole space
 (mapping/space.py) scored mapping by mapping.
 
 1. On small layers the search returns exactly the exhaustive optimum of the whole space —
@@ -22,8 +22,9 @@ import pytest
 
 from accelsim.dataflow import dataflow_for
 from accelsim.engine import kernel as K
-from accelsim.engine.bound import cycles_bound_bw, lower_bound
-from accelsim.engine.evaluate import evaluate, machine_arrays, run_kernel, score
+from accelsim.engine.bound import cycles_bound_bw, energy_bound, lower_bound, lower_bound_walked
+from accelsim.engine.evaluate import cost_vector, evaluate, machine_arrays, run_kernel, score
+from accelsim.engine.tiles import walk_tiles_loops
 from accelsim.engine.problem import DIMS, Problem
 from accelsim.hardware import load_hardware
 from accelsim.hardware.spec import ArraySpec
@@ -34,6 +35,7 @@ from accelsim.mapping.mapping import TILE_DIMS
 from conftest import REPO
 
 SMALL = Problem(N=1, G=1, M=3, C=2, E=3, F=2, R=2, S=2, H=4, W=3, U=1, D=1, pt=0, pl=0)
+SPLIT = Problem(N=1, G=1, M=4, C=2, E=2, F=2, R=1, S=1, H=2, W=2, U=1, D=1, pt=0, pl=0)  # M's 4 tiles split 2 x 2
 STRIDED = Problem(N=1, G=1, M=2, C=2, E=2, F=2, R=3, S=3, H=4, W=4, U=2, D=1, pt=1, pl=1)
 
 
@@ -54,6 +56,8 @@ CASES = [
     ("eyeriss", "is", SMALL),
     ("eyeriss", "nlr", SMALL),
     ("eyeriss", "rs", STRIDED),
+    ("eyeriss", "ws", SPLIT),
+    ("eyeriss", "os", SPLIT),
     ("edge_16x16", "ws", SMALL),
     ("tpu_v1", "ws", SMALL),
     ("tpu_v1", "os", SMALL),
@@ -94,17 +98,23 @@ def _random_mappings(config: str, n: int):
 
 @pytest.mark.parametrize("config", ["eyeriss", "edge_16x16", "tpu_v1"])
 def test_cycle_bounds_are_under_the_timeline(config):
-    n = 0
+    n = splits = 0
     for spec, df, p, m in _random_mappings(config, 6):
         cost = evaluate(p, spec, df, m)
+        keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
         t1, order, *_ = m.arrays(df)
-        lb = lower_bound(p.as_array(), t1, order, np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64),
-                         len(df.rf_order), df.uses_rf)
+        if m.dram_loops:  # a split nest: its own DRAM walk
+            lb = lower_bound_walked(p.as_array(), t1, walk_tiles_loops(p.as_array(), t1, *m.dram_loop_arrays(p))[0], keep,
+                                    len(df.rf_order), df.uses_rf)
+            splits += 1
+        else:
+            lb = lower_bound(p.as_array(), t1, order, keep, len(df.rf_order), df.uses_rf)
         bound = cycles_bound_bw(lb, spec.pes, *machine_arrays(spec))
         assert bound - 1.0 <= cost.cycles, (m, bound, cost.cycles)
+        assert energy_bound(lb, cost_vector(spec)) <= cost.total_energy * (1 + 1e-9), m
         assert p.macs / np.prod(m.sp) <= cost.compute_cycles, m
         n += 1
-    assert n >= 30
+    assert n >= 30 and (splits >= 3 or config == "tpu_v1")  # tpu_v1's GLB holds these layers in too few tiles to split
 
 
 @pytest.mark.parametrize("config", ["eyeriss", "tpu_v1"])
@@ -181,3 +191,54 @@ def test_latency_search_finds_eyeriss_pe_sets(monkeypatch):
     monkeypatch.setattr(S, "SETS", False)
     without = S.search_mapping(p, spec, df, "latency")
     assert "M" not in without.cols and cost.cycles < evaluate(p, spec, df, without).cycles
+
+
+def test_os_space_spreads_filters_where_the_reference_model_agrees():
+    """Issue 19's free spatial dims in the space: OS (E rows, F columns) also lays the
+    filters M beside the pixels on either axis, where the pixels could fill it; each such
+    mapping of the space is one the engine counts exactly as the reference model's
+    literal walk does (the space keeps only those whose PEs' shares of M are whole where
+    M has an RF extent above a keep level: space.counted)."""
+    from accelsim.reference.check import engine_differs
+
+    spec = _tiny("eyeriss")
+    df = dataflow_for("os", spec.array.kind)
+    assert SP.layouts_of(SMALL, spec, df)[1:] == [(("E", "M"), ("F",)), (("E",), ("F", "M"))]
+    spread = [m for m in SP.enumerate_space(SMALL, spec, df) if m.sp[DIMS.index("M")] > 1]
+    assert spread and all(m.unsupported_rf_loop(df, SMALL) is None for m in spread)
+    # M3 spread over 2 PEs with 2 filters each leaves one PE a share of 1: not counted, not in the space
+    assert not any(m.t3[DIMS.index("M")] > 1 and m.t1[TILE_DIMS.index("M")] % 2 for m in spread)
+    rng = np.random.default_rng(11)
+    for i in rng.choice(len(spread), 12, replace=False):
+        assert engine_differs(SMALL, df, spread[i]) == {}, spread[i]
+
+
+# mappings of the space found by the random search of benchmarks/mapper_quality.py (seed 0,
+# 20,000 draws) that the full search's descent missed (by 5.2 %, 13.5 %, 13.2 %) before its
+# repair and refill moves: the full search must come within issue 20's goal of each
+# (latency 5 %; it is 0.9996, 1.00001 and 0.992 of them)
+BEATEN = [
+    ("eyeriss", "ws", "resnet50", "layer3.1.conv2", "latency",
+     dict(t1=(1, 1, 42, 8, 14, 14), dram_order="NGEFMC", sp=(1, 1, 14, 3, 1, 1, 1, 1), t3=(1, 1, 1, 1, 2, 3, 3, 3))),
+    ("eyeriss", "ws", "vgg16", "features.19", "latency",
+     dict(t1=(1, 1, 56, 5, 28, 10), dram_order="NGEMFC", sp=(1, 1, 14, 5, 1, 1, 1, 1), t3=(1, 1, 1, 1, 11, 4, 3, 3))),
+    ("edge_16x16", "rs", "alexnet", "conv1", "latency",
+     dict(t1=(1, 1, 96, 3, 55, 2), dram_order="NGMCEF", sp=(1, 1, 4, 1, 14, 1, 4, 1), t3=(1, 1, 3, 1, 1, 2, 1, 11))),
+]
+
+
+@pytest.mark.parametrize("config,dataflow,net,layer,objective,found", BEATEN)
+def test_full_search_beats_what_the_random_search_found(config, dataflow, net, layer, objective, found):
+    from accelsim.mapping.mapping import Mapping
+    from accelsim.workload.zoo import build
+
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    df = dataflow_for(dataflow, spec.array.kind)
+    p = Problem.from_shape(next(x.shape for x in build(net).layers if x.name == layer), 1)
+    rows, cols = S.spatial_dims(p, df)
+    other = Mapping(df.name, rows=rows, cols=cols, **found)
+    t1 = dict(zip(TILE_DIMS, other.t1))
+    t1["R"], t1["S"] = p.R, p.S
+    assert S.glb_fits(p, spec, t1) and S.rf_fits(p, spec, df, dict(zip(DIMS, other.t3))) and SP.counted(p, df, other)
+    goal = {"energy": 0.02, "latency": 0.05}[objective]
+    assert score(p, spec, df, S.full_search_mapping(p, spec, df, objective), objective) <= (1 + goal) * score(p, spec, df, other, objective)

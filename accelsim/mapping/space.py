@@ -7,14 +7,19 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
 - DRAM loop order: any of the 720 orders of the six tile dims — only the relative order of
   the dims cut into more than one tile changes a count, so the space holds one order per
   arrangement of those (:func:`canonical_order`: the untiled dims outermost, in NGMCEF order);
+  and every nest that splits one tiled dim's DRAM loop in two around other loops
+  (:func:`split_nests`, ``Mapping.dram_loops``: issue 19's split loops);
 - spatial layout: the dataflow's row and column dims, or the filters spread along an axis
-  the output pixels leave half idle (``search.spatial_layouts``; systolic arrays: the first);
+  the output pixels leave half idle, or RS's PE sets (``search.spatial_layouts``), and for
+  a dataflow that spreads M on no axis (OS) M beside the pixels on either axis
+  (:func:`layouts_of`; systolic arrays: the dataflow's own layout);
 - spatial factors: any factor 1..min(tile, axis) per row/column dim, the product along an
   axis at most the axis' PEs;
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
   halved only where even their smallest block does not fit (``search.t3_options``); the
-  kept blocks fitting the RF (``search.rf_fits``).
+  kept blocks fitting the RF (``search.rf_fits``);
+- only mappings the engine counts as the reference models do (:func:`counted`).
 
 :func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
 :func:`random_mappings` draws from it (benchmarks/mapper_quality.py, the full search's random starts).
@@ -48,12 +53,70 @@ def orders_of(t1: tuple[int, ...], bounds: dict[str, int]) -> list[str]:
     return [single + "".join(q) for q in itertools.permutations(tiled)]
 
 
+def _pairs(n: int) -> list[tuple[int, int]]:
+    """The ways to split ``n`` tiles into an outer and an inner loop of at least 2 each."""
+    return [(a, n // a) for a in range(2, n // 2 + 1) if n % a == 0 and n // a >= 2]
+
+
+def split_nests(t1: tuple[int, ...], bounds: dict[str, int]) -> list[tuple[tuple[str, int], ...]]:
+    """Every DRAM-level nest (``Mapping.dram_loops``) that splits one tiled dim into an
+    outer and an inner loop (counts ≥ 2 multiplying to its tiles) with another tiled dim's
+    loop between them — two adjacent loops of one dim are its single loop, and a loop of
+    one trip changes no count, so the untiled dims have none. In order: the split dim in
+    NGMCEF order, its splits by outer count, the loops' arrangements lexicographic."""
+    cnt = {d: -(-bounds[d] // t) for d, t in zip(TILE_DIMS, t1)}
+    tiled = [d for d in TILE_DIMS if cnt[d] > 1]
+    out = []
+    for d in tiled:
+        for a, c in _pairs(cnt[d]):
+            items = [(e, cnt[e]) for e in tiled if e != d] + [(d, 0), (d, 1)]
+            seen = set()
+            for q in itertools.permutations(range(len(items))):
+                dims = [items[i][0] for i in q]
+                pos = [k for k, e in enumerate(dims) if e == d]
+                if pos[1] - pos[0] == 1:
+                    continue
+                loops = tuple((e, (a if k == pos[0] else c) if e == d else items[i][1]) for k, (e, i) in enumerate(zip(dims, q)))
+                if loops not in seen:
+                    seen.add(loops)
+                    out.append(loops)
+    return out
+
+
+def nest_label(loops: tuple[tuple[str, int], ...]) -> str:
+    """A split nest's ``dram_order`` (the mapping's name for it; the kernel walks
+    ``dram_loops``): the untiled dims outermost in NGMCEF order, then the dims by their
+    outermost loop."""
+    first = list(dict.fromkeys(d for d, _ in loops))
+    return "".join(d for d in TILE_DIMS if d not in first) + "".join(first)
+
+
 def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The spatial layouts of the space: ``search.spatial_layouts`` (systolic arrays: the
+    dataflow's own), and on a spatial array, for a dataflow that spreads the filters M on
+    no axis (OS: E rows, F columns), M beside the output pixels on either axis even where
+    they could fill it (issue 19's free spatial dims; a mapping of it whose M loop in the
+    RF would idle PEs is left out, :func:`counted`)."""
     from .search import spatial_dims, spatial_layouts
 
     if spec.array.kind == "systolic":
         return [spatial_dims(p, df)]
-    return spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+    out = spatial_layouts(p, df, spec.array.rows, spec.array.cols)
+    base = out[0]
+    if p.bounds[DIMS.index("M")] > 1 and "M" not in base[0] + base[1]:
+        for k in (0, 1):
+            if any(d in ("E", "F") for d in base[k]):
+                alt = (base[0] + ("M",), base[1]) if k == 0 else (base[0], base[1] + ("M",))
+                if alt not in out:
+                    out.append(alt)
+    return out
+
+
+def counted(p: Problem, df: Dataflow, m: Mapping) -> bool:
+    """Whether the engine counts the mapping as the reference models do: no dim spread over
+    the PEs has its RF loop above a keep level where a PE's share can fall short
+    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can)."""
+    return m.unsupported_rf_loop(df, p) is None
 
 
 def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
@@ -103,6 +166,7 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
         base = whole_dims(p, spec, df, t1)
         free = free_rf_dims(df, t1)
         orders = orders_of(sizes, b)
+        nests = split_nests(sizes, b)
         for rows, cols in layouts:
             for r in _axis_factors(rows, spec.array.rows, t1):
                 for c in _axis_factors(cols, spec.array.cols, t1):
@@ -116,8 +180,12 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                         if not rf_fits(p, spec, df, t3):
                             continue
                         t3_t = tuple(t3[d] for d in DIMS)
+                        if not counted(p, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
+                            continue
                         for o in orders:
                             yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
+                        for loops in nests:
+                            yield Mapping(df.name, sizes, nest_label(loops), sp_t, t3_t, rows, cols, dram_loops=loops)
 
 
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
@@ -135,7 +203,10 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
             math.prod(min(t1[d], spec.array.rows) for d in rows) * math.prod(min(t1[d], spec.array.cols) for d in cols)
             for rows, cols in layouts
         )
-        total += math.factorial(tiled) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
+        cnt = [-(-b[d] // t1[d]) for d in TILE_DIMS]
+        # split nests: per split of one dim, (k+1)!/2 arrangements of k + 1 loops, k! of them adjacent
+        nests = sum(len(_pairs(c)) for c in cnt) * (math.factorial(tiled) * (tiled - 1) // 2)
+        total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
         if stop is not None and total > stop:
             return total
     return total
@@ -160,6 +231,29 @@ def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: 
         hi = np.maximum(lo, np.where(tiles > 1, (bd - 1) // np.maximum(tiles - 1, 1), bd))
         t[rows, d] = lo + (rng.random(k) * (hi - lo + 1)).astype(np.int64)
     return t
+
+
+SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
+
+
+def _draw_split(rng: np.random.Generator, t1: tuple[int, ...], b: dict[str, int], order: str) -> tuple[tuple[str, int], ...]:
+    """A split nest (:func:`split_nests`) for :data:`SPLIT_SHARE` of the draws where one
+    exists: a tiled dim with a split, a split of it, the inner loop at a random place of
+    the order at least two loops inside the outer one; else () (the order alone)."""
+    cnt = {d: -(-b[d] // t) for d, t in zip(TILE_DIMS, t1)}
+    tiled = [d for d in order if cnt[d] > 1]
+    can = [d for d in tiled if _pairs(cnt[d]) and tiled.index(d) < len(tiled) - 1]
+    if not can or rng.random() >= SPLIT_SHARE:
+        return ()
+    d = can[int(rng.integers(len(can)))]
+    pairs = _pairs(cnt[d])
+    a, c = pairs[int(rng.integers(len(pairs)))]
+    i = tiled.index(d)
+    j = int(rng.integers(i + 2, len(tiled) + 1))  # the inner loop goes before position j of the order
+    loops = [(e, cnt[e]) for e in tiled]
+    loops[i] = (d, a)
+    loops.insert(j, (d, c))
+    return tuple(loops)
 
 
 def random_mappings(
@@ -200,7 +294,12 @@ def random_mappings(
             if not rf_fits(p, spec, df, t3):
                 continue
             order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
-            out.append(Mapping(df.name, sizes, order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols))
+            loops = _draw_split(rng, sizes, b, order)
+            m = Mapping(df.name, sizes, nest_label(loops) if loops else order, tuple(sp[d] for d in DIMS),
+                        tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops)
+            if not counted(p, df, m):
+                continue
+            out.append(m)
             if len(out) == n:
                 break
     return out

@@ -1,0 +1,348 @@
+"""The search of the whole mapping space (accelsim/mapping/space.py; docs/engine.md §6):
+:func:`full_search_mapping`, which ``--search full`` runs — small layers walked whole by
+branch and bound, larger ones by descents over neighbourhoods of the space from the fixed
+enumeration's pick (mapping/search.py) and from seeded random draws, every step pruned by
+the exact lower bounds of engine/bound.py."""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..dataflow import Dataflow
+from ..engine.bound import cycles_bound_bw, energy_bound, lower_bound_walked
+from ..engine.evaluate import score as fast_score
+from ..engine.tiles import walk_tiles_loops
+from ..engine.problem import DIMS, Problem
+from ..hardware import HardwareSpec
+from . import space
+from .mapping import TILE_DIMS, Mapping
+from .search import SLACK, _Bound, _no_fit, _Scorer, glb_fits, rf_fits, search_mapping
+
+
+EXACT_TILINGS = 512  # a layer with at most this many GLB tile-size combinations ...
+EXACT_MAPPINGS = 50_000  # ... and at most this many mappings (space.size_bound) is walked whole
+MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than this (or than the seed's)
+MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
+RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
+DESCENTS = 3  # descents: from the seed and from the best random draws
+
+
+def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
+    """The best mapping of the whole space (accelsim/mapping/space.py) for the objective.
+
+    - A layer whose space has at most :data:`EXACT_TILINGS` GLB tile-size combinations and
+      at most :data:`EXACT_MAPPINGS` mappings (``space.size_bound``) is walked whole, branch and bound: every tiling and DRAM loop order whose lower bound
+      (engine/bound.py, energy and cycles) exceeds the best score so far is skipped, every
+      other mapping is scored. The result is the exact optimum; among equal scores, the
+      first in :func:`space.enumerate_space`'s order.
+    - A larger layer starts from :func:`search_mapping` (the fixed enumeration of
+      docs/engine.md §6, bound-pruned) and from the best :data:`DESCENTS` − 1 of
+      :data:`RANDOM_STARTS` mappings drawn from the space (``space.random_mappings``, seeded
+      by the layer's shape and the array, so the same on every run; at most 256 GLB tiles
+      each, 16× more until some fit), and refines each by descent over neighbourhoods of
+      the space, in a fixed order: each GLB tile dim to every size ⌈B/k⌉ (the spatial
+      factor and RF extent of that dim clipped to it, or the RF extent the whole share;
+      the spatial factor also refilled to what its axis leaves, :func:`_refills`; where
+      the tiling no longer fits a GLB, each other dim shrunk until it does,
+      :func:`_repairs`), in every layout of the space each axis' spatial factors to every
+      combination that fits (RF extents kept or grown to the whole share), each free RF
+      extent to every size ⌈top/k⌉, every DRAM
+      loop order of the tiled dims (all of them up to four tiled dims, else every move of
+      one dim). A neighbour replaces the incumbent only when it scores strictly lower, so
+      ties keep the earlier mapping and the result is deterministic; a neighbour whose
+      lower bound is not below the incumbent's score is not scored. The best descent wins
+      (ties: the earlier start). The distance of this search to the optimum is measured
+      by benchmarks/mapper_quality.py.
+    """
+
+    b = dict(zip(DIMS, p.bounds))
+    if math.prod(b[d] for d in TILE_DIMS) <= EXACT_TILINGS and space.size_bound(p, spec, df, EXACT_MAPPINGS) <= EXACT_MAPPINGS:
+        return _exact(p, spec, df, objective, layer)
+    seed = search_mapping(p, spec, df, objective, layer)
+    obj = _Objective(p, spec, df, objective)
+    starts = [seed]
+    if RANDOM_STARTS:
+        rng = np.random.default_rng(list(p.as_array()) + [spec.array.rows, spec.array.cols])
+        drawn, cap = [], 256
+        while not drawn and cap <= 16 * math.prod(b[d] for d in TILE_DIMS):
+            drawn = space.random_mappings(p, spec, df, rng, RANDOM_STARTS, max_tiles=cap, tries=100)
+            cap *= 16  # no tiling of at most cap GLB tiles fits (VGG-16 conv4_2's weights on eyeriss)
+        drawn = sorted(((obj(m), i), m) for i, m in enumerate(drawn))
+        starts += [m for _, m in drawn[:DESCENTS - 1]]
+    best = None
+    for m in starts:
+        r = _refine(p, spec, df, objective, m, space, obj)
+        if best is None or r[0] < best[0]:
+            best = r
+    return best[1]
+
+
+class _NestBound(_Bound):
+    """search._Bound that also bounds a split DRAM nest (``Mapping.dram_loops``, passed as
+    the order): its DRAM walk is the nest's own (tiles.walk_tiles_loops), the rest of the
+    bound does not depend on the DRAM-level loops."""
+
+    def _parts(self, t1: dict[str, int], order) -> tuple[float, float]:
+        if isinstance(order, str):
+            return super()._parts(t1, order)
+        sizes = np.array([t1[d] for d in TILE_DIMS], np.int64)
+        loop_dim = np.array([TILE_DIMS.index(d) for d, _ in order], np.int64)
+        walk = walk_tiles_loops(self.p, sizes, loop_dim, np.array([c for _, c in order], np.int64))[0]
+        lb = lower_bound_walked(self.p, sizes, walk, self.keep, self.n_rf, self.uses_rf)
+        if self.objective == "energy" and self.static == 0:
+            return energy_bound(lb, self.costs), 0.0
+        return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
+
+
+class _Objective:
+    """The objective of one mapping (the engine's own score, no shortcut in the result)
+    and lower bounds of it, for one layer, machine and dataflow."""
+
+    def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str) -> None:
+        self.args = (p, spec, df)
+        self.objective = objective
+        self.energy = _Scorer(p, spec, df, "energy") if objective == "energy" else None
+        self.bound = _NestBound(p, spec, df, objective)
+        self.macs = p.macs
+        self.seen: dict[Mapping, float] = {}  # descents meet: each mapping is scored once
+
+    def __call__(self, m: Mapping) -> float:
+        s = self.seen.get(m)
+        if s is None:
+            s = self.energy(m) if self.energy is not None and not m.dram_loops else fast_score(*self.args, m, self.objective)
+            self.seen[m] = s
+        return s
+
+    def spatial_bound(self, sp: tuple[int, ...]) -> float:
+        """A lower bound from the spatial factors alone (latency: the MACs over the PEs the
+        factors occupy — each does one MAC per cycle; energy: none)."""
+        if self.objective != "latency":
+            return -math.inf
+        return self.macs / math.prod(sp) - 1.0
+
+
+def _exact(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, layer: str) -> Mapping:
+
+    obj = _Objective(p, spec, df, objective)
+    best: tuple[float, Mapping] | None = None
+    bounds: dict[tuple, float] = {}
+    for m in space.enumerate_space(p, spec, df):
+        if best is not None:
+            key = (m.t1, m.dram_loops or m.dram_order)
+            lb = bounds.get(key)
+            if lb is None:
+                lb = bounds[key] = obj.bound(dict(zip(TILE_DIMS, m.t1)), key[1])
+            if lb > best[0] * (1 + SLACK) or obj.spatial_bound(m.sp) > best[0] * (1 + SLACK):
+                continue
+        s = obj(m)
+        if best is None or s < best[0]:
+            best = (s, m)
+    if best is None:
+        raise _no_fit(p, spec, df, layer)
+    return best[1]
+
+
+def _sizes(n: int) -> list[int]:
+    """Every distinct tile size ⌈n/k⌉ (k = 1..n), largest first."""
+    return sorted({-(-n // k) for k in range(1, n + 1)}, reverse=True)
+
+
+def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: Mapping, space, obj: "_Objective") -> tuple[float, Mapping]:
+    b = dict(zip(DIMS, p.bounds))
+    best = [obj(seed), seed]
+    cap = max(MAX_TILES, _n_tiles(b, seed.t1))
+    rf_dims = [d for d in df.rf_order]
+    wholes: dict[tuple[int, ...], dict[str, int]] = {}
+    layouts = space.layouts_of(p, spec, df)
+
+    def offer(m: Mapping) -> bool:
+        if m == best[1]:
+            return False
+        t1 = dict(zip(TILE_DIMS, m.t1))
+        t1["R"], t1["S"] = p.R, p.S
+        t3 = dict(zip(DIMS, m.t3))
+        if not rf_fits(p, spec, df, t3) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
+            return False
+        limit = best[0] * (1 + SLACK)
+        if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m.dram_loops or m.dram_order) > limit:
+            return False
+        s = obj(m)
+        if s < best[0]:
+            best[0], best[1] = s, m
+            return True
+        return False
+
+    def fix(t1: dict[str, int], sp: dict[str, int], t3: dict[str, int], whole: set[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Spatial factors clipped to the tile, RF extents to the tile's share per PE
+        (the dims in ``whole`` to all of it), the whole-pass dims as the dataflow covers them."""
+        key = tuple(t1[d] for d in DIMS)
+        base = wholes.get(key)
+        if base is None:
+            base = wholes[key] = space.whole_dims(p, spec, df, t1)
+        sp2 = {d: min(sp[d], t1[d]) for d in DIMS}
+        t32 = dict(t3)
+        for d in rf_dims:
+            share = -(-t1[d] // sp2[d])
+            if base[d] > 1 or d in df.full_in_pass or d in ("R", "S"):
+                t32[d] = base[d]
+            elif d in whole:
+                t32[d] = share
+            else:
+                t32[d] = min(t3[d], share)
+        return tuple(sp2[d] for d in DIMS), tuple(t32[d] for d in DIMS)
+
+    for _ in range(MAX_ROUNDS):
+        improved = False
+        # GLB tile sizes, one dim at a time
+        for k, d in enumerate(TILE_DIMS):
+            for size in _sizes(b[d]):
+                m = best[1]
+                if size == m.t1[k]:
+                    continue
+                for sizes in _repairs(p, spec, b, m.t1[:k] + (size,) + m.t1[k + 1 :], k):
+                    if _n_tiles(b, sizes) > cap:
+                        continue
+                    t1 = dict(zip(TILE_DIMS, sizes))
+                    t1["R"], t1["S"] = p.R, p.S
+                    order = space.canonical_order(m.dram_order, sizes, b)
+                    for f in _refills(m, d, size, spec):
+                        sp0 = dict(zip(DIMS, m.sp))
+                        if f:
+                            sp0[d] = f
+                        for whole in (set(), {d}):
+                            sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
+                            improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3, dram_loops=()))
+        # spatial factors, one axis at a time, every combination of its dims; in every
+        # layout of the space (another layout: the dims on no axis of it at 1, the other
+        # axis' dims kept where they stay on it)
+        for rows, cols in layouts:
+            for axis in ("rows", "cols"):
+                m = best[1]
+                lay = {"rows": rows, "cols": cols}
+                dims = lay[axis]
+                other = "cols" if axis == "rows" else "rows"
+                size = spec.array.rows if axis == "rows" else spec.array.cols
+                t1 = dict(zip(TILE_DIMS, m.t1))
+                t1["R"], t1["S"] = p.R, p.S
+                for combo in space._axis_factors(dims, size, t1):
+                    m = best[1]
+                    sp0 = dict(zip(DIMS, m.sp))
+                    if (rows, cols) == (m.rows, m.cols):
+                        if all(sp0[d] == f for d, f in combo.items()):
+                            continue
+                    else:
+                        kept = set(getattr(m, other)) & set(lay[other])
+                        sp0 = {d: (sp0[d] if d in kept else 1) for d in DIMS}
+                    sp0.update(combo)
+                    for whole in (set(), set(combo)):
+                        sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
+                        improved |= offer(replace(m, sp=sp, t3=t3, rows=rows, cols=cols))
+        # RF extents
+        for d in rf_dims:
+            m = best[1]
+            i = DIMS.index(d)
+            if d in df.full_in_pass or d in ("R", "S"):
+                continue
+            t1 = dict(zip(TILE_DIMS, m.t1))
+            t1["R"], t1["S"] = p.R, p.S
+            for v in _sizes(-(-t1[d] // m.sp[i])):
+                m = best[1]
+                if v == m.t3[i] or v > -(-t1[d] // m.sp[i]):
+                    continue
+                improved |= offer(replace(m, t3=m.t3[:i] + (v,) + m.t3[i + 1 :]))
+        # DRAM loop orders
+        m = best[1]
+        for order in _order_moves(m.t1, m.dram_order, b, space):
+            improved |= offer(replace(best[1], dram_order=order, dram_loops=()))
+        # split DRAM nests around the current order
+        m = best[1]
+        for loops in _split_moves(m.t1, m.dram_order, b):
+            improved |= offer(replace(best[1], dram_order=space.nest_label(loops), dram_loops=loops))
+        if not improved:
+            break
+    return best[0], best[1]
+
+
+def _repairs(p: Problem, spec: HardwareSpec, b: dict[str, int], sizes: tuple[int, ...], k: int) -> list[tuple[int, ...]]:
+    """The tiling ``sizes`` (dim ``k`` just resized) if it fits every GLB, else, for each
+    other dim in N G M C E F order, the tiling with that dim shrunk to its largest size
+    ⌈B/j⌉ that makes it fit (none where no size does): growing one dim of a full GLB pays
+    only with another shrunk (VGG-16 conv4_2 on eyeriss/ws: C1 → C5 with F28 → F10)."""
+
+    def fits(t: tuple[int, ...]) -> bool:
+        t1 = dict(zip(TILE_DIMS, t))
+        t1["R"], t1["S"] = p.R, p.S
+        return glb_fits(p, spec, t1)
+
+    if fits(sizes):
+        return [sizes]
+    out = []
+    for j, e in enumerate(TILE_DIMS):
+        if j == k or sizes[j] == 1:
+            continue
+        for v in _sizes(b[e]):
+            if v < sizes[j]:
+                t = sizes[:j] + (v,) + sizes[j + 1 :]
+                if fits(t):
+                    out.append(t)
+                    break
+    return out
+
+
+def _refills(m: Mapping, d: str, size: int, spec: HardwareSpec) -> list[int]:
+    """The spatial factors of dim ``d`` tried with its GLB tile resized to ``size``: 0 (the
+    mapping's own, clipped to the tile) and, where ``d`` lies on a PE axis, the factor
+    that fills what the axis' other dims leave (``min(size, room)``) and the same number
+    of passes spread evenly — a larger tile and a larger spatial factor only pay together
+    (ResNet-50 layer3.1.conv2 on eyeriss/ws: M13 → M42 with 14 columns)."""
+    for axis, n in ((m.rows, spec.array.rows), (m.cols, spec.array.cols)):
+        if d in axis:
+            sp = dict(zip(DIMS, m.sp))
+            room = n // math.prod(sp[e] for e in axis if e != d)
+            fill = min(size, room)
+            even = -(-size // -(-size // fill))
+            return [0] + [f for f in dict.fromkeys((fill, even)) if f != min(sp[d], size)]
+    return [0]
+
+
+def _n_tiles(b: dict[str, int], t1: tuple[int, ...]) -> int:
+    return math.prod(-(-b[d] // t) for d, t in zip(TILE_DIMS, t1))
+
+
+def _split_moves(t1: tuple[int, ...], order: str, b: dict[str, int]) -> list[tuple[tuple[str, int], ...]]:
+    """The split nests (``space.split_nests``) next to a loop order: each tiled dim's loop
+    cut into two (every split of its tiles, ``space._pairs``), the outer loop where the
+    dim's loop was and the inner one at every place at least two loops inside it, or the
+    inner loop where it was and the outer one at every place at least two loops above."""
+    cnt = {d: -(-b[d] // t) for d, t in zip(TILE_DIMS, t1)}
+    tiled = [d for d in order if cnt[d] > 1]
+    out: list[tuple[tuple[str, int], ...]] = []
+    for i, d in enumerate(tiled):
+        for a, c in space._pairs(cnt[d]):
+            loops = [(e, cnt[e]) for e in tiled]
+            for j in range(i + 2, len(tiled) + 1):  # inner (d, c) before position j
+                nest = loops[:i] + [(d, a)] + loops[i + 1 : j] + [(d, c)] + loops[j:]
+                out.append(tuple(nest))
+            for j in range(0, i - 1):  # outer (d, a) before position j
+                nest = loops[:j] + [(d, a)] + loops[j:i] + [(d, c)] + loops[i + 1 :]
+                out.append(tuple(nest))
+    return list(dict.fromkeys(out))
+
+
+def _order_moves(t1: tuple[int, ...], order: str, b: dict[str, int], space) -> list[str]:
+    orders = space.orders_of(t1, b)
+    if len(orders) <= 24:
+        return orders
+    cur = space.canonical_order(order, t1, b)
+    n_single = sum(1 for d, t in zip(TILE_DIMS, t1) if -(-b[d] // t) == 1)
+    head, tail = cur[:n_single], cur[n_single:]
+    out = []
+    for i in range(len(tail)):
+        rest = tail[:i] + tail[i + 1 :]
+        for j in range(len(tail)):
+            o = head + rest[:j] + tail[i] + rest[j:]
+            if o != cur and o not in out:
+                out.append(o)
+    return out
