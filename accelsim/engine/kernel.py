@@ -427,6 +427,43 @@ def _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, j):
     return False
 
 
+# A dim's entries at an event of loop j depend on j only through where its own loops lie
+# against j and the keep level K (before, at or after j; inside K or not): its *state*.
+# Over the events of one data type a dim takes few states, so each dim's sums are
+# computed once per state and reused (the same integers as computing them per event).
+N_STATES = 50  # 48 event states (3 × 4 × 4), FIRST, LAST
+MAX_LOCAL = 10  # states one dim takes over the events of one keep level (each of its loops moves once past j)
+
+
+@njit(cache=True)
+def _state(a_idx, b_idx, c_idx, d, j, K, mode):
+    """Dim d's state at the events of loop j (mode EVENT), or FIRST / LAST: what
+    :func:`dim_entries_rf` depends on besides the tile and the mapping."""
+    if mode == FIRST:
+        return 48
+    if mode == LAST:
+        return 49
+    a = a_idx[d]
+    sa = 0 if a < j else (1 if a == j else 2)
+    b = b_idx[d]
+    sb = 3 if (b < 0 or b >= K) else (0 if b < j else (1 if b == j else 2))
+    c = c_idx[d]
+    sc = 3 if (c < 0 or c >= K) else (0 if c < j else (1 if c == j else 2))
+    return sa * 16 + sb * 4 + sc
+
+
+@njit(cache=True)
+def _local(ids, nids, d, s):
+    """A dense index (0 .. MAX_LOCAL-1) for dim d's state s, and whether it is new."""
+    k = ids[d, s]
+    if k >= 0:
+        return k, False
+    k = nids[d]
+    ids[d, s] = k
+    nids[d] += 1
+    return k, True
+
+
 @njit(cache=True)
 def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systolic):
     """(NoC transfers, GLB reads) of weights (weight=True) or ifmaps kept at level K.
@@ -439,39 +476,78 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
     noc = 0
     glb = 0
     top = min(K, n_loops)
+    ids = np.full((8, N_STATES), -1, np.int64)
+    nids = np.zeros(8, np.int64)
+    act = np.empty((8, MAX_LOCAL, 4), np.int64)  # _activity of a dim a data type does not depend on
+    sgl = np.empty((8, MAX_LOCAL, 5), np.int64)  # _single: sa, sov, su (all entries), ua, uu (unchanged)
+    prs = np.empty((2, MAX_LOCAL, MAX_LOCAL, 5), np.int64)  # _pair of (E, R), (F, S), the same five
+    prs_ok = np.zeros((2, MAX_LOCAL, MAX_LOCAL), np.bool_)
+    loc = np.empty(8, np.int64)
     for jj in range(-1, top):
         mode = FIRST if jj < 0 else EVENT
         if jj >= 0 and not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
             continue
-        ents = _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj, K, mode)
+        for d in range(8):
+            k, new = _local(ids, nids, d, _state(a_idx, b_idx, c_idx, d, jj, K, mode))
+            loc[d] = k
+            if not new:
+                continue
+            if weight:
+                irrelevant = d == DN or d == DE or d == DF
+                single = not irrelevant
+            else:
+                irrelevant = d == DM
+                single = d == DN or d == DG or d == DC
+            if not (irrelevant or single):
+                continue  # an ifmap pair's dim: counted with its partner below
+            e = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, jj, K, mode)
+            if irrelevant:
+                act[d, k] = _activity(e)
+            else:
+                sa, sov, su = _single(e, np.bool_(False))
+                ua, _, uu = _single(e, np.bool_(True))
+                sgl[d, k, 0] = sa
+                sgl[d, k, 1] = sov
+                sgl[d, k, 2] = su
+                sgl[d, k, 3] = ua
+                sgl[d, k, 4] = uu
         I = np.ones(4, np.int64)
         # accumulators: spatial groups (all entries, unchanged entries), other groups
         acc = np.ones(7, np.int64)  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
         if weight:
             # groups G M C R S; irrelevant N E F
             for d in (DN, DE, DF):
-                _times(I, _activity(ents[d]))
+                _times(I, act[d, loc[d]])
             for d in (DG, DM, DC, DR, DS):
-                sa, sov, su = _single(ents[d], np.bool_(False))
-                ua, _, uu = _single(ents[d], np.bool_(True))
-                _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
+                g = sgl[d, loc[d]]
+                _group(acc, g[0], g[1], g[2], g[3], g[4], sp[d] > 1, streamed)
         else:
             # groups N G C (E,R) (F,S); irrelevant M
-            _times(I, _activity(ents[DM]))
+            _times(I, act[DM, loc[DM]])
             for d in (DN, DG, DC):
-                sa, sov, su = _single(ents[d], np.bool_(False))
-                ua, _, uu = _single(ents[d], np.bool_(True))
-                _group(acc, sa, sov, su, ua, uu, sp[d] > 1, streamed)
+                g = sgl[d, loc[d]]
+                _group(acc, g[0], g[1], g[2], g[3], g[4], sp[d] > 1, streamed)
             for pair in range(2):
                 de = DE if pair == 0 else DF
                 dr = DR if pair == 0 else DS
-                pad = p[P_PT] if pair == 0 else p[P_PL]
-                H = p[P_H] if pair == 0 else p[P_W]
-                sa, sov, su = _pair(ents[de], ents[dr], np.bool_(False), U, D, pad, H)
-                ua, _, uu = _pair(ents[de], ents[dr], np.bool_(True), U, D, pad, H)
-                if systolic:
-                    su, uu = sa, ua
-                _group(acc, sa, sov, su, ua, uu, sp[de] > 1 or sp[dr] > 1, streamed)
+                ke, kr = loc[de], loc[dr]
+                if not prs_ok[pair, ke, kr]:
+                    pad = p[P_PT] if pair == 0 else p[P_PL]
+                    H = p[P_H] if pair == 0 else p[P_W]
+                    ee = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, de, jj, K, mode)
+                    re = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, dr, jj, K, mode)
+                    sa, sov, su = _pair(ee, re, np.bool_(False), U, D, pad, H)
+                    ua, _, uu = _pair(ee, re, np.bool_(True), U, D, pad, H)
+                    if systolic:
+                        su, uu = sa, ua
+                    prs[pair, ke, kr, 0] = sa
+                    prs[pair, ke, kr, 1] = sov
+                    prs[pair, ke, kr, 2] = su
+                    prs[pair, ke, kr, 3] = ua
+                    prs[pair, ke, kr, 4] = uu
+                    prs_ok[pair, ke, kr] = True
+                g = prs[pair, ke, kr]
+                _group(acc, g[0], g[1], g[2], g[3], g[4], sp[de] > 1 or sp[dr] > 1, streamed)
         sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6]
         if streamed or mode == FIRST:
             noc += sp_all_a * ns_a * I[0]
@@ -487,6 +563,11 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
 @njit(cache=True)
 def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last, res):
     top = min(K, n_loops)
+    ids = np.full((8, N_STATES), -1, np.int64)
+    nids = np.zeros(8, np.int64)
+    sums = np.empty((8, MAX_LOCAL, 4), np.int64)  # output dims: Σ new, Σ new unchanged, Σ old, Σ old unchanged
+    red = np.empty((8, MAX_LOCAL, 10), np.int64)  # reduction dims C R S: _red
+    loc = np.empty(8, np.int64)
     for jj in range(-1, top + 1):
         if jj < 0:
             mode = FIRST
@@ -496,10 +577,15 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last
             mode = EVENT
             if not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
                 continue
-        ents = _entries_all_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj, K, mode)
-        OA = OU = NA = NU = 1
-        for d in (DN, DG, DM, DE, DF):
-            e = ents[d]
+        for d in range(8):
+            k, new = _local(ids, nids, d, _state(a_idx, b_idx, c_idx, d, jj, K, mode))
+            loc[d] = k
+            if not new:
+                continue
+            e = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, jj, K, mode)
+            if d == DC or d == DR or d == DS:
+                red[d, k] = _red(e)
+                continue
             sa_all = sa_unch = sb_all = sb_unch = 0
             for i in range(e.shape[0]):
                 sa_all += e[i, NH] - e[i, NL]
@@ -507,13 +593,20 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last
                 if e[i, NL] == e[i, OL] and e[i, NH] == e[i, OH]:
                     sa_unch += e[i, NH] - e[i, NL]
                     sb_unch += e[i, OH] - e[i, OL]
-            OA *= sb_all
-            OU *= sb_unch
-            NA *= sa_all
-            NU *= sa_unch
+            sums[d, k, 0] = sa_all
+            sums[d, k, 1] = sa_unch
+            sums[d, k, 2] = sb_all
+            sums[d, k, 3] = sb_unch
+        OA = OU = NA = NU = 1
+        for d in (DN, DG, DM, DE, DF):
+            g = sums[d, loc[d]]
+            OA *= g[2]
+            OU *= g[3]
+            NA *= g[0]
+            NU *= g[1]
         P = np.ones(10, np.int64)
         for d in (DC, DR, DS):
-            _times(P, _red(ents[d]))
+            _times(P, red[d, loc[d]])
         if mode != FIRST:
             res[NOC_PO] += (OA - OU) * P[0] + OU * (P[0] - P[1])
             writes = (OA - OU) * P[2] + OU * (P[2] - P[3])
@@ -798,6 +891,21 @@ def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
     ifmaps on where padding clips the tile's E/F rows, outputs on whether its C tile is
     the first/last — so the tiles fall into classes that are products of per-dim
     classes; each class is counted once per part and weighted by its number of tiles."""
+    res = array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic)
+    dram = walk_tiles(p, t1, dram_order)
+    for k in range(5):
+        res[DRAM_RW + k] = dram[k]
+    res[MAX_W] = dram[6]
+    res[MAX_I] = dram[7]
+    res[MAX_O] = dram[8]
+    return res
+
+
+@njit(cache=True)
+def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
+    """:func:`layer_totals` without the DRAM walk (its DRAM_* and MAX_* slots 0): every
+    other slot is independent of the DRAM loop order, so the mapper walks a tiling once
+    (tiles.walk_tiles) and fills those slots itself."""
     res = np.zeros(N_OUT, np.int64)
     bound = p[:6]
     lo = np.zeros(8, np.int64)
@@ -840,12 +948,6 @@ def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
                 break
     cnt, total = tile_grid(bound, t1)
     res[GLB_TILES] = total
-    dram = walk_tiles(p, t1, dram_order)
-    for k in range(5):
-        res[DRAM_RW + k] = dram[k]
-    res[MAX_W] = dram[6]
-    res[MAX_I] = dram[7]
-    res[MAX_O] = dram[8]
     return res
 
 

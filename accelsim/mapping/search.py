@@ -267,10 +267,14 @@ def glb_tile_options(p: Problem, spec: HardwareSpec, keep: int = 3) -> list[dict
 def _glb_tile_options(p: Problem, spec: HardwareSpec, keep: int) -> tuple[dict[str, int], ...]:
     # E and F tile together (square-ish blocks); N and G whole where possible; the grid in
     # nested-loop order (N outermost, E innermost), then the largest first (a stable sort)
-    tiles = _grid_tiles(p, (3, 4, None, None, 6))
+    # (the sub-grid of the first 3 N, 4 G and 6 E sizes, taken from the layer's whole grid:
+    # the same tiles in the same nested-loop order)
+    idx, tiles, need = _full_grid(p)
+    sub = (idx[:, 0] < 3) & (idx[:, 1] < 4) & (idx[:, 4] < 6)
+    tiles = tiles[sub]
     volume = np.prod(tiles, axis=1)
     order = np.argsort(-volume, kind="stable")
-    ok = _tiles_fit(p, spec, tiles[order])
+    ok = _fits(spec, {t: n[sub][order] for t, n in need.items()})
     out = []
     for i in order[ok][:keep]:
         t1 = {d: int(tiles[i, k]) for k, d in enumerate(TILE_DIMS)}
@@ -293,8 +297,23 @@ def _grid_tiles(p: Problem, limits: tuple[int | None, ...], index: np.ndarray | 
     return np.concatenate([t, f[:, None]], 1)
 
 
-def _tiles_fit(p: Problem, spec: HardwareSpec, t: np.ndarray) -> np.ndarray:
-    """:func:`glb_fits` for many tiles at once (rows of N G M C E F)."""
+@functools.lru_cache(maxsize=1024)
+def _full_grid(p: Problem) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The layer's whole grid of :func:`_grid` sizes of N G M C E, in nested-loop order:
+    grid positions (k × 5), tiles (k × 6, N G M C E F) and their footprints per data type
+    (:func:`_tile_need`). It depends on the layer alone, so every machine the layer is
+    mapped on (a compression's narrower widths, api._narrowed, too) shares it."""
+    b = dict(zip(DIMS, p.bounds))
+    sizes = [len(_grid(b[d])) for d in "NGMCE"]
+    idx = np.stack(np.meshgrid(*(np.arange(n) for n in sizes), indexing="ij"), -1).reshape(-1, 5)
+    tiles = _grid_tiles(p, (None,) * 5, idx)
+    for a in (idx, tiles):
+        a.setflags(write=False)
+    return idx, tiles, _tile_need(p, tiles)
+
+
+def _tile_need(p: Problem, t: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`tile_footprint` of many tiles at once (rows of N G M C E F)."""
     rows = np.minimum(p.H, (t[:, 4] - 1) * p.U + (p.R - 1) * p.D + 1)
     cols = np.minimum(p.W, (t[:, 5] - 1) * p.U + (p.S - 1) * p.D + 1)
     need = {
@@ -302,9 +321,21 @@ def _tiles_fit(p: Problem, spec: HardwareSpec, t: np.ndarray) -> np.ndarray:
         "ifmap": t[:, 0] * t[:, 1] * t[:, 3] * rows * cols,
         "psum": t[:, 0] * t[:, 1] * t[:, 2] * t[:, 4] * t[:, 5],
     }
-    ok = np.ones(len(t), bool)
+    for a in need.values():
+        a.setflags(write=False)
+    return need
+
+
+def _tiles_fit(p: Problem, spec: HardwareSpec, t: np.ndarray) -> np.ndarray:
+    """:func:`glb_fits` for many tiles at once (rows of N G M C E F)."""
+    return _fits(spec, _tile_need(p, t))
+
+
+def _fits(spec: HardwareSpec, need: dict[str, np.ndarray]) -> np.ndarray:
+    """Whether tiles of these footprints (:func:`_tile_need`) fit every global buffer."""
+    ok = np.ones(len(need["weight"]), bool)
     for buf in spec.glbs:
-        bits = np.zeros(len(t), np.int64)
+        bits = np.zeros(len(ok), np.int64)
         for ty, n in need.items():
             if ty in buf.holds or (ty == "psum" and "ofmap" in buf.holds and "psum" not in buf.holds):
                 bits = bits + n * spec.word_bits[ty]
@@ -411,20 +442,19 @@ def _maximal_tiles(p: Problem, spec: HardwareSpec) -> np.ndarray:
     """Every tile of the grid (N G M C E; F follows E) that fits the buffers and cannot
     grow in any one dim to the next size of its grid and still fit (k × 6, N G M C E F)."""
     b = dict(zip(DIMS, p.bounds))
-    full = (None,) * 5
-    sizes = [len(_grid(b[d])) for d in "NGMCE"]
-    idx = np.stack(np.meshgrid(*(np.arange(n) for n in sizes), indexing="ij"), -1).reshape(-1, 5)
-    tiles = _grid_tiles(p, full, idx)
-    maximal = _tiles_fit(p, spec, tiles)
+    sizes = tuple(len(_grid(b[d])) for d in "NGMCE")
+    idx, tiles, need = _full_grid(p)
+    fit = _fits(spec, need).reshape(sizes)  # the grid in nested-loop order: position (N, G, M, C, E)
+    maximal = fit.copy()
     for k in range(5):
-        up = idx.copy()
-        up[:, k] -= 1  # the grids run from large to small
-        can = maximal & (up[:, k] >= 0)
-        if can.any():
-            grown = np.zeros(len(idx), bool)
-            grown[can] = _tiles_fit(p, spec, _grid_tiles(p, full, up[can]))
-            maximal &= ~grown
-    return np.ascontiguousarray(tiles[maximal])
+        # the next larger size of dim k is the previous grid position (the grids run from
+        # large to small): a tile that could grow there and still fit is not maximal
+        grown = np.zeros(sizes, bool)
+        dst = tuple(slice(1, None) if a == k else slice(None) for a in range(5))
+        src = tuple(slice(0, -1) if a == k else slice(None) for a in range(5))
+        grown[dst] = fit[src]
+        maximal &= ~grown
+    return np.ascontiguousarray(tiles[maximal.reshape(-1)])
 
 
 def spatial_layouts(p: Problem, df: Dataflow, rows: int, cols: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -590,19 +620,17 @@ class _Scorer:
         self.costs = cost_vector(spec)
         # with energy per cycle, the energy objective needs the timeline too: the engine's score
         self.energy = objective == "energy" and static_per_cycle(spec) == 0
-        self.orders = {o: np.array([TILE_DIMS.index(d) for d in o], np.int64) for o in ORDERS}
         self.axes: dict[tuple, np.ndarray] = {}
         # the kernel's totals per GLB tile, layout, spatial factors and RF extents: only the
         # DRAM slots depend on the DRAM loop order (kernel.layer_totals: the same tile walk,
-        # tiles.walk_tiles), so another order of a scored candidate costs one tile walk
-        self.inner: dict[tuple, np.ndarray] = {}
+        # tiles.walk_tiles), so another order of a scored candidate costs one tile walk; and
+        # no slot depends on the machine's widths or costs, so the search of the same layer
+        # on the machine at a compression's widths (api._narrowed) reuses them
+        self.inner = _totals_for(p, df, self.systolic)
 
     def __call__(self, m: Mapping) -> float:
         if not self.energy:
             return fast_score(*self.args[:3], m, self.args[3])
-        order = self.orders.get(m.dram_order)
-        if order is None:
-            order = np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64)
         key = (m.t1, m.sp, m.t3, m.rows, m.cols)
         r = self.inner.get(key)
         if r is None:
@@ -610,17 +638,36 @@ class _Scorer:
             if axis is None:
                 axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
                 self.axes[(m.rows, m.cols)] = axis
-            r = K.layer_totals(
-                self.p, np.array(m.t1, np.int64), order, np.array(m.sp, np.int64), np.array(m.t3, np.int64),
+            r = K.array_totals(
+                self.p, np.array(m.t1, np.int64), np.array(m.sp, np.int64), np.array(m.t3, np.int64),
                 self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
             )
+            r.setflags(write=False)
             self.inner[key] = r
-        else:
-            r = r.copy()
-            dram = _walk(self.args[0], m.t1, m.dram_order)
-            r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
-            r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
+        # kernel.layer_totals: the DRAM slots from the tiling's walk (the bound walked it)
+        r = r.copy()
+        dram = _walk(self.args[0], m.t1, m.dram_order)
+        r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
+        r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
         return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
+
+
+_TOTALS: dict[tuple, dict[tuple, np.ndarray]] = {}
+_TOTALS_MAX = 1 << 10  # layers x dataflows whose kernel totals are kept (cleared when full)
+
+
+def _totals_for(p: Problem, df: Dataflow, systolic: bool) -> dict[tuple, np.ndarray]:
+    """The kernel totals already counted for a layer, dataflow and array kind, per
+    (GLB tile, spatial factors, RF extents, layout): what kernel.layer_totals depends on
+    besides the DRAM loop order (the arguments it takes), shared by every machine that
+    differs only in widths, costs or buffer sizes."""
+    key = (p, _dataflow_key(df), systolic)
+    got = _TOTALS.get(key)
+    if got is None:
+        if len(_TOTALS) >= _TOTALS_MAX:
+            _TOTALS.clear()
+        got = _TOTALS[key] = {}
+    return got
 
 
 class _Bound:
@@ -667,8 +714,7 @@ class _Bound:
 
     def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
         sizes = tuple(t1[d] for d in TILE_DIMS)
-        lb = lower_bound_walked(self.p, np.array(sizes, np.int64), _walk(self.problem, sizes, order), self.keep, self.n_rf,
-                                self.uses_rf)
+        lb = _lower_bound(self.problem, sizes, order, tuple(int(k) for k in self.keep), self.n_rf, self.uses_rf)
         if self.objective == "energy" and self.static == 0:
             return energy_bound(lb, self.costs), 0.0
         # the timeline rounds its cycles up; a bound one cycle under stays a bound
@@ -681,6 +727,16 @@ def _walk(p: Problem, t1: tuple[int, ...], order: str) -> np.ndarray:
     every dataflow and objective, and the costliest part of a bound for small tiles of a
     large layer (UNet), so walked once per process."""
     out = walk_tiles(p.as_array(), np.array(t1, np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64))
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _lower_bound(p: Problem, t1: tuple[int, ...], order: str, keep: tuple[int, ...], n_rf: int, uses_rf: bool) -> np.ndarray:
+    """engine/bound.py: lower_bound_walked of a tiling, read-only: it depends on the layer,
+    the tiling and the dataflow's keep levels, not on the machine's widths or costs, so a
+    compressed layer's second search (api._narrowed) prices the same counts."""
+    out = lower_bound_walked(p.as_array(), np.array(t1, np.int64), _walk(p, t1, order), np.array(keep, np.int64), n_rf, uses_rf)
     out.setflags(write=False)
     return out
 
@@ -718,7 +774,8 @@ def clear_cache() -> None:
     """Forget the remembered choices and the tilings and DRAM walks built for them
     (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
-    for f in (_walk, _tilings, _dram_tilings, _glb_tile_options):
+    _TOTALS.clear()
+    for f in (_walk, _lower_bound, _tilings, _dram_tilings, _glb_tile_options, _full_grid):
         f.cache_clear()
 
 
