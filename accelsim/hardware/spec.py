@@ -37,7 +37,7 @@ data types it double-buffers (all held types, or the listed ones).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
 from ..errors import AccelsimError, did_you_mean
@@ -304,6 +304,19 @@ class HardwareSpec:
     source: str = ""
     sparse: SparseSpec = NO_SPARSITY  # formats per level, zero handling per PE (hardware/sparse.py)
     file: str = field(default="", compare=False)
+
+    def __hash__(self) -> int:
+        """The dataclass's own hash of the compared fields, computed once: a spec keys the
+        mapper's caches and is looked up thousands of times per network."""
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> dict:
+        """Pickled and copied without the cached hash: a string's hash differs between processes."""
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     # -- structure
 

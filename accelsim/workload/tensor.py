@@ -6,7 +6,7 @@ depthwise). Padding and dilation complete the description of a convolution.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Shape:
     dilation: int = 1
 
     def with_batch(self, n: int) -> "Shape":
-        return Shape(**{**asdict(self), "N": n})
+        return replace(self, N=n)
 
     def to_dict(self) -> dict[str, object]:
         d: dict[str, object] = {k: getattr(self, k) for k in "NMCHWRSEFUG"}
