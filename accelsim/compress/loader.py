@@ -372,6 +372,16 @@ def feature_map_densities(comp: Compression, network: "Network") -> dict[str, fl
             for n, d in channel_densities(comp, network).items()}
 
 
+def ifmap_from_producer(comp: Compression, name: str) -> bool:
+    """Whether layer ``name``'s ifmap density comes from its producer: the ifmap statement
+    that wins (the layer's own density or ``density_from`` over the default's) states no
+    density."""
+    own = comp.layers.get(name)
+    if own is not None and (own.ifmap.density is not None or own.ifmap.density_from is not None):
+        return own.ifmap.density is None
+    return comp.default.ifmap.density is None
+
+
 def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression]:
     """Every conv/fc layer's concrete compression: its entry over the default, and its
     ifmap density taken from the producer where it states none or ``density_from:
@@ -387,12 +397,7 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
             continue
         lc = comp.stated(layer.name)
         ifm = lc.ifmap
-        own = comp.layers.get(layer.name)
-        if own is not None and (own.ifmap.density is not None or own.ifmap.density_from is not None):
-            says = own.ifmap  # the layer's own statement wins over the default's
-        else:
-            says = comp.default.ifmap
-        if says.density is None:
+        if ifmap_from_producer(comp, layer.name):
             d = dens.get(layer.inputs[0]) if layer.inputs else None
             ifm = TensorCompression(**{**{f: getattr(ifm, f) for f in FIELDS}, "density": d, "density_from": None})
         out[layer.name] = LayerCompression(lc.weight, ifm, lc.ofmap)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..compress.loader import ifmap_from_producer
 from ..compress.spec import Compression, LayerCompression
 from ..workload import NetLayer, Network
 from ..workload.ops import (FC, LRN, Activation, Add, AvgPool, BatchNorm, Concat, Conv, Eltwise, GlobalPool, MaxPool,
@@ -52,16 +53,6 @@ class NetworkMasks:
 
     maps: dict[str, np.ndarray]
     layers: dict[str, LayerMasks]
-
-
-def ifmap_from_producer(comp: Compression, name: str) -> bool:
-    """Whether layer ``name``'s ifmap density comes from its producer (loader.resolve's rule)."""
-    own = comp.layers.get(name)
-    if own is not None and (own.ifmap.density is not None or own.ifmap.density_from is not None):
-        says = own.ifmap
-    else:
-        says = comp.default.ifmap
-    return says.density is None
 
 
 def window_or(x: np.ndarray, R: int, S: int, stride: int, pad: tuple[int, int, int, int], E: int, F: int) -> np.ndarray:
