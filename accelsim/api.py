@@ -374,13 +374,18 @@ def _exact_feature_maps(nm, net: Network, spec: HardwareSpec, batch: int) -> tup
     return fiber, _held_bits(net, spec, batch, coded_bits)
 
 
+def _placed_io(step) -> tuple[bool, list]:
+    """A conv/fc layer's step: whether its whole input is already in the GLB, and the
+    accesses its write-back sends to DRAM."""
+    return bool(step.reads) and all(a.home == "GLB" for a in step.reads), [a for a in step.writes if a.home == "DRAM"]
+
+
 def _placed_exact(layer: NetLayer, step, nm, fiber: dict):
     """Where an exact run's schedule put a conv/fc layer's input and output
     (:class:`~accelsim.engine.exact.PlacedMasks`), None where it is the layer's own."""
     from .engine.exact import PlacedMasks
 
-    on_chip = bool(step.reads) and all(a.home == "GLB" for a in step.reads)
-    out = [a for a in step.writes if a.home == "DRAM"]
+    on_chip, out = _placed_io(step)
     if not on_chip and [a.tensor for a in out] == [layer.name]:
         return None
     return PlacedMasks(on_chip, tuple((nm.maps[a.tensor], fiber[a.tensor]) for a in out))
@@ -392,8 +397,7 @@ def _placed(layer: NetLayer, step, batch: int, lc, dens: dict, fiber: dict):
     from .engine.sparse import Placed
 
     own = layer.out.size * batch
-    on_chip = bool(step.reads) and all(a.home == "GLB" for a in step.reads)
-    out = [a for a in step.writes if a.home == "DRAM"]
+    on_chip, out = _placed_io(step)
     d_own = lc.ofmap.d
     if not on_chip and sum(a.words for a in out) == own and all((dens.get(a.tensor) or 1.0) == d_own for a in out):
         return None
