@@ -46,7 +46,7 @@ import tempfile
 import time
 from typing import Any
 
-from peers_zigzag import LAYERS, MACS
+from peers_zigzag import LAYERS, MACS, workload
 
 BITS = 8
 MHZ = 200
@@ -122,23 +122,6 @@ def run_accelforge(python: str, layers: list[tuple]) -> dict[str, Any]:
     return json.loads(line[len("AF-JSON "):])
 
 
-def workload(names: list[str]) -> dict[str, Any]:
-    """The layers as AccelForge reads them: the padded input as H × W, no padding."""
-    layers = []
-    for name, k, c, g, o, f, u, pad in LAYERS:
-        if name not in names:
-            continue
-        h = (o - 1) * u + f
-        d: dict[str, Any] = {"name": name, "type": "conv", "C": c * g, "H": h, "W": h, "M": k * g, "R": f, "S": f,
-                             "bias": False}
-        if u != 1:
-            d["stride"] = u
-        if g != 1:
-            d["groups"] = g
-        layers.append(d)
-    return {"name": "accelforge_alexnet", "description": "ZigZag's AlexNet as AccelForge reads it", "layers": layers}
-
-
 def per_element(component: str, action: str) -> float:
     """pJ per 8-bit element of one action of ``component``."""
     joules, bits = ACTIONS[component][action]
@@ -200,7 +183,8 @@ def main() -> None:
 
     names = args.layers.split(",")
     print(f"load average {os.getloadavg()[0]:.2f} (2 cores)")
-    net = workload_from_dict(workload(names))
+    wl = workload(tuple(names), padding_as_data=True)
+    net = workload_from_dict({**wl, "name": "accelforge_alexnet", "description": "ZigZag's AlexNet as AccelForge reads it"})
     machines = {"weights in the buffer": hardware_from_dict(hardware()),
                 "weights bypass it": hardware_from_dict(hardware(weights_in_glb=False))}
     run("alexnet", "eyeriss", "rs")  # numba's kernels loaded before timing

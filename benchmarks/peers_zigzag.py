@@ -56,9 +56,15 @@ ZIGZAG = {
 MACS = (101616768, 207667200, 127401984, 95551488, 63700992, 37748736, 16777216, 4096000)  # ZigZag's counts
 
 
-def workload() -> dict[str, Any]:
+def workload(names: tuple[str, ...] | None = None, padding_as_data: bool = False) -> dict[str, Any]:
+    """ZigZag's AlexNet (or the ``names`` layers of it); ``padding_as_data``: each layer's
+    padded input as H × W and no padding (AccelForge's reading): the same MACs."""
     layers = []
     for name, k, c, g, o, f, u, pad in LAYERS:
+        if names is not None and name not in names:
+            continue
+        if padding_as_data:
+            pad = 0
         h = (o - 1) * u + f - 2 * pad
         d: dict[str, Any] = {"name": name, "type": "conv", "C": c * g, "H": h, "W": h, "M": k * g, "R": f, "S": f,
                              "bias": False}
