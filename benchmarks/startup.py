@@ -13,9 +13,10 @@ CPU than SCALE-Sim 3.0.0 on the same run. Here: AlexNet conv1-5 on SCALE-Sim's 3
    with numba's jitted ones (``ACCELSIM_AOT=off``: numba's import and start-up included), and
    with the table printed (to a pipe) instead of ``--quiet``.
 2. **Phases**, in one fresh process that does what that command does, step by step, each
-   timed with ``time.process_time``: the interpreter up to the first line; ``import numpy``;
-   the CLI's imports and the ``run`` parser; the compatible mode's modules with the compiled
-   kernels loaded; the first run; a further run. Each line also gives the ratio the command
+   timed with ``time.process_time``: the interpreter up to the first line; ``import numpy``
+   (with the one OpenBLAS thread ``accelsim.cli.main`` asks for before anything imports
+   numpy); the CLI's imports and the ``run`` parser; the compatible mode's modules with the
+   compiled kernels loaded; the first run; a further run. Each line also gives the ratio the command
    would reach without that phase.
 3. **Floors**: fresh processes that do nothing (``python -c pass``), only import numpy, and
    what the jitted kernels would add: ``import numba`` and numba's own start-up (the first call
@@ -40,6 +41,7 @@ SCALESIM = {"os": 260.5, "ws": 260.5, "is": 325.1}  # SCALE-Sim 3.0.0, CPU-s (MO
 PHASES = r'''
 import sys, time, json
 t = [time.process_time()]
+import os; os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as accelsim.cli.main does before numpy
 import numpy; t.append(time.process_time())
 import accelsim.cli; accelsim.cli.build_parser("run"); t.append(time.process_time())
 from accelsim.scalesim import run_compat, aot; import accelsim.scalesim.run; aot.kernels(); t.append(time.process_time())
@@ -55,6 +57,7 @@ TINY = "import numba\n\n@numba.njit(cache=True)\ndef one(x):\n    return x + 1\n
 FLOORS = {
     "python -c pass": "pass",
     "import numpy": "import numpy",
+    "import numpy, one BLAS thread (as the CLI)": "import os; os.environ['OPENBLAS_NUM_THREADS'] = '1'; import numpy",
     "import numpy, numba": "import numpy, numba",
     "numba + a one-line cached kernel": "import sys; sys.path.insert(0, sys.argv[1]); import tiny; tiny.one(1)",
 }

@@ -193,3 +193,40 @@ def test_mapper_scores_equal_the_full_evaluation(eyeriss):
             full = evaluate(p, eyeriss, df, m)
             assert score(p, eyeriss, df, m, "energy") == pytest.approx(full.total_energy, rel=1e-12)
             assert score(p, eyeriss, df, m, "latency") == full.cycles
+
+
+@pytest.mark.parametrize("stated", [None, "2"])
+def test_the_cli_asks_numpy_for_one_blas_thread_unless_the_user_said(stated):
+    """`accelsim` sets OPENBLAS_NUM_THREADS=1 before numpy is imported (a BLAS thread pool is a
+    third of a fresh `import numpy`'s CPU and the engine's only BLAS calls are dot products of a
+    dozen costs); a value the user set is kept. Read back in a fresh process, after a run."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if stated is not None:
+        env["OPENBLAS_NUM_THREADS"] = stated
+    data = REPO / "tests" / "data" / "scalesim"
+    code = ("import os, sys; from accelsim.cli import main; "
+            f"rc = main(['run', {str(data / 'topologies' / 'alexnet.csv')!r}, "
+            f"{str(data / 'configs' / 'scale32_os.cfg')!r}, '--quiet']); "
+            "print(rc, 'numpy' in sys.modules, os.environ['OPENBLAS_NUM_THREADS'], threads())")
+    out = subprocess.run([sys.executable, "-c", BLAS_THREADS + code], env=env, capture_output=True, text=True,
+                         cwd=REPO, check=True)
+    rc, imported, env_value, threads = out.stdout.split()
+    assert (rc, imported, env_value) == ("0", "True", stated or "1")
+    if threads != "?":  # numpy's own OpenBLAS, asked how many threads it runs
+        assert int(threads) == min(int(stated or 1), os.cpu_count() or 1)  # OpenBLAS caps it at the cores
+
+
+BLAS_THREADS = """
+def threads():
+    import ctypes, glob, os, numpy
+    for lib in glob.glob(os.path.join(os.path.dirname(numpy.__file__), os.pardir, 'numpy.libs', '*openblas*')):
+        for name in ('scipy_openblas_get_num_threads64_', 'scipy_openblas_get_num_threads'):
+            f = getattr(ctypes.CDLL(lib), name, None)
+            if f is not None:
+                return f()
+    return '?'
+"""
