@@ -183,13 +183,13 @@ def _run(
                 narrowed[layer.name] = _narrowed(p, spec, df, objective, layer.name, per_layer[layer.name],
                                                  mapped[layer.name][0], layer.name in pinned, search)
     sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})  # the dense run's
-    csched, dens, fiber, nm = sched, {}, {}, None
-    if comp is not None:  # feature maps at their densities (or real masks), kept on chip at their compressed size
+    csched, dens, width, fiber, nm = sched, {}, {}, {}, None
+    if comp is not None:  # feature maps at their densities (or real masks) and widths, kept on chip at their coded size
         if exact:
             nm = network_masks(comp, net, per_layer, batch, seed)
-            fiber, held_bits = _exact_feature_maps(nm, net, spec, batch)
+            width, fiber, held_bits = _exact_feature_maps(comp, nm, net, spec, batch)
         else:
-            dens, fiber, held_bits = _feature_maps(comp, net, spec, batch)
+            dens, width, fiber, held_bits = _feature_maps(comp, net, spec, batch)
         csched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _, _) in narrowed.items()}, tensor_bits=held_bits,
                       specs={n: s for n, (_, s, _) in narrowed.items() if s is not spec})
     layers = []
@@ -224,7 +224,7 @@ def _run(
             else:
                 step_c = csched.step(layer.name)
                 under_c = ccycles[step_c.into] if step_c.role == "fused" and level in ("ops", "onchip") else None
-                how = exact_stream(spec, nm.maps, fiber) if exact else compressed_stream(spec, dens, fiber)
+                how = exact_stream(spec, nm.maps, fiber, width) if exact else compressed_stream(spec, dens, fiber, width)
                 simd_c = simd_layer(layer, step_c, spec, batch, under_c, how)
                 layers.append(_dense_twin(simd, spec, simd_c))
         ccycles[layer.name] = layers[-1].cycles
@@ -323,9 +323,9 @@ def _beside(step, sched) -> dict:
 
 def _held_bits(net: Network, spec: HardwareSpec, batch: int, coded_bits: Callable[[str, int], float | None]) -> dict[str, int]:
     """Each tensor's size in bits in the GLB that may hold it between layers: the larger of
-    the GLB's ifmap and ofmap formats at the native widths, ``coded_bits(tensor, words)``
-    (None: dense), or words × the wider word where that is not smaller (the dense
-    schedule's size)."""
+    the GLB's ifmap and ofmap formats at the tensor's width, ``coded_bits(tensor, words)``
+    (None: dense at the native widths), or words × the wider word where that is not
+    smaller (the dense schedule's size)."""
     import math
 
     wb = max(spec.word_bits["ifmap"], spec.word_bits["ofmap"])
@@ -342,36 +342,43 @@ def _tensors(net: Network) -> dict:
     return {n: t for n, t in net.inputs} | {l.name: l.out for l in net.layers}
 
 
-def _feature_maps(comp, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict, dict]:
-    """A compressed run's feature maps: each tensor's expected density (compress/loader.py's
-    rules), its row length W (a format's fiber), and its expected size in bits in the GLB
-    (:func:`_held_bits`)."""
-    from .compress.loader import feature_map_densities
+def _glb_bits(spec: HardwareSpec, width: int | None, code: Callable[[object, int], float]) -> float:
+    """The larger of a tensor's coded sizes in the GLB's ifmap and ofmap formats, each at
+    the tensor's ``width`` (None: the type's native width)."""
+    return max(code(spec.sparse.format("GLB", k), width or spec.word_bits[k]) for k in ("ifmap", "ofmap"))
+
+
+def _feature_maps(comp, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict, dict, dict]:
+    """A compressed run's feature maps: each tensor's expected density and width
+    (compress/loader.py's rules), its row length W (a format's fiber), and its expected
+    size in bits in the GLB (:func:`_held_bits`)."""
+    from .compress.loader import feature_map_densities, feature_map_widths
     from .engine.sparse import bits_per_element
 
-    dens = feature_map_densities(comp, net)
+    dens, width = feature_map_densities(comp, net), feature_map_widths(comp, net)
     fiber = {n: t.W for n, t in _tensors(net).items()}
 
     def coded_bits(n: str, words: int) -> float | None:
         d = dens.get(n)
-        if d is None or d >= 1.0:
+        if (d is None or d >= 1.0) and width[n] is None:
             return None
-        return words * max(bits_per_element(spec.sparse.format("GLB", k), d, spec.word_bits[k], None, fiber[n])[1]
-                           for k in ("ifmap", "ofmap"))
-    return dens, fiber, _held_bits(net, spec, batch, coded_bits)
+        return words * _glb_bits(spec, width[n], lambda fmt, w: bits_per_element(fmt, d or 1.0, w, None, fiber[n])[1])
+    return dens, width, fiber, _held_bits(net, spec, batch, coded_bits)
 
 
-def _exact_feature_maps(nm, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict]:
-    """An exact run's feature maps: each tensor's row length W and its exact size in bits in
-    the GLB (:func:`_held_bits`), its mask coded whole (engine/exact.py's ``coded``)."""
+def _exact_feature_maps(comp, nm, net: Network, spec: HardwareSpec, batch: int) -> tuple[dict, dict, dict]:
+    """An exact run's feature maps: each tensor's width (compress/loader.py's rule), its
+    row length W and its exact size in bits in the GLB (:func:`_held_bits`), its mask coded
+    whole (engine/exact.py's ``coded``)."""
+    from .compress.loader import feature_map_widths
     from .engine.exact import coded
 
+    width = feature_map_widths(comp, net)
     fiber = {n: t.W for n, t in _tensors(net).items()}
 
     def coded_bits(n: str, words: int) -> float | None:
-        mk = nm.maps[n]
-        return max(coded(spec.sparse.format("GLB", k), mk, spec.word_bits[k], None, fiber[n])[1] for k in ("ifmap", "ofmap"))
-    return fiber, _held_bits(net, spec, batch, coded_bits)
+        return _glb_bits(spec, width[n], lambda fmt, w: coded(fmt, nm.maps[n], w, None, fiber[n])[1])
+    return width, fiber, _held_bits(net, spec, batch, coded_bits)
 
 
 def _placed_io(step) -> tuple[bool, list]:

@@ -234,3 +234,63 @@ def test_json_totals_and_the_side_by_side_table_count_the_non_mac_layers(run_cli
     assert d == pytest.approx(math.fsum(l.compressed["dense"]["energy_total"] for l in spent), rel=1e-12)
     assert c == pytest.approx(math.fsum(l.total_energy for l in spent), rel=1e-12) and c < d
     assert compression_figure(data) is not None
+
+
+WIDE = Compression("widths", layers={"c1": LayerCompression(ofmap=T(density=D1, bits=8)),
+                                     "c2": LayerCompression(ofmap=T(bits=8))})
+
+
+def test_narrow_outputs_stay_narrow_through_the_simd_layers():
+    """c1 and c2 write 8-bit outputs (c1 at density D1): the concat and the pool after them
+    store 8-bit elements (bitmask: |x|·min(8 d + 1, 8) bits, two per 16-bit access), c3
+    reads the pool's output at 8 bits as if it stated ``ifmap: {bits: 8}`` itself, and the
+    add of the 8-bit pool and the native c3 is native again; by hand, not by the code's rule."""
+    from accelsim.compress.loader import feature_map_widths, resolve
+
+    net, hw = _net(), _machine()
+    widths = feature_map_widths(WIDE, net)
+    assert {n: widths[n] for n in ("input", "c1", "c2", "cat", "p", "c3", "a", "sl", "g", "sc", "ap", "fc")} == {
+        "input": None, "c1": 8, "c2": 8, "cat": 8, "p": 8, "c3": None, "a": None, "sl": None, "g": None, "sc": None,
+        "ap": None, "fc": None}
+    assert resolve(WIDE, net)["c3"].ifmap.bits == 8 and resolve(WIDE, net)["c4"].ifmap.bits is None
+    r = accelsim.run(net, hw, compress=WIDE, fusion="none")
+    d = feature_map_densities(WIDE, net)
+    by = {l.name: l for l in r.layers}
+    size = {n: net.layer(n).out.size for n in ("c1", "c2", "cat", "p", "c3", "a")}
+
+    def bits(n: str, w: int) -> float:
+        return size[n] * (min(w * d[n] + 1, w) if d[n] is not None else w)
+
+    for name, ins, w_out in (("cat", (("c1", 8), ("c2", 8)), 8), ("p", (("cat", 8),), 8), ("a", (("p", 8), ("c3", 16)), 16)):
+        dram = by[name].accesses["DRAM"]
+        assert dram["ifmap"]["bytes"] == pytest.approx(sum(bits(i, w) for i, w in ins) / 8, rel=1e-12), name
+        assert dram["ofmap"]["bytes"] == pytest.approx(bits(name, w_out) / 8, rel=1e-12), name
+        assert by[name].energy["DRAM"] == pytest.approx(hw.energy.cost("dram_read.ifmap") * dram["ifmap"]["bytes"] * 8 / 16
+                                                        + hw.energy.cost("dram_write.ofmap") * dram["ofmap"]["bytes"] * 8 / 16,
+                                                        rel=1e-12), name
+    said = Compression("said", layers={**WIDE.layers, "c3": LayerCompression(ifmap=T(bits=8))})
+    r_said = accelsim.run(net, hw, compress=said, fusion="none")
+    c3, c3_said = by["c3"], next(l for l in r_said.layers if l.name == "c3")
+    assert (c3.accesses, c3.energy, c3.cycles) == (c3_said.accesses, c3_said.energy, c3_said.cycles)
+    assert c3.accesses != next(l for l in accelsim.run(net, hw, compress=Compression("c12", layers={
+        n: WIDE.layers[n] for n in ("c1", "c2")} | {"c3": LayerCompression(ifmap=T(bits=16))}), fusion="none").layers
+        if l.name == "c3").accesses
+
+
+def test_exact_mode_moves_and_holds_narrow_tensors_at_their_width():
+    """Exact mode with widths only (every mask all ones): a SIMD layer's DRAM bytes are
+    |x|·w/8 for each tensor at its width w (8 after c1/c2, 16 after c3), and at --fusion
+    onchip a held tensor takes |x|·w bits of the GLB (the words of ``check_held``)."""
+    from accelsim.compress.loader import feature_map_widths
+
+    widths_only = Compression("w8", layers={n: LayerCompression(ofmap=T(bits=8)) for n in ("c1", "c2")})
+    net, hw = _net(), _machine()
+    width = feature_map_widths(widths_only, net)
+    r = accelsim.run(net, hw, compress=widths_only, fusion="none", mode="exact", seed=3)
+    by = {l.name: l for l in r.layers}
+    for name, ins in (("cat", ("c1", "c2")), ("p", ("cat",)), ("a", ("p", "c3"))):
+        dram = by[name].accesses["DRAM"]
+        want = sum(net.layer(i).out.size * (width[i] or 16) for i in ins) / 8
+        assert dram["ifmap"]["bytes"] == want and dram["ofmap"]["bytes"] == net.layer(name).out.size * (width[name] or 16) / 8
+    held = accelsim.run(net, hw, compress=widths_only, fusion="onchip", mode="exact", seed=3)
+    check_held(held, net, lambda t: t["words"] * (width[t["tensor"]] or 16))

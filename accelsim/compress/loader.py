@@ -42,12 +42,19 @@ shift), sigmoid and unmodelled ops give dense outputs, and a batch norm folded i
 conv passes the conv's density on. Real activations are not independent: neighbouring
 zeros come together, so a real max pool keeps far more zeros than the rule says —
 state the pool's ``ofmap`` density where it matters (the shipped Han et al. activations do).
+
+Widths through the network (:func:`feature_map_widths`): a conv/fc layer writes its output
+at its stated ``ofmap`` bits (native where none is stated), a non-MAC layer at the widest
+of its inputs' widths (native if any input is), and a conv/fc ifmap whose ``bits`` neither
+its own entry nor the default states is read at its producer's width — so an 8-bit output
+stays 8 bits through the pools, adds and concats that follow it.
 """
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -372,6 +379,21 @@ def feature_map_densities(comp: Compression, network: "Network") -> dict[str, fl
             for n, d in channel_densities(comp, network).items()}
 
 
+def feature_map_widths(comp: Compression, network: "Network") -> dict[str, int | None]:
+    """Bits of one stored element of every tensor of ``network`` (``None``: the hardware's
+    native width): a conv/fc layer's output at its stated ``ofmap`` bits, a non-MAC
+    layer's at the widest of its inputs' (native if any input is: a pool or an add stores
+    what it reads, a concat its widest part), the network's inputs native."""
+    out: dict[str, int | None] = {name: None for name, _ in network.inputs}
+    for layer in network.layers:  # network order: every input before its consumers
+        if layer.type in MAC_TYPES:
+            out[layer.name] = comp.stated(layer.name).ofmap.bits
+        else:
+            ws = [out.get(s) for s in layer.inputs]
+            out[layer.name] = None if not ws or any(w is None for w in ws) else max(ws)
+    return out
+
+
 def ifmap_from_producer(comp: Compression, name: str) -> bool:
     """Whether layer ``name``'s ifmap density comes from its producer: the ifmap statement
     that wins (the layer's own density or ``density_from`` over the default's) states no
@@ -388,8 +410,11 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
     producer`` (the rule is in the module docstring). A resolved ifmap has
     ``density_from`` cleared and ``density`` set whenever the chain reaches a stated
     density (else it stays ``None``: dense). The most specific statement wins: a layer's
-    own ifmap density or ``density_from`` over the default's."""
+    own ifmap density or ``density_from`` over the default's. An ifmap whose ``bits``
+    neither the layer nor the default states is stored as its producer wrote it
+    (:func:`feature_map_widths`)."""
     dens = feature_map_densities(comp, network)
+    widths = feature_map_widths(comp, network)
 
     out: dict[str, LayerCompression] = {}
     for layer in network.layers:
@@ -397,8 +422,10 @@ def resolve(comp: Compression, network: "Network") -> dict[str, LayerCompression
             continue
         lc = comp.stated(layer.name)
         ifm = lc.ifmap
+        src = layer.inputs[0] if layer.inputs else None
         if ifmap_from_producer(comp, layer.name):
-            d = dens.get(layer.inputs[0]) if layer.inputs else None
-            ifm = TensorCompression(**{**{f: getattr(ifm, f) for f in FIELDS}, "density": d, "density_from": None})
+            ifm = replace(ifm, density=dens.get(src), density_from=None)
+        if ifm.bits is None and widths.get(src) is not None:
+            ifm = replace(ifm, bits=widths[src])
         out[layer.name] = LayerCompression(lc.weight, ifm, lc.ofmap)
     return out

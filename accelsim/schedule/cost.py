@@ -53,28 +53,32 @@ def _dense_stream(spec: HardwareSpec) -> Stream:
     return lambda a, level, t: (a.words, a.words, a.words * spec.word_bits[t])
 
 
-def compressed_stream(spec: HardwareSpec, density: dict[str, float | None], fiber: dict[str, int]) -> Stream:
+def compressed_stream(spec: HardwareSpec, density: dict[str, float | None], fiber: dict[str, int],
+                      width: dict[str, int | None]) -> Stream:
     """A compressed run's SIMD traffic (expected mode): tensor ``a.tensor`` of density
     ``density[a.tensor]`` (None: dense) stored in the level's format for the type
-    (hardware ``sparse:``), at the native width (a compression states widths for conv/fc
-    tensors only), each element costing the format's expected bits
-    (:func:`~accelsim.engine.sparse.bits_per_element`); ``fiber``: its row length W."""
+    (hardware ``sparse:``), ``width[a.tensor]`` bits per element (None: the native width;
+    compress/loader.py's ``feature_map_widths``), each element costing the format's
+    expected bits (:func:`~accelsim.engine.sparse.bits_per_element`), narrow words packed
+    into the type's native accesses; ``fiber``: its row length W."""
     from ..engine.sparse import bits_per_element
 
     def stream(a: Access, level: str, t: str) -> tuple[float, float, float]:
         d = density.get(a.tensor)
         n = spec.word_bits[t]
+        w = width.get(a.tensor) or n
         if d is None or d >= 1.0:
-            return a.words, a.words, a.words * n
-        share, beta = bits_per_element(spec.sparse.format(level, t), d, n, None, fiber.get(a.tensor, 1))
+            return a.words, a.words * w / n, a.words * w
+        share, beta = bits_per_element(spec.sparse.format(level, t), d, w, None, fiber.get(a.tensor, 1))
         return a.words * share, a.words * beta / n, a.words * beta
     return stream
 
 
-def exact_stream(spec: HardwareSpec, masks: dict, fiber: dict[str, int]) -> Stream:
+def exact_stream(spec: HardwareSpec, masks: dict, fiber: dict[str, int], width: dict[str, int | None]) -> Stream:
     """A compressed run's SIMD traffic in exact mode: tensor ``a.tensor`` with its real
     mask ``masks[a.tensor]`` (engine/exact_flow.py; none: dense), coded whole in the level's
-    format for the type at the native width (:func:`~accelsim.engine.exact.coded`: its
+    format for the type at ``width[a.tensor]`` bits (None: native; packed as in
+    :func:`compressed_stream`) (:func:`~accelsim.engine.exact.coded`: its
     non-zeros and the format's metadata, fillers counted on its stream, or dense where the
     format would not make it smaller) — exact counts, the expected mode's
     :func:`compressed_stream` in expectation. An access of only part of a tensor (none of
@@ -86,11 +90,12 @@ def exact_stream(spec: HardwareSpec, masks: dict, fiber: dict[str, int]) -> Stre
     def stream(a: Access, level: str, t: str) -> tuple[float, float, float]:
         mk = masks.get(a.tensor)
         n = spec.word_bits[t]
+        w = width.get(a.tensor) or n
         if mk is None:
-            return a.words, a.words, a.words * n
+            return a.words, a.words * w / n, a.words * w
         key = (a.tensor, level, t)
         if key not in memo:
-            memo[key] = coded(spec.sparse.format(level, t), mk, n, None, fiber.get(a.tensor, 1))
+            memo[key] = coded(spec.sparse.format(level, t), mk, w, None, fiber.get(a.tensor, 1))
         el, bits = memo[key]
         if a.words != mk.size:
             el, bits = el * a.words / mk.size, bits * a.words / mk.size
