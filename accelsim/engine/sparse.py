@@ -211,14 +211,34 @@ class Placed:
     written: tuple[tuple[int, float, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The engine's dense count of a layer under one mapping on one machine: the kernel's
+    output (its totals and the per-tile tables the timeline runs on, evaluate.run_kernel)
+    and the dense cost it gives. Nothing here depends on a compression, so the dense
+    figures of a compressed run and the compressed ones of the same shape and mapping
+    share one (api._counted)."""
+
+    kernel_out: tuple
+    dense: LayerCost
+
+
+def count(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> Counted:
+    """:class:`Counted` of shape ``p`` under ``m``: the kernel once, priced on ``spec``
+    (the same as evaluate.evaluate)."""
+    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
+    return Counted(kernel_out, cost_from_kernel(spec, kernel_out))
+
+
 def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression,
-                    placed: Placed | None = None) -> SparseCost:
+                    placed: Placed | None = None, counted: Counted | None = None) -> SparseCost:
     """The layer under mapping ``m`` with its tensors compressed as ``lc`` states; with
     ``placed``, its input and output where the network schedule put them (:class:`Placed`;
     the same rule as schedule/cost.py's ``array_cost`` for a dense layer, on the dense
-    counts before they are compressed)."""
-    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
-    dense = cost_from_kernel(spec, kernel_out)  # the same kernel output serves the compressed timeline
+    counts before they are compressed); ``counted``: the engine's dense count of the layer
+    under ``m`` on ``spec`` (:func:`count`), if already made."""
+    c = count(p, spec, df, m) if counted is None else counted
+    kernel_out, dense = c.kernel_out, c.dense  # the same kernel output serves the compressed timeline
     sp = spec.sparse
     native = {t: spec.word_bits[t] for t in DTYPES}
     width = {t: (lc.of(t).width(native[t]) if t != "psum" else native[t]) for t in DTYPES}
