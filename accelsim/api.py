@@ -20,7 +20,7 @@ from .engine.evaluate import evaluate
 from .engine.exact import MODES
 from .engine.exact_flow import network_masks
 from .mapping.pinned import check_layers, load_pinned, pinned_mapping
-from .mapping.search import OBJECTIVES, SEARCHES, best_mapping
+from .mapping.search import OBJECTIVES, SEARCHES, chosen_mapping
 from .result import LayerResult, MultiResult, RunResult
 from .workload import NetLayer, Network
 from .workload.ops import FC, Conv
@@ -173,15 +173,17 @@ def _run(
         check_layers(pinned, [l.name for l in net.layers if isinstance(l.op, (Conv, FC))], pin_file)
     mapped: dict[str, tuple] = {}  # every level runs the mapping chosen on the whole machine
     narrowed: dict[str, tuple] = {}  # a compressed run: (mapping, the machine at the stated widths, how chosen)
+    counts: dict | None = None if comp is None else {}  # a compressed run: the engine's dense counts per (shape, mapping)
+    machines: dict[tuple, HardwareSpec] = {}  # a compressed run: the machine at each distinct set of stated widths
     for i, layer in enumerate(net.layers):
         if progress:
             progress(i, len(net.layers), layer.name)
         if isinstance(layer.op, (Conv, FC)):
             p = Problem.from_shape(layer.shape, batch)
-            mapped[layer.name] = _mapped(p, spec, df, objective, layer.name, pinned, pin_file, search)
+            mapped[layer.name] = _mapped(p, spec, df, objective, layer.name, pinned, pin_file, search, counts)
             if comp is not None:
                 narrowed[layer.name] = _narrowed(p, spec, df, objective, layer.name, per_layer[layer.name],
-                                                 mapped[layer.name][0], layer.name in pinned, search)
+                                                 mapped[layer.name][0], layer.name in pinned, search, machines)
     sched = plan(net, spec, level, batch, tiles={n: m.t1 for n, (m, _) in mapped.items()})  # the dense run's
     csched, dens, width, fiber, nm = sched, {}, {}, {}, None
     if comp is not None:  # feature maps at their densities (or real masks) and widths, kept on chip at their coded size
@@ -210,7 +212,7 @@ def _run(
                 where = _placed_exact(layer, step_c, nm, fiber) if exact else _placed(layer, step_c, batch, lc, dens, fiber)
                 layers.append(_compressed_layer(layer, p, spec, df, m_c, lc, batch,
                                                 {**m_c.describe(df), "chosen_by": how, **_beside(step_c, csched)}, placed,
-                                                masks, where))
+                                                masks, where, None if exact else _counted(counts, p, spec, df, m_c)))
             else:
                 layers.append(_from_cost(layer, layer.shape.with_batch(batch).to_dict(), spec, placed,
                                          {**mapping, "bound_by": placed.bound_by, **_beside(sched.step(layer.name), sched)}))
@@ -272,8 +274,13 @@ def _compression(compress: object, net: Network, spec: HardwareSpec) -> tuple[ob
     from .hardware.sparse import check_packing
     from .errors import Where
 
+    checked: set[tuple] = set()  # the check depends on the widths alone: once per distinct widths, at its first layer
     for name, lc in per_layer.items():
         widths = {t: (lc.of(t).width(spec.word_bits[t]) if t != "psum" else spec.word_bits[t]) for t in spec.word_bits}
+        key = tuple(sorted(widths.items()))
+        if key in checked:
+            continue
+        checked.add(key)
         try:
             check_packing(spec.sparse, widths, Where(spec.file or spec.name))
         except AccelsimError as exc:
@@ -301,19 +308,46 @@ def _dense_twin(l: LayerResult, spec: HardwareSpec, compressed: LayerResult) -> 
     return replace(compressed, compressed=extra)
 
 
-def _narrowed(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, lc, m, pinned: bool, search: str):
+def _narrowed(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, lc, m, pinned: bool, search: str,
+              machines: dict[tuple, HardwareSpec]):
     """A compressed layer's mapping: the dense one, or the mapper's on the machine at the
     stated widths (tiles sized for no zeros, so narrow words let larger tiles fit), with
-    that machine and how it was chosen."""
+    that machine and how it was chosen (its cost is counted later, engine/sparse.py).
+    ``machines``: the run's machines by widths (:func:`_at_widths`)."""
     how = "pinned" if pinned else f"mapper ({objective})"
-    narrow = spec.with_element_bits({t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")})
+    narrow = _at_widths(spec, {t: lc.of(t).width(spec.word_bits[t]) for t in ("weight", "ifmap", "ofmap")}, machines)
     if narrow is spec or pinned:
         return m, spec, how
     try:
-        m_c, _ = best_mapping(p, narrow, df, objective, name, search)
+        m_c = chosen_mapping(p, narrow, df, objective, name, search)
     except AccelsimError as exc:
         raise exc.within(where=f"layer '{name}'") from None
     return m_c, narrow, how + ", tiles sized for the stated widths"
+
+
+def _at_widths(spec: HardwareSpec, bits: dict[str, int], machines: dict[tuple, HardwareSpec]) -> HardwareSpec:
+    """``spec.with_element_bits(bits)``, built once per distinct widths in a run: one object,
+    so its hash is computed once and the mapper's caches keyed by the machine find it by
+    identity."""
+    key = tuple(sorted(bits.items()))
+    got = machines.get(key)
+    if got is None:
+        got = machines[key] = spec.with_element_bits(bits)
+    return got
+
+
+def _counted(counts: dict | None, p: Problem, spec: HardwareSpec, df: Dataflow, m):
+    """The engine's dense counts of shape ``p`` under mapping ``m`` on the run's machine
+    (engine/sparse.py's :class:`~accelsim.engine.sparse.Counted`), counted once per run:
+    the dense figures and the compressed ones of the same shape and mapping (a layer whose
+    compression leaves the mapping as it is, a repeated block) share them."""
+    from .engine.sparse import count
+
+    key = (p, m)
+    got = counts.get(key)
+    if got is None:
+        got = counts[key] = count(p, spec, df, m)
+    return got
 
 
 def _beside(step, sched) -> dict:
@@ -434,15 +468,17 @@ def _check_mode(mode: str, seed: int, comp) -> None:
 
 
 def _compressed_layer(layer: NetLayer, p: Problem, spec: HardwareSpec, df: Dataflow, m, lc, batch: int, mapping: dict,
-                      d, masks=None, placed=None) -> LayerResult:
+                      d, masks=None, placed=None, counted=None) -> LayerResult:
     """A conv/fc layer with its tensors compressed, under mapping ``m``, with the dense
     run's figures ``d`` (its own mapping and schedule) beside it; with ``masks``, counted
-    exactly; ``placed``: its input and output where the compressed run's schedule put them."""
+    exactly; ``placed``: its input and output where the compressed run's schedule put them;
+    ``counted``: the engine's dense counts under ``m`` (engine/sparse.py: Counted), if known."""
     from .engine.exact import exact_evaluate
     from .engine.sparse import sparse_evaluate
 
     try:
-        sc = sparse_evaluate(p, spec, df, m, lc, placed) if masks is None else exact_evaluate(p, spec, df, m, lc, masks, placed)
+        sc = (sparse_evaluate(p, spec, df, m, lc, placed, counted) if masks is None
+              else exact_evaluate(p, spec, df, m, lc, masks, placed))
     except AccelsimError as exc:
         raise exc.within(where=f"layer '{layer.name}'") from None
     dense = _from_cost(layer, {}, spec, d, {})
@@ -478,12 +514,14 @@ def run_all(workload, hardware, batch: int = 1, objective: str = "energy", progr
 
 
 def _mapped(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, name: str, pinned: dict, pin_file: str,
-            search: str = "fast"):
-    """A conv/fc layer's mapping (pinned, or the mapper's best) on ``spec`` and its cost."""
+            search: str = "fast", counts: dict | None = None):
+    """A conv/fc layer's mapping (pinned, or the mapper's best) on ``spec`` and its cost;
+    ``counts``: a compressed run's engine counts by shape and mapping (:func:`_counted`)."""
     if name in pinned:
         m = pinned_mapping(pinned[name], p, spec, df, name, pin_file)
-        return m, evaluate(p, spec, df, m)
-    try:
-        return best_mapping(p, spec, df, objective, name, search)
-    except AccelsimError as exc:
-        raise exc.within(where=f"layer '{name}'") from None
+    else:
+        try:
+            m = chosen_mapping(p, spec, df, objective, name, search)
+        except AccelsimError as exc:
+            raise exc.within(where=f"layer '{name}'") from None
+    return m, (evaluate(p, spec, df, m) if counts is None else _counted(counts, p, spec, df, m).dense)

@@ -46,13 +46,30 @@ def price(spec: HardwareSpec, actions: dict[str, int] | dict[str, float], expect
     table = spec.energy
     energy = dict.fromkeys(ENERGY_LEVELS, 0.0)
     by_type = dict.fromkeys(DTYPES, 0.0)
-    costs = {a: n * table.cost(a) for a, n in actions.items()} if expected else table.energy(actions)
+    if expected:  # the same products and sums, each action's cost, level and type looked up once per machine
+        terms = _action_terms(spec)
+        for action, n in actions.items():
+            got = terms.get(action)
+            if got is None:
+                got = terms[action] = (table.cost(action), table.level(action), action.partition(".")[2])
+            e = n * got[0]
+            energy[got[1]] += e
+            if got[2]:
+                by_type[got[2]] += e
+        return energy, by_type
+    costs = table.energy(actions)
     for action, e in costs.items():
         energy[table.level(action)] += e
         t = action.partition(".")[2]
         if t:
             by_type[t] += e
     return energy, by_type
+
+
+@functools.lru_cache(maxsize=64)
+def _action_terms(spec: HardwareSpec) -> dict[str, tuple[float, str, str]]:
+    """Per action name, (cost, level, data type or ""), filled as :func:`price` meets them."""
+    return {}
 
 
 def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):

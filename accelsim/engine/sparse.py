@@ -44,6 +44,7 @@ a PE's MACs is fixed and only the other watched operand's zeros are random.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -179,6 +180,7 @@ class SparseCost:
         return self.dense.macs
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_share(p: Problem) -> float:
     """The share of a layer's MACs whose input is not padding: Σ over output rows e and
     filter rows r of [0 ≤ e·U − pt + r·D < H], times the same over columns, over E·R·F·S."""
@@ -193,6 +195,22 @@ def valid_share(p: Problem) -> float:
 
 def _fiber(p: Problem, t: str) -> int:
     return p.C // p.G * p.R * p.S if t == "weight" else (p.W if t == "ifmap" else p.F)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored(spec: HardwareSpec, lc: LayerCompression, fibers: tuple[int, ...]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(elements moved, bits) per dense element of each data type at DRAM, the GLBs and the
+    NoC (:func:`bits_per_element` in the level's format; psums dense), for a compression
+    and the types' fiber lengths (``fibers``, in DTYPES order): the same for every layer
+    and mapping that share them, so made once (read-only)."""
+    out = {}
+    for lv in ("DRAM", "GLB", "NoC"):
+        for t, fiber in zip(DTYPES, fibers):
+            fmt = spec.sparse.format(lv, t) if t != "psum" else DENSE_FORMAT
+            c = lc.of(t)
+            width = c.width(spec.word_bits[t]) if t != "psum" else spec.word_bits[t]
+            out[(lv, t)] = bits_per_element(fmt, c.d if t != "psum" else 1.0, width, c.index_bits, fiber)
+    return out
 
 
 @dataclass(frozen=True)
@@ -211,24 +229,39 @@ class Placed:
     written: tuple[tuple[int, float, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The engine's dense count of a layer under one mapping on one machine: the kernel's
+    output (its totals and the per-tile tables the timeline runs on, evaluate.run_kernel)
+    and the dense cost it gives. Nothing here depends on a compression, so the dense
+    figures of a compressed run and the compressed ones of the same shape and mapping
+    share one (api._counted)."""
+
+    kernel_out: tuple
+    dense: LayerCost
+
+
+def count(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> Counted:
+    """:class:`Counted` of shape ``p`` under ``m``: the kernel once, priced on ``spec``
+    (the same as evaluate.evaluate)."""
+    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
+    return Counted(kernel_out, cost_from_kernel(spec, kernel_out))
+
+
 def sparse_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc: LayerCompression,
-                    placed: Placed | None = None) -> SparseCost:
+                    placed: Placed | None = None, counted: Counted | None = None) -> SparseCost:
     """The layer under mapping ``m`` with its tensors compressed as ``lc`` states; with
     ``placed``, its input and output where the network schedule put them (:class:`Placed`;
     the same rule as schedule/cost.py's ``array_cost`` for a dense layer, on the dense
-    counts before they are compressed)."""
-    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
-    dense = cost_from_kernel(spec, kernel_out)  # the same kernel output serves the compressed timeline
+    counts before they are compressed); ``counted``: the engine's dense count of the layer
+    under ``m`` on ``spec`` (:func:`count`), if already made."""
+    c = count(p, spec, df, m) if counted is None else counted
+    kernel_out, dense = c.kernel_out, c.dense  # the same kernel output serves the compressed timeline
     sp = spec.sparse
     native = {t: spec.word_bits[t] for t in DTYPES}
     width = {t: (lc.of(t).width(native[t]) if t != "psum" else native[t]) for t in DTYPES}
     dens = {t: (lc.of(t).d if t != "psum" else 1.0) for t in DTYPES}
-
-    def stored(level: str, t: str) -> tuple[float, float]:
-        fmt = sp.format(level, t) if t != "psum" else DENSE_FORMAT
-        return bits_per_element(fmt, dens[t], width[t], lc.of(t).index_bits, _fiber(p, t))
-
-    per = {(lv, t): stored(lv, t) for lv in ("DRAM", "GLB", "NoC") for t in DTYPES}
+    per = _stored(spec, lc, tuple(_fiber(p, t) for t in DTYPES))
 
     # the PE: which MACs proceed, and which RF reads they make. Padding is outside the
     # tensor: the dense model counts a MAC on it as a MAC, and so does zero handling — it

@@ -139,7 +139,44 @@ def rf_fits(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, int]) ->
 def t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int]) -> list[dict[str, int]]:
     """Per-PE extents: dims a pass covers whole, the rest as large as the RF allows. When
     even the smallest block of a whole-pass dim does not fit (an 11×11 filter in a small
-    RF), that dim is halved until it does: its rest comes in later passes."""
+    RF), that dim is halved until it does: its rest comes in later passes. Remembered
+    (fresh copies) per layer, RF, dataflow, tile and spatial factors (:data:`_T3`)."""
+    return [dict(zip(DIMS, t3)) for t3 in _t3_tuples(p, spec, df, t1, sp)]
+
+
+def _t3_tuples(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int]) -> tuple[tuple[int, ...], ...]:
+    """:func:`t3_options` as tuples in DIMS order, remembered by what they depend on: of the
+    tile, each RF dim's whole extent where a pass covers it whole (and R, S), else its
+    share per PE ⌈t1/sp⌉ (a share of 1 leaves the dim at 1 whether it is free or not), so
+    tiles that differ only in what the RF does not see (another machine's larger GLB tile
+    of the same shares, a compression's second search) share them."""
+    seen = tuple(t1[d] if d in df.full_in_pass or d in ("R", "S") else -(-t1[d] // sp[d]) for d in df.rf_order)
+    key = (p, _rf_key(spec), _dataflow_key(df), seen)
+    got = _T3.get(key)
+    if got is None:
+        if len(_T3) >= _T3_MAX:
+            _T3.clear()
+        got = _T3[key] = tuple(tuple(t3[d] for d in DIMS) for t3 in _t3_options(p, spec, df, t1, sp))
+    return got
+
+
+_T3: dict[tuple, tuple[tuple[int, ...], ...]] = {}
+_T3_MAX = 1 << 16
+
+
+def _rf_key(spec: HardwareSpec) -> tuple:
+    """What of the machine :func:`_t3_options` reads (the RF's sizes and widths): a split
+    RF counts elements, so a compression's narrower machine (api._narrowed) has the same
+    RF extents as the native one, and finds them remembered."""
+    rf = spec.rf
+    if rf is None:
+        return ()
+    if rf.split is not None:
+        return ("split", tuple(sorted(rf.split.items())), tuple(rf.holds))
+    return ("shared", rf.size_bits, rf.word_bits, tuple(sorted(rf.elem_bits.items())), tuple(rf.holds))
+
+
+def _t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int]) -> list[dict[str, int]]:
     base = dict.fromkeys(DIMS, 1)
     for d in df.rf_order:
         if d in df.full_in_pass or d in ("R", "S"):
@@ -582,7 +619,7 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
                     continue
             key = (t1_tuple, sp_tuple)  # a tile comes under several loop orders
             if key not in t3s:
-                t3s[key] = [tuple(t3[d] for d in DIMS) for t3 in t3_options(p, spec, df, t1, sp)]
+                t3s[key] = _t3_tuples(p, spec, df, t1, sp)
             for ki, t3 in enumerate(t3s[key]):
                 m = Mapping(df.name, t1_tuple, order, sp_tuple, t3, rows, cols)
                 entry = (score(m), (0, ti, si, ki), m)
@@ -760,6 +797,15 @@ def best_mapping(
     (:func:`full_search_mapping`). The choice depends only on the layer's problem, the
     machine, the dataflow, the objective and the search, so it is remembered (layers of
     the same shape, as in repeated blocks, are searched once per process)."""
+    m = chosen_mapping(p, spec, df, objective, layer, search)
+    return m, evaluate(p, spec, df, m)
+
+
+def chosen_mapping(
+    p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "", search: str = "fast"
+) -> Mapping:
+    """:func:`best_mapping`'s choice alone (remembered, or searched and remembered), for a
+    caller that counts it its own way (a compressed layer: engine/sparse.py)."""
     key = (p, spec, _dataflow_key(df), objective, search)
     m = _CHOSEN.get(key)
     if m is None:
@@ -767,7 +813,7 @@ def best_mapping(
         if len(_CHOSEN) >= _CHOSEN_MAX:
             _CHOSEN.clear()
         _CHOSEN[key] = m
-    return m, evaluate(p, spec, df, m)
+    return m
 
 
 def clear_cache() -> None:
@@ -775,6 +821,7 @@ def clear_cache() -> None:
     (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
     _TOTALS.clear()
+    _T3.clear()
     for f in (_walk, _lower_bound, _tilings, _dram_tilings, _glb_tile_options, _full_grid):
         f.cache_clear()
 
