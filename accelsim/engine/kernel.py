@@ -515,6 +515,8 @@ def _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, sy
     top = min(K, n_loops)
     ids, nids, act, sgl, prs, prs_ok = ws
     loc = np.empty(8, np.int64)
+    I = np.empty(4, np.int64)
+    acc = np.empty(7, np.int64)
     for jj in range(-1, top):
         mode = FIRST if jj < 0 else EVENT
         if jj >= 0 and not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
@@ -543,9 +545,9 @@ def _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, sy
                 sgl[d, cls[d], k, 2] = su
                 sgl[d, cls[d], k, 3] = ua
                 sgl[d, cls[d], k, 4] = uu
-        I = np.ones(4, np.int64)
+        I[:] = 1
         # accumulators: spatial groups (all entries, unchanged entries), other groups
-        acc = np.ones(7, np.int64)  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
+        acc[:] = 1  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
         if weight:
             # groups G M C R S; irrelevant N E F
             for d in (DN, DE, DF):
@@ -606,6 +608,7 @@ def _output_ws(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_l
     top = min(K, n_loops)
     ids, nids, sums, red = ws
     loc = np.empty(8, np.int64)
+    P = np.empty(10, np.int64)
     for jj in range(-1, top + 1):
         if jj < 0:
             mode = FIRST
@@ -642,7 +645,7 @@ def _output_ws(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_l
             OU *= g[3]
             NA *= g[0]
             NU *= g[1]
-        P = np.ones(10, np.int64)
+        P[:] = 1
         for d in (DC, DR, DS):
             _times(P, red[d, cls[d], loc[d]])
         if mode != FIRST:

@@ -38,7 +38,7 @@ from ..errors import AccelsimError
 from ..hardware import HardwareSpec
 from ..hardware.spec import RFSpec
 from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, static_per_cycle
-from ..engine.evaluate import cost_vector
+from ..engine.evaluate import cost_vector, counted
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
 from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked
@@ -774,10 +774,11 @@ def best_mapping(
 
 
 def clear_cache() -> None:
-    """Forget the remembered choices and the tilings and DRAM walks built for them
-    (benchmarks time each network from scratch)."""
+    """Forget the remembered choices, the tilings and DRAM walks built for them and the
+    kernel outputs of the chosen mappings (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
     _TOTALS.clear()
+    counted.cache_clear()
     for f in (_walk, _lower_bound, _tilings, _dram_tilings, _glb_tile_options, _full_grid):
         f.cache_clear()
 
