@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import advance_loops, loops_of, tile_grid, tile_range, walk_tiles, walk_tiles_loops
+from .tiles import advance_loops, loops_of, next_digits, tile_grid, tile_range, walk_tiles, walk_tiles_loops
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -994,15 +994,7 @@ def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systo
             )
             for s_ in range(N_OUT):
                 res[s_] += one[s_] * mult
-            # the next class combination
-            k = 5
-            while k >= 0:
-                pick[k] += 1
-                if pick[k] < ncls[k]:
-                    break
-                pick[k] = 0
-                k -= 1
-            if k < 0:
+            if not next_digits(pick, ncls, 6):  # the next class combination
                 break
     cnt, total = tile_grid(bound, t1)
     res[GLB_TILES] = total

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..engine.tiles import next_digits
+
 # dims (engine/problem.py DIMS): N G M C E F R S
 _N, _G, _M, _C, _E, _F, _R, _S = range(8)
 
@@ -112,14 +114,7 @@ def largest_blocks(base, free, tops, hw, in_rf, kept, counted, split, limit, bit
             elif vol > best_vol[1]:
                 best[1] = ext
                 best_vol[1] = vol
-        i = k - 1  # the next combination: the last free dim fastest
-        while i >= 0:
-            pick[i] += 1
-            if pick[i] < n_ch[i]:
-                break
-            pick[i] = 0
-            i -= 1
-        if i < 0:
+        if not next_digits(pick, n_ch, k):  # the next combination: the last free dim fastest
             break
     n = 0
     while n < 2 and best_vol[n] >= 0:
