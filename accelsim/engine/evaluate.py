@@ -86,6 +86,30 @@ def run_kernel(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False):
     return K.layer_detail(p.as_array(), t1, order, sp, t3, po, ro, keep, df.uses_rf, axis, systolic)
 
 
+_COUNTED: dict[tuple, tuple] = {}
+COUNTED_MAX = 512  # kernel outputs kept (the oldest forgotten first)
+COUNTED_TILES = 4096  # only those of at most this many GLB tiles (the per-tile tables grow with them)
+
+
+def counted(p: Problem, df: Dataflow, m: Mapping, systolic: bool = False) -> tuple:
+    """:func:`run_kernel`'s output, counted once per layer, loop nest, mapping and array
+    kind: a run evaluates the same mapping again for every layer of a repeated shape and
+    for the schedule's re-timing of a placed layer (schedule/cost.py). The arrays are
+    shared: their readers (:func:`cost_from_kernel`, kernel.timeline) only read them."""
+    key = (p, m, systolic, df.pass_order, df.rf_order, tuple(sorted(df.keep.items())), df.uses_rf)
+    got = _COUNTED.get(key)
+    if got is None:
+        got = run_kernel(p, df, m, systolic)
+        if len(got[1]) <= COUNTED_TILES:
+            if len(_COUNTED) >= COUNTED_MAX:
+                del _COUNTED[next(iter(_COUNTED))]
+            _COUNTED[key] = got
+    return got
+
+
+counted.cache_clear = _COUNTED.clear  # type: ignore[attr-defined]  # as functools' caches: benchmarks forget it
+
+
 @functools.lru_cache(maxsize=64)
 def machine_arrays(spec: HardwareSpec) -> tuple[np.ndarray, ...]:
     """The hardware figures :func:`kernel.timeline` takes, as plain arrays."""
@@ -224,7 +248,7 @@ def bound_by(cycles: int, compute: int, array_side: int) -> str:
 
 
 def evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> LayerCost:
-    return cost_from_kernel(spec, run_kernel(p, df, m, spec.array.kind == "systolic"))
+    return cost_from_kernel(spec, counted(p, df, m, spec.array.kind == "systolic"))
 
 
 def cost_from_kernel(spec: HardwareSpec, kernel_out: tuple) -> LayerCost:

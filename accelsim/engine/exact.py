@@ -46,7 +46,7 @@ from ..mapping.mapping import Mapping
 from ..result import DTYPES, LEVELS
 from . import exact_kernel as X
 from . import kernel as K
-from .evaluate import actions_from, bypassing, cost_from_kernel, machine_arrays, run_kernel
+from .evaluate import actions_from, bypassing, cost_from_kernel, counted, machine_arrays
 from .problem import Problem
 from .sparse import SparseCost, _fiber, fill_bits, sparse_cost, stream_bits
 
@@ -231,7 +231,7 @@ def exact_evaluate(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, lc:
             f"exact mode: the {spec.name} array is systolic and its config asks the PEs to skip zeros. A systolic array "
             "moves its operands in lockstep from PE to PE, so a PE cannot skip a MAC on its own. Expected: zeros: "
             "{handling: gating} (or none) on a systolic array, or the expected mode. Found: handling: skipping.")
-    kernel_out = run_kernel(p, df, m, systolic)
+    kernel_out = counted(p, df, m, systolic)  # shared with the dense evaluation of the same mapping
     dense = cost_from_kernel(spec, kernel_out)
     r, tile_row, rows, per = kernel_out
     native = {t: spec.word_bits[t] for t in DTYPES}

@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 from .footprint import rows_count, rows_overlap
-from .tiles import advance_loops, loops_of, tile_grid, tile_range, walk_tiles, walk_tiles_loops
+from .tiles import advance_loops, loops_of, next_digits, tile_grid, tile_range, walk_tiles, walk_tiles_loops
 
 KP, KR, Q, NL, NH, OL, OH, OLAST, NZERO = range(9)
 EVENT, FIRST, LAST = 0, 1, 2
@@ -453,15 +453,45 @@ def _state(a_idx, b_idx, c_idx, d, j, K, mode):
 
 
 @njit(cache=True)
-def _local(ids, nids, d, s):
-    """A dense index (0 .. MAX_LOCAL-1) for dim d's state s, and whether it is new."""
-    k = ids[d, s]
+def _local(ids, nids, d, c, s):
+    """A dense index (0 .. MAX_LOCAL-1) for dim d's state s in the dim's tile class c, and
+    whether it is new."""
+    k = ids[d, c, s]
     if k >= 0:
         return k, False
-    k = nids[d]
-    ids[d, s] = k
-    nids[d] += 1
+    k = nids[d, c]
+    ids[d, c, s] = k
+    nids[d, c] += 1
     return k, True
+
+
+# Within one part of kernel.array_totals the GLB tile classes are products of per-dim
+# classes, and a dim's sums at a state depend only on its own class (its extent, and where
+# padding clips it): a workspace keeps them per (dim, class, state) across the tiles of
+# the part, so each is computed once (the same integers as computing them per tile).
+_NO_CLASS = np.zeros(8, np.int64)  # one GLB tile counted alone: every dim in class 0
+
+
+@njit(cache=True)
+def input_workspace(n_cls):
+    """The sums :func:`_input_ws` keeps for dims with up to ``n_cls`` classes each."""
+    ids = np.full((8, n_cls, N_STATES), -1, np.int64)
+    nids = np.zeros((8, n_cls), np.int64)
+    act = np.empty((8, n_cls, MAX_LOCAL, 4), np.int64)  # _activity of a dim a data type does not depend on
+    sgl = np.empty((8, n_cls, MAX_LOCAL, 5), np.int64)  # _single: sa, sov, su (all entries), ua, uu (unchanged)
+    prs = np.empty((2, n_cls, MAX_LOCAL, MAX_LOCAL, 5), np.int64)  # _pair of (E, R), (F, S) per E/F class, the same five
+    prs_ok = np.zeros((2, n_cls, MAX_LOCAL, MAX_LOCAL), np.bool_)
+    return ids, nids, act, sgl, prs, prs_ok
+
+
+@njit(cache=True)
+def output_workspace(n_cls):
+    """The sums :func:`_output_ws` keeps for dims with up to ``n_cls`` classes each."""
+    ids = np.full((8, n_cls, N_STATES), -1, np.int64)
+    nids = np.zeros((8, n_cls), np.int64)
+    sums = np.empty((8, n_cls, MAX_LOCAL, 4), np.int64)  # output dims: Σ new, Σ new unchanged, Σ old, Σ old unchanged
+    red = np.empty((8, n_cls, MAX_LOCAL, 10), np.int64)  # reduction dims C R S: _red
+    return ids, nids, sums, red
 
 
 @njit(cache=True)
@@ -471,24 +501,28 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
     On a systolic array an operand is shared only by forwarding along the dims it does not
     depend on; PEs at different positions of a dim it depends on each take their own
     stream, even where the streams hold the same pixels (overlapping windows)."""
+    return _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systolic, _NO_CLASS, input_workspace(1))
+
+
+@njit(cache=True)
+def _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systolic, cls, ws):
+    """:func:`_input` of a tile whose dim d is in class ``cls[d]``, with the per-dim sums
+    kept in the workspace ``ws`` (:func:`input_workspace`) across the tiles of one part."""
     U, D = p[P_U], p[P_D]
     streamed = K >= n_loops
     noc = 0
     glb = 0
     top = min(K, n_loops)
-    ids = np.full((8, N_STATES), -1, np.int64)
-    nids = np.zeros(8, np.int64)
-    act = np.empty((8, MAX_LOCAL, 4), np.int64)  # _activity of a dim a data type does not depend on
-    sgl = np.empty((8, MAX_LOCAL, 5), np.int64)  # _single: sa, sov, su (all entries), ua, uu (unchanged)
-    prs = np.empty((2, MAX_LOCAL, MAX_LOCAL, 5), np.int64)  # _pair of (E, R), (F, S), the same five
-    prs_ok = np.zeros((2, MAX_LOCAL, MAX_LOCAL), np.bool_)
+    ids, nids, act, sgl, prs, prs_ok = ws
     loc = np.empty(8, np.int64)
+    I = np.empty(4, np.int64)
+    acc = np.empty(7, np.int64)
     for jj in range(-1, top):
         mode = FIRST if jj < 0 else EVENT
         if jj >= 0 and not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
             continue
         for d in range(8):
-            k, new = _local(ids, nids, d, _state(a_idx, b_idx, c_idx, d, jj, K, mode))
+            k, new = _local(ids, nids, d, cls[d], _state(a_idx, b_idx, c_idx, d, jj, K, mode))
             loc[d] = k
             if not new:
                 continue
@@ -502,36 +536,37 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
                 continue  # an ifmap pair's dim: counted with its partner below
             e = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, jj, K, mode)
             if irrelevant:
-                act[d, k] = _activity(e)
+                act[d, cls[d], k] = _activity(e)
             else:
                 sa, sov, su = _single(e, np.bool_(False))
                 ua, _, uu = _single(e, np.bool_(True))
-                sgl[d, k, 0] = sa
-                sgl[d, k, 1] = sov
-                sgl[d, k, 2] = su
-                sgl[d, k, 3] = ua
-                sgl[d, k, 4] = uu
-        I = np.ones(4, np.int64)
+                sgl[d, cls[d], k, 0] = sa
+                sgl[d, cls[d], k, 1] = sov
+                sgl[d, cls[d], k, 2] = su
+                sgl[d, cls[d], k, 3] = ua
+                sgl[d, cls[d], k, 4] = uu
+        I[:] = 1
         # accumulators: spatial groups (all entries, unchanged entries), other groups
-        acc = np.ones(7, np.int64)  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
+        acc[:] = 1  # sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u
         if weight:
             # groups G M C R S; irrelevant N E F
             for d in (DN, DE, DF):
-                _times(I, act[d, loc[d]])
+                _times(I, act[d, cls[d], loc[d]])
             for d in (DG, DM, DC, DR, DS):
-                g = sgl[d, loc[d]]
+                g = sgl[d, cls[d], loc[d]]
                 _group(acc, g[0], g[1], g[2], g[3], g[4], sp[d] > 1, streamed)
         else:
             # groups N G C (E,R) (F,S); irrelevant M
-            _times(I, act[DM, loc[DM]])
+            _times(I, act[DM, cls[DM], loc[DM]])
             for d in (DN, DG, DC):
-                g = sgl[d, loc[d]]
+                g = sgl[d, cls[d], loc[d]]
                 _group(acc, g[0], g[1], g[2], g[3], g[4], sp[d] > 1, streamed)
             for pair in range(2):
                 de = DE if pair == 0 else DF
                 dr = DR if pair == 0 else DS
                 ke, kr = loc[de], loc[dr]
-                if not prs_ok[pair, ke, kr]:
+                ce = cls[de]  # R and S are never tiled: one class
+                if not prs_ok[pair, ce, ke, kr]:
                     pad = p[P_PT] if pair == 0 else p[P_PL]
                     H = p[P_H] if pair == 0 else p[P_W]
                     ee = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, de, jj, K, mode)
@@ -540,13 +575,13 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
                     ua, _, uu = _pair(ee, re, np.bool_(True), U, D, pad, H)
                     if systolic:
                         su, uu = sa, ua
-                    prs[pair, ke, kr, 0] = sa
-                    prs[pair, ke, kr, 1] = sov
-                    prs[pair, ke, kr, 2] = su
-                    prs[pair, ke, kr, 3] = ua
-                    prs[pair, ke, kr, 4] = uu
-                    prs_ok[pair, ke, kr] = True
-                g = prs[pair, ke, kr]
+                    prs[pair, ce, ke, kr, 0] = sa
+                    prs[pair, ce, ke, kr, 1] = sov
+                    prs[pair, ce, ke, kr, 2] = su
+                    prs[pair, ce, ke, kr, 3] = ua
+                    prs[pair, ce, ke, kr, 4] = uu
+                    prs_ok[pair, ce, ke, kr] = True
+                g = prs[pair, ce, ke, kr]
                 _group(acc, g[0], g[1], g[2], g[3], g[4], sp[de] > 1 or sp[dr] > 1, streamed)
         sp_all_a, sp_all_u, sp_un_a, sp_un_u, ns_a, ns_ov, ns_u = acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6]
         if streamed or mode == FIRST:
@@ -562,12 +597,18 @@ def _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, systo
 
 @njit(cache=True)
 def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last, res):
+    """Add the psum/ofmap NoC and GLB traffic of one GLB tile (psums kept at level K) to ``res``."""
+    _output_ws(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last, res, _NO_CLASS, output_workspace(1))
+
+
+@njit(cache=True)
+def _output_ws(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last, res, cls, ws):
+    """:func:`_output` of a tile whose dim d is in class ``cls[d]``, with the per-dim sums
+    kept in the workspace ``ws`` (:func:`output_workspace`) across the tiles of one part."""
     top = min(K, n_loops)
-    ids = np.full((8, N_STATES), -1, np.int64)
-    nids = np.zeros(8, np.int64)
-    sums = np.empty((8, MAX_LOCAL, 4), np.int64)  # output dims: Σ new, Σ new unchanged, Σ old, Σ old unchanged
-    red = np.empty((8, MAX_LOCAL, 10), np.int64)  # reduction dims C R S: _red
+    ids, nids, sums, red = ws
     loc = np.empty(8, np.int64)
+    P = np.empty(10, np.int64)
     for jj in range(-1, top + 1):
         if jj < 0:
             mode = FIRST
@@ -578,13 +619,13 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last
             if not _ticks_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, jj):
                 continue
         for d in range(8):
-            k, new = _local(ids, nids, d, _state(a_idx, b_idx, c_idx, d, jj, K, mode))
+            k, new = _local(ids, nids, d, cls[d], _state(a_idx, b_idx, c_idx, d, jj, K, mode))
             loc[d] = k
             if not new:
                 continue
             e = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, d, jj, K, mode)
             if d == DC or d == DR or d == DS:
-                red[d, k] = _red(e)
+                red[d, cls[d], k] = _red(e)
                 continue
             sa_all = sa_unch = sb_all = sb_unch = 0
             for i in range(e.shape[0]):
@@ -593,20 +634,20 @@ def _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, c_first, c_last
                 if e[i, NL] == e[i, OL] and e[i, NH] == e[i, OH]:
                     sa_unch += e[i, NH] - e[i, NL]
                     sb_unch += e[i, OH] - e[i, OL]
-            sums[d, k, 0] = sa_all
-            sums[d, k, 1] = sa_unch
-            sums[d, k, 2] = sb_all
-            sums[d, k, 3] = sb_unch
+            sums[d, cls[d], k, 0] = sa_all
+            sums[d, cls[d], k, 1] = sa_unch
+            sums[d, cls[d], k, 2] = sb_all
+            sums[d, cls[d], k, 3] = sb_unch
         OA = OU = NA = NU = 1
         for d in (DN, DG, DM, DE, DF):
-            g = sums[d, loc[d]]
+            g = sums[d, cls[d], loc[d]]
             OA *= g[2]
             OU *= g[3]
             NA *= g[0]
             NU *= g[1]
-        P = np.ones(10, np.int64)
+        P[:] = 1
         for d in (DC, DR, DS):
-            _times(P, red[d, loc[d]])
+            _times(P, red[d, cls[d], loc[d]])
         if mode != FIRST:
             res[NOC_PO] += (OA - OU) * P[0] + OU * (P[0] - P[1])
             writes = (OA - OU) * P[2] + OU * (P[2] - P[3])
@@ -660,6 +701,15 @@ def glb_tile_parts_rf(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf
     """:func:`glb_tile_parts` where ``rf_order`` may name a dim twice: its outer and inner
     RF loop (a dim split across two loops inside the PE), the inner one running ``ci[d]``
     times and the outer one t3[d] / ci[d] (dim_entries_rf)."""
+    glb_tile_parts_ws(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, parts, res,
+                      _NO_CLASS, input_workspace(1), input_workspace(1), output_workspace(1))
+
+
+@njit(cache=True)
+def glb_tile_parts_ws(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf, c_first, c_last, axis, systolic, parts, res,
+                      cls, ws_weight, ws_ifmap, ws_output):
+    """:func:`glb_tile_parts_rf` of a tile whose dim d is in class ``cls[d]``, each part's
+    per-dim sums kept in its workspace across the tiles counted with it."""
     L = rf_order.shape[0]
     n_loops = 8 + L
     a_idx = np.empty(8, np.int64)
@@ -676,7 +726,8 @@ def glb_tile_parts_rf(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf
         if (parts & (PART_WEIGHT if t == 0 else PART_IFMAP)) == 0:
             continue
         K = 8 + keep[t]
-        noc, glb = _input(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, t == 0, systolic)
+        noc, glb = _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, t == 0, systolic, cls,
+                             ws_weight if t == 0 else ws_ifmap)
         if t == 0:
             res[NOC_W] += noc
             res[GLB_W] += glb
@@ -688,7 +739,7 @@ def glb_tile_parts_rf(p, lo, hi, sp, t3, ci, pass_order, rf_order, keep, uses_rf
             if uses_rf and keep[1] < L:
                 res[RFW_I] += noc
     if parts & PART_OUTPUT:
-        _output(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, 8 + keep[2], c_first, c_last, res)
+        _output_ws(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, 8 + keep[2], c_first, c_last, res, cls, ws_output)
     macs = 1
     for d in range(8):
         macs *= hi[d] - lo[d]
@@ -913,8 +964,9 @@ def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systo
     hi[DR] = p[DR]
     hi[DS] = p[DS]
     one = np.zeros(N_OUT, np.int64)
-    pick = np.zeros(6, np.int64)
+    pick = np.zeros(8, np.int64)  # the class of each dim (R, S: their one class)
     ncls = np.empty(6, np.int64)
+    spare_in, spare_out = input_workspace(1), output_workspace(1)  # the parts not counted in a pass: untouched
     for part in (PART_WEIGHT, PART_IFMAP, PART_OUTPUT):
         classes = []
         for d in range(6):
@@ -922,6 +974,11 @@ def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systo
             classes.append(_dim_classes(d, bound[d], t1[d], p, flags))
             ncls[d] = classes[d].shape[0]
             pick[d] = 0
+        # the per-dim sums of this part, kept per (dim, class) across its class combinations
+        n_cls = ncls.max()
+        ws_in = input_workspace(n_cls) if part == PART_WEIGHT else spare_in
+        ws_if = input_workspace(n_cls) if part == PART_IFMAP else spare_in
+        ws_out = output_workspace(n_cls) if part == PART_OUTPUT else spare_out
         while True:
             mult = 1
             for d in range(6):
@@ -931,20 +988,13 @@ def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systo
                 mult *= row[3]
             cf = classes[DC][pick[DC], 2]
             one[:] = 0
-            glb_tile_parts(
-                p, lo, hi, sp, t3, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis, systolic, part, one
+            glb_tile_parts_ws(
+                p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis,
+                systolic, part, one, pick, ws_in, ws_if, ws_out,
             )
             for s_ in range(N_OUT):
                 res[s_] += one[s_] * mult
-            # the next class combination
-            k = 5
-            while k >= 0:
-                pick[k] += 1
-                if pick[k] < ncls[k]:
-                    break
-                pick[k] = 0
-                k -= 1
-            if k < 0:
+            if not next_digits(pick, ncls, 6):  # the next class combination
                 break
     cnt, total = tile_grid(bound, t1)
     res[GLB_TILES] = total

@@ -57,7 +57,7 @@ from ..hardware.sparse import DENSE_FORMAT, Format
 from ..mapping.mapping import Mapping
 from ..result import DTYPES, LEVELS
 from . import kernel as K
-from .evaluate import LayerCost, actions_from, bound_by, cost_from_kernel, machine_arrays, price, run_kernel
+from .evaluate import LayerCost, actions_from, bound_by, cost_from_kernel, counted, machine_arrays, price
 from .problem import Problem
 
 
@@ -232,7 +232,7 @@ class Placed:
 @dataclass(frozen=True)
 class Counted:
     """The engine's dense count of a layer under one mapping on one machine: the kernel's
-    output (its totals and the per-tile tables the timeline runs on, evaluate.run_kernel)
+    output (its totals and the per-tile tables the timeline runs on, evaluate.counted)
     and the dense cost it gives. Nothing here depends on a compression, so the dense
     figures of a compressed run and the compressed ones of the same shape and mapping
     share one (api._counted)."""
@@ -243,8 +243,8 @@ class Counted:
 
 def count(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> Counted:
     """:class:`Counted` of shape ``p`` under ``m``: the kernel once, priced on ``spec``
-    (the same as evaluate.evaluate)."""
-    kernel_out = run_kernel(p, df, m, spec.array.kind == "systolic")
+    (the same as evaluate.evaluate, whose kernel output it shares: evaluate.counted)."""
+    kernel_out = counted(p, df, m, spec.array.kind == "systolic")
     return Counted(kernel_out, cost_from_kernel(spec, kernel_out))
 
 

@@ -61,15 +61,23 @@ def loops_of(cnt: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 @njit(cache=True)
+def next_digits(digit: np.ndarray, count: np.ndarray, n: int) -> bool:
+    """Advance a mixed-radix counter over its first ``n`` digits (digit k counts to
+    ``count[k]``, the last fastest); False when it wraps round to all zeros."""
+    for k in range(n - 1, -1, -1):
+        digit[k] += 1
+        if digit[k] < count[k]:
+            return True
+        digit[k] = 0
+    return False
+
+
+@njit(cache=True)
 def advance_loops(digit: np.ndarray, idx: np.ndarray, loop_dim: np.ndarray, loop_cnt: np.ndarray) -> None:
     """The next tile of a DRAM-level nest whose dims may have several loops (a dim split
     across loops, Timeloop's ``P2 Q8 … P4``): a mixed-radix counter over the loops,
     innermost first; a dim's tile index is its loops' digits read outermost first."""
-    for k in range(loop_dim.shape[0] - 1, -1, -1):
-        digit[k] += 1
-        if digit[k] < loop_cnt[k]:
-            break
-        digit[k] = 0
+    next_digits(digit, loop_cnt, loop_dim.shape[0])
     for d in range(6):
         idx[d] = 0
     for k in range(loop_dim.shape[0]):

@@ -27,7 +27,6 @@ makes the same choice while skipping tilings whose lower bound cannot win, and
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from dataclasses import replace
 
@@ -37,14 +36,16 @@ import numpy as np
 from ..dataflow import Dataflow
 from ..errors import AccelsimError
 from ..hardware import HardwareSpec
+from ..hardware.spec import RFSpec
 from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, static_per_cycle
-from ..engine.evaluate import cost_vector
+from ..engine.evaluate import cost_vector, counted
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
 from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked
 from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
+from .rf_blocks import largest_blocks
 
 FINALISTS = 3  # candidates tried again with every DRAM loop order
 ORDERS = ("NGMEFC", "GMCNEF", "NGCEFM")  # C innermost (outputs stay), N/E/F innermost (weights stay), M innermost (ifmaps stay)
@@ -193,63 +194,44 @@ def _t3_options(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]
 
 def _t3_fill(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int], sp: dict[str, int], base: dict[str, int]) -> list[dict[str, int]]:
     free = [d for d in df.rf_order if base[d] == 1 and t1[d] > 1 and d not in df.full_in_pass and d not in ("R", "S")]
-    # candidate extents per free dim: whole tile share, or powers of two below it
-    choices = {}
-    for d in free:
-        top = -(-t1[d] // sp[d])
-        vals = {top}
-        v = 1
-        while v < top:
-            vals.add(v)
-            v *= 2
-        choices[d] = sorted(vals, reverse=True)
-    # every combination at once (itertools.product order: the last free dim fastest); the
-    # dims that are not free stay scalars (broadcast)
-    n = math.prod(len(choices[d]) for d in free)
-    grid = np.array(list(itertools.product(*(choices[d] for d in free))), np.int64).reshape(n, len(free))
-    ext: dict[str, np.ndarray | int] = dict(base)
-    for k, d in enumerate(free):
-        ext[d] = grid[:, k]
-    fit = _rf_fits_all(p, spec, df, ext, n)
-    volume = np.ones(n, np.int64)
-    for d in df.rf_order:
-        volume = volume * ext[d]
-    idx = np.nonzero(fit)[0]
-    # the two largest blocks; among equal volumes the earlier combination (a stable sort)
-    pick = idx[np.argsort(-volume[idx], kind="stable")][:2]
-    return [{d: (int(ext[d][i]) if d in choices else base[d]) for d in DIMS} for i in pick]
+    if df.uses_rf and spec.rf is None:
+        return []
+    # candidate extents per free dim: whole tile share, or powers of two below it; every
+    # combination (itertools.product order: the last free dim fastest), the two largest
+    # blocks that fit, among equal volumes the earlier combination (mapping/rf_blocks.py)
+    picks = largest_blocks(
+        np.array([base[d] for d in DIMS], np.int64), np.array([DIMS.index(d) for d in free], np.int64),
+        np.array([-(-t1[d] // sp[d]) for d in free], np.int64), np.array([p.H, p.W, p.U, p.D], np.int64),
+        *_rf_arrays(spec.rf, df),
+    )
+    return [dict(zip(DIMS, row)) for row in picks.tolist()]
 
 
-def _rf_fits_all(p: Problem, spec: HardwareSpec, df: Dataflow, t3: dict[str, np.ndarray | int], n: int) -> np.ndarray:
-    """:func:`rf_fits` for n per-PE extents at once (per dim an array of n extents, or one
-    extent for all)."""
-    if not df.uses_rf:
-        return np.ones(n, bool)
-    rf = spec.rf
-    if rf is None:
-        return np.zeros(n, bool)
-    ok = np.ones(n, bool)
-    bits = np.zeros(n, np.int64)
-    for t in ("weight", "ifmap", "psum"):
-        k = df.keep_level(t)
-        if k >= len(df.rf_order):
-            continue
-        ext = {d: (t3[d] if (d not in df.rf_order or df.rf_order.index(d) >= k) else 1) for d in DIMS}
-        if t == "weight":
-            need = ext["G"] * ext["M"] * ext["C"] * ext["R"] * ext["S"]
-        elif t == "psum":
-            need = ext["N"] * ext["G"] * ext["M"] * ext["E"] * ext["F"]
-        else:
-            rows = np.minimum(p.H, (ext["E"] - 1) * p.U + (ext["R"] - 1) * p.D + 1)
-            cols = np.minimum(p.W, (ext["F"] - 1) * p.U + (ext["S"] - 1) * p.D + 1)
-            need = ext["N"] * ext["G"] * ext["C"] * rows * cols
-        if rf.split is not None:
-            ok &= np.asarray(need) <= rf.capacity(t)
-        else:
-            bits = bits + need * rf.elem_bits.get(t, rf.word_bits)
-    if rf.split is None:
-        ok &= bits <= rf.size_bits
-    return ok
+_RF_ARRAYS: dict[tuple[int, int], tuple] = {}  # (id(RF), id(dataflow)) -> (RF, dataflow, _rf_arrays)
+
+
+def _rf_arrays(rf: RFSpec | None, df: Dataflow) -> tuple:
+    """What :func:`rf_blocks.largest_blocks` takes of the RF and the dataflow: the RF
+    loops' dims, which types the RF keeps and which dims each one's block spans
+    (:func:`rf_block`), whether the RF is split, each type's partition (elements), width
+    (bits), the RF's size (bits), and whether every block fits (no RF in the dataflow).
+    Kept per RF and dataflow object (each held by the entry, so their ids stay theirs)."""
+    got = _RF_ARRAYS.get((id(rf), id(df)))
+    if got is not None and got[0] is rf and got[1] is df:
+        return got[2]
+    types = ("weight", "ifmap", "psum")
+    n = len(df.rf_order)
+    in_rf = np.array([d in df.rf_order for d in DIMS])
+    kept = np.array([df.keep_level(t) < n for t in types])
+    counted = np.array([[d not in df.rf_order or df.rf_order.index(d) >= df.keep_level(t) for d in DIMS] for t in types])
+    split = rf is not None and rf.split is not None
+    limit = np.array([rf.capacity(t) if split else 0 for t in types], np.int64)
+    bits = np.array([0 if rf is None else rf.elem_bits.get(t, rf.word_bits) for t in types], np.int64)
+    out = (in_rf, kept, counted, split, limit, bits, 0 if rf is None else rf.size_bits, not df.uses_rf)
+    if len(_RF_ARRAYS) >= 256:
+        _RF_ARRAYS.clear()
+    _RF_ARRAYS[(id(rf), id(df))] = (rf, df, out)
+    return out
 
 
 def tile_footprint(p: Problem, t1: dict[str, int]) -> dict[str, int]:
@@ -599,7 +581,7 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     candidates is built or counted. Tiles are visited in order of their bound (good
     scores early), but every tie is still broken by the exhaustive enumeration order."""
     pairs = tilings(p, spec)
-    layouts = _layouts(p, spec, df)
+    layouts = [(rows, cols, sp, tuple(sp[d] for d in DIMS)) for rows, cols, sp in _layouts(p, spec, df)]
     bound = _Bound(p, spec, df, objective)
     score = _Scorer(p, spec, df, objective)
     first = [bound(t1, o) for t1, o in pairs]
@@ -612,8 +594,7 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
             continue
         t1, order = pairs[ti]
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
-        for si, (rows, cols, sp) in enumerate(layouts):
-            sp_tuple = tuple(sp[d] for d in DIMS)
+        for si, (rows, cols, sp, sp_tuple) in enumerate(layouts):
             if per_candidate and len(top) == FINALISTS:
                 if bound(t1, order, p.macs / math.prod(sp_tuple) - 1.0) > top[-1][0] * (1 + SLACK):
                     continue
@@ -621,10 +602,10 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
             if key not in t3s:
                 t3s[key] = _t3_tuples(p, spec, df, t1, sp)
             for ki, t3 in enumerate(t3s[key]):
-                m = Mapping(df.name, t1_tuple, order, sp_tuple, t3, rows, cols)
-                entry = (score(m), (0, ti, si, ki), m)
-                if len(top) < FINALISTS or entry[:2] < top[-1][:2]:
-                    top.append(entry)
+                # a candidate is a Mapping only once it is among the finalists
+                entry = (score.of(t1_tuple, order, sp_tuple, t3, rows, cols), (0, ti, si, ki))
+                if len(top) < FINALISTS or entry < top[-1][:2]:
+                    top.append((*entry, Mapping(df.name, t1_tuple, order, sp_tuple, t3, rows, cols)))
                     top.sort(key=lambda x: x[:2])
                     del top[FINALISTS:]
     if not top:
@@ -635,10 +616,9 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
         for k, order in enumerate(ORDERS):
             if order == m.dram_order or bound(t1, order) > best[0] * (1 + SLACK):
                 continue
-            m2 = replace(m, dram_order=order)
-            entry = (score(m2), (1, rank, k), m2)
-            if entry[:2] < best[:2]:
-                best = entry
+            entry = (score.of(m.t1, order, m.sp, m.t3, m.rows, m.cols), (1, rank, k))
+            if entry < best[:2]:
+                best = (*entry, replace(m, dram_order=order))
     return best[2]
 
 
@@ -664,29 +644,51 @@ class _Scorer:
         # no slot depends on the machine's widths or costs, so the search of the same layer
         # on the machine at a compression's widths (api._narrowed) reuses them
         self.inner = _totals_for(p, df, self.systolic)
+        self.dram: dict[tuple, np.ndarray] = {}  # per (GLB tile, DRAM order): the walk's slots (_dram_slots)
+        self.slots = np.empty(K.N_OUT)
 
     def __call__(self, m: Mapping) -> float:
         if not self.energy:
             return fast_score(*self.args[:3], m, self.args[3])
-        key = (m.t1, m.sp, m.t3, m.rows, m.cols)
+        return self.of(m.t1, m.dram_order, m.sp, m.t3, m.rows, m.cols)
+
+    def of(self, t1: tuple[int, ...], order: str, sp: tuple[int, ...], t3: tuple[int, ...], rows: tuple[str, ...],
+           cols: tuple[str, ...]) -> float:
+        """The score of the candidate of these fields (a Mapping's), built as one only
+        where the objective needs the engine's timeline."""
+        if not self.energy:
+            return fast_score(*self.args[:3], Mapping(self.args[2].name, t1, order, sp, t3, rows, cols), self.args[3])
+        key = (t1, sp, t3, rows, cols)
         r = self.inner.get(key)
         if r is None:
-            axis = self.axes.get((m.rows, m.cols))
+            axis = self.axes.get((rows, cols))
             if axis is None:
-                axis = np.array([1 if d in m.rows else 2 if d in m.cols else 0 for d in DIMS], np.int64)
-                self.axes[(m.rows, m.cols)] = axis
+                axis = np.array([1 if d in rows else 2 if d in cols else 0 for d in DIMS], np.int64)
+                self.axes[(rows, cols)] = axis
             r = K.array_totals(
-                self.p, np.array(m.t1, np.int64), np.array(m.sp, np.int64), np.array(m.t3, np.int64),
+                self.p, np.array(t1, np.int64), np.array(sp, np.int64), np.array(t3, np.int64),
                 self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
-            )
+            ).astype(np.float64)
             r.setflags(write=False)
             self.inner[key] = r
-        # kernel.layer_totals: the DRAM slots from the tiling's walk (the bound walked it)
-        r = r.copy()
-        dram = _walk(self.args[0], m.t1, m.dram_order)
-        r[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
-        r[K.MAX_W], r[K.MAX_I], r[K.MAX_O] = dram[6], dram[7], dram[8]
-        return float(np.dot(r[: K.N_OUT].astype(np.float64), self.costs))
+        dram = self.dram.get((t1, order))
+        if dram is None:
+            dram = self.dram[(t1, order)] = _dram_slots(self.args[0], t1, order)
+        # kernel.layer_totals' slots as floats: the array's, whose DRAM and MAX slots are 0,
+        # plus the walk's, which are 0 elsewhere (x + 0.0 is x: the same vector, the same dot)
+        return float(np.dot(np.add(r, dram, out=self.slots), self.costs))
+
+
+def _dram_slots(p: Problem, t1: tuple[int, ...], order: str) -> np.ndarray:
+    """The DRAM and MAX slots of kernel.layer_totals from the tiling's walk (the bound
+    walked it), as floats, every other slot 0."""
+    out = np.zeros(K.N_OUT, np.int64)
+    dram = _walk(p, t1, order)
+    out[K.DRAM_RW : K.DRAM_WO + 1] = dram[:5]
+    out[K.MAX_W], out[K.MAX_I], out[K.MAX_O] = dram[6], dram[7], dram[8]
+    out = out.astype(np.float64)
+    out.setflags(write=False)
+    return out
 
 
 _TOTALS: dict[tuple, dict[tuple, np.ndarray]] = {}
@@ -697,7 +699,8 @@ def _totals_for(p: Problem, df: Dataflow, systolic: bool) -> dict[tuple, np.ndar
     """The kernel totals already counted for a layer, dataflow and array kind, per
     (GLB tile, spatial factors, RF extents, layout): what kernel.layer_totals depends on
     besides the DRAM loop order (the arguments it takes), shared by every machine that
-    differs only in widths, costs or buffer sizes."""
+    differs only in widths, costs or buffer sizes. Kept as the floats the score prices
+    (kernel.array_totals' integers converted as evaluate.score converts them)."""
     key = (p, _dataflow_key(df), systolic)
     got = _TOTALS.get(key)
     if got is None:
@@ -817,11 +820,12 @@ def chosen_mapping(
 
 
 def clear_cache() -> None:
-    """Forget the remembered choices and the tilings and DRAM walks built for them
-    (benchmarks time each network from scratch)."""
+    """Forget the remembered choices, the tilings and DRAM walks built for them and the
+    kernel outputs of the chosen mappings (benchmarks time each network from scratch)."""
     _CHOSEN.clear()
     _TOTALS.clear()
     _T3.clear()
+    counted.cache_clear()
     for f in (_walk, _lower_bound, _tilings, _dram_tilings, _glb_tile_options, _full_grid):
         f.cache_clear()
 

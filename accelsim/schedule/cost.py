@@ -23,7 +23,6 @@
 """
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -33,7 +32,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..engine import kernel as K
-from ..engine.evaluate import LayerCost, actions_from, bound_by, machine_arrays, price, run_kernel
+from ..engine.evaluate import LayerCost, actions_from, bound_by, counted, machine_arrays, price
 from ..hardware import HardwareSpec
 from ..result import LayerResult, empty_accesses
 from ..workload import NetLayer
@@ -184,7 +183,7 @@ def array_cost(cost: LayerCost, layer: NetLayer, step: Step, spec: HardwareSpec,
     to_dram = _dram(step.writes)
     if not input_on_chip and to_dram == own:
         return cost
-    acc = copy.deepcopy(cost.accesses)
+    acc = {lv: {t: dict(rw) for t, rw in types.items()} for lv, types in cost.accesses.items()}  # level -> type -> reads/writes, a copy
     if input_on_chip:
         acc["GLB"]["ifmap"]["writes"] -= acc["DRAM"]["ifmap"]["reads"]
         acc["DRAM"]["ifmap"]["reads"] = 0
@@ -215,7 +214,7 @@ def dram_widths(spec: HardwareSpec, input_on_chip: bool, out_share: Fraction) ->
 def timeline_at_dram_widths(p, spec: HardwareSpec, df, m, widths: dict[str, Fraction]) -> tuple[int, int, int]:
     """(cycles, compute cycles, array-side cycles) of the engine's timeline for mapping
     ``m`` with the DRAM transfers at ``widths`` bits per element."""
-    _, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
+    _, tile_row, rows, per = counted(p, df, m, spec.array.kind == "systolic")
     noc, bits, dram_bw, buf_of, buf_bw = machine_arrays(spec)
     at_dram = np.array([float(widths[t]) for t in ("weight", "ifmap", "psum", "ofmap")])
     return K.timeline_scaled(tile_row, rows, per, noc, bits, dram_bw, buf_of, buf_bw, at_dram, 1.0)
