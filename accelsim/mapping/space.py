@@ -17,15 +17,22 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   axis at most the axis' PEs;
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
-  halved only where even their smallest block does not fit (``search.t3_options``); the
-  kept blocks fitting the RF (``search.rf_fits``);
-- only mappings the engine counts as the reference models do (:func:`counted`).
+  halved only where even their smallest block under the dataflow's keep levels does not
+  fit (``search.t3_options``);
+- keep levels: for each of weight, ifmap, psum, where the PE's RF keeps its block —
+  the pass, inside any RF loop, or nowhere (streamed) — not only the dataflow's own
+  (:func:`keep_options`; ``Mapping.rf_loops`` / ``keep_at`` of docs/engine.md §2, the
+  RF loops the dataflow's, one per dim); a dataflow with a hand-written RF nest
+  (``Dataflow.order``) or no RF keeps its own;
+- only mappings the engine counts as the reference models do (:func:`counted`), whose
+  kept blocks fit the RF (:func:`rf_ok`).
 
 :func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
 :func:`random_mappings` draws from it (benchmarks/mapper_quality.py, the full search's random starts).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterator
@@ -36,6 +43,8 @@ from ..dataflow import Dataflow
 from ..engine.problem import DIMS, Problem
 from ..hardware import HardwareSpec
 from .mapping import TILE_DIMS, Mapping
+
+KEEP_TYPES = ("weight", "ifmap", "psum")
 
 
 def canonical_order(order: str, t1: tuple[int, ...], bounds: dict[str, int]) -> str:
@@ -115,8 +124,104 @@ def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple
 def counted(p: Problem, df: Dataflow, m: Mapping) -> bool:
     """Whether the engine counts the mapping as the reference models do: no dim spread over
     the PEs has its RF loop above a keep level where a PE's share can fall short
-    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can)."""
+    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can); with its
+    own keep levels (``rf_loops``), ``Mapping.rf_split_error``'s rules (a spread dim with
+    t3 > 1 covered whole by every pass; a spread E, F, R, S loop inside the ifmap's keep level)."""
+    if m.rf_loops:
+        return m.rf_split_error(p) is None
     return m.unsupported_rf_loop(df, p) is None
+
+
+def rf_ok(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> bool:
+    """Whether the blocks the mapping keeps in a PE fit its RF (under its own keep levels)."""
+    from .pinned import rf_loops_fit
+    from .search import rf_fits
+
+    if m.rf_loops:
+        return rf_loops_fit(p, spec, df, m.rf_loops, m.keep_at)
+    return rf_fits(p, spec, df, dict(zip(DIMS, m.t3)))
+
+
+def keep_free(spec: HardwareSpec, df: Dataflow) -> bool:
+    """Whether the space moves the keep levels: a dataflow with an RF whose RF loops nest as
+    ``rf_order`` says (a hand-written ``Dataflow.order`` keeps its own)."""
+    return df.uses_rf and spec.rf is not None and type(df).order is Dataflow.order
+
+
+def _canonical_level(counts: list[int], k: int, floor: int = 0) -> int:
+    """A keep level (the number of RF loops above the block; ``len(counts)``: streamed) in
+    canonical form: a kept block inside a loop of one trip is the block inside the loop
+    above it — the same elements, the same events — so the level moves out past such loops,
+    down to ``floor`` (1 for a systolic array's weight and ifmap: there a block kept for the
+    whole pass, level 0, is stationary and preloaded, kernel.glb_tile_parts_rf)."""
+    if k >= len(counts):
+        return len(counts)
+    while k > floor and counts[k - 1] == 1:
+        k -= 1
+    return k
+
+
+def _floors(systolic: bool) -> tuple[int, ...]:
+    """Per type, the lowest level :func:`_canonical_level` folds a level ≥ 1 to."""
+    return (1, 1, 0) if systolic else (0, 0, 0)
+
+
+def keep_options(df: Dataflow, t3: tuple[int, ...], systolic: bool = False) -> list[list[int]]:
+    """Per type (weight, ifmap, psum), its distinct keep levels for RF extents ``t3`` (indices
+    into ``rf_order``, canonical form): the pass (0), inside each RF loop of more than one
+    trip, streamed; on a systolic array weight and ifmap also inside the first loop."""
+    counts = [dict(zip(DIMS, t3))[d] for d in df.rf_order]
+    n = len(counts)
+    return [sorted({0, n} | {k for k in range(1, n) if counts[k - 1] > 1 or k == floor}) for floor in _floors(systolic)]
+
+
+def keep_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
+    """The mapping's keep levels of weight, ifmap, psum as indices into the dataflow's
+    ``rf_order`` (a mapping of the space with ``rf_loops`` has the dataflow's RF loops)."""
+    if m.rf_loops:
+        return m.keep_at
+    nest = m.nest(df)
+    return tuple(nest.keep_level(t) for t in KEEP_TYPES)
+
+
+def with_keep(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False) -> Mapping:
+    """The mapping of the space with RF extents ``m.t3`` and keep levels ``levels`` (indices
+    into ``rf_order``), in canonical form: the dataflow's own levels a mapping without
+    ``rf_loops``, others the dataflow's RF loops one per dim (their counts ``t3``, loops of
+    one trip included) with ``keep_at``."""
+    t3 = dict(zip(DIMS, m.t3))
+    counts = [t3[d] for d in df.rf_order]
+    floors = _floors(systolic)
+    levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, floors))
+    own = tuple(_canonical_level(counts, df.keep_level(t), f) for t, f in zip(KEEP_TYPES, floors))
+    if levels == own:
+        return dataclasses.replace(m, rf_loops=(), keep_at=())
+    return dataclasses.replace(m, rf_order=(), rf_loops=tuple((d, t3[d]) for d in df.rf_order), keep_at=levels)
+
+
+def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
+    """Whether the RF keeps weight, ifmap, psum at all (not streamed): all the lower bound
+    (engine/bound.py) reads of the keep levels."""
+    n = len(m.rf_loops) if m.rf_loops else len(df.rf_order)
+    return tuple(k < n for k in keep_levels(df, m))
+
+
+def with_keeps(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> list[Mapping]:
+    """The mappings of the space with ``m``'s tiles, layout, factors and RF extents: under
+    every combination of the types' keep levels (:func:`keep_options`; the dataflow's own
+    first), those the engine counts (:func:`counted`) whose blocks fit (:func:`rf_ok`)."""
+    systolic = spec.array.kind == "systolic"
+    if not keep_free(spec, df):
+        combos = [keep_levels(df, m)]
+    else:
+        own = keep_levels(df, dataclasses.replace(m, rf_loops=(), keep_at=()))
+        combos = [own] + [k for k in itertools.product(*keep_options(df, m.t3, systolic)) if with_keep(df, m, k, systolic).rf_loops]
+    out = []
+    for k in combos:
+        mk = with_keep(df, m, k, systolic)
+        if rf_ok(p, spec, df, mk) and counted(p, df, mk):
+            out.append(mk)
+    return out
 
 
 def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
@@ -153,8 +258,8 @@ def _axis_factors(dims: tuple[str, ...], size: int, t1: dict[str, int]) -> Itera
 
 
 def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Mapping]:
-    """Every mapping of the space, each once (orders in canonical form)."""
-    from .search import glb_fits, rf_fits
+    """Every mapping of the space, each once (orders and keep levels in canonical form)."""
+    from .search import glb_fits
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -177,21 +282,19 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                     for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
                         t3 = dict(base)
                         t3.update(zip(free, ext))
-                        if not rf_fits(p, spec, df, t3):
-                            continue
                         t3_t = tuple(t3[d] for d in DIMS)
-                        if not counted(p, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
-                            continue
-                        for o in orders:
-                            yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
-                        for loops in nests:
-                            yield Mapping(df.name, sizes, nest_label(loops), sp_t, t3_t, rows, cols, dram_loops=loops)
+                        for mk in with_keeps(p, spec, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
+                            for o in orders:
+                                yield dataclasses.replace(mk, dram_order=o)
+                            for loops in nests:
+                                yield dataclasses.replace(mk, dram_order=nest_label(loops), dram_loops=loops)
 
 
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
     """An upper bound of the number of mappings :func:`enumerate_space` yields (every
     tile size, its orders, each layout's factors up to the tile and the axis, every free
-    RF extent up to the tile, fits ignored); the count stops growing past ``stop``."""
+    RF extent up to the tile, every type's keep level, fits ignored); the count stops
+    growing past ``stop``."""
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
     total = 0
@@ -206,7 +309,10 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
         cnt = [-(-b[d] // t1[d]) for d in TILE_DIMS]
         # split nests: per split of one dim, (k+1)!/2 arrangements of k + 1 loops, k! of them adjacent
         nests = sum(len(_pairs(c)) for c in cnt) * (math.factorial(tiled) * (tiled - 1) // 2)
-        total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
+        keeps = 1
+        if keep_free(spec, df):  # per type: the pass, inside the first loop and each that can have more than one trip, streamed
+            keeps = (3 + min(len(df.rf_order) - 1, sum(1 for d in df.rf_order[:-1] if t1[d] > 1))) ** 3
+        total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1)) * keeps
         if stop is not None and total > stop:
             return total
     return total
@@ -233,6 +339,7 @@ def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: 
     return t
 
 
+KEEP_SHARE = 0.5  # of the random draws of a dataflow whose keep levels move, the share drawn with random ones
 SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
 
 
@@ -263,10 +370,12 @@ def random_mappings(
     not yield them): GLB tiles as :func:`_draw_tiles` draws them, in batches, those that
     fit every buffer kept; per kept tile a random layout and factors (the dims of an axis
     in random order, each a uniform factor of what the axis has left), RF extents
-    log-uniform, a random DRAM order (canonical form); kept when the RF blocks fit. Not
+    log-uniform, a random DRAM order (canonical form), for :data:`KEEP_SHARE` of the draws
+    (where :func:`keep_free`) each type's keep level uniform among :func:`keep_options`
+    (else the dataflow's); kept when the RF blocks fit and the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
     can be drawn. Seeded by ``rng``: the same draws on every run."""
-    from .search import _tiles_fit, rf_fits
+    from .search import _tiles_fit
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -291,13 +400,14 @@ def random_mappings(
             for d in free_rf_dims(df, t1):
                 share = -(-t1[d] // sp[d])
                 t3[d] = min(share, max(1, int(math.exp(rng.uniform(0.0, math.log(share + 1))))))
-            if not rf_fits(p, spec, df, t3):
-                continue
             order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
             loops = _draw_split(rng, sizes, b, order)
             m = Mapping(df.name, sizes, nest_label(loops) if loops else order, tuple(sp[d] for d in DIMS),
                         tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops)
-            if not counted(p, df, m):
+            if keep_free(spec, df) and rng.random() < KEEP_SHARE:
+                systolic = spec.array.kind == "systolic"
+                m = with_keep(df, m, tuple(o[int(rng.integers(len(o)))] for o in keep_options(df, m.t3, systolic)), systolic)
+            if not rf_ok(p, spec, df, m) or not counted(p, df, m):
                 continue
             out.append(m)
             if len(out) == n:
