@@ -52,8 +52,8 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       extent to every size ⌈top/k⌉, every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
       one dim), every split of one dim's DRAM loop next to the order, each type's keep
-      level to every level of the space (``space.keep_options``; a move of the RF extents
-      keeps the levels, ``space.with_keep``). A neighbour replaces the incumbent only when it scores strictly lower, so
+      level to every level of the space (``space.keep_options``), the RF extents kept or
+      the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``). A neighbour replaces the incumbent only when it scores strictly lower, so
       ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
@@ -179,6 +179,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     wholes: dict[tuple[int, ...], dict[str, int]] = {}
     layouts = space.layouts_of(p, spec, df)
     systolic = spec.array.kind == "systolic"
+    free = {d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S")}  # the RF extents a pass need not cover whole
 
     def offer(m: Mapping) -> bool:
         m = space.with_keep(df, m, space.keep_levels(df, m), systolic)  # the incumbent's keep levels on the new RF extents
@@ -283,13 +284,17 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         m = best[1]
         for loops in _split_moves(m.t1, m.dram_order, b):
             improved |= offer(replace(best[1], dram_order=space.nest_label(loops), dram_loops=loops))
-        # keep levels: each type's to every level of the space
+        # keep levels: each type's to every level of the space, the RF extents kept or the
+        # free ones at 1 (a type no longer kept frees the RF, a type now streamed pays per
+        # MAC: the extents that paid under the old levels seldom pay under the new)
         if space.keep_free(spec, df):
             for i in range(len(space.KEEP_TYPES)):
                 for level in space.keep_options(df, best[1].t3, systolic)[i]:
                     m = best[1]
                     levels = space.keep_levels(df, m)
-                    improved |= offer(space.with_keep(df, m, levels[:i] + (level,) + levels[i + 1 :], systolic))
+                    ones = tuple(1 if d in free else t for d, t in zip(DIMS, m.t3))
+                    for t3 in dict.fromkeys((m.t3, ones)):
+                        improved |= offer(space.with_keep(df, replace(m, t3=t3), levels[:i] + (level,) + levels[i + 1 :], systolic))
         if not improved:
             break
     return best[0], best[1]
