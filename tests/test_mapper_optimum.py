@@ -46,6 +46,9 @@ STRIDED = Problem(N=1, G=1, M=2, C=2, E=2, F=2, R=3, S=3, H=4, W=4, U=2, D=1, pt
 TINY = Problem(N=1, G=1, M=2, C=2, E=2, F=1, R=2, S=1, H=3, W=1, U=1, D=1, pt=0, pl=0)
 TINY_SPLIT = Problem(N=1, G=1, M=4, C=1, E=2, F=1, R=1, S=1, H=2, W=1, U=1, D=1, pt=0, pl=0)  # M's 4 tiles split 2 x 2
 TINY_STRIDED = Problem(N=1, G=1, M=2, C=1, E=2, F=2, R=3, S=1, H=3, W=3, U=2, D=1, pt=1, pl=0)
+# RF extents of 4 along an RF loop (C in tpu_v1's OS, E in WS): split RF nests, C2 ... C2
+TINY_C4 = Problem(N=1, G=1, M=2, C=4, E=2, F=1, R=1, S=1, H=2, W=1, U=1, D=1, pt=0, pl=0)
+TINY_E4 = Problem(N=1, G=1, M=1, C=1, E=4, F=2, R=1, S=1, H=4, W=2, U=1, D=1, pt=0, pl=0)
 
 
 def _tiny(config: str, glb_bits: int = 1024):
@@ -67,8 +70,10 @@ CASES = [
     ("eyeriss", "rs", TINY_STRIDED),
     ("eyeriss", "ws", TINY_SPLIT),
     ("edge_16x16", "ws", TINY),
+    ("eyeriss", "ws", TINY_E4),
     ("tpu_v1", "ws", TINY),
     ("tpu_v1", "os", TINY),
+    ("tpu_v1", "os", TINY_C4),
 ]
 
 
@@ -95,6 +100,8 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
         assert sum(1 for m in space if m.rf_loops) > len(space) // 2
     if p is TINY_SPLIT:
         assert any(m.dram_loops for m in space)
+    if p in (TINY_C4, TINY_E4) or (p is TINY_SPLIT and dataflow == "os"):  # an RF extent of 4: split RF nests (C2 ... C2)
+        assert sum(1 for m in space if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)) >= 100
     table = np.array([_scores(p, spec, df, m) for m in space])
     for i in range(0, len(space), 97):  # the three at once are the engine's score, to the last bit
         assert tuple(table[i]) == tuple(score(p, spec, df, space[i], o) for o in ("energy", "latency", "edp"))
@@ -145,8 +152,8 @@ def test_cycle_bounds_are_under_the_timeline(config):
     assert keeps >= 10  # mappings with their own keep levels
 
 
-@pytest.mark.parametrize("config,dataflow,p", [("eyeriss", "rs", TINY_STRIDED), ("eyeriss", "ws", TINY), ("eyeriss", "os", TINY_SPLIT),
-                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY)])
+@pytest.mark.parametrize("config,dataflow,p", [("eyeriss", "rs", TINY_STRIDED), ("eyeriss", "ws", TINY_E4), ("eyeriss", "os", TINY_SPLIT),
+                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)])
 def test_full_search_bounds_hold_on_every_mapping(config, dataflow, p):
     """The bounds the full search prunes with (mapping/full.py: _Objective.bound, per GLB tile,
     DRAM nest and which types the RF keeps; spatial_bound) are under the engine's energy and
@@ -272,15 +279,20 @@ def test_random_draws_read_back_as_pinned_and_equal_the_cycle_model(config, data
 
     spec = _tiny(config)
     rng = np.random.default_rng(29)
-    keeps = 0
+    keeps = splits = 0
     for dfn in dataflows:
         df = dataflow_for(dfn, spec.array.kind)
-        for p in (TINY_STRIDED, TINY_SPLIT, SMALL):
-            for m in SP.random_mappings(p, spec, df, rng, 3):
-                assert pinned_mapping(_as_pinned(p, df, m), p, spec, df, "c", "pins.yaml") == m
+        for p in (TINY_STRIDED, TINY_SPLIT, TINY_C4, TINY_E4, SMALL):
+            drawn = SP.random_mappings(p, spec, df, rng, 200)
+            # three draws, and up to three with a split RF nest (rare: an RF extent of 4 or more, whole passes)
+            for m in drawn[:3] + [m for m in drawn[3:] if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)][:3]:
+                got = pinned_mapping(_as_pinned(p, df, m), p, spec, df, "c", "pins.yaml")
+                # the reader gives the dims a split DRAM nest leaves whole a loop of one trip each, the space none
+                assert replace(got, dram_loops=tuple(x for x in got.dram_loops if x[1] > 1)) == m
                 check(df, (p, spec, m))
                 keeps += bool(m.rf_loops)
-    assert keeps >= 6
+                splits += len({d for d, _ in m.rf_loops}) < len(m.rf_loops)
+    assert keeps >= 10 and splits >= 1
 def test_unknown_search_is_refused():
     from accelsim.api import run
     from accelsim.errors import AccelsimError

@@ -182,7 +182,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     free = {d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S")}  # the RF extents a pass need not cover whole
 
     def offer(m: Mapping) -> bool:
-        m = space.with_keep(df, m, space.keep_levels(df, m), systolic)  # the incumbent's keep levels on the new RF extents
+        m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
         if m == best[1]:
             return False
         t1 = dict(zip(TILE_DIMS, m.t1))
@@ -289,12 +289,18 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         # MAC: the extents that paid under the old levels seldom pay under the new)
         if space.keep_free(spec, df):
             for i in range(len(space.KEEP_TYPES)):
-                for level in space.keep_options(df, best[1].t3, systolic)[i]:
+                for level in space.level_options(df, best[1], systolic)[i]:
                     m = best[1]
                     levels = space.keep_levels(df, m)
+                    moved = space.with_levels(df, m, levels[:i] + (level,) + levels[i + 1 :], systolic)
                     ones = tuple(1 if d in free else t for d, t in zip(DIMS, m.t3))
-                    for t3 in dict.fromkeys((m.t3, ones)):
-                        improved |= offer(space.with_keep(df, replace(m, t3=t3), levels[:i] + (level,) + levels[i + 1 :], systolic))
+                    improved |= offer(moved)
+                    if ones != m.t3:
+                        improved |= offer(replace(moved, t3=ones))
+            # split RF nests: one dim's RF loop in two (every split and placement), the types' blocks kept
+            m = best[1]
+            for moved in space.split_moves(df, m, systolic):
+                improved |= offer(moved)
         if not improved:
             break
     return best[0], best[1]
