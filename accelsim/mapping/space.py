@@ -22,8 +22,9 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
 - keep levels: for each of weight, ifmap, psum, where the PE's RF keeps its block —
   the pass, inside any RF loop, or nowhere (streamed) — not only the dataflow's own
   (:func:`keep_options`; ``Mapping.rf_loops`` / ``keep_at`` of docs/engine.md §2, the
-  RF loops the dataflow's, one per dim); a dataflow with a hand-written RF nest
-  (``Dataflow.order``) or no RF keeps its own;
+  RF loops the dataflow's, one per dim), and every nest splitting one dim's RF loop in
+  two (:func:`rf_split_nests`) under every keep level of it; a dataflow with a
+  hand-written RF nest (``Dataflow.order``) or no RF keeps its own levels and nest;
 - only mappings the engine counts as the reference models do (:func:`counted`), whose
   kept blocks fit the RF (:func:`rf_ok`).
 
