@@ -11,7 +11,8 @@ the objectives energy, latency and EDP: the best of ``--samples`` distinct valid
 drawn at random from the whole space (accelsim/mapping/space.py: random_mappings, at most
 256 GLB tiles each — 16× more until one fits where none does — seeded; the space the full
 search covers: OS's filters on either axis, a quarter of the draws whose tiling allows it
-with one dim's DRAM loop split in two around others), next to the pick of the fast search (the fixed enumeration,
+with one dim's DRAM loop split in two around others, half the draws of a dataflow with an
+RF with each type's keep level drawn too), next to the pick of the fast search (the fixed enumeration,
 what runs use by default) and of the full search (``--search full``).
 
 Every draw is priced as engine/evaluate.py's ``score`` prices a mapping (the kernel's
@@ -112,10 +113,10 @@ def random_best(p: Problem, spec, df, n: int, seed: int, prune: bool) -> tuple[t
         scores = [values(*energy_cycles(p, spec, df, m)) for m in ms]
         return tuple(min(s[k] for s in scores) for k in range(3)), len(ms), drawn, max_tiles, len(ms)
     pa = p.as_array()
-    keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
     machine = machine_arrays(spec)
     lbs = np.empty((len(ms), 3))
     for i, m in enumerate(ms):
+        keep = np.array(SP.keep_levels(df, m), np.int64)  # its own keep levels (indices into the dataflow's RF loops)
         t1 = np.array(m.t1, np.int64)
         if m.dram_loops:  # a split DRAM nest: the bound of its own walk
             lb = lower_bound_walked(pa, t1, walk_tiles_loops(pa, t1, *m.dram_loop_arrays(p))[0], keep, len(df.rf_order), df.uses_rf)

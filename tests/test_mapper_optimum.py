@@ -2,16 +2,21 @@
 (mapping/space.py) scored mapping by mapping.
 
 1. On small layers the search returns exactly the exhaustive optimum of the whole space —
-   every GLB tile size, every DRAM loop order, every layout, spatial factor and RF extent,
-   each mapping scored by the engine (evaluate.score), no bound used — for energy, latency
-   and EDP, on spatial and systolic arrays: the same mapping (ties: the first in the
-   space's order), not just the same score.
+   every GLB tile size, every DRAM loop order, every layout, spatial factor, RF extent and
+   each type's keep level, each mapping scored by the engine (evaluate.score), no bound
+   used — for energy, latency and EDP, on spatial and systolic arrays: the same mapping
+   (ties: the first in the space's order), not just the same score.
 2. The bounds the search prunes with never exceed the engine's figure: the cycle bound
    (engine/bound.py: cycles_bound_bw) under the timeline's cycles, the MACs over the PEs the
-   spatial factors occupy under the compute cycles, on random mappings of real configs.
-3. The space's DRAM loop orders in canonical form (single-tile dims outermost) are the
-   same mappings: every count and the cycles equal under the order drawn.
-4. Every mapping the space yields passes the checks a pinned mapping must pass.
+   spatial factors occupy under the compute cycles, on random mappings of real configs;
+   and the full search's own bounds (energy, latency) under the score of every mapping of
+   small spaces, every keep level included.
+3. The space's DRAM loop orders in canonical form (single-tile dims outermost) and its
+   keep levels in canonical form (a block kept inside a loop of one trip is the block
+   kept outside it) are the same mappings: every count and the cycles equal.
+4. Every mapping the space yields passes the checks a pinned mapping must pass, and random
+   draws of it, read back as pinned mappings, are the same mappings and count as the
+   cycle-by-cycle reference model walks them.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import pytest
 from accelsim.dataflow import dataflow_for
 from accelsim.engine import kernel as K
 from accelsim.engine.bound import cycles_bound_bw, energy_bound, lower_bound, lower_bound_walked
-from accelsim.engine.evaluate import cost_vector, evaluate, machine_arrays, run_kernel, score
+from accelsim.engine.evaluate import cost_vector, evaluate, machine_arrays, run_kernel, score, static_per_cycle
 from accelsim.engine.tiles import walk_tiles_loops
 from accelsim.engine.problem import DIMS, Problem
 from accelsim.hardware import load_hardware
@@ -37,6 +42,13 @@ from conftest import REPO
 SMALL = Problem(N=1, G=1, M=3, C=2, E=3, F=2, R=2, S=2, H=4, W=3, U=1, D=1, pt=0, pl=0)
 SPLIT = Problem(N=1, G=1, M=4, C=2, E=2, F=2, R=1, S=1, H=2, W=2, U=1, D=1, pt=0, pl=0)  # M's 4 tiles split 2 x 2
 STRIDED = Problem(N=1, G=1, M=2, C=2, E=2, F=2, R=3, S=3, H=4, W=4, U=2, D=1, pt=1, pl=1)
+# the keep levels multiply the space by up to (RF loops + 1)³: the exhaustive checks walk smaller layers
+TINY = Problem(N=1, G=1, M=2, C=2, E=2, F=1, R=2, S=1, H=3, W=1, U=1, D=1, pt=0, pl=0)
+TINY_SPLIT = Problem(N=1, G=1, M=4, C=1, E=2, F=1, R=1, S=1, H=2, W=1, U=1, D=1, pt=0, pl=0)  # M's 4 tiles split 2 x 2
+TINY_STRIDED = Problem(N=1, G=1, M=2, C=1, E=2, F=2, R=3, S=1, H=3, W=3, U=2, D=1, pt=1, pl=0)
+# RF extents of 4 along an RF loop (C in tpu_v1's OS, E in WS): split RF nests, C2 ... C2
+TINY_C4 = Problem(N=1, G=1, M=2, C=4, E=2, F=1, R=1, S=1, H=2, W=1, U=1, D=1, pt=0, pl=0)
+TINY_E4 = Problem(N=1, G=1, M=1, C=1, E=4, F=2, R=1, S=1, H=4, W=2, U=1, D=1, pt=0, pl=0)
 
 
 def _tiny(config: str, glb_bits: int = 1024):
@@ -50,18 +62,28 @@ def _tiny(config: str, glb_bits: int = 1024):
 
 
 CASES = [
-    ("eyeriss", "rs", SMALL),
-    ("eyeriss", "ws", SMALL),
-    ("eyeriss", "os", SMALL),
-    ("eyeriss", "is", SMALL),
+    ("eyeriss", "rs", TINY),
+    ("eyeriss", "ws", TINY),
+    ("eyeriss", "os", TINY_SPLIT),
+    ("eyeriss", "is", TINY),
     ("eyeriss", "nlr", SMALL),
-    ("eyeriss", "rs", STRIDED),
-    ("eyeriss", "ws", SPLIT),
-    ("eyeriss", "os", SPLIT),
-    ("edge_16x16", "ws", SMALL),
-    ("tpu_v1", "ws", SMALL),
-    ("tpu_v1", "os", SMALL),
+    ("eyeriss", "rs", TINY_STRIDED),
+    ("eyeriss", "ws", TINY_SPLIT),
+    ("edge_16x16", "ws", TINY),
+    ("eyeriss", "ws", TINY_E4),
+    ("tpu_v1", "ws", TINY),
+    ("tpu_v1", "os", TINY),
+    ("tpu_v1", "os", TINY_C4),
 ]
+
+
+def _scores(p, spec, df, m) -> tuple[float, float, float]:
+    """Energy, latency and EDP of a mapping as evaluate.score figures them, from one run of
+    the kernel and the timeline (the test scores every mapping of a space under all three)."""
+    r, tile_row, rows, per = run_kernel(p, df, m, spec.array.kind == "systolic")
+    cycles = K.timeline(tile_row, rows, per, *machine_arrays(spec))[0]
+    energy = float(np.dot(r[: K.N_OUT].astype(np.float64), cost_vector(spec))) + static_per_cycle(spec) * cycles
+    return energy, float(cycles), energy * cycles
 
 
 @pytest.mark.parametrize("config,dataflow,p", CASES)
@@ -72,8 +94,19 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
     assert len(space) > 100 and len(set(space)) == len(space)
     if dataflow == "rs":  # the space holds RS's PE sets (search.SETS): filters beside E on the columns, where E could fill them
         assert 2 * p.E > spec.array.cols and any("M" in m.cols and m.sp[DIMS.index("M")] > 1 for m in space)
-    for objective in ("energy", "latency", "edp"):
-        scores = [score(p, spec, df, m, objective) for m in space]
+    if df.uses_rf:  # the space holds every type's keep level, the dataflow's own and others
+        levels = {SP.keep_levels(df, m) for m in space}
+        assert tuple(df.keep_level(t) for t in SP.KEEP_TYPES) in levels and len(levels) >= 8
+        assert sum(1 for m in space if m.rf_loops) > len(space) // 2
+    if p is TINY_SPLIT:
+        assert any(m.dram_loops for m in space)
+    if p in (TINY_C4, TINY_E4) or (p is TINY_SPLIT and dataflow == "os"):  # an RF extent of 4: split RF nests (C2 ... C2)
+        assert sum(1 for m in space if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)) >= 100
+    table = np.array([_scores(p, spec, df, m) for m in space])
+    for i in range(0, len(space), 97):  # the three at once are the engine's score, to the last bit
+        assert tuple(table[i]) == tuple(score(p, spec, df, space[i], o) for o in ("energy", "latency", "edp"))
+    for k, objective in enumerate(("energy", "latency", "edp")):
+        scores = table[:, k]
         best = space[int(np.argmin(scores))]  # the first of the least
         found = S.full_search_mapping(p, spec, df, objective)
         assert found == best, (objective, score(p, spec, df, found, objective), min(scores))
@@ -98,23 +131,48 @@ def _random_mappings(config: str, n: int):
 
 @pytest.mark.parametrize("config", ["eyeriss", "edge_16x16", "tpu_v1"])
 def test_cycle_bounds_are_under_the_timeline(config):
-    n = splits = 0
+    n = splits = keeps = 0
     for spec, df, p, m in _random_mappings(config, 6):
         cost = evaluate(p, spec, df, m)
-        keep = np.array([df.keep_level(t) for t in ("weight", "ifmap", "psum")], np.int64)
-        t1, order, *_ = m.arrays(df)
+        keep = np.array(SP.keep_levels(df, m), np.int64)  # the mapping's own keep levels, into the dataflow's RF loops
+        t1, order = np.array(m.t1, np.int64), np.array([TILE_DIMS.index(d) for d in m.dram_order], np.int64)
         if m.dram_loops:  # a split nest: its own DRAM walk
             lb = lower_bound_walked(p.as_array(), t1, walk_tiles_loops(p.as_array(), t1, *m.dram_loop_arrays(p))[0], keep,
                                     len(df.rf_order), df.uses_rf)
             splits += 1
         else:
             lb = lower_bound(p.as_array(), t1, order, keep, len(df.rf_order), df.uses_rf)
+        keeps += bool(m.rf_loops)
         bound = cycles_bound_bw(lb, spec.pes, *machine_arrays(spec))
         assert bound - 1.0 <= cost.cycles, (m, bound, cost.cycles)
         assert energy_bound(lb, cost_vector(spec)) <= cost.total_energy * (1 + 1e-9), m
         assert p.macs / np.prod(m.sp) <= cost.compute_cycles, m
         n += 1
     assert n >= 30 and (splits >= 3 or config == "tpu_v1")  # tpu_v1's GLB holds these layers in too few tiles to split
+    assert keeps >= 10  # mappings with their own keep levels
+
+
+@pytest.mark.parametrize("config,dataflow,p", [("eyeriss", "rs", TINY_STRIDED), ("eyeriss", "ws", TINY_E4), ("eyeriss", "os", TINY_SPLIT),
+                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)])
+def test_full_search_bounds_hold_on_every_mapping(config, dataflow, p):
+    """The bounds the full search prunes with (mapping/full.py: _Objective.bound, per GLB tile,
+    DRAM nest and which types the RF keeps; spatial_bound) are under the engine's energy and
+    cycles of every mapping of a small space, every keep level included: a bound above a
+    mapping's score could prune the optimum."""
+    from accelsim.mapping.full import _Objective
+
+    spec = _tiny(config)
+    df = dataflow_for(dataflow, spec.array.kind)
+    energy, latency = _Objective(p, spec, df, "energy"), _Objective(p, spec, df, "latency")
+    n = 0
+    for m in SP.enumerate_space(p, spec, df):
+        t1 = dict(zip(TILE_DIMS, m.t1))
+        t1["R"], t1["S"] = p.R, p.S
+        e, c, _ = _scores(p, spec, df, m)
+        assert energy.bound(t1, m) <= e * (1 + 1e-12) and latency.bound(t1, m) <= c, m
+        assert latency.spatial_bound(m.sp) <= c, m
+        n += bool(m.rf_loops)
+    assert n > 100
 
 
 @pytest.mark.parametrize("config", ["eyeriss", "tpu_v1"])
@@ -138,20 +196,103 @@ def test_canonical_orders_are_the_same_mapping(config):
         assert evaluate(p, spec, df, m).cycles == evaluate(p, spec, df, other).cycles
 
 
+@pytest.mark.parametrize("config", ["eyeriss", "tpu_v1"])
+def test_canonical_keep_levels_are_the_same_mapping(config):
+    """A kept block inside an RF loop of one trip is the block kept outside it: every count
+    and the cycles equal at each level the space folds into one (space._canonical_level; on
+    a systolic array a weight or ifmap block kept over the whole pass is preloaded, so
+    level 0 stays apart); and
+    the dataflow's own levels written as RF loops (which the space holds as the mapping
+    without rf_loops) count as that mapping does."""
+    spec = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    systolic = spec.array.kind == "systolic"
+    folded = 0
+    for spec, df, p, m in _random_mappings(config, 4):
+        if not df.uses_rf:
+            continue
+        t3 = dict(zip(DIMS, m.t3))
+        loops = tuple((d, t3[d]) for d in df.rf_order)
+        own = replace(m, rf_order=(), rf_loops=loops, keep_at=SP.keep_levels(df, replace(m, rf_loops=(), keep_at=())))
+        if own.rf_split_error(p) is None:
+            base = replace(m, rf_loops=(), keep_at=())
+            assert run_kernel(p, df, own, systolic)[0].tolist() == run_kernel(p, df, base, systolic)[0].tolist()
+        if not m.rf_loops:
+            continue
+        ref = run_kernel(p, df, m, systolic)[0].tolist()
+        cycles = evaluate(p, spec, df, m).cycles
+        for i, k in enumerate(m.keep_at):
+            j = k
+            if systolic and k == 0 and i < 2:  # stationary over the pass, preloaded: not the block inside the first loop
+                continue
+            while j < len(loops) - 1 and loops[j][1] == 1:  # inward past loops of one trip, still kept
+                j += 1
+                other = replace(m, keep_at=m.keep_at[:i] + (j,) + m.keep_at[i + 1 :])
+                assert SP.with_keep(df, other, other.keep_at, systolic) == m
+                assert run_kernel(p, df, other, systolic)[0].tolist() == ref and evaluate(p, spec, df, other).cycles == cycles
+                folded += 1
+    assert folded >= 5
+
+
 def test_space_mappings_pass_the_pinned_checks():
     spec = _tiny("eyeriss")
     for dfn in ("rs", "ws"):
         df = dataflow_for(dfn, spec.array.kind)
-        for m in SP.enumerate_space(STRIDED, spec, df):
+        for m in SP.enumerate_space(TINY_STRIDED, spec, df):
             t1 = dict(zip(TILE_DIMS, m.t1))
-            t1["R"], t1["S"] = STRIDED.R, STRIDED.S
+            t1["R"], t1["S"] = TINY_STRIDED.R, TINY_STRIDED.S
             sp = dict(zip(DIMS, m.sp))
-            assert S.glb_fits(STRIDED, spec, t1) and S.rf_fits(STRIDED, spec, df, dict(zip(DIMS, m.t3)))
+            assert S.glb_fits(TINY_STRIDED, spec, t1) and SP.rf_ok(TINY_STRIDED, spec, df, m)
+            assert m.rf_split_error(TINY_STRIDED) is None and m.unsupported_rf_loop(df, TINY_STRIDED) is None
             assert np.prod([sp[d] for d in m.rows]) <= spec.array.rows
             assert np.prod([sp[d] for d in m.cols]) <= spec.array.cols
             assert sorted(m.dram_order) == sorted(TILE_DIMS)
 
 
+def _as_pinned(p, df, m) -> dict:
+    """The mapping written as a ``--mapping`` YAML entry (mapping/pinned.py)."""
+    b = dict(zip(DIMS, p.bounds))
+    sp, t3 = dict(zip(DIMS, m.sp)), dict(zip(DIMS, m.t3))
+    y = {"glb_tile": dict(zip(TILE_DIMS, m.t1)), "spatial": {d: sp[d] for d in m.rows + m.cols}}
+    if (m.rows, m.cols) != S.spatial_dims(p, df):
+        y["rows"], y["cols"] = "".join(m.rows), "".join(m.cols)
+    if m.dram_loops:
+        y["dram_loops"] = " ".join(f"{d}{c}" for d, c in m.dram_loops)
+    else:
+        y["dram_order"] = m.dram_order
+    if m.rf_loops:
+        y["rf_loops"] = " ".join(f"{d}{c}" for d, c in m.rf_loops)
+        y["keep"] = dict(zip(SP.KEEP_TYPES, m.keep_at))
+    else:
+        y["rf"] = {d: t3[d] for d in df.rf_order}
+    assert all(m.t1[i] <= b[d] for i, d in enumerate(TILE_DIMS))
+    return y
+
+
+@pytest.mark.parametrize("config,dataflows", [("eyeriss", ("rs", "ws", "os", "is")), ("tpu_v1", ("ws", "os", "is"))])
+def test_random_draws_read_back_as_pinned_and_equal_the_cycle_model(config, dataflows):
+    """Random mappings of the space (keep levels of their own among them), written as pinned
+    mappings, are read back (mapping/pinned.py: every check a pinned mapping passes) as the
+    same mapping, and the engine's counts and cycles equal the cycle-by-cycle reference
+    model's walk of each (the convolution's output included)."""
+    from accelsim.mapping.pinned import pinned_mapping
+    from test_cycles_reference import check
+
+    spec = _tiny(config)
+    rng = np.random.default_rng(29)
+    keeps = splits = 0
+    for dfn in dataflows:
+        df = dataflow_for(dfn, spec.array.kind)
+        for p in (TINY_STRIDED, TINY_SPLIT, TINY_C4, TINY_E4, SMALL):
+            drawn = SP.random_mappings(p, spec, df, rng, 200)
+            # three draws, and up to three with a split RF nest (rare: an RF extent of 4 or more, whole passes)
+            for m in drawn[:3] + [m for m in drawn[3:] if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)][:3]:
+                got = pinned_mapping(_as_pinned(p, df, m), p, spec, df, "c", "pins.yaml")
+                # the reader gives the dims a split DRAM nest leaves whole a loop of one trip each, the space none
+                assert replace(got, dram_loops=tuple(x for x in got.dram_loops if x[1] > 1)) == m
+                check(df, (p, spec, m))
+                keeps += bool(m.rf_loops)
+                splits += len({d for d, _ in m.rf_loops}) < len(m.rf_loops)
+    assert keeps >= 10 and splits >= 1
 def test_unknown_search_is_refused():
     from accelsim.api import run
     from accelsim.errors import AccelsimError
@@ -167,11 +308,13 @@ def test_random_draws_are_mappings_of_the_space(config, dataflow):
     yields), reaches most of it on a small layer, and is the same on a second run."""
     spec = _tiny(config)
     df = dataflow_for(dataflow, spec.array.kind)
-    space = set(SP.enumerate_space(SMALL, spec, df))
-    drawn = SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 1200)
+    space = set(SP.enumerate_space(TINY, spec, df))
+    drawn = SP.random_mappings(TINY, spec, df, np.random.default_rng(5), 1200)
     assert len(drawn) == 1200 and set(drawn) <= space
-    assert len(set(drawn)) >= len(space) // 6, (len(set(drawn)), len(space))
-    assert SP.random_mappings(SMALL, spec, df, np.random.default_rng(5), 1200) == drawn
+    own = {m for m in space if not m.rf_loops}  # the dataflow's keep levels: about half the draws
+    assert len(set(drawn) & own) >= len(own) // 6, (len(set(drawn) & own), len(own))
+    assert len(set(drawn) - own) >= len(space - own) // 6, (len(set(drawn) - own), len(space - own))
+    assert SP.random_mappings(TINY, spec, df, np.random.default_rng(5), 1200) == drawn
 
 
 def test_latency_search_finds_eyeriss_pe_sets(monkeypatch):
@@ -203,14 +346,16 @@ def test_os_space_spreads_filters_where_the_reference_model_agrees():
 
     spec = _tiny("eyeriss")
     df = dataflow_for("os", spec.array.kind)
-    assert SP.layouts_of(SMALL, spec, df)[1:] == [(("E", "M"), ("F",)), (("E",), ("F", "M"))]
-    spread = [m for m in SP.enumerate_space(SMALL, spec, df) if m.sp[DIMS.index("M")] > 1]
-    assert spread and all(m.unsupported_rf_loop(df, SMALL) is None for m in spread)
+    p = Problem(N=1, G=1, M=3, C=1, E=3, F=2, R=1, S=1, H=3, W=2, U=1, D=1, pt=0, pl=0)
+    assert SP.layouts_of(p, spec, df)[1:] == [(("E", "M"), ("F",)), (("E",), ("F", "M"))]
+    spread = [m for m in SP.enumerate_space(p, spec, df) if m.sp[DIMS.index("M")] > 1]
+    assert spread and all(m.unsupported_rf_loop(df, p) is None and m.rf_split_error(p) is None for m in spread)
     # M3 spread over 2 PEs with 2 filters each leaves one PE a share of 1: not counted, not in the space
     assert not any(m.t3[DIMS.index("M")] > 1 and m.t1[TILE_DIMS.index("M")] % 2 for m in spread)
+    assert any(m.rf_loops for m in spread)  # with keep levels of their own
     rng = np.random.default_rng(11)
     for i in rng.choice(len(spread), 12, replace=False):
-        assert engine_differs(SMALL, df, spread[i]) == {}, spread[i]
+        assert engine_differs(p, df, spread[i]) == {}, spread[i]
 
 
 # mappings of the space found by the random search of benchmarks/mapper_quality.py (seed 0,

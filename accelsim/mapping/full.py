@@ -18,7 +18,7 @@ from ..engine.problem import DIMS, Problem
 from ..hardware import HardwareSpec
 from . import space
 from .mapping import TILE_DIMS, Mapping
-from .search import SLACK, _Bound, _no_fit, _Scorer, glb_fits, rf_fits, search_mapping
+from .search import SLACK, _Bound, _no_fit, _Scorer, glb_fits, search_mapping
 
 
 EXACT_TILINGS = 512  # a layer with at most this many GLB tile-size combinations ...
@@ -33,8 +33,9 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
     """The best mapping of the whole space (accelsim/mapping/space.py) for the objective.
 
     - A layer whose space has at most :data:`EXACT_TILINGS` GLB tile-size combinations and
-      at most :data:`EXACT_MAPPINGS` mappings (``space.size_bound``) is walked whole, branch and bound: every tiling and DRAM loop order whose lower bound
-      (engine/bound.py, energy and cycles) exceeds the best score so far is skipped, every
+      at most :data:`EXACT_MAPPINGS` mappings (``space.size_bound``) is walked whole, branch
+      and bound: every tiling, DRAM nest and choice of the types the RF keeps at all whose
+      lower bound (engine/bound.py, energy and cycles) exceeds the best score so far is skipped, every
       other mapping is scored. The result is the exact optimum; among equal scores, the
       first in :func:`space.enumerate_space`'s order.
     - A larger layer starts from :func:`search_mapping` (the fixed enumeration of
@@ -50,7 +51,9 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       combination that fits (RF extents kept or grown to the whole share), each free RF
       extent to every size ⌈top/k⌉, every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
-      one dim). A neighbour replaces the incumbent only when it scores strictly lower, so
+      one dim), every split of one dim's DRAM loop next to the order, each type's keep
+      level to every level of the space (``space.keep_options``), the RF extents kept or
+      the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``). A neighbour replaces the incumbent only when it scores strictly lower, so
       ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
@@ -82,7 +85,14 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
 class _NestBound(_Bound):
     """search._Bound that also bounds a split DRAM nest (``Mapping.dram_loops``, passed as
     the order): its DRAM walk is the nest's own (tiles.walk_tiles_loops), the rest of the
-    bound does not depend on the DRAM-level loops."""
+    bound does not depend on the DRAM-level loops; and for mappings whose RF keeps weight,
+    ifmap, psum as ``kept`` says (a mapping's own keep levels, ``space.kept``): the bound
+    reads of the keep levels only whether a type is kept in the RF at all."""
+
+    def __init__(self, p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, kept: tuple[bool, ...]) -> None:
+        super().__init__(p, spec, df, objective)
+        self.keep = np.array([0 if k else 1 for k in kept], np.int64)
+        self.n_rf = 1
 
     def _parts(self, t1: dict[str, int], order) -> tuple[float, float]:
         if isinstance(order, str):
@@ -104,16 +114,28 @@ class _Objective:
         self.args = (p, spec, df)
         self.objective = objective
         self.energy = _Scorer(p, spec, df, "energy") if objective == "energy" else None
-        self.bound = _NestBound(p, spec, df, objective)
+        self.bounds: dict[tuple[bool, ...], _NestBound] = {}
         self.macs = p.macs
         self.seen: dict[Mapping, float] = {}  # descents meet: each mapping is scored once
 
     def __call__(self, m: Mapping) -> float:
         s = self.seen.get(m)
         if s is None:
-            s = self.energy(m) if self.energy is not None and not m.dram_loops else fast_score(*self.args, m, self.objective)
+            plain = self.energy is not None and not m.dram_loops and not m.rf_loops
+            s = self.energy(m) if plain else fast_score(*self.args, m, self.objective)
             self.seen[m] = s
         return s
+
+    def bound(self, t1: dict[str, int], m: Mapping) -> float:
+        """A lower bound of the objective of every mapping with the GLB tile ``t1``, ``m``'s
+        DRAM nest and which types ``m``'s RF keeps at all (``space.kept``: the only part of
+        the keep levels engine/bound.py reads)."""
+        p, spec, df = self.args
+        kept = space.kept(df, m)
+        b = self.bounds.get(kept)
+        if b is None:
+            b = self.bounds[kept] = _NestBound(p, spec, df, self.objective, kept)
+        return b(t1, m.dram_loops or m.dram_order)
 
     def spatial_bound(self, sp: tuple[int, ...]) -> float:
         """A lower bound from the spatial factors alone (latency: the MACs over the PEs the
@@ -130,10 +152,10 @@ def _exact(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, layer: 
     bounds: dict[tuple, float] = {}
     for m in space.enumerate_space(p, spec, df):
         if best is not None:
-            key = (m.t1, m.dram_loops or m.dram_order)
+            key = (m.t1, m.dram_loops or m.dram_order, space.kept(df, m))
             lb = bounds.get(key)
             if lb is None:
-                lb = bounds[key] = obj.bound(dict(zip(TILE_DIMS, m.t1)), key[1])
+                lb = bounds[key] = obj.bound(dict(zip(TILE_DIMS, m.t1)), m)
             if lb > best[0] * (1 + SLACK) or obj.spatial_bound(m.sp) > best[0] * (1 + SLACK):
                 continue
         s = obj(m)
@@ -156,17 +178,19 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     rf_dims = [d for d in df.rf_order]
     wholes: dict[tuple[int, ...], dict[str, int]] = {}
     layouts = space.layouts_of(p, spec, df)
+    systolic = spec.array.kind == "systolic"
+    free = {d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S")}  # the RF extents a pass need not cover whole
 
     def offer(m: Mapping) -> bool:
+        m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
         if m == best[1]:
             return False
         t1 = dict(zip(TILE_DIMS, m.t1))
         t1["R"], t1["S"] = p.R, p.S
-        t3 = dict(zip(DIMS, m.t3))
-        if not rf_fits(p, spec, df, t3) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
+        if not space.rf_ok(p, spec, df, m) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
             return False
         limit = best[0] * (1 + SLACK)
-        if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m.dram_loops or m.dram_order) > limit:
+        if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m) > limit:
             return False
         s = obj(m)
         if s < best[0]:
@@ -260,6 +284,23 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         m = best[1]
         for loops in _split_moves(m.t1, m.dram_order, b):
             improved |= offer(replace(best[1], dram_order=space.nest_label(loops), dram_loops=loops))
+        # keep levels: each type's to every level of the space, the RF extents kept or the
+        # free ones at 1 (a type no longer kept frees the RF, a type now streamed pays per
+        # MAC: the extents that paid under the old levels seldom pay under the new)
+        if space.keep_free(spec, df):
+            for i in range(len(space.KEEP_TYPES)):
+                for level in space.level_options(df, best[1], systolic)[i]:
+                    m = best[1]
+                    levels = space.keep_levels(df, m)
+                    moved = space.with_levels(df, m, levels[:i] + (level,) + levels[i + 1 :], systolic)
+                    ones = tuple(1 if d in free else t for d, t in zip(DIMS, m.t3))
+                    improved |= offer(moved)
+                    if ones != m.t3:
+                        improved |= offer(replace(moved, t3=ones))
+            # split RF nests: one dim's RF loop in two (every split and placement), the types' blocks kept
+            m = best[1]
+            for moved in space.split_moves(df, m, systolic):
+                improved |= offer(moved)
         if not improved:
             break
     return best[0], best[1]

@@ -148,7 +148,7 @@ def _keep_at(spec: Any, at: Where, loops: tuple[tuple[str, int], ...], df: Dataf
     return tuple(out)
 
 
-def _rf_need(p: Problem, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> dict[str, int]:
+def rf_need(p: Problem, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> dict[str, int]:
     """Elements of each type one PE keeps: along each dim, the span of its loops inside the keep level."""
     need = {}
     for t, k in zip(KEEP_TYPES, keep):
@@ -167,13 +167,13 @@ def _rf_need(p: Problem, loops: tuple[tuple[str, int], ...], keep: tuple[int, ..
     return need
 
 
-def _rf_loops_fit(p: Problem, hw: HardwareSpec, df: Dataflow, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> bool:
+def rf_loops_fit(p: Problem, hw: HardwareSpec, df: Dataflow, loops: tuple[tuple[str, int], ...], keep: tuple[int, ...]) -> bool:
     if not df.uses_rf:
         return True
     rf = hw.rf
     if rf is None:
         return False
-    need = _rf_need(p, loops, keep)
+    need = rf_need(p, loops, keep)
     if rf.split is not None:
         return all(need[t] <= rf.capacity(t) for t in need if need[t])
     return sum(need[t] * rf.elem_bits.get(t, rf.word_bits) for t in need) <= rf.size_bits
@@ -277,9 +277,9 @@ def _pinned_rf_loops(spec_yaml: MappingT[str, Any], at: Where, p: Problem, hw: H
     rfl = _rf_loops(spec_yaml["rf_loops"], at.at("rf_loops"))
     keep = _keep_at(spec_yaml.get("keep"), at.at("keep"), rfl, df)
     t3 = {d: math.prod(c for e, c in rfl if e == d) for d in DIMS}
-    if not _rf_loops_fit(p, hw, df, rfl, keep):
+    if not rf_loops_fit(p, hw, df, rfl, keep):
         raise at.at("rf_loops").error("the blocks this mapping keeps in a PE do not fit its RF", expected="smaller RF loops inside "
-                                      "the keep levels", found=_rf_need(p, rfl, keep))
+                                      "the keep levels", found=rf_need(p, rfl, keep))
     m = Mapping(df.name, tuple(t1[d] for d in TILE_DIMS), order, tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), rows, cols,
                 pass_order, (), dram, rfl, keep)
     err = m.rf_split_error(p)

@@ -17,15 +17,23 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   axis at most the axis' PEs;
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
-  halved only where even their smallest block does not fit (``search.t3_options``); the
-  kept blocks fitting the RF (``search.rf_fits``);
-- only mappings the engine counts as the reference models do (:func:`counted`).
+  halved only where even their smallest block under the dataflow's keep levels does not
+  fit (``search.t3_options``);
+- keep levels: for each of weight, ifmap, psum, where the PE's RF keeps its block —
+  the pass, inside any RF loop, or nowhere (streamed) — not only the dataflow's own
+  (:func:`keep_options`; ``Mapping.rf_loops`` / ``keep_at`` of docs/engine.md §2, the
+  RF loops the dataflow's, one per dim), and every nest splitting one dim's RF loop in
+  two (:func:`rf_split_nests`) under every keep level of it; a dataflow with a
+  hand-written RF nest (``Dataflow.order``) or no RF keeps its own levels and nest;
+- only mappings the engine counts as the reference models do (:func:`counted`), whose
+  kept blocks fit the RF (:func:`rf_ok`).
 
 :func:`enumerate_space` walks it all (small layers: the checker in tests/test_mapper_optimum.py),
 :func:`random_mappings` draws from it (benchmarks/mapper_quality.py, the full search's random starts).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterator
@@ -36,6 +44,8 @@ from ..dataflow import Dataflow
 from ..engine.problem import DIMS, Problem
 from ..hardware import HardwareSpec
 from .mapping import TILE_DIMS, Mapping
+
+KEEP_TYPES = ("weight", "ifmap", "psum")
 
 
 def canonical_order(order: str, t1: tuple[int, ...], bounds: dict[str, int]) -> str:
@@ -115,8 +125,211 @@ def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple
 def counted(p: Problem, df: Dataflow, m: Mapping) -> bool:
     """Whether the engine counts the mapping as the reference models do: no dim spread over
     the PEs has its RF loop above a keep level where a PE's share can fall short
-    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can)."""
+    (``Mapping.unsupported_rf_loop``; only a free spatial dim such as OS's M can); with its
+    own keep levels (``rf_loops``), ``Mapping.rf_split_error``'s rules (a spread dim with
+    t3 > 1 covered whole by every pass; a spread E, F, R, S loop inside the ifmap's keep level)."""
+    if m.rf_loops:
+        return m.rf_split_error(p) is None
     return m.unsupported_rf_loop(df, p) is None
+
+
+def rf_ok(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> bool:
+    """Whether the blocks the mapping keeps in a PE fit its RF (under its own keep levels)."""
+    from .pinned import rf_loops_fit
+    from .search import rf_fits
+
+    if m.rf_loops:
+        return rf_loops_fit(p, spec, df, m.rf_loops, m.keep_at)
+    return rf_fits(p, spec, df, dict(zip(DIMS, m.t3)))
+
+
+def keep_free(spec: HardwareSpec, df: Dataflow) -> bool:
+    """Whether the space moves the keep levels: a dataflow with an RF whose RF loops nest as
+    ``rf_order`` says (a hand-written ``Dataflow.order`` keeps its own)."""
+    return df.uses_rf and spec.rf is not None and type(df).order is Dataflow.order
+
+
+def _canonical_level(counts: list[int], k: int, floor: int = 0) -> int:
+    """A keep level (the number of RF loops above the block; ``len(counts)``: streamed) in
+    canonical form: a kept block inside a loop of one trip is the block inside the loop
+    above it — the same elements, the same events — so the level moves out past such loops,
+    down to ``floor`` (1 for a systolic array's weight and ifmap: there a block kept for the
+    whole pass, level 0, is stationary and preloaded, kernel.glb_tile_parts_rf)."""
+    if k >= len(counts):
+        return len(counts)
+    while k > floor and counts[k - 1] == 1:
+        k -= 1
+    return k
+
+
+def _floors(systolic: bool) -> tuple[int, ...]:
+    """Per type, the lowest level :func:`_canonical_level` folds a level ≥ 1 to."""
+    return (1, 1, 0) if systolic else (0, 0, 0)
+
+
+def _level_options(counts: list[int], systolic: bool) -> list[list[int]]:
+    """Per type, the distinct keep levels (canonical form) of a nest of RF loops with these
+    counts: the pass (0), inside each loop of more than one trip, streamed (``len(counts)``);
+    on a systolic array weight and ifmap also inside the first loop."""
+    n = len(counts)
+    return [sorted({0, n} | {k for k in range(1, n) if counts[k - 1] > 1 or k == floor}) for floor in _floors(systolic)]
+
+
+def keep_options(df: Dataflow, t3: tuple[int, ...], systolic: bool = False) -> list[list[int]]:
+    """Per type (weight, ifmap, psum), its distinct keep levels for RF extents ``t3`` (indices
+    into ``rf_order``, canonical form; :func:`_level_options`)."""
+    return _level_options([dict(zip(DIMS, t3))[d] for d in df.rf_order], systolic)
+
+
+def rf_split_nests(df: Dataflow, t3: tuple[int, ...]) -> list[tuple[tuple[str, int], ...]]:
+    """Every RF nest that splits one dim's RF loop in two (``Mapping.rf_loops`` with a dim
+    twice; Timeloop's P4 at pe_spad and P14 at weight_reg): the loops of more than one trip
+    in ``rf_order``'s order, one dim's (t3 = a · c, a, c ≥ 2) as an outer loop (d, a) and an
+    inner loop (d, c) at any two places among the others, then the loops of one trip (which
+    never advance: where they sit changes no count). Two adjacent loops of one dim are its
+    one loop unless a keep level sits between them (:func:`rf_variants`). In order: the split
+    dim in ``rf_order``'s order, its splits by outer count, the outer loop's place, the inner's."""
+    t3d = dict(zip(DIMS, t3))
+    big = [d for d in df.rf_order if t3d[d] > 1]
+    ones = tuple((d, 1) for d in df.rf_order if t3d[d] == 1)
+    out = []
+    for d in big:
+        rest = [(e, t3d[e]) for e in big if e != d]
+        for a, c in _pairs(t3d[d]):
+            for i in range(len(rest) + 1):
+                for j in range(i, len(rest) + 1):
+                    out.append(tuple(rest[:i] + [(d, a)] + rest[i:j] + [(d, c)] + rest[j:]) + ones)
+    return out
+
+
+def _split_inner(loops: tuple[tuple[str, int], ...]) -> int:
+    """The index of the split dim's inner loop in a split RF nest (-1: no dim split)."""
+    seen: set[str] = set()
+    for i, (d, _) in enumerate(loops):
+        if d in seen:
+            return i
+        seen.add(d)
+    return -1
+
+
+def keep_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
+    """The mapping's keep levels of weight, ifmap, psum as indices into its RF loops: the
+    dataflow's ``rf_order`` (a mapping of the space with ``rf_loops`` has the dataflow's RF
+    loops, or a split nest of them: :func:`rf_split_nests`)."""
+    if m.rf_loops:
+        return m.keep_at
+    nest = m.nest(df)
+    return tuple(nest.keep_level(t) for t in KEEP_TYPES)
+
+
+def with_keep(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False) -> Mapping:
+    """The mapping of the space with RF extents ``m.t3`` and keep levels ``levels`` (indices
+    into ``rf_order``), in canonical form: the dataflow's own levels a mapping without
+    ``rf_loops``, others the dataflow's RF loops one per dim (their counts ``t3``, loops of
+    one trip included) with ``keep_at``."""
+    t3 = dict(zip(DIMS, m.t3))
+    counts = [t3[d] for d in df.rf_order]
+    floors = _floors(systolic)
+    levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, floors))
+    own = tuple(_canonical_level(counts, df.keep_level(t), f) for t, f in zip(KEEP_TYPES, floors))
+    if levels == own:
+        return dataclasses.replace(m, rf_loops=(), keep_at=())
+    return dataclasses.replace(m, rf_order=(), rf_loops=tuple((d, t3[d]) for d in df.rf_order), keep_at=levels)
+
+
+def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
+    """Whether the RF keeps weight, ifmap, psum at all (not streamed): all the lower bound
+    (engine/bound.py) reads of the keep levels."""
+    n = len(m.rf_loops) if m.rf_loops else len(df.rf_order)
+    return tuple(k < n for k in keep_levels(df, m))
+
+
+def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> list[Mapping]:
+    """The mappings of the space with ``m``'s tiles, layout, factors and RF extents: the
+    dataflow's RF loops under every combination of the types' keep levels
+    (:func:`keep_options`; the dataflow's own first), then every split RF nest
+    (:func:`rf_split_nests`) under every combination of its levels (a nest whose split
+    loops are adjacent: those with a level between them) — those the engine counts
+    (:func:`counted`) whose blocks fit (:func:`rf_ok`)."""
+    systolic = spec.array.kind == "systolic"
+    plain = dataclasses.replace(m, rf_loops=(), keep_at=())
+    if not keep_free(spec, df):
+        cands = [plain]
+    else:
+        own = keep_levels(df, plain)
+        cands = [with_keep(df, m, k, systolic) for k in
+                 [own] + [k for k in itertools.product(*keep_options(df, m.t3, systolic)) if with_keep(df, m, k, systolic).rf_loops]]
+        for loops in rf_split_nests(df, m.t3):
+            inner = _split_inner(loops)
+            adjacent = loops[inner - 1][0] == loops[inner][0]
+            for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
+                if not adjacent or inner in k:
+                    cands.append(dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=k))
+    return [mk for mk in cands if rf_ok(p, spec, df, mk) and counted(p, df, mk)]
+
+
+def rf_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
+    """Each type's keep level as an index into ``rf_order`` (:func:`keep_levels`); of a
+    split RF nest, the ``rf_order`` place of the dim of its block's outermost loop."""
+    if _split_inner(m.rf_loops) < 0:
+        return keep_levels(df, m)
+    n = len(m.rf_loops)
+    return tuple(len(df.rf_order) if k >= n else df.rf_order.index(m.rf_loops[k][0]) for k in m.keep_at)
+
+
+def level_options(df: Dataflow, m: Mapping, systolic: bool = False) -> list[list[int]]:
+    """Per type the keep levels of the mapping's own RF nest (:func:`keep_options`, or a
+    split nest's :func:`_level_options`)."""
+    if _split_inner(m.rf_loops) < 0:
+        return keep_options(df, m.t3, systolic)
+    return _level_options([c for _, c in m.rf_loops], systolic)
+
+
+def with_levels(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False) -> Mapping:
+    """The mapping with keep levels ``levels`` of its own RF nest, in the space's form
+    (:func:`with_keep`; a split nest whose adjacent loops of one dim no level separates is
+    that dim's one loop: merged)."""
+    inner = _split_inner(m.rf_loops)
+    if inner < 0:
+        return with_keep(df, m, levels, systolic)
+    counts = [c for _, c in m.rf_loops]
+    levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, _floors(systolic)))
+    m = dataclasses.replace(m, keep_at=levels)
+    if m.rf_loops[inner - 1][0] == m.rf_loops[inner][0] and inner not in levels:
+        return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic)
+    return m
+
+
+def respan(df: Dataflow, m: Mapping, systolic: bool = False) -> Mapping:
+    """A mapping of the space built from another by a move of its tiles, factors or RF
+    extents (``m.t3`` new, ``m.rf_loops`` and ``keep_at`` the old mapping's), in the space's
+    form: keep levels into ``rf_order`` kept (:func:`with_keep`); a split RF nest kept where
+    its counts still are the new extents, else its dim's loops merged into one, each type's
+    level at its block's outermost loop (:func:`rf_levels`)."""
+    if _split_inner(m.rf_loops) < 0:
+        return with_keep(df, m, keep_levels(df, m), systolic)
+    t3 = dict(zip(DIMS, m.t3))
+    if all(math.prod(c for e, c in m.rf_loops if e == d) == t3[d] for d in df.rf_order):
+        return m
+    return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic)
+
+
+def split_moves(df: Dataflow, m: Mapping, systolic: bool = False) -> list[Mapping]:
+    """The split RF nests next to a mapping (the full search's descent): every nest of
+    :func:`rf_split_nests` for its extents, each type's level at the nest's loop of the
+    block it had (the loops above it those of the dims ``rf_order`` puts above it), and
+    each of those with one type's level between the split loops (a block of the inner part)."""
+    base = rf_levels(df, m)
+    out = []
+    for loops in rf_split_nests(df, m.t3):
+        inner = _split_inner(loops)
+        big = sum(1 for _, c in loops if c > 1)
+        mapped = tuple(len(loops) if k >= len(df.rf_order) else sum(1 for e, _ in loops[:big] if df.rf_order.index(e) < k)
+                       for k in base)
+        split = dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=())
+        for levels in dict.fromkeys([mapped] + [mapped[:i] + (inner,) + mapped[i + 1 :] for i in range(len(KEEP_TYPES))]):
+            out.append(with_levels(df, split, levels, systolic))
+    return list(dict.fromkeys(out))
 
 
 def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
@@ -153,8 +366,8 @@ def _axis_factors(dims: tuple[str, ...], size: int, t1: dict[str, int]) -> Itera
 
 
 def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Mapping]:
-    """Every mapping of the space, each once (orders in canonical form)."""
-    from .search import glb_fits, rf_fits
+    """Every mapping of the space, each once (orders and keep levels in canonical form)."""
+    from .search import glb_fits
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -177,21 +390,19 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                     for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
                         t3 = dict(base)
                         t3.update(zip(free, ext))
-                        if not rf_fits(p, spec, df, t3):
-                            continue
                         t3_t = tuple(t3[d] for d in DIMS)
-                        if not counted(p, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
-                            continue
-                        for o in orders:
-                            yield Mapping(df.name, sizes, o, sp_t, t3_t, rows, cols)
-                        for loops in nests:
-                            yield Mapping(df.name, sizes, nest_label(loops), sp_t, t3_t, rows, cols, dram_loops=loops)
+                        for mk in rf_variants(p, spec, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
+                            for o in orders:
+                                yield dataclasses.replace(mk, dram_order=o)
+                            for loops in nests:
+                                yield dataclasses.replace(mk, dram_order=nest_label(loops), dram_loops=loops)
 
 
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
     """An upper bound of the number of mappings :func:`enumerate_space` yields (every
     tile size, its orders, each layout's factors up to the tile and the axis, every free
-    RF extent up to the tile, fits ignored); the count stops growing past ``stop``."""
+    RF extent up to the tile, every type's keep level, fits ignored); the count stops
+    growing past ``stop``."""
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
     total = 0
@@ -206,7 +417,15 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
         cnt = [-(-b[d] // t1[d]) for d in TILE_DIMS]
         # split nests: per split of one dim, (k+1)!/2 arrangements of k + 1 loops, k! of them adjacent
         nests = sum(len(_pairs(c)) for c in cnt) * (math.factorial(tiled) * (tiled - 1) // 2)
-        total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1))
+        keeps = 1
+        if keep_free(spec, df):  # per type: the pass, inside the first loop and each that can have more than one trip, streamed
+            keeps = (3 + min(len(df.rf_order) - 1, sum(1 for d in df.rf_order[:-1] if t1[d] > 1))) ** 3
+            # split RF nests: per split of a dim's extent, (k+1)k/2 places of its two loops among
+            # the k - 1 other loops of more than one trip, each with k + 3 levels per type at most
+            k = sum(1 for d in df.rf_order if t1[d] > 1)
+            splits = sum(max(len(_pairs(v)) for v in range(1, t1[d] + 1)) for d in df.rf_order)
+            keeps += splits * (k + 1) * k // 2 * (k + 3) ** 3
+        total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1)) * keeps
         if stop is not None and total > stop:
             return total
     return total
@@ -233,6 +452,8 @@ def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: 
     return t
 
 
+KEEP_SHARE = 0.5  # of the random draws of a dataflow whose keep levels move, the share drawn with random ones
+RF_SPLIT_SHARE = 0.25  # of those whose RF extents allow one, the share drawn with a split RF nest (rf_split_nests)
 SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
 
 
@@ -263,10 +484,14 @@ def random_mappings(
     not yield them): GLB tiles as :func:`_draw_tiles` draws them, in batches, those that
     fit every buffer kept; per kept tile a random layout and factors (the dims of an axis
     in random order, each a uniform factor of what the axis has left), RF extents
-    log-uniform, a random DRAM order (canonical form); kept when the RF blocks fit. Not
+    log-uniform, a random DRAM order (canonical form), for :data:`KEEP_SHARE` of the draws
+    (where :func:`keep_free`) each type's keep level uniform among :func:`keep_options`
+    (else the dataflow's) — :data:`RF_SPLIT_SHARE` of those, where the extents allow one,
+    on a random split RF nest (:func:`rf_split_nests`) —; kept when the RF blocks fit and
+    the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
     can be drawn. Seeded by ``rng``: the same draws on every run."""
-    from .search import _tiles_fit, rf_fits
+    from .search import _tiles_fit
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -291,13 +516,23 @@ def random_mappings(
             for d in free_rf_dims(df, t1):
                 share = -(-t1[d] // sp[d])
                 t3[d] = min(share, max(1, int(math.exp(rng.uniform(0.0, math.log(share + 1))))))
-            if not rf_fits(p, spec, df, t3):
-                continue
             order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
             loops = _draw_split(rng, sizes, b, order)
             m = Mapping(df.name, sizes, nest_label(loops) if loops else order, tuple(sp[d] for d in DIMS),
                         tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops)
-            if not counted(p, df, m):
+            if keep_free(spec, df) and rng.random() < KEEP_SHARE:
+                systolic = spec.array.kind == "systolic"
+                nests = rf_split_nests(df, m.t3)
+                if nests and rng.random() < RF_SPLIT_SHARE:
+                    loops = nests[int(rng.integers(len(nests)))]
+                    levels = [o[int(rng.integers(len(o)))] for o in _level_options([c for _, c in loops], systolic)]
+                    inner = _split_inner(loops)
+                    if loops[inner - 1][0] == loops[inner][0] and inner not in levels:  # else the dim's one loop
+                        levels[int(rng.integers(len(levels)))] = inner
+                    m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
+                else:
+                    m = with_keep(df, m, tuple(o[int(rng.integers(len(o)))] for o in keep_options(df, m.t3, systolic)), systolic)
+            if not rf_ok(p, spec, df, m) or not counted(p, df, m):
                 continue
             out.append(m)
             if len(out) == n:
