@@ -46,9 +46,10 @@ _SOURCES = ("kernels.py", "state.py", "aot.py")
 # prefetch sequence (int32 where the operand's address space fits, else int64) get one each.
 _I = ",".join(["i8"] * 8)  # R, Cw, Sr, Sc, Kg, row_fold, col_fold, F
 _T = "i8[:],i8[:],i8[:],i8[:],i8[:],i8,i8,i8"  # y0, x0, fy, fx, cc, H, W, C
+_W = _T + ",i8[:],i8[:]"  # and the walk's corner, offset
 EXPORTS: dict[str, tuple[str, str]] = {
-    "simulate_calc": ("_simulate_calc", f"i8[:](i8[:,:],{_I},{_T},i4[:],i4[:],i8[:,:],i8[:],i8[:,:])"),
-    "simulate_user": ("_simulate_user", f"i8[:](i8[:,:],{_I},{_T},i8[:,:],i8[:],i4[:],i8[:],i4[:],i8[:],i8[:,:])"),
+    "simulate_calc": ("_simulate_calc", f"i8[:](i8[:,:],{_I},{_W},i4[:],i4[:],i8[:,:],i8[:],i8[:,:])"),
+    "simulate_user": ("_simulate_user", f"i8[:](i8[:,:],{_I},{_W},i8[:,:],i8[:],i4[:],i8[:],i4[:],i8[:],i8[:,:])"),
     "fold_sums": ("_fold_sums", "UniTuple(f8,2)(i8,i8,i8,i8,i8,i8)"),
     **{f"prefetch_sequence_{t}": ("prefetch_sequence", f"i8({t}[:],i8,i8,i8,i8,i8,i8,i8,{_T},i8)") for t in ("i4", "i8")},
     **{f"set_membership_{t}": ("set_membership", f"Tuple((i8[:],i4[:],i8))({t}[:],i8,i8)") for t in ("i4", "i8")},
