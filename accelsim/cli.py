@@ -7,7 +7,6 @@ traceback and without leaving partial output files.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any

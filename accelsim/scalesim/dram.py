@@ -89,6 +89,8 @@ def simulate_memory(
     stalls before it)."""
     k = kernels()
     rec = np.zeros((0, 4), dtype=np.int64) if serviced is None else serviced
+    if rec.dtype != np.int64 or not rec.flags.c_contiguous:  # (the compiled kernels take C-contiguous int64 arrays)
+        raise ValueError("serviced must be a C-contiguous int64 array")
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
     user = cfg.user_bandwidth
