@@ -244,6 +244,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     outputs = Outputs(label=f"run {args.workload} {args.hardware}")  # --out, --json FILE, --csv: all or none
     if args.json not in (None, "-"):
+        import json  # (here: a SCALE-Sim-compatible run's start-up does not import it)
+
         outputs.file(args.json, json.dumps(data, indent=1) + "\n")
     if args.csv:
         outputs.file(args.csv, csv_text)

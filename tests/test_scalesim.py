@@ -504,6 +504,24 @@ def test_routing_helpers_for_accelsim_run(tmp_path, capsys):
     assert data["totals"]["total_cycles"] == 107077  # MODEL.md §1: resnet50_first5, google, is
 
 
+def test_a_compatible_run_starts_without_the_modules_it_does_not_use():
+    """A fresh `accelsim run TOPOLOGY.csv CONFIG.cfg --quiet` (issue 20's start-up) imports none of
+    rich, yaml, networkx, json or difflib, nor numba where the compiled kernels are built."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    heavy = ("rich", "yaml", "networkx", "json", "difflib", "numba")
+    code = ("import sys; from accelsim.cli import main; "
+            f"rc = main(['run', {str(DATA / 'topologies' / 'alexnet.csv')!r}, {str(DATA / 'configs' / 'scale32_os.cfg')!r}, "
+            "'--quiet']); from accelsim.scalesim import aot; "
+            f"print(rc, aot.kernels().source, *[m for m in {heavy!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, check=True).stdout.split()
+    rc, source, imported = out[0], out[1], out[2:]
+    assert rc == "0"
+    assert imported == ([] if source == "aot" else ["numba"])
+
+
 def test_kernels_fall_back_to_numba_where_the_module_cannot_be_built(tmp_path, monkeypatch):
     """No C compiler (here: a build that raises): the jitted kernels, the reason kept in
     ``<module>.failed`` and the build not tried again; ACCELSIM_AOT=off never builds."""
