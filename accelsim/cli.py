@@ -7,7 +7,6 @@ traceback and without leaving partial output files.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -245,6 +244,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     outputs = Outputs(label=f"run {args.workload} {args.hardware}")  # --out, --json FILE, --csv: all or none
     if args.json not in (None, "-"):
+        import json  # (here: a SCALE-Sim-compatible run's start-up does not import it)
+
         outputs.file(args.json, json.dumps(data, indent=1) + "\n")
     if args.csv:
         outputs.file(args.csv, csv_text)

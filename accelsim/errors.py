@@ -6,7 +6,6 @@ what was found. The CLI prints it and exits non-zero without a traceback.
 """
 from __future__ import annotations
 
-import difflib
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +75,8 @@ class AccelsimError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' if none is close."""
+    import difflib  # (here: only a mistake needs it, and a run's start-up should not pay for it)
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -258,6 +258,37 @@ def test_fast_walk_equals_literal_demand_matrices(H, W, R, S, C, M, U, rows, col
     assert r.memory.dram_ofmap_writes - int((ofd != -1).sum()) in range(cols)
 
 
+
+@pytest.mark.parametrize("line", ["L,224,224,11,11,3,96,4,", "L,7,9,3,2,5,4,2,", "L,13,13,3,3,8,4,1,"])
+def test_ifmap_address_is_corner_plus_offset_inside_the_image(line):
+    """The walk's split of the ifmap address: corner[m] + offset[k] is pixel (oy·U+fy, ox·U+fx, c)
+    at (y·W + x)·C + c for every window inside the image; corner is −1 for those that overhang."""
+    from accelsim.scalesim.model import ifmap_corners, ifmap_tables
+
+    layer = parse_topology(f"h\n{line}\n").layers[0]
+    corner, offset = ifmap_corners(layer, *ifmap_tables(layer))
+    for m in range(layer.gemm_m):
+        oy, ox = divmod(m, layer.F)
+        inside = oy * layer.U + layer.R <= layer.H and ox * layer.U + layer.S <= layer.W
+        assert (corner[m] >= 0) == inside
+        if inside:
+            for k in range(0, layer.gemm_k, 7):
+                fy, rest = divmod(k, layer.S * layer.C)
+                fx, c = divmod(rest, layer.C)
+                assert corner[m] + offset[k] == ((oy * layer.U + fy) * layer.W + ox * layer.U + fx) * layer.C + c
+
+
+def test_walk_refuses_a_record_array_it_cannot_write_in_place():
+    """The compiled kernels take C-contiguous int64 arrays: a strided ``serviced`` is refused, not misread."""
+    from accelsim.scalesim.dram import simulate_memory
+
+    layer = parse_topology("h\nL,5,5,2,2,1,3,1,\n").layers[0]
+    cfg = load_config(DATA / "configs" / "scale32_os.cfg")
+    fm = fold_mapping(layer, cfg)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        simulate_memory(layer, cfg, fm, np.zeros((fm.demand_rows, 8), dtype=np.int64)[:, ::2])
+
+
 # ---------------------------------------------------------------- topology files
 
 
@@ -471,6 +502,24 @@ def test_routing_helpers_for_accelsim_run(tmp_path, capsys):
     assert "CB2s" in capsys.readouterr().out
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["totals"]["total_cycles"] == 107077  # MODEL.md §1: resnet50_first5, google, is
+
+
+def test_a_compatible_run_starts_without_the_modules_it_does_not_use():
+    """A fresh `accelsim run TOPOLOGY.csv CONFIG.cfg --quiet` (issue 20's start-up) imports none of
+    rich, yaml, networkx, json or difflib, nor numba where the compiled kernels are built."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    heavy = ("rich", "yaml", "networkx", "json", "difflib", "numba")
+    code = ("import sys; from accelsim.cli import main; "
+            f"rc = main(['run', {str(DATA / 'topologies' / 'alexnet.csv')!r}, {str(DATA / 'configs' / 'scale32_os.cfg')!r}, "
+            "'--quiet']); from accelsim.scalesim import aot; "
+            f"print(rc, aot.kernels().source, *[m for m in {heavy!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, check=True).stdout.split()
+    rc, source, imported = out[0], out[1], out[2:]
+    assert rc == "0"
+    assert imported == ([] if source == "aot" else ["numba"])
 
 
 def test_kernels_fall_back_to_numba_where_the_module_cannot_be_built(tmp_path, monkeypatch):

@@ -41,17 +41,21 @@ MODES = ("auto", "use", "off")
 _HERE = Path(__file__).resolve().parent
 _SOURCES = ("kernels.py", "state.py", "aot.py")
 
-# the exported functions: name -> (function of .kernels, numba signature). Arrays are of any
-# layout (``[:]``), as numba's dispatcher would see most of them; the two dtypes of the USER
-# prefetch sequence (int32 where the operand's address space fits, else int64) get one each.
+# the exported functions: name -> (function of .kernels, numba signature). Arrays are
+# C-contiguous (``[::1]``: an index is one address computation, no stride to multiply by), as
+# every array the Python side passes is (:mod:`.dram` makes each one, and checks the one a
+# caller may give it);
+# the two dtypes of the USER prefetch sequence (int32 where the operand's address space fits,
+# else int64) get one each.
 _I = ",".join(["i8"] * 8)  # R, Cw, Sr, Sc, Kg, row_fold, col_fold, F
-_T = "i8[:],i8[:],i8[:],i8[:],i8[:],i8,i8,i8"  # y0, x0, fy, fx, cc, H, W, C
+_T = "i8[::1],i8[::1],i8[::1],i8[::1],i8[::1],i8,i8,i8"  # y0, x0, fy, fx, cc, H, W, C
+_W = _T + ",i8[::1],i8[::1]"  # and the walk's corner, offset
 EXPORTS: dict[str, tuple[str, str]] = {
-    "simulate_calc": ("_simulate_calc", f"i8[:](i8[:,:],{_I},{_T},i4[:],i4[:],i8[:,:],i8[:],i8[:,:])"),
-    "simulate_user": ("_simulate_user", f"i8[:](i8[:,:],{_I},{_T},i8[:,:],i8[:],i4[:],i8[:],i4[:],i8[:],i8[:,:])"),
+    "simulate_calc": ("_simulate_calc", f"i8[::1](i8[:,::1],{_I},{_W},i4[::1],i4[::1],i8[:,::1],i8[::1],i8[:,::1])"),
+    "simulate_user": ("_simulate_user", f"i8[::1](i8[:,::1],{_I},{_W},i8[:,::1],i8[::1],i4[::1],i8[::1],i4[::1],i8[::1],i8[:,::1])"),
     "fold_sums": ("_fold_sums", "UniTuple(f8,2)(i8,i8,i8,i8,i8,i8)"),
-    **{f"prefetch_sequence_{t}": ("prefetch_sequence", f"i8({t}[:],i8,i8,i8,i8,i8,i8,i8,{_T},i8)") for t in ("i4", "i8")},
-    **{f"set_membership_{t}": ("set_membership", f"Tuple((i8[:],i4[:],i8))({t}[:],i8,i8)") for t in ("i4", "i8")},
+    **{f"prefetch_sequence_{t}": ("prefetch_sequence", f"i8({t}[::1],i8,i8,i8,i8,i8,i8,i8,{_T},i8)") for t in ("i4", "i8")},
+    **{f"set_membership_{t}": ("set_membership", f"Tuple((i8[::1],i4[::1],i8))({t}[::1],i8,i8)") for t in ("i4", "i8")},
 }
 
 

@@ -36,7 +36,7 @@ from ..errors import AccelsimError
 from .aot import kernels
 from .config import ScaleSimConfig
 from .demand import demand_descriptors, prefetch_layout
-from .model import FoldMapping, ceil_div, ifmap_tables
+from .model import FoldMapping, ceil_div, ifmap_corners, ifmap_tables
 from .state import (
     _ACT, _ACTIVE, _BSIZE, _BW, _DSTART, _DSTOP, _FIRSTREQ, _FIRSTSRV, _FREE, _K, _LASTJ, _LASTPF, _LASTSRV, _LP, _LPD,
     _MISS, _NJ, _NSETS, _NST, _NWB, _PF, _SAME, _WEND, _WSTART, _WRITES, O_ERR, O_OF_FIRST, O_OF_LAST, O_STALL, O_TOTAL,
@@ -89,6 +89,8 @@ def simulate_memory(
     stalls before it)."""
     k = kernels()
     rec = np.zeros((0, 4), dtype=np.int64) if serviced is None else serviced
+    if rec.dtype != np.int64 or not rec.flags.c_contiguous:  # (the compiled kernels take C-contiguous int64 arrays)
+        raise ValueError("serviced must be a C-contiguous int64 array")
     desc = demand_descriptors(fm)
     y0, x0, fy, fx, cc = ifmap_tables(layer)
     user = cfg.user_bandwidth
@@ -147,7 +149,7 @@ def simulate_memory(
     wb[_LPD] = ceil_div(of_words - wb[_ACTIVE], wb[_BW])
     wb[_DSTOP] = -(1 << 62)
     common = (desc, fm.rows, fm.cols, fm.Sr, fm.Sc, fm.K, fm.row_fold, fm.col_fold, fm.rows_per_fold,
-              y0, x0, fy, fx, cc, layer.H, layer.W, layer.C)
+              y0, x0, fy, fx, cc, layer.H, layer.W, layer.C, *ifmap_corners(layer, y0, x0, fy, fx, cc))
     if user:
         out = k.simulate_user(*common, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)
     else:

@@ -21,23 +21,27 @@ from .state import (
 # ---------------------------------------------------------------- demand rows (demand.py)
 
 
-@numba.njit(cache=True)
-def row_span(d: np.ndarray, t: int, r0: int, c0: int, nr: int, nc: int):
-    """Columns [lo, hi) of demand row ``t`` (within its fold) that hold operand data.
-
-    ``d`` is one operand's descriptor row. For a column j in the span the operand-matrix
-    indices are (a1 + s1·j, a2 + s2·j).
-    """
+@numba.njit(cache=True, inline="always")
+def fold_layout(d: np.ndarray, r0: int, c0: int, nr: int, nc: int):
+    """One operand's demand layout within the fold at (r0, c0) of nr x nc used rows and columns:
+    (prefix, D, data rows used, columns used, flip, skew, jfirst, jbase, dbase), the constants
+    of :func:`span_at` for every row of the fold."""
     width = d[0]
-    skew = d[1]
-    prefix = d[2]
     D = d[3]
-    flip = d[4]
     jb = r0 if d[6] == 1 else c0
     dbs = d[7]
     db = 0 if dbs == 0 else (r0 if dbs == 1 else c0)
     jl = min(width, nr if d[8] == 1 else nc)
     dl = D if d[9] == 0 else min(D, nr)
+    return d[2], D, dl, jl, d[4], d[1], d[5], jb, db
+
+
+@numba.njit(cache=True, inline="always")
+def span_at(t: int, g):
+    """Columns [lo, hi) of demand row ``t`` of a fold whose layout is ``g`` (:func:`fold_layout`)
+    that hold operand data, and the affine indices there: for a column j in the span the
+    operand-matrix indices are (a1 + s1*j, a2 + s2*j)."""
+    prefix, D, dl, jl, flip, skew, jfirst, jb, db = g
     e0 = (D - 1 - (t - prefix)) if flip == 1 else (t - prefix)
     if skew == 0:
         es = 0
@@ -53,9 +57,19 @@ def row_span(d: np.ndarray, t: int, r0: int, c0: int, nr: int, nc: int):
         es = -1
         lo = max(0, e0 - dl + 1)
         hi = min(jl, e0 + 1)
-    if d[5] == 1:
+    if jfirst == 1:
         return lo, hi, jb, 1, db + e0, es
     return lo, hi, db + e0, es, jb, 1
+
+
+@numba.njit(cache=True)
+def row_span(d: np.ndarray, t: int, r0: int, c0: int, nr: int, nc: int):
+    """Columns [lo, hi) of demand row ``t`` (within its fold) that hold operand data.
+
+    ``d`` is one operand's descriptor row. For a column j in the span the operand-matrix
+    indices are (a1 + s1*j, a2 + s2*j).
+    """
+    return span_at(t, fold_layout(d, r0, c0, nr, nc))
 
 
 # ---------------------------------------------------------------- prefetch (USER mode; demand.py)
@@ -274,7 +288,7 @@ def _store_row(wb, ppos, pcnt, cycle, n):
 @numba.njit(cache=True, inline="always")
 def _walk(
     desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F,
-    y0, x0, fy, fx, cc, H, W, C,
+    y0, x0, fy, fx, cc, H, W, C, corner, offset,
     user, stamp_i, stamp_f, st,
     ptr_i, ids_i, ptr_f, ids_f,
     wb, rec,
@@ -309,6 +323,18 @@ def _walk(
     of_has = 0
     max_of = -(1 << 62)
     last_of = 0
+    # the first and last rows that read each operand (the SRAM start/stop cycles), kept in locals
+    has_i = sti[_HAS]
+    has_f = stf[_HAS]
+    first_i = first_f = srv_i = srv_f = 0
+    last_i = sti[_LASTSRV]
+    last_f = stf[_LASTSRV]
+    # the write buffer's bulk path, kept in locals (synchronised with ``wb`` around _store_row)
+    bw = wb[_BW]
+    free = wb[_FREE]
+    line = wb[_LINE]
+    lines = wb[_LINES]
+    dend = wb[_DEND]
 
     stall = 0
     base = 0
@@ -318,46 +344,56 @@ def _walk(
         for fr in range(row_fold):
             r0 = fr * R
             nr = min(R, Sr - r0)
+            g_i = fold_layout(desc[0], r0, c0, nr, nc)
+            g_f = fold_layout(desc[1], r0, c0, nr, nc)
+            g_o = fold_layout(desc[2], r0, c0, nr, nc)
             for t in range(F):
                 cycle = base + t + stall
                 # ---------------- ifmap: I(m, k)
-                lo, hi, a1, s1, a2, s2 = row_span(desc[0], t, r0, c0, nr, nc)
+                lo, hi, a1, s1, a2, s2 = span_at(t, g_i)
                 off_i = 1
                 valid = False
                 for j in range(lo, hi):
                     # unsigned indices: numba then skips its negative-index wraparound test
                     m = np.uint64(a1 + s1 * j)
                     k = np.uint64(a2 + s2 * j)
-                    y = y0[m] + fy[k]
-                    x = x0[m] + fx[k]
-                    if y < H and x < W:
+                    a = corner[m]
+                    if a >= 0:  # the window lies inside the image: corner + offset
+                        a += offset[k]
+                    else:  # it overhangs the image's bottom or right edge: this element may lie outside
+                        y = y0[m] + fy[k]
+                        x = x0[m] + fx[k]
+                        if y >= H or x >= W:
+                            continue
                         a = (y * W + x) * C + cc[k]
-                        valid = True
-                        if user:
-                            if moving_i:
-                                off_i = _user_touch(ptr_i, ids_i, a, sti, cycle, off_i)
-                        elif stamp_i[np.uint64(a)] != blk_i:
-                            stamp_i[np.uint64(a)] = blk_i
-                            miss_i += 1
-                            add_i += 1
-                            if add_i == bsz_i:
-                                blk_i += 1
-                                add_i = 0
-                                nj_i += 1
-                                if nj_i >= 2 and lastj_i == cycle:
-                                    same_i = 1
-                                lastj_i = cycle
+                    valid = True
+                    if user:
+                        if moving_i:
+                            off_i = _user_touch(ptr_i, ids_i, a, sti, cycle, off_i)
+                    elif stamp_i[np.uint64(a)] != blk_i:
+                        stamp_i[np.uint64(a)] = blk_i
+                        miss_i += 1
+                        add_i += 1
+                        if add_i == bsz_i:
+                            blk_i += 1
+                            add_i = 0
+                            nj_i += 1
+                            if nj_i >= 2 and lastj_i == cycle:
+                                same_i = 1
+                            lastj_i = cycle
                 if valid:
-                    if sti[_HAS] == 0:
-                        sti[_HAS] = 1
-                        sti[_FIRSTREQ] = cycle
-                        sti[_FIRSTSRV] = cycle + off_i
-                    sti[_LASTSRV] = cycle + off_i
+                    if has_i == 0:
+                        has_i = 1
+                        first_i = cycle
+                        srv_i = cycle + off_i
+                    last_i = cycle + off_i
                 # ---------------- filter: F(k, n), address n*K + k
-                lo, hi, a1, s1, a2, s2 = row_span(desc[1], t, r0, c0, nr, nc)
+                lo, hi, a1, s1, a2, s2 = span_at(t, g_f)
                 off_f = 1
+                f0 = a2 * Kg + a1  # the address is affine in j too
+                fs = s2 * Kg + s1
                 for j in range(lo, hi):
-                    a = (a2 + s2 * j) * Kg + a1 + s1 * j
+                    a = f0 + fs * j
                     if user:
                         if moving_f:
                             off_f = _user_touch(ptr_f, ids_f, a, stf, cycle, off_f)
@@ -373,25 +409,27 @@ def _walk(
                                 same_f = 1
                             lastj_f = cycle
                 if hi > lo:
-                    if stf[_HAS] == 0:
-                        stf[_HAS] = 1
-                        stf[_FIRSTREQ] = cycle
-                        stf[_FIRSTSRV] = cycle + off_f
-                    stf[_LASTSRV] = cycle + off_f
+                    if has_f == 0:
+                        has_f = 1
+                        first_f = cycle
+                        srv_f = cycle + off_f
+                    last_f = cycle + off_f
                 # ---------------- ofmap: the write buffer
-                lo, hi, a1, s1, a2, s2 = row_span(desc[2], t, r0, c0, nr, nc)
+                lo, hi, a1, s1, a2, s2 = span_at(t, g_o)
                 n_of = hi - lo
                 off_o = 0
                 if n_of > 0:
-                    free = wb[_FREE]
-                    if (cycle >= wb[_DEND] and free - n_of >= active) or (cycle < wb[_DEND] and free - n_of >= 1):
+                    if (cycle >= dend and free - n_of >= active) or (cycle < dend and free - n_of >= 1):
                         # no drain can start and no stall can happen in this row: store it in bulk
-                        line = wb[_LINE] + n_of
-                        wb[_LINES] += line // wb[_BW]
-                        wb[_LINE] = line % wb[_BW]
-                        wb[_FREE] = free - n_of
+                        line += n_of
+                        if line >= bw:
+                            lines += line // bw
+                            line %= bw
+                        free -= n_of
                     else:
+                        wb[_FREE], wb[_LINE], wb[_LINES] = free, line, lines
                         off_o, ppos, pcnt = _store_row(wb, ppos, pcnt, cycle, n_of)
+                        free, line, lines, dend = wb[_FREE], wb[_LINE], wb[_LINES], wb[_DEND]
                 srv = cycle + off_o
                 if n_of > 0:
                     if of_has == 0:
@@ -412,6 +450,14 @@ def _walk(
                     stall += off_o
             base += F
 
+    wb[_FREE], wb[_LINE], wb[_LINES] = free, line, lines
+    # the operands' first and last rows (a USER-mode read is serviced at its row's offset)
+    if has_i == 1 and sti[_HAS] == 0:
+        sti[_HAS], sti[_FIRSTREQ], sti[_FIRSTSRV] = 1, first_i, srv_i
+    if has_f == 1 and stf[_HAS] == 0:
+        stf[_HAS], stf[_FIRSTREQ], stf[_FIRSTSRV] = 1, first_f, srv_f
+    sti[_LASTSRV] = last_i
+    stf[_LASTSRV] = last_f
     # write_buffer.empty_all_buffers: flush, then drain everything from the last row's cycle on
     ppos, pcnt = _flush(wb, ppos, pcnt)
     cyc = last_of
@@ -433,17 +479,17 @@ def _walk(
 # Two kernels from one walk: with ``user`` a constant, the compiler drops the other mode's code
 # from the hot loops.
 @numba.njit(cache=True)
-def _simulate_calc(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+def _simulate_calc(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, corner, offset,
                    stamp_i, stamp_f, st, wb, rec):
     e = np.zeros(1, dtype=np.int64)
     e32 = np.zeros(1, dtype=np.int32)
-    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, corner, offset,
                  False, stamp_i, stamp_f, st, e, e32, e, e32, wb, rec)
 
 
 @numba.njit(cache=True)
-def _simulate_user(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+def _simulate_user(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, corner, offset,
                    st, ptr_i, ids_i, ptr_f, ids_f, wb, rec):
     e = np.zeros(1, dtype=np.int32)
-    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C,
+    return _walk(desc, R, Cw, Sr, Sc, Kg, row_fold, col_fold, F, y0, x0, fy, fx, cc, H, W, C, corner, offset,
                  True, e, e, st, ptr_i, ids_i, ptr_f, ids_f, wb, rec)

@@ -141,10 +141,25 @@ def ifmap_tables(layer: ScaleSimLayer) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return y0, x0, fy, fx, cc
 
 
+def ifmap_corners(layer: ScaleSimLayer, y0: np.ndarray, x0: np.ndarray, fy: np.ndarray, fx: np.ndarray,
+                  cc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ifmap address split into a row part and a column part (what the walk adds).
+
+    Element (m, k)'s address (y·W + x)·C + c is corner[m] + offset[k], with corner[m] =
+    (y0·W + x0)·C (window m's top-left pixel) and offset[k] = (fy·W + fx)·C + c, wherever window
+    m lies inside the image; corner[m] is −1 for the windows that overhang its bottom or right
+    edge (SCALE-Sim rounds E and F up), whose elements are checked one by one.
+    """
+    corner = (y0 * layer.W + x0) * layer.C
+    corner[(y0 + fy.max() >= layer.H) | (x0 + fx.max() >= layer.W)] = -1
+    return corner, (fy * layer.W + fx) * layer.C + cc
+
+
 __all__ = [
     "FoldMapping",
     "ceil_div",
     "fold_mapping",
+    "ifmap_corners",
     "ifmap_tables",
     "overall_util",
     "sram_counts",
