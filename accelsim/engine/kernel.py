@@ -217,32 +217,41 @@ def _dim_rows(out, i, lo, hi, sp, t3, d, pn, po, has_rf, offn, offo, width, kr, 
 
 
 @njit(cache=True)
-def _single(e, only_unch):
-    """Σ new size, Σ overlap, Σ over positions of the union over q of new ranges."""
+def _single(e):
+    """Over all entries: Σ new size, Σ overlap, Σ over positions of the union over q of new
+    ranges; and over the unchanged entries (new range = old range) alone: Σ new size, Σ of
+    the union — one pass for both."""
     sa = 0
     sov = 0
     su = 0
+    ua = 0
+    uu = 0
     n = e.shape[0]
     i = 0
     while i < n:
         k = i
         end = -(1 << 62)  # the union so far ends here (ranges come in increasing order)
+        uend = -(1 << 62)  # the same for the unchanged entries
         while k < n and e[k, KP] == e[i, KP] and e[k, KR] == e[i, KR]:
             nl, nh, ol, oh = e[k, NL], e[k, NH], e[k, OL], e[k, OH]
-            if (not only_unch) or (nl == ol and nh == oh):
-                sa += nh - nl
-                ov = min(nh, oh) - max(nl, ol)
-                if ov > 0:
-                    sov += ov
-                if nh > nl:
-                    # the PEs' ranges need not touch (one element each of strided blocks
-                    # when the dim is spread over PEs and also an RF loop)
-                    if nh > end:
-                        su += nh - max(nl, end)
-                        end = nh
+            sa += nh - nl
+            ov = min(nh, oh) - max(nl, ol)
+            if ov > 0:
+                sov += ov
+            if nh > nl:
+                # the PEs' ranges need not touch (one element each of strided blocks
+                # when the dim is spread over PEs and also an RF loop)
+                if nh > end:
+                    su += nh - max(nl, end)
+                    end = nh
+            if nl == ol and nh == oh:
+                ua += nh - nl
+                if nh > nl and nh > uend:
+                    uu += nh - max(nl, uend)
+                    uend = nh
             k += 1
         i = k
-    return sa, sov, su
+    return sa, sov, su, ua, uu
 
 
 @njit(cache=True)
@@ -260,37 +269,48 @@ def _groups_of(e):
 
 
 @njit(cache=True)
-def _pair(ee, re, only_unch, U, D, pad, H):
-    """The same sums for an ifmap (E, R) or (F, S) pair, rows counted exactly."""
+def _pair(ee, re, U, D, pad, H):
+    """The five sums of :func:`_single` for an ifmap (E, R) or (F, S) pair, rows counted
+    exactly: an entry pair is unchanged when both its entries are."""
     sa = 0
     sov = 0
     su = 0
+    ua = 0
+    uu = 0
     ge = _groups_of(ee)
     gr = _groups_of(re)
+    big = np.int64(1 << 62)
     for a in range(ge.shape[0] - 1):
         for b in range(gr.shape[0] - 1):
-            elo = rlo = np.int64(1 << 62)
-            ehi = rhi = np.int64(-(1 << 62))
+            elo = rlo = uelo = urlo = big
+            ehi = rhi = uehi = urhi = -big
             for i in range(ge[a], ge[a + 1]):
                 e_unch = ee[i, NL] == ee[i, OL] and ee[i, NH] == ee[i, OH]
-                if only_unch and not e_unch:
-                    continue
+                e_some = ee[i, NH] > ee[i, NL]
                 for k in range(gr[b], gr[b + 1]):
                     r_unch = re[k, NL] == re[k, OL] and re[k, NH] == re[k, OH]
-                    if only_unch and not r_unch:
-                        continue
-                    sa += rows_count(ee[i, NL], ee[i, NH], re[k, NL], re[k, NH], U, D, pad, H)
+                    c = rows_count(ee[i, NL], ee[i, NH], re[k, NL], re[k, NH], U, D, pad, H)
+                    sa += c
                     sov += rows_overlap(
                         ee[i, NL], ee[i, NH], re[k, NL], re[k, NH], ee[i, OL], ee[i, OH], re[k, OL], re[k, OH], U, D, pad, H
                     )
-                    if ee[i, NH] > ee[i, NL] and re[k, NH] > re[k, NL]:
+                    if e_some and re[k, NH] > re[k, NL]:
                         elo = min(elo, ee[i, NL])
                         ehi = max(ehi, ee[i, NH])
                         rlo = min(rlo, re[k, NL])
                         rhi = max(rhi, re[k, NH])
+                        if e_unch and r_unch:
+                            uelo = min(uelo, ee[i, NL])
+                            uehi = max(uehi, ee[i, NH])
+                            urlo = min(urlo, re[k, NL])
+                            urhi = max(urhi, re[k, NH])
+                    if e_unch and r_unch:
+                        ua += c
             if ehi > elo:
                 su += rows_count(elo, ehi, rlo, rhi, U, D, pad, H)
-    return sa, sov, su
+            if uehi > uelo:
+                uu += rows_count(uelo, uehi, urlo, urhi, U, D, pad, H)
+    return sa, sov, su, ua, uu
 
 
 @njit(cache=True)
@@ -538,8 +558,7 @@ def _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, sy
             if irrelevant:
                 act[d, cls[d], k] = _activity(e)
             else:
-                sa, sov, su = _single(e, np.bool_(False))
-                ua, _, uu = _single(e, np.bool_(True))
+                sa, sov, su, ua, uu = _single(e)
                 sgl[d, cls[d], k, 0] = sa
                 sgl[d, cls[d], k, 1] = sov
                 sgl[d, cls[d], k, 2] = su
@@ -571,8 +590,7 @@ def _input_ws(p, lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, n_loops, K, weight, sy
                     H = p[P_H] if pair == 0 else p[P_W]
                     ee = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, de, jj, K, mode)
                     re = dim_entries_rf(lo, hi, sp, t3, a_idx, b_idx, c_idx, ci, dr, jj, K, mode)
-                    sa, sov, su = _pair(ee, re, np.bool_(False), U, D, pad, H)
-                    ua, _, uu = _pair(ee, re, np.bool_(True), U, D, pad, H)
+                    sa, sov, su, ua, uu = _pair(ee, re, U, D, pad, H)
                     if systolic:
                         su, uu = sa, ua
                     prs[pair, ce, ke, kr, 0] = sa
@@ -1121,3 +1139,149 @@ def timeline_core(compute, noc, noc_bw, bits, buf_bits_per_cycle, fill, back, st
         cycles += max(run[i], whole_cycles(moving, dram_bits_per_cycle))
     cycles += whole_cycles(back[n], dram_bits_per_cycle)
     return cycles, compute.sum(), run.sum()
+
+
+# Across the candidates of one search (one layer, dataflow and array kind) a dim's sums at
+# a state depend only on its own GLB tile class and its own spatial factor and RF extent
+# (dim_entries_rf reads index d alone; an ifmap E/F sum also on its R/S partner's): a memo
+# keeps them per such key for every array_totals_memo call of the search (the same
+# integers as counting them per call). It holds MEMO_CAP classes per part and dim; a call
+# that would need more forgets them all first. Plain arrays only (a numba call types each
+# argument: a typed Dict costs more than the count).
+MEMO_CAP = 16
+MEMO_KEY = 6  # a class's key: extent, flag (_dim_classes), spatial factor, RF extent, the partner's two
+
+
+@njit(cache=True)
+def totals_memo():
+    """An empty memo for :func:`array_totals_memo`: the keys of the classes given an id per
+    (part, dim), their number, and the workspaces of the weight, ifmap and output parts."""
+    keys = np.zeros((3, 8, MEMO_CAP, MEMO_KEY), np.int64)
+    return keys, np.zeros((3, 8), np.int64), input_workspace(MEMO_CAP), input_workspace(MEMO_CAP), output_workspace(MEMO_CAP)
+
+
+@njit(cache=True)
+def _forget(memo):
+    keys, given, ws_w, ws_i, ws_o = memo
+    given[:] = 0
+    for ws in (ws_w, ws_i):
+        ws[0][:] = -1
+        ws[1][:] = 0
+        ws[5][:] = False
+    ws_o[0][:] = -1
+    ws_o[1][:] = 0
+
+
+@njit(cache=True)
+def _class_key(pi, d, row, sp, t3, key):
+    """Fill ``key`` with dim d's class ``row`` (_dim_classes) in part index pi (0 weight,
+    1 ifmap, 2 output): an ifmap E/F class also names its R/S partner's loops."""
+    partner = -1
+    if pi == 1 and d == DE:
+        partner = DR
+    elif pi == 1 and d == DF:
+        partner = DS
+    key[0] = row[1]
+    key[1] = row[2]
+    key[2] = sp[d]
+    key[3] = t3[d]
+    key[4] = sp[partner] if partner >= 0 else 0
+    key[5] = t3[partner] if partner >= 0 else 0
+
+
+@njit(cache=True)
+def _class_id(keys, given, pi, d, key):
+    """The id of the class of this key in the memo (-1: none yet)."""
+    for g in range(given[pi, d]):
+        same = True
+        for k in range(MEMO_KEY):
+            if keys[pi, d, g, k] != key[k]:
+                same = False
+                break
+        if same:
+            return g
+    return -1
+
+
+@njit(cache=True)
+def array_totals_memo(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic, memo):
+    """:func:`array_totals` with the per-dim sums kept in ``memo`` (:func:`totals_memo`)
+    across the calls of one search: the same totals."""
+    keys, given, ws_w, ws_i, ws_o = memo
+    bound = p[:6]
+    tables = []
+    most = 1
+    for pi in range(3):
+        for d in range(6):
+            flags = (pi == 1 and (d == DE or d == DF)) or (pi == 2 and d == DC)
+            t = _dim_classes(d, bound[d], t1[d], p, flags)
+            most = max(most, t.shape[0])
+            tables.append(t)
+    if most > MEMO_CAP:
+        return array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic)
+    rs = np.zeros((2, 4), np.int64)  # R's and S's one class: (first index, extent, flag, count)
+    rs[0, 1] = p[DR]
+    rs[1, 1] = p[DS]
+    key = np.empty(MEMO_KEY, np.int64)
+    gid = np.empty((3, 8, most), np.int64)
+    for attempt in range(2):
+        # the class ids of this call, new ones given in turn; without room, forget and redo
+        room = True
+        for pi in range(3):
+            for d in range(8):
+                t = tables[pi * 6 + d] if d < 6 else rs[d - 6 : d - 5]
+                for c in range(t.shape[0]):
+                    _class_key(pi, d, t[c], sp, t3, key)
+                    g = _class_id(keys, given, pi, d, key)
+                    if g < 0:
+                        if given[pi, d] == MEMO_CAP:
+                            room = False
+                            break
+                        g = given[pi, d]
+                        keys[pi, d, g] = key
+                        given[pi, d] += 1
+                    gid[pi, d, c] = g
+                if not room:
+                    break
+            if not room:
+                break
+        if room:
+            break
+        _forget(memo)
+    res = np.zeros(N_OUT, np.int64)
+    lo = np.zeros(8, np.int64)
+    hi = np.zeros(8, np.int64)
+    hi[DR] = p[DR]
+    hi[DS] = p[DS]
+    one = np.zeros(N_OUT, np.int64)
+    pick = np.zeros(8, np.int64)
+    cls = np.zeros(8, np.int64)
+    ncls = np.empty(6, np.int64)
+    for pi in range(3):
+        part = (PART_WEIGHT, PART_IFMAP, PART_OUTPUT)[pi]
+        for d in range(6):
+            ncls[d] = tables[pi * 6 + d].shape[0]
+            pick[d] = 0
+        cls[DR] = gid[pi, DR, 0]
+        cls[DS] = gid[pi, DS, 0]
+        while True:
+            mult = 1
+            for d in range(6):
+                row = tables[pi * 6 + d][pick[d]]
+                lo[d] = row[0] * t1[d]
+                hi[d] = lo[d] + row[1]
+                mult *= row[3]
+                cls[d] = gid[pi, d, pick[d]]
+            cf = tables[pi * 6 + DC][pick[DC], 2]
+            one[:] = 0
+            glb_tile_parts_ws(
+                p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis,
+                systolic, part, one, cls, ws_w, ws_i, ws_o,
+            )
+            for s_ in range(N_OUT):
+                res[s_] += one[s_] * mult
+            if not next_digits(pick, ncls, 6):
+                break
+    cnt, total = tile_grid(bound, t1)
+    res[GLB_TILES] = total
+    return res

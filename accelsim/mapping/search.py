@@ -646,6 +646,7 @@ class _Scorer:
         self.inner = _totals_for(p, df, self.systolic)
         self.dram: dict[tuple, np.ndarray] = {}  # per (GLB tile, DRAM order): the walk's slots (_dram_slots)
         self.slots = np.empty(K.N_OUT)
+        self.memo = None  # the kernel's per-dim sums across this search's candidates (K.totals_memo)
 
     def __call__(self, m: Mapping) -> float:
         if not self.energy:
@@ -665,9 +666,11 @@ class _Scorer:
             if axis is None:
                 axis = np.array([1 if d in rows else 2 if d in cols else 0 for d in DIMS], np.int64)
                 self.axes[(rows, cols)] = axis
-            r = K.array_totals(
+            if self.memo is None:
+                self.memo = K.totals_memo()
+            r = K.array_totals_memo(
                 self.p, np.array(t1, np.int64), np.array(sp, np.int64), np.array(t3, np.int64),
-                self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic,
+                self.po, self.ro, self.keep, self.uses_rf, axis, self.systolic, self.memo,
             ).astype(np.float64)
             r.setflags(write=False)
             self.inner[key] = r
