@@ -971,18 +971,51 @@ def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
 
 
 @njit(cache=True)
+def _add_part(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic, part, tables, base, ids, ws_in, ws_if,
+              ws_out, res):
+    """Add one part's counts over every combination of its per-dim GLB tile classes to
+    ``res``: dim d's classes are ``tables[base + d]`` (_dim_classes), class c's id in the
+    workspaces ``ids[d, c]`` (R and S: ``ids[d, 0]``); each combination is counted once and
+    weighted by its number of tiles."""
+    lo = np.zeros(8, np.int64)
+    hi = np.zeros(8, np.int64)
+    hi[DR] = p[DR]
+    hi[DS] = p[DS]
+    one = np.zeros(N_OUT, np.int64)
+    pick = np.zeros(6, np.int64)
+    ncls = np.empty(6, np.int64)
+    cls = np.zeros(8, np.int64)
+    for d in range(6):
+        ncls[d] = tables[base + d].shape[0]
+    cls[DR] = ids[DR, 0]
+    cls[DS] = ids[DS, 0]
+    while True:
+        mult = 1
+        for d in range(6):
+            row = tables[base + d][pick[d]]
+            lo[d] = row[0] * t1[d]
+            hi[d] = lo[d] + row[1]
+            mult *= row[3]
+            cls[d] = ids[d, pick[d]]
+        cf = tables[base + DC][pick[DC], 2]
+        one[:] = 0
+        glb_tile_parts_ws(
+            p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis,
+            systolic, part, one, cls, ws_in, ws_if, ws_out,
+        )
+        for s_ in range(N_OUT):
+            res[s_] += one[s_] * mult
+        if not next_digits(pick, ncls, 6):  # the next class combination
+            break
+
+
+@njit(cache=True)
 def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic):
     """:func:`layer_totals` without the DRAM walk (its DRAM_* and MAX_* slots 0): every
     other slot is independent of the DRAM loop order, so the mapper walks a tiling once
     (tiles.walk_tiles) and fills those slots itself."""
     res = np.zeros(N_OUT, np.int64)
     bound = p[:6]
-    lo = np.zeros(8, np.int64)
-    hi = np.zeros(8, np.int64)
-    hi[DR] = p[DR]
-    hi[DS] = p[DS]
-    one = np.zeros(N_OUT, np.int64)
-    pick = np.zeros(8, np.int64)  # the class of each dim (R, S: their one class)
     ncls = np.empty(6, np.int64)
     spare_in, spare_out = input_workspace(1), output_workspace(1)  # the parts not counted in a pass: untouched
     for part in (PART_WEIGHT, PART_IFMAP, PART_OUTPUT):
@@ -991,29 +1024,17 @@ def array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systo
             flags = (part == PART_IFMAP and (d == DE or d == DF)) or (part == PART_OUTPUT and d == DC)
             classes.append(_dim_classes(d, bound[d], t1[d], p, flags))
             ncls[d] = classes[d].shape[0]
-            pick[d] = 0
         # the per-dim sums of this part, kept per (dim, class) across its class combinations
         n_cls = ncls.max()
         ws_in = input_workspace(n_cls) if part == PART_WEIGHT else spare_in
         ws_if = input_workspace(n_cls) if part == PART_IFMAP else spare_in
         ws_out = output_workspace(n_cls) if part == PART_OUTPUT else spare_out
-        while True:
-            mult = 1
-            for d in range(6):
-                row = classes[d][pick[d]]
-                lo[d] = row[0] * t1[d]
-                hi[d] = lo[d] + row[1]
-                mult *= row[3]
-            cf = classes[DC][pick[DC], 2]
-            one[:] = 0
-            glb_tile_parts_ws(
-                p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis,
-                systolic, part, one, pick, ws_in, ws_if, ws_out,
-            )
-            for s_ in range(N_OUT):
-                res[s_] += one[s_] * mult
-            if not next_digits(pick, ncls, 6):  # the next class combination
-                break
+        ids = np.zeros((8, n_cls), np.int64)  # a class's id in the workspaces: its index (R, S: their one class, 0)
+        for d in range(6):
+            for c in range(n_cls):
+                ids[d, c] = c
+        _add_part(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic, part, classes, 0, ids,
+                  ws_in, ws_if, ws_out, res)
     cnt, total = tile_grid(bound, t1)
     res[GLB_TILES] = total
     return res
@@ -1249,39 +1270,9 @@ def array_totals_memo(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, 
             break
         _forget(memo)
     res = np.zeros(N_OUT, np.int64)
-    lo = np.zeros(8, np.int64)
-    hi = np.zeros(8, np.int64)
-    hi[DR] = p[DR]
-    hi[DS] = p[DS]
-    one = np.zeros(N_OUT, np.int64)
-    pick = np.zeros(8, np.int64)
-    cls = np.zeros(8, np.int64)
-    ncls = np.empty(6, np.int64)
     for pi in range(3):
-        part = (PART_WEIGHT, PART_IFMAP, PART_OUTPUT)[pi]
-        for d in range(6):
-            ncls[d] = tables[pi * 6 + d].shape[0]
-            pick[d] = 0
-        cls[DR] = gid[pi, DR, 0]
-        cls[DS] = gid[pi, DS, 0]
-        while True:
-            mult = 1
-            for d in range(6):
-                row = tables[pi * 6 + d][pick[d]]
-                lo[d] = row[0] * t1[d]
-                hi[d] = lo[d] + row[1]
-                mult *= row[3]
-                cls[d] = gid[pi, d, pick[d]]
-            cf = tables[pi * 6 + DC][pick[DC], 2]
-            one[:] = 0
-            glb_tile_parts_ws(
-                p, lo, hi, sp, t3, _NO_SPLIT_CNT, pass_order, rf_order, keep, uses_rf, (cf & 1) == 1, (cf & 2) == 2, axis,
-                systolic, part, one, cls, ws_w, ws_i, ws_o,
-            )
-            for s_ in range(N_OUT):
-                res[s_] += one[s_] * mult
-            if not next_digits(pick, ncls, 6):
-                break
+        _add_part(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic, (PART_WEIGHT, PART_IFMAP, PART_OUTPUT)[pi],
+                  tables, pi * 6, gid[pi], ws_w, ws_i, ws_o, res)
     cnt, total = tile_grid(bound, t1)
     res[GLB_TILES] = total
     return res
