@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from accelsim.engine.problem import Problem
+from accelsim.dataflow import DATAFLOWS, SYSTOLIC, Dataflow
+from accelsim.engine.problem import DIMS, Problem
+
+# every dataflow, with whether it runs on a systolic array
+ALL_DATAFLOWS = [(df, False) for df in DATAFLOWS.values()] + [(df, True) for df in SYSTOLIC.values()]
 
 
 @st.composite
@@ -18,3 +22,19 @@ def small_problems(draw, max_u: int = 3, max_pad: int = 2, max_hw: int = 7) -> P
     F = (W + 2 * pl - D * (S - 1) - 1) // U + 1
     return Problem(draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3)),
                    E, F, R, S, H, W, U, D, pt, pl)
+
+
+@st.composite
+def candidates(draw, df: Dataflow, p: Problem) -> tuple[list[int], dict[str, int], dict[str, int]]:
+    """A random mapping of layer ``p`` under ``df`` without its DRAM order: a GLB tile
+    (N G M C E F, partial tiles included), spatial factors 1–3 on the dataflow's row and
+    column dims, RF extents 1–3 on its RF dims (every other dim 1)."""
+    b = dict(zip(DIMS, p.bounds))
+    t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
+    sp = dict.fromkeys(DIMS, 1)
+    t3 = dict.fromkeys(DIMS, 1)
+    for d in df.rows + df.cols:
+        sp[d] = draw(st.integers(1, 3))
+    for d in df.rf_order:
+        t3[d] = draw(st.integers(1, 3))
+    return t1, sp, t3

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accelsim.api import run
-from accelsim.dataflow import DATAFLOWS, SYSTOLIC, dataflow_for
+from accelsim.dataflow import DATAFLOWS, dataflow_for
 from accelsim.engine import kernel as K
 from accelsim.engine.bound import OUT_TILES, energy_bound, lower_bound
 from accelsim.engine.evaluate import cost_vector, evaluate
@@ -27,25 +27,15 @@ from accelsim.hardware import load_hardware
 from accelsim.mapping import search as S
 from accelsim.workload.ops import FC, Conv
 from accelsim.workload.zoo import build
-from strategies import small_problems
+from strategies import ALL_DATAFLOWS, candidates, small_problems
 
 from conftest import REPO
 
-ALL = [(df, False) for df in DATAFLOWS.values()] + [(df, True) for df in SYSTOLIC.values()]
-
-
 @st.composite
 def mapped(draw):
-    df, systolic = draw(st.sampled_from(ALL))
+    df, systolic = draw(st.sampled_from(ALL_DATAFLOWS))
     p = draw(small_problems(max_u=2, max_pad=1, max_hw=6))
-    b = dict(zip(DIMS, p.bounds))
-    t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
-    sp = dict.fromkeys(DIMS, 1)
-    t3 = dict.fromkeys(DIMS, 1)
-    for d in df.rows + df.cols:
-        sp[d] = draw(st.integers(1, 3))
-    for d in df.rf_order:
-        t3[d] = draw(st.integers(1, 3))
+    t1, sp, t3 = draw(candidates(df, p))
     order = draw(st.permutations("NGMCEF"))
     return df, systolic, p, t1, order, sp, t3
 

@@ -16,21 +16,14 @@ from accelsim.engine.problem import DIMS
 from naive import conv2d
 from accelsim.reference.check import SLOTS
 from accelsim.reference.oracle import simulate
-from strategies import small_problems
+from strategies import candidates, small_problems
 
 
 
 @st.composite
 def mapped_layers(draw, df):
     p = draw(small_problems(max_u=2, max_pad=1, max_hw=5))
-    b = dict(zip("NGMCEFRS", p.bounds))
-    t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
-    sp = {d: 1 for d in "NGMCEFRS"}
-    t3 = {d: 1 for d in "NGMCEFRS"}
-    for d in df.rows + df.cols:
-        sp[d] = draw(st.integers(1, 3))
-    for d in df.rf_order:
-        t3[d] = draw(st.integers(1, 3))
+    t1, sp, t3 = draw(candidates(df, p))
     order = list(draw(st.permutations("NGMCEF")))
     return p, t1, order, sp, t3
 

@@ -10,30 +10,22 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accelsim.dataflow import DATAFLOWS, SYSTOLIC
+from accelsim.dataflow import DATAFLOWS
 from accelsim.engine import kernel as K
 from accelsim.engine.problem import DIMS
-from strategies import small_problems
+from strategies import ALL_DATAFLOWS, candidates, small_problems
 
-ALL = [(df, False) for df in DATAFLOWS.values()] + [(df, True) for df in SYSTOLIC.values()]
 ARRAY_SLOTS = [k for k in range(K.N_OUT) if not (K.DRAM_RW <= k <= K.DRAM_WO or k in (K.MAX_W, K.MAX_I, K.MAX_O))]
 
 
 @st.composite
 def searches(draw):
     """A layer, a dataflow and a sequence of candidates (GLB tile, spatial factors, RF extents)."""
-    df, systolic = draw(st.sampled_from(ALL))
+    df, systolic = draw(st.sampled_from(ALL_DATAFLOWS))
     p = draw(small_problems(max_u=2, max_pad=1, max_hw=7))
-    b = dict(zip(DIMS, p.bounds))
     cands = []
     for _ in range(draw(st.integers(1, 40))):
-        t1 = [draw(st.integers(1, b[d])) for d in "NGMCEF"]
-        sp = dict.fromkeys(DIMS, 1)
-        t3 = dict.fromkeys(DIMS, 1)
-        for d in df.rows + df.cols:
-            sp[d] = draw(st.integers(1, 3))
-        for d in df.rf_order:
-            t3[d] = draw(st.integers(1, 3))
+        t1, sp, t3 = draw(candidates(df, p))
         cands.append((t1, [sp[d] for d in DIMS], [t3[d] for d in DIMS]))
     return df, systolic, p, cands
 
