@@ -9,6 +9,10 @@
    several configs, all three objectives.
 3. Layers of the same shape are searched once: a run gives each the same result as a
    search from scratch.
+4. The per-candidate bound (bound.spread_bound: the deliveries the spatial factors force)
+   is under the kernel's count in every slot on random mappings, and the search's energy
+   bound of every candidate of small real layers is under its score, on a spatial and a
+   systolic machine, at the native widths and at 8 bits.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from hypothesis import strategies as st
 from accelsim.api import run
 from accelsim.dataflow import DATAFLOWS, dataflow_for
 from accelsim.engine import kernel as K
-from accelsim.engine.bound import OUT_TILES, energy_bound, lower_bound
+from accelsim.engine.bound import OUT_TILES, energy_bound, lower_bound, spread_bound, spread_tiles
 from accelsim.engine.evaluate import cost_vector, evaluate
 from accelsim.engine.problem import DIMS, Problem
 from accelsim.hardware import load_hardware
@@ -65,6 +69,50 @@ def test_bound_is_under_every_count(case):
         assert lb[k] == res[k], k
     costs = np.abs(np.random.default_rng(len(order)).normal(size=K.N_OUT))
     assert energy_bound(lb, costs) <= float(np.dot(res[: K.N_OUT].astype(np.float64), costs)) * (1 + 1e-12)
+    # the candidate's own bound: every slot still under the count, none under the tiling's
+    kept = [df.uses_rf and df.keep_level(t) < len(df.rf_order) for t in ("weight", "ifmap")]
+    sb = spread_bound(lb, p.bounds, tuple(t1), tuple(sp[d] for d in DIMS), tuple(t3[d] for d in DIMS), *kept)
+    slots = [k for k in range(K.N_OUT) if sb[k] > res[k] or sb[k] < lb[k]]
+    assert not slots, [(k, int(lb[k]), int(sb[k]), int(res[k])) for k in slots]
+
+
+@pytest.mark.parametrize("b,t,sp,t3", [(7, 3, 2, 1), (7, 3, 4, 2), (5, 5, 3, 2), (9, 4, 1, 3), (6, 6, 8, 1)])
+def test_spread_tiles_counts_the_pes_given_a_share(b, t, sp, t3):
+    """The PEs along a dim that get part of each GLB tile, counted one by one: PE q of pass
+    k starts at k·sp·t3 + q·t3 of the tile and has a share when that is inside it."""
+    n = 0
+    for lo in range(0, b, t):
+        x = min(t, b - lo)
+        n += len({q for k in range(-(-x // (sp * t3))) for q in range(sp) if k * sp * t3 + q * t3 < x})
+    assert spread_tiles(b, t, sp, t3) == n
+
+
+@pytest.mark.parametrize("config,network", [("eyeriss", "squeezenet1_1"), ("tpu_v1", "mobilenet_v2")])
+def test_candidate_bound_is_under_every_score(config, network):
+    """The search's bound of one candidate (its tiling's, plus _Bound.spread) against the
+    score of every candidate of a few small layers, dense and at 8-bit weights and ifmaps
+    (the compressed run's second search), every dataflow of the machine."""
+    native = load_hardware(REPO / "hw_configs" / f"{config}.yaml")
+    ps = sorted(_layers(network, 40), key=lambda p: p.macs)[:3]
+    checked = 0
+    for spec in (native, native.with_element_bits({"weight": 8, "ifmap": 8})):
+        for name in spec.dataflows:
+            df = dataflow_for(name, spec.array.kind)
+            for p in ps:
+                bound, score = S._Bound(p, spec, df, "energy"), S._Scorer(p, spec, df, "energy")
+                for m in S.candidates(p, spec, df):
+                    t1 = dict(zip("NGMCEF", m.t1))
+                    extra = bound.spread(m.t1, m.dram_order, m.sp, m.t3)
+                    assert extra >= 0
+                    # the search's sum is the energy of bound.spread_bound's slots
+                    kept = [df.uses_rf and df.keep_level(t) < len(df.rf_order) for t in ("weight", "ifmap")]
+                    lb = lower_bound(p.as_array(), np.array(m.t1, np.int64), np.array(["NGMCEF".index(d) for d in m.dram_order],
+                                     np.int64), bound.keep, bound.n_rf, df.uses_rf)
+                    sb = spread_bound(lb, p.bounds, m.t1, m.sp, m.t3, *kept)
+                    assert energy_bound(sb, bound.costs) == pytest.approx(bound(t1, m.dram_order, 0.0, extra), rel=1e-12)
+                    assert bound(t1, m.dram_order, 0.0, extra) <= score(m) * (1 + 1e-12), (name, p, m)
+                    checked += 1
+    assert checked > 100
 
 
 def _layers(network: str, k: int, batch: int = 1) -> list[Problem]:

@@ -16,7 +16,9 @@ under, whatever the spatial factors and RF extents (docs/engine.md §3):
 - psum GLB reads and NoC reads: every output element once in each GLB tile that is not
   its first C tile (products of earlier C tiles were added before).
 
-``tests/test_bound.py`` holds every slot under the kernel's count on random layers and
+For one candidate, :func:`spread_bound` raises the NoC (and RF fill) slots by the PEs its
+spatial factors make fetch the same weight or ifmap element, or write back psums of the
+same output, in every tile. ``tests/test_bound.py`` holds every slot under the kernel's count on random layers and
 mappings. Energy is Σ count × cost with costs ≥ 0, so the bound's energy is a bound of the
 energy; cycles are bounded by the MACs over the PEs and by the DRAM traffic at its
 bandwidth (docs/engine.md §5).
@@ -98,6 +100,50 @@ def lower_bound_walked(p, t1, dram, keep, n_rf, uses_rf):
         if keep[2] < n_rf:
             out[K.RFR_P] = macs
             out[K.RFW_P] = macs
+    return out
+
+
+def spread_tiles(b: int, t: int, sp: int, t3: int) -> int:
+    """Σ over the GLB tiles along one dim (extent ``b``, tiles of ``t``) of the PEs along
+    its axis that get a share of the tile (spatial factor ``sp``, per-PE extent ``t3``):
+    in a tile of extent x the first pass gives PE q a share exactly when q < sp and
+    q·t3 < x, and a later pass gives none to a PE beyond those — min(sp, ⌈x/t3⌉) PEs.
+    With ``sp`` 1 it is the number of tiles."""
+    full, rest = divmod(b, t)
+    n = full * min(sp, -(-t // t3))
+    if rest:
+        n += min(sp, -(-rest // t3))
+    return n
+
+
+def spread_bound(lb: np.ndarray, bounds: tuple[int, ...], t1: tuple[int, ...], sp: tuple[int, ...], t3: tuple[int, ...],
+                 kept_w: bool, kept_i: bool) -> np.ndarray:
+    """:func:`lower_bound`'s slots tightened for one candidate's spatial factors ``sp``
+    and RF extents ``t3`` (N G M C E F R S; ``bounds``: the layer's N G M C E F R S,
+    ``t1``: the GLB tile's N G M C E F; ``kept_w``, ``kept_i``: whether the RF keeps
+    weights, ifmaps). Every PE that does a MAC of an element must hold it, and the RFs
+    start each GLB tile empty, so in every tile each PE fetches each weight and ifmap
+    element its MACs use at least once (an RF write too where the RF keeps the type), and
+    writes back each output it adds products to at least once (§3). A weight is used by
+    the PEs at every position along the spread N, E, F that gets a share of the tile
+    (:func:`spread_tiles`), an ifmap element by those along M, and an output collects
+    psums from the PEs along C, R, S: so the NoC weight and ifmap deliveries are at least
+    the footprint once per tile times those PEs, and the output NoC writes every output
+    once per tile times the PEs along C, R, S. The footprint's per-tile sum and these PE
+    counts run over different dims, so the sum over the tiles is their product (every
+    factor 1: :func:`lower_bound`'s slot)."""
+    ext = tuple(t1) + (bounds[6], bounds[7])
+    f = [spread_tiles(bounds[d], ext[d], sp[d], t3[d]) for d in range(8)]
+    cnt = [spread_tiles(bounds[d], ext[d], 1, 1) for d in range(8)]
+    out = lb.copy()
+    w = lb[K.NOC_W] // (cnt[0] * cnt[4] * cnt[5]) * f[0] * f[4] * f[5]
+    i = lb[K.NOC_I] // cnt[2] * f[2]
+    o = lb[K.NOC_PO] // cnt[3] * f[3] * f[6] * f[7]
+    out[K.NOC_W], out[K.NOC_I], out[K.NOC_PO] = w, i, o
+    if kept_w:
+        out[K.RFW_W] = w
+    if kept_i:
+        out[K.RFW_I] = i
     return out
 
 

@@ -41,7 +41,7 @@ from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, st
 from ..engine.evaluate import cost_vector, counted
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
-from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked
+from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked, spread_tiles
 from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
@@ -587,21 +587,27 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     first = [bound(t1, o) for t1, o in pairs]
     top: list[tuple[float, tuple[int, ...], Mapping]] = []  # the finalists, best first
     t3s: dict[tuple, list[tuple[int, ...]]] = {}
-    # with cycles in the objective, a candidate's own bound: its PEs do one MAC per cycle each
+    # with cycles in the objective, a candidate's own bound: its PEs do one MAC per cycle each;
+    # with energy in it, its spatial factors' deliveries to the PEs (_Bound.spread)
     per_candidate = objective != "energy" or bound.static > 0
+    spread = objective != "latency" and bound.usable
     for ti in sorted(range(len(pairs)), key=first.__getitem__):
         if len(top) == FINALISTS and first[ti] > top[-1][0] * (1 + SLACK):
             continue
         t1, order = pairs[ti]
         t1_tuple = tuple(t1[d] for d in TILE_DIMS)
         for si, (rows, cols, sp, sp_tuple) in enumerate(layouts):
+            cycles = p.macs / math.prod(sp_tuple) - 1.0 if per_candidate else 0.0
             if per_candidate and len(top) == FINALISTS:
-                if bound(t1, order, p.macs / math.prod(sp_tuple) - 1.0) > top[-1][0] * (1 + SLACK):
+                if bound(t1, order, cycles) > top[-1][0] * (1 + SLACK):
                     continue
             key = (t1_tuple, sp_tuple)  # a tile comes under several loop orders
             if key not in t3s:
                 t3s[key] = _t3_tuples(p, spec, df, t1, sp)
             for ki, t3 in enumerate(t3s[key]):
+                if spread and len(top) == FINALISTS:
+                    if bound(t1, order, cycles, bound.spread(t1_tuple, order, sp_tuple, t3)) > top[-1][0] * (1 + SLACK):
+                        continue
                 # a candidate is a Mapping only once it is among the finalists
                 entry = (score.of(t1_tuple, order, sp_tuple, t3, rows, cols), (0, ti, si, ki))
                 if len(top) < FINALISTS or entry < top[-1][:2]:
@@ -614,7 +620,9 @@ def search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str 
     for rank, (_, _, m) in enumerate(top):
         t1 = dict(zip(TILE_DIMS, m.t1))
         for k, order in enumerate(ORDERS):
-            if order == m.dram_order or bound(t1, order) > best[0] * (1 + SLACK):
+            if order == m.dram_order:
+                continue
+            if bound(t1, order, 0.0, bound.spread(m.t1, order, m.sp, m.t3) if spread else 0.0) > best[0] * (1 + SLACK):
                 continue
             entry = (score.of(m.t1, order, m.sp, m.t3, m.rows, m.cols), (1, rank, k))
             if entry < best[:2]:
@@ -734,13 +742,22 @@ class _Bound:
         # a bound needs costs that cannot be negative; without that, no candidate is skipped
         self.usable = bool(np.all(self.costs >= 0)) and self.static >= 0
         self.memo: dict[tuple, tuple[float, float]] = {}
+        self.bounds = tuple(int(x) for x in p.bounds)
+        kept = [df.uses_rf and k < self.n_rf for k in self.keep[:2]]
+        # the energy of one more delivery of a weight / ifmap to a PE (a NoC transfer, and
+        # an RF write where the RF keeps it) and of one more output NoC write
+        self.unit = (self.costs[K.NOC_W] + (self.costs[K.RFW_W] if kept[0] else 0.0),
+                     self.costs[K.NOC_I] + (self.costs[K.RFW_I] if kept[1] else 0.0), self.costs[K.NOC_PO])
+        self.spread_memo: dict[tuple, tuple] = {}
 
-    def __call__(self, t1: dict[str, int], order: str, spatial: float = 0.0) -> float:
+    def __call__(self, t1: dict[str, int], order: str, spatial: float = 0.0, spread: float = 0.0) -> float:
         """The bound; ``spatial``: a further lower bound of the cycles (the MACs over the PEs
-        a candidate's spatial factors occupy, less a cycle), for a bound of one candidate."""
+        a candidate's spatial factors occupy, less a cycle), ``spread``: of the energy (its
+        spatial factors' deliveries, :meth:`spread`), for a bound of one candidate."""
         if not self.usable:
             return -math.inf
         energy, cycles = self.parts(t1, order)
+        energy += spread
         if self.objective == "energy" and self.static == 0:
             return energy  # no energy per cycle: the cycles do not matter
         cycles = max(cycles, spatial)
@@ -754,6 +771,29 @@ class _Bound:
         if got is None:
             got = self.memo[key] = self._parts(t1, order)
         return got
+
+    def spread(self, t1: tuple[int, ...], order: str, sp: tuple[int, ...], t3: tuple[int, ...]) -> float:
+        """The energy engine/bound.py's :func:`~accelsim.engine.bound.spread_bound` adds to
+        the tiling's bound for a candidate of spatial factors ``sp`` and RF extents ``t3``
+        (≥ 0: the further deliveries of weights and ifmaps to the PEs along the dims they
+        do not depend on, and the further output writes of the PEs along C, R, S), as
+        Σ cost × (its slot − the tiling's): only the spread dims change a slot."""
+        got = self.spread_memo.get(t1)  # the same for every DRAM loop order
+        if got is None:
+            lb = _lower_bound(self.problem, t1, order, tuple(int(k) for k in self.keep), self.n_rf, self.uses_rf)
+            cnt = tuple(-(-self.bounds[d] // t1[d]) for d in range(6)) + (1, 1)
+            ext = t1 + self.bounds[6:]
+            # per type: the energy of the slot per unit of its PE factor (the footprint
+            # once per tile over the tiles of the dims it is spread along, times the unit)
+            w = float(lb[K.NOC_W] // (cnt[0] * cnt[4] * cnt[5])) * self.unit[0]
+            i = float(lb[K.NOC_I] // cnt[2]) * self.unit[1]
+            o = float(lb[K.NOC_PO] // cnt[3]) * self.unit[2]
+            got = self.spread_memo[t1] = (cnt, ext, w, i, o)
+        cnt, ext, w, i, o = got
+        b = self.bounds
+        f = [spread_tiles(b[d], ext[d], sp[d], t3[d]) if sp[d] > 1 else cnt[d] for d in range(8)]
+        return (w * (f[0] * f[4] * f[5] - cnt[0] * cnt[4] * cnt[5]) + i * (f[2] - cnt[2])
+                + o * (f[3] * f[6] * f[7] - cnt[3]))
 
     def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
         sizes = tuple(t1[d] for d in TILE_DIMS)
