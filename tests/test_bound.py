@@ -192,7 +192,7 @@ def test_dram_tiling_ranking_counts_a_bypassed_type():
         n, _, _, _, e, f = t
         return p.G * p.M * p.C * p.R * p.S * -(-p.N // n) * -(-p.E // e) * -(-p.F // f) * read
 
-    picks = S._dram_tilings(p, nb)
+    picks = S._dram_tilings(p, nb)[0]
     changed = False
     for k, (t1, order) in enumerate(picks):
         t = tuple(t1[d] for d in "NGMCEF")

@@ -30,7 +30,7 @@ from numba import njit
 
 from . import kernel as K
 from .footprint import rows_count
-from .tiles import walk_tiles
+from .tiles import N_SLOTS, walk_tiles
 
 OUT_TILES = K.N_OUT  # extra slot: Σ over GLB tiles of the tile's output elements
 N_BOUND = K.N_OUT + 1
@@ -168,16 +168,19 @@ def cycles_bound(lb: np.ndarray, pes: int, dram_bits: float, dram_bits_per_cycle
 def dram_traffic(p, tiles, orders, costs):
     """Σ DRAM count × cost (``costs``: the five DRAM slots' costs) of every GLB tile
     (rows of ``tiles``) under every DRAM loop order (rows of ``orders``): exact, the same
-    tile walk the kernel runs."""
+    tile walk the kernel runs; and the walks' totals themselves (tiles × orders ×
+    ``tiles.N_SLOTS``), so that the tilings picked by their traffic are not walked again."""
     out = np.empty((tiles.shape[0], orders.shape[0]), np.float64)
+    walks = np.empty((tiles.shape[0], orders.shape[0], N_SLOTS), np.int64)
     for i in range(tiles.shape[0]):
         for j in range(orders.shape[0]):
             r = walk_tiles(p, tiles[i], orders[j])
+            walks[i, j] = r
             s = 0.0
             for k in range(5):
                 s += r[k] * costs[k]
             out[i, j] = s
-    return out
+    return out, walks
 
 
 def cycles_bound_bw(lb: np.ndarray, pes: int, noc_bw: np.ndarray, elem_bits: np.ndarray, dram_bits_per_cycle: float,

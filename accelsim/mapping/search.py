@@ -405,20 +405,25 @@ def tilings(p: Problem, spec: HardwareSpec) -> list[tuple[dict[str, int], str]]:
 def _tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int], str], ...]:
     # the tiles depend on the layer and the machine, not on the dataflow: built once for all
     out = [(t, ORDERS[0]) for t in _tile_list(p, spec)]
-    for t, order in _dram_tilings(p, spec):
+    picked, grid, walks = _dram_tilings(p, spec)
+    for t, order in picked:
         if (t, order) not in out:
             out.append((dict(t), order))
+    _remember_walks(p, out, grid, walks)
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=4096)
-def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int], str], ...]:
+def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[list[tuple[dict[str, int], str]], np.ndarray, np.ndarray]:
+    """The :data:`DRAM_TILES` maximal grid tiles of least DRAM traffic under each order,
+    with the grid of maximal tiles and their walks under every order (engine/bound.py:
+    dram_traffic)."""
     grid = _maximal_tiles(p, spec)
     if not len(grid):
-        return ()
+        return [], grid, np.zeros((0, len(ORDERS), 0), np.int64)
     costs = cost_vector(spec)[K.DRAM_RW : K.DRAM_WO + 1]
     orders = np.array([[TILE_DIMS.index(d) for d in o] for o in ORDERS], np.int64)
-    traffic = dram_traffic(p.as_array(), grid, orders, costs) + _bypass_traffic(p, spec, grid)[:, None]
+    traffic, walks = dram_traffic(p.as_array(), grid, orders, costs)
+    traffic = traffic + _bypass_traffic(p, spec, grid)[:, None]
     out = []
     for j, order in enumerate(ORDERS):
         # least traffic first; among equals the larger tile, then the grid's order
@@ -427,7 +432,21 @@ def _dram_tilings(p: Problem, spec: HardwareSpec) -> tuple[tuple[dict[str, int],
             t1 = {d: int(grid[i, k]) for k, d in enumerate(TILE_DIMS)}
             t1["R"], t1["S"] = p.R, p.S
             out.append((t1, order))
-    return tuple(out)
+    return out, grid, walks
+
+
+def _remember_walks(p: Problem, pairs: list[tuple[dict[str, int], str]], grid: np.ndarray, walks: np.ndarray) -> None:
+    """Keep the walks :func:`_dram_tilings` made of the tilings the mapper will bound and
+    score (the DRAM tilings, and the largest grid tiles, which are mostly maximal ones,
+    under the first order) for :func:`_walk`: the same function of the same tile and order."""
+    rows = {tuple(r): i for i, r in enumerate(grid.tolist())}
+    for t1, order in pairs:
+        sizes = tuple(t1[d] for d in TILE_DIMS)
+        i = rows.get(sizes)
+        if i is not None and (p, sizes, order) not in _WALKS:
+            w = walks[i, ORDERS.index(order)].copy()
+            w.setflags(write=False)
+            _keep_walk((p, sizes, order), w)
 
 
 # the kernel slots that are a bypassed type's traffic (evaluate.accesses_from: what the array
@@ -804,14 +823,28 @@ class _Bound:
         return energy_bound(lb, self.costs), max(0.0, cycles_bound_bw(lb, self.pes, *self.machine) - 1.0)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+_WALKS: dict[tuple, np.ndarray] = {}
+_WALKS_MAX = 1 << 14
+
+
 def _walk(p: Problem, t1: tuple[int, ...], order: str) -> np.ndarray:
     """The DRAM walk's totals of a GLB tiling (tiles.walk_tiles), read-only: the same for
     every dataflow and objective, and the costliest part of a bound for small tiles of a
-    large layer (UNet), so walked once per process."""
-    out = walk_tiles(p.as_array(), np.array(t1, np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64))
-    out.setflags(write=False)
-    return out
+    large layer (UNet), so walked once per process (or taken from the walks that picked
+    the DRAM tilings, :func:`_remember_walks`)."""
+    key = (p, t1, order)
+    got = _WALKS.get(key)
+    if got is None:
+        got = walk_tiles(p.as_array(), np.array(t1, np.int64), np.array([TILE_DIMS.index(d) for d in order], np.int64))
+        got.setflags(write=False)
+        _keep_walk(key, got)
+    return got
+
+
+def _keep_walk(key: tuple, walk: np.ndarray) -> None:
+    if len(_WALKS) >= _WALKS_MAX:
+        _WALKS.clear()
+    _WALKS[key] = walk
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -868,8 +901,9 @@ def clear_cache() -> None:
     _CHOSEN.clear()
     _TOTALS.clear()
     _T3.clear()
+    _WALKS.clear()
     counted.cache_clear()
-    for f in (_walk, _lower_bound, _tilings, _dram_tilings, _glb_tile_options, _full_grid):
+    for f in (_lower_bound, _tilings, _glb_tile_options, _full_grid):
         f.cache_clear()
 
 
