@@ -220,6 +220,39 @@ def _user_touch(ptr, ids, a, st, cycle, off):
             off += p
 
 
+@numba.njit(cache=True, inline="always")
+def _calc_read(stamp, a, w, size, cycle):
+    """CALC-mode read of address ``a`` in a row at ``cycle``; returns the window's new state.
+
+    ``w`` = (window, misses in it, cycle of the last jump, two jumps in one cycle): a miss
+    (one DRAM word) unless ``a`` was fetched in the current window (its stamp); after ``size``
+    misses the window jumps and starts empty."""
+    window, added, lastj, same = w
+    if stamp[np.uint64(a)] == window:
+        return w
+    stamp[np.uint64(a)] = window
+    added += 1
+    if added == size:
+        window += 1
+        added = 0
+        if window >= 2 and lastj == cycle:
+            same = 1
+        lastj = cycle
+    return window, added, lastj, same
+
+
+@numba.njit(cache=True, inline="always")
+def _read(user, moving, ptr, ids, st, stamp, size, a, cycle, off, w):
+    """One demanded read of address ``a`` from an operand's SRAM, in either mode: USER (the
+    moving prefetch window, ``off`` the row's offset) or CALC (the tumbling window ``w``).
+    Returns (off, w)."""
+    if user:
+        if moving:
+            off = _user_touch(ptr, ids, a, st, cycle, off)
+        return off, w
+    return off, _calc_read(stamp, a, w, size, cycle)
+
+
 @numba.njit(cache=True)
 def _drain(wb, ppos, pcnt, start_cycle):
     """write_buffer.empty_drain_buf: up to ceil(drain/bw) lines, one per cycle from start_cycle."""
@@ -297,21 +330,16 @@ def _walk(
     record = rec.shape[0] > 0
     sti = st[0]
     stf = st[1]
-    # CALC tumbling windows, kept in locals (the hot loop)
-    blk_i = 0
-    add_i = 0
-    miss_i = 0
-    nj_i = 0
-    lastj_i = sti[_LASTJ]
-    same_i = 0
+    # CALC tumbling windows (window, misses in it, last jump cycle, same-cycle jumps), kept in locals
+    w_i = (0, 0, sti[_LASTJ], 0)
+    w_f = (0, 0, stf[_LASTJ], 0)
     bsz_i = sti[_BSIZE]
-    blk_f = 0
-    add_f = 0
-    miss_f = 0
-    nj_f = 0
-    lastj_f = stf[_LASTJ]
-    same_f = 0
     bsz_f = stf[_BSIZE]
+    # over[m]: how many of the windows before m overhang the image (corner -1): a row whose
+    # windows all lie inside it takes the ifmap loop without the per-element edge test
+    over = np.zeros(corner.shape[0] + 1, dtype=np.int64)
+    for w in range(corner.shape[0]):
+        over[w + 1] = over[w] + (corner[w] < 0)
     # USER: with the whole prefetch matrix in the active half every address hits (nothing to do)
     moving_i = user and sti[_ACT] < sti[_NSETS]
     moving_f = user and stf[_ACT] < stf[_NSETS]
@@ -349,65 +377,42 @@ def _walk(
             g_o = fold_layout(desc[2], r0, c0, nr, nc)
             for t in range(F):
                 cycle = base + t + stall
-                # ---------------- ifmap: I(m, k)
+                # ---------------- ifmap: I(m, k), m = a1 + s1*j, k = a2 + s2*j
                 lo, hi, a1, s1, a2, s2 = span_at(t, g_i)
                 off_i = 1
-                valid = False
-                for j in range(lo, hi):
-                    # unsigned indices: numba then skips its negative-index wraparound test
-                    m = np.uint64(a1 + s1 * j)
-                    k = np.uint64(a2 + s2 * j)
-                    a = corner[m]
-                    if a >= 0:  # the window lies inside the image: corner + offset
-                        a += offset[k]
-                    else:  # it overhangs the image's bottom or right edge: this element may lie outside
-                        y = y0[m] + fy[k]
-                        x = x0[m] + fx[k]
-                        if y >= H or x >= W:
-                            continue
-                        a = (y * W + x) * C + cc[k]
-                    valid = True
-                    if user:
-                        if moving_i:
-                            off_i = _user_touch(ptr_i, ids_i, a, sti, cycle, off_i)
-                    elif stamp_i[np.uint64(a)] != blk_i:
-                        stamp_i[np.uint64(a)] = blk_i
-                        miss_i += 1
-                        add_i += 1
-                        if add_i == bsz_i:
-                            blk_i += 1
-                            add_i = 0
-                            nj_i += 1
-                            if nj_i >= 2 and lastj_i == cycle:
-                                same_i = 1
-                            lastj_i = cycle
+                valid = hi > lo
+                if valid:
+                    m_lo = min(a1 + s1 * lo, a1 + s1 * (hi - 1))
+                    m_hi = max(a1 + s1 * lo, a1 + s1 * (hi - 1))
+                    if over[m_hi + 1] == over[m_lo]:  # every window inside the image: corner + offset
+                        for j in range(lo, hi):
+                            # unsigned indices: numba then skips its negative-index wraparound test
+                            a = corner[np.uint64(a1 + s1 * j)] + offset[np.uint64(a2 + s2 * j)]
+                            off_i, w_i = _read(user, moving_i, ptr_i, ids_i, sti, stamp_i, bsz_i, a, cycle, off_i, w_i)
+                    else:  # some overhang the image's bottom or right edge: their elements may lie outside
+                        valid = False
+                        for j in range(lo, hi):
+                            m = np.uint64(a1 + s1 * j)
+                            k = np.uint64(a2 + s2 * j)
+                            y = y0[m] + fy[k]
+                            x = x0[m] + fx[k]
+                            if y < H and x < W:
+                                valid = True
+                                a = (y * W + x) * C + cc[k]
+                                off_i, w_i = _read(user, moving_i, ptr_i, ids_i, sti, stamp_i, bsz_i, a, cycle, off_i, w_i)
                 if valid:
                     if has_i == 0:
                         has_i = 1
                         first_i = cycle
                         srv_i = cycle + off_i
                     last_i = cycle + off_i
-                # ---------------- filter: F(k, n), address n*K + k
+                # ---------------- filter: F(k, n), address n*K + k, affine in j
                 lo, hi, a1, s1, a2, s2 = span_at(t, g_f)
                 off_f = 1
-                f0 = a2 * Kg + a1  # the address is affine in j too
+                f0 = a2 * Kg + a1
                 fs = s2 * Kg + s1
                 for j in range(lo, hi):
-                    a = f0 + fs * j
-                    if user:
-                        if moving_f:
-                            off_f = _user_touch(ptr_f, ids_f, a, stf, cycle, off_f)
-                    elif stamp_f[np.uint64(a)] != blk_f:
-                        stamp_f[np.uint64(a)] = blk_f
-                        miss_f += 1
-                        add_f += 1
-                        if add_f == bsz_f:
-                            blk_f += 1
-                            add_f = 0
-                            nj_f += 1
-                            if nj_f >= 2 and lastj_f == cycle:
-                                same_f = 1
-                            lastj_f = cycle
+                    off_f, w_f = _read(user, moving_f, ptr_f, ids_f, stf, stamp_f, bsz_f, f0 + fs * j, cycle, off_f, w_f)
                 if hi > lo:
                     if has_f == 0:
                         has_f = 1
@@ -464,9 +469,9 @@ def _walk(
     while wb[_DLINE] < wb[_LINES]:
         cyc = _drain(wb, ppos, pcnt, cyc) + 1
 
-    if not user:
-        sti[_MISS], sti[_NJ], sti[_LASTJ], sti[_SAME] = miss_i, nj_i, lastj_i, same_i
-        stf[_MISS], stf[_NJ], stf[_LASTJ], stf[_SAME] = miss_f, nj_f, lastj_f, same_f
+    if not user:  # the misses (DRAM words) and the jumps of each tumbling window
+        sti[_MISS], sti[_NJ], sti[_LASTJ], sti[_SAME] = w_i[0] * bsz_i + w_i[1], w_i[0], w_i[2], w_i[3]
+        stf[_MISS], stf[_NJ], stf[_LASTJ], stf[_SAME] = w_f[0] * bsz_f + w_f[1], w_f[0], w_f[2], w_f[3]
     out[O_STALL] = stall
     out[O_TOTAL] = max_of
     out[O_OF_FIRST] = of_first
