@@ -116,6 +116,16 @@ def spread_tiles(b: int, t: int, sp: int, t3: int) -> int:
     return n
 
 
+def spread_factors(bounds: tuple[int, ...], ext: tuple[int, ...], sp: tuple[int, ...], t3: tuple[int, ...]) -> tuple[int, int, int]:
+    """Per data type, the Σ over GLB tiles of the PEs that must each get its share
+    (:func:`spread_tiles` along every dim of N G M C E F R S, tiles of extent ``ext``):
+    a weight goes to the PEs along N, E, F, an ifmap element to those along M, and an
+    output collects psums from those along C, R, S — the dims each type does not depend
+    on. Returns (weight, ifmap, output); with every ``sp`` 1, the tile counts' products."""
+    f = [spread_tiles(bounds[d], ext[d], sp[d], t3[d]) if sp[d] > 1 else -(-bounds[d] // ext[d]) for d in range(8)]
+    return f[0] * f[4] * f[5], f[2], f[3] * f[6] * f[7]
+
+
 def spread_bound(lb: np.ndarray, bounds: tuple[int, ...], t1: tuple[int, ...], sp: tuple[int, ...], t3: tuple[int, ...],
                  kept_w: bool, kept_i: bool) -> np.ndarray:
     """:func:`lower_bound`'s slots tightened for one candidate's spatial factors ``sp``
@@ -129,16 +139,16 @@ def spread_bound(lb: np.ndarray, bounds: tuple[int, ...], t1: tuple[int, ...], s
     (:func:`spread_tiles`), an ifmap element by those along M, and an output collects
     psums from the PEs along C, R, S: so the NoC weight and ifmap deliveries are at least
     the footprint once per tile times those PEs, and the output NoC writes every output
-    once per tile times the PEs along C, R, S. The footprint's per-tile sum and these PE
-    counts run over different dims, so the sum over the tiles is their product (every
-    factor 1: :func:`lower_bound`'s slot)."""
+    once per tile times the PEs along C, R, S (:func:`spread_factors`). The footprint's
+    per-tile sum and these PE counts run over different dims, so the sum over the tiles
+    is their product (every factor 1: :func:`lower_bound`'s slot)."""
     ext = tuple(t1) + (bounds[6], bounds[7])
-    f = [spread_tiles(bounds[d], ext[d], sp[d], t3[d]) for d in range(8)]
-    cnt = [spread_tiles(bounds[d], ext[d], 1, 1) for d in range(8)]
+    fw, fi, fo = spread_factors(bounds, ext, sp, t3)
+    cw, ci, co = spread_factors(bounds, ext, (1,) * 8, (1,) * 8)
     out = lb.copy()
-    w = lb[K.NOC_W] // (cnt[0] * cnt[4] * cnt[5]) * f[0] * f[4] * f[5]
-    i = lb[K.NOC_I] // cnt[2] * f[2]
-    o = lb[K.NOC_PO] // cnt[3] * f[3] * f[6] * f[7]
+    w = lb[K.NOC_W] // cw * fw
+    i = lb[K.NOC_I] // ci * fi
+    o = lb[K.NOC_PO] // co * fo
     out[K.NOC_W], out[K.NOC_I], out[K.NOC_PO] = w, i, o
     if kept_w:
         out[K.RFW_W] = w

@@ -41,7 +41,7 @@ from ..engine.evaluate import LayerCost, bypassing, evaluate, machine_arrays, st
 from ..engine.evaluate import cost_vector, counted
 from ..engine.evaluate import score as fast_score
 from ..engine import kernel as K
-from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked, spread_tiles
+from ..engine.bound import cycles_bound_bw, dram_traffic, energy_bound, lower_bound, lower_bound_walked, spread_factors
 from ..engine.tiles import walk_tiles
 from ..engine.problem import DIMS, Problem
 from .mapping import TILE_DIMS, Mapping
@@ -800,19 +800,15 @@ class _Bound:
         got = self.spread_memo.get(t1)  # the same for every DRAM loop order
         if got is None:
             lb = _lower_bound(self.problem, t1, order, tuple(int(k) for k in self.keep), self.n_rf, self.uses_rf)
-            cnt = tuple(-(-self.bounds[d] // t1[d]) for d in range(6)) + (1, 1)
             ext = t1 + self.bounds[6:]
+            cnt = spread_factors(self.bounds, ext, (1,) * 8, (1,) * 8)
             # per type: the energy of the slot per unit of its PE factor (the footprint
             # once per tile over the tiles of the dims it is spread along, times the unit)
-            w = float(lb[K.NOC_W] // (cnt[0] * cnt[4] * cnt[5])) * self.unit[0]
-            i = float(lb[K.NOC_I] // cnt[2]) * self.unit[1]
-            o = float(lb[K.NOC_PO] // cnt[3]) * self.unit[2]
-            got = self.spread_memo[t1] = (cnt, ext, w, i, o)
-        cnt, ext, w, i, o = got
-        b = self.bounds
-        f = [spread_tiles(b[d], ext[d], sp[d], t3[d]) if sp[d] > 1 else cnt[d] for d in range(8)]
-        return (w * (f[0] * f[4] * f[5] - cnt[0] * cnt[4] * cnt[5]) + i * (f[2] - cnt[2])
-                + o * (f[3] * f[6] * f[7] - cnt[3]))
+            unit = tuple(float(lb[k] // c) * u for k, c, u in zip((K.NOC_W, K.NOC_I, K.NOC_PO), cnt, self.unit))
+            got = self.spread_memo[t1] = (ext, cnt, unit)
+        ext, cnt, unit = got
+        f = spread_factors(self.bounds, ext, sp, t3)
+        return unit[0] * (f[0] - cnt[0]) + unit[1] * (f[1] - cnt[1]) + unit[2] * (f[2] - cnt[2])
 
     def _parts(self, t1: dict[str, int], order: str) -> tuple[float, float]:
         sizes = tuple(t1[d] for d in TILE_DIMS)
