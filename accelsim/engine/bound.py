@@ -54,7 +54,8 @@ def lower_bound(p, t1, dram_order, keep, n_rf, uses_rf):
 
     ``p``: Problem.as_array; ``t1``: GLB tile sizes of N G M C E F; ``dram_order``: dim
     indices outermost first; ``keep``: keep levels of weight, ifmap, psum; ``n_rf``: the
-    number of RF loops; ``uses_rf``: whether the dataflow has an RF."""
+    number of RF loops; ``uses_rf``: whether the dataflow has an RF. The DRAM slots
+    are the walk's own totals (tiles.walk_tiles)."""
     return lower_bound_walked(p, t1, walk_tiles(p, t1, dram_order), keep, n_rf, uses_rf)
 
 
@@ -177,8 +178,8 @@ def cycles_bound(lb: np.ndarray, pes: int, dram_bits: float, dram_bits_per_cycle
 @njit(cache=True)
 def dram_traffic(p, tiles, orders, costs):
     """Σ DRAM count × cost (``costs``: the five DRAM slots' costs) of every GLB tile
-    (rows of ``tiles``) under every DRAM loop order (rows of ``orders``): exact, the same
-    tile walk the kernel runs; and the walks' totals themselves (tiles × orders ×
+    (rows of ``tiles``) under every DRAM loop order (rows of ``orders``): exact, the
+    kernel's DRAM walk (tiles.walk_tiles, in closed form); and the walks' totals themselves (tiles × orders ×
     ``tiles.N_SLOTS``), so that the tilings picked by their traffic are not walked again."""
     out = np.empty((tiles.shape[0], orders.shape[0]), np.float64)
     walks = np.empty((tiles.shape[0], orders.shape[0], N_SLOTS), np.int64)

@@ -959,7 +959,8 @@ def layer_totals(p, t1, dram_order, sp, t3, pass_order, rf_order, keep, uses_rf,
     tile's counts (glb_tile_parts) depends only on the tile's extents and on one flag —
     ifmaps on where padding clips the tile's E/F rows, outputs on whether its C tile is
     the first/last — so the tiles fall into classes that are products of per-dim
-    classes; each class is counted once per part and weighted by its number of tiles."""
+    classes; each class is counted once per part and weighted by its number of tiles.
+    The DRAM and MAX slots are the DRAM walk's totals, in closed form (tiles.walk_tiles)."""
     res = array_totals(p, t1, sp, t3, pass_order, rf_order, keep, uses_rf, axis, systolic)
     dram = walk_tiles(p, t1, dram_order)
     for k in range(5):
