@@ -16,6 +16,10 @@ How each figure is computed, and every SCALE-Sim quirk reproduced, is in docs/sc
 import importlib
 from typing import Any
 
+from ..kernel_cache import drop_stale
+
+drop_stale("scalesim")  # before any kernel module loads its cached kernels (accelsim/kernel_cache.py)
+
 # name -> the module that defines it, imported on first use: the main CLI registers the
 # SCALE-Sim commands on every start, and neither the simulator (numba) nor the importer
 # (the workload layer, networkx) is needed for that
