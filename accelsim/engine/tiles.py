@@ -9,11 +9,9 @@ C tiles are done, else as psum; it is read back as psum when it was visited befo
 
 walk_tiles gives a plain order's totals in closed form (a sum per class of transitions
 between consecutive tiles); walk_tiles_detail / walk_tiles_loops walk tile by tile (the
-per-tile rows, and nests where a dim is split across loops). numba's on-disk cache of an
-njit caller (kernel.layer_totals, bound.lower_bound, bound.dram_traffic) keeps the code
-of the walk_tiles it was compiled with and is checked only against the caller's own
-file: a change here reaches those callers once their files change or __pycache__ is
-cleared.
+per-tile rows, and nests where a dim is split across loops). The cached kernels that call
+these (kernel.layer_totals, bound.lower_bound, bound.dram_traffic) have them compiled in;
+accelsim/kernel_cache.py drops those caches when this file changes.
 """
 from __future__ import annotations
 
