@@ -293,7 +293,7 @@ def test_two_writers_at_once_leave_one_whole_run(tmp_path):
     assert not leftovers(tmp_path)
 
 
-def _wait_for(marker: Path, seconds: float = 60) -> None:
+def _wait_for(marker: Path, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while not marker.exists():
         assert time.monotonic() < deadline, "the writer never reached its pause"
