@@ -26,7 +26,7 @@ EXACT_MAPPINGS = 50_000  # ... and at most this many mappings (space.size_bound)
 MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than this (or than the seed's)
 MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
 RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
-DESCENTS = 3  # descents: from the seed and from the best random draws
+DESCENTS = 6  # descents: from the seed and from the best random draws
 
 
 def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
@@ -49,11 +49,15 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       the tiling no longer fits a GLB, each other dim shrunk until it does,
       :func:`_repairs`), in every layout of the space each axis' spatial factors to every
       combination that fits (RF extents kept or grown to the whole share), each free RF
-      extent to every size ⌈top/k⌉, every DRAM
+      extent to every size ⌈top/k⌉ (where the blocks no longer fit the RF, kept further
+      in until they do, :func:`_rf_repairs`), every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
       one dim), every split of one dim's DRAM loop next to the order, each type's keep
       level to every level of the space (``space.keep_options``), the RF extents kept or
-      the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``). A neighbour replaces the incumbent only when it scores strictly lower, so
+      the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``),
+      every split of one dim's RF loop; and when none of these improves, each free RF
+      dim's tile and RF extent together on every split of that dim's RF loop (the blocks
+      repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower, so
       ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
@@ -181,13 +185,26 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
     systolic = spec.array.kind == "systolic"
     free = {d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S")}  # the RF extents a pass need not cover whole
 
-    def offer(m: Mapping) -> bool:
+    def offer(m: Mapping, repair: bool = False) -> bool:
+        """Score the neighbour ``m`` and keep it if it is better; one whose RF blocks
+        overflow is out, or with ``repair`` replaced by its keep levels moved inward
+        until they fit (:func:`_rf_repairs`)."""
         m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
         if m == best[1]:
             return False
         t1 = dict(zip(TILE_DIMS, m.t1))
         t1["R"], t1["S"] = p.R, p.S
-        if not space.rf_ok(p, spec, df, m) or not glb_fits(p, spec, t1) or not space.counted(p, df, m):
+        if not glb_fits(p, spec, t1):
+            return False
+        if space.rf_ok(p, spec, df, m):
+            return judge(m, t1)
+        improved = False
+        for r in _rf_repairs(p, spec, df, m, systolic) if repair else ():
+            improved |= judge(r, t1)
+        return improved
+
+    def judge(m: Mapping, t1: dict[str, int]) -> bool:
+        if m == best[1] or not space.counted(p, df, m):
             return False
         limit = best[0] * (1 + SLACK)
         if obj.spatial_bound(m.sp) > limit or obj.bound(t1, m) > limit:
@@ -217,10 +234,18 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                 t32[d] = min(t3[d], share)
         return tuple(sp2[d] for d in DIMS), tuple(t32[d] for d in DIMS)
 
-    for _ in range(MAX_ROUNDS):
+    def tiles(splits: bool) -> bool:
+        """Each GLB tile dim to every size (its spatial factor refilled, the tiling repaired
+        to fit the GLBs), the RF extent clipped to the tile or its whole share; with
+        ``splits``, each free RF dim's tile with its RF extent the whole share, on every
+        nest splitting that dim's RF loop in two, the types' blocks at the levels they had
+        (``space.split_moves``) moved inward until they fit (:func:`_rf_repairs`): a larger
+        RF extent pays only with a block kept between the two loops (MobileNet-v2's
+        depthwise 3×3 on eyeriss/ws: F4 as F2 · R3 S3 · F2, 9 ifmaps kept inside R)."""
         improved = False
-        # GLB tile sizes, one dim at a time
         for k, d in enumerate(TILE_DIMS):
+            if splits and d not in free:
+                continue
             for size in _sizes(b[d]):
                 m = best[1]
                 if size == m.t1[k]:
@@ -235,9 +260,19 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                         sp0 = dict(zip(DIMS, m.sp))
                         if f:
                             sp0[d] = f
-                        for whole in (set(), {d}):
+                        for whole in ({d},) if splits else (set(), {d}):
                             sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
-                            improved |= offer(replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3, dram_loops=()))
+                            moved = replace(m, t1=sizes, dram_order=order, sp=sp, t3=t3, dram_loops=())
+                            if not splits:
+                                improved |= offer(moved)
+                                continue
+                            for split in space.split_moves(df, space.respan(df, moved, systolic), systolic, between=False, dim=d):
+                                if space._split_inner(split.rf_loops) >= 0:  # not merged back into one loop
+                                    improved |= offer(split, repair=True)
+        return improved
+
+    for _ in range(MAX_ROUNDS):
+        improved = tiles(False)
         # spatial factors, one axis at a time, every combination of its dims; in every
         # layout of the space (another layout: the dims on no axis of it at 1, the other
         # axis' dims kept where they stay on it)
@@ -275,7 +310,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                 m = best[1]
                 if v == m.t3[i] or v > -(-t1[d] // m.sp[i]):
                     continue
-                improved |= offer(replace(m, t3=m.t3[:i] + (v,) + m.t3[i + 1 :]))
+                improved |= offer(replace(m, t3=m.t3[:i] + (v,) + m.t3[i + 1 :]), repair=True)
         # DRAM loop orders
         m = best[1]
         for order in _order_moves(m.t1, m.dram_order, b, space):
@@ -301,9 +336,73 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
             m = best[1]
             for moved in space.split_moves(df, m, systolic):
                 improved |= offer(moved)
+        # when nothing else improves: each free RF dim's tile and RF extent together, on
+        # every split RF nest of that dim (the blocks' levels repaired to fit)
+        if not improved and space.keep_free(spec, df):
+            improved = tiles(True)
         if not improved:
             break
     return best[0], best[1]
+
+
+def _rf_repairs(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systolic: bool) -> list[Mapping]:
+    """A mapping whose RF blocks overflow, with blocks kept further in (each type's level
+    moved to fewer loops inside it, ``space.level_options``) until they fit: with a spad per
+    type, each type at its first level from its own inward whose block fits its spad (one
+    mapping); with one RF, each type alone at its first level where all fit, and the
+    largest blocks moved first until all fit. A block is what pinned.rf_need counts: along
+    each dim the span of the loops inside its level (ifmap: the rows and columns of that
+    window, (E−1)·U + (R−1)·D + 1 by (F−1)·U + (S−1)·D + 1)."""
+    rf = spec.rf
+    if rf is None or not space.keep_free(spec, df) or m.rf_order:
+        return []
+    t3 = dict(zip(DIMS, m.t3))
+    loops = m.rf_loops or tuple((d, t3[d]) for d in df.rf_order)
+    n = len(loops)
+    ext = [dict.fromkeys(DIMS, 1)]  # ext[j][d]: the span along d of the loops n - j .. n - 1
+    for d, c in reversed(loops):
+        e = dict(ext[-1])
+        e[d] *= c
+        ext.append(e)
+    ext.reverse()
+
+    def need(t: int, k: int) -> int:
+        if k >= n:
+            return 0
+        e = ext[k]
+        if t == 0:
+            return e["G"] * e["M"] * e["C"] * e["R"] * e["S"]
+        if t == 2:
+            return e["N"] * e["G"] * e["M"] * e["E"] * e["F"]
+        rows = min(p.H, (e["E"] - 1) * p.U + (e["R"] - 1) * p.D + 1)
+        cols = min(p.W, (e["F"] - 1) * p.U + (e["S"] - 1) * p.D + 1)
+        return e["N"] * e["G"] * e["C"] * rows * cols
+
+    levels = space.keep_levels(df, m)
+    opts = space.level_options(df, m, systolic)
+    inward = lambda i, ok: next((lv for lv in opts[i] if lv >= levels[i] and ok(lv)), None)  # noqa: E731
+    found = []
+    if rf.split is not None:  # each type's own spad: each overflowing block moved to the first level it fits at
+        caps = [rf.capacity(t) for t in space.KEEP_TYPES]
+        own = tuple(inward(i, lambda lv, i=i: need(i, lv) <= caps[i]) for i in range(len(levels)))
+        if None not in own:
+            found.append(own)
+    else:  # one RF: each type moved alone, then the largest blocks first until all fit
+        bits = [rf.elem_bits.get(t, rf.word_bits) for t in space.KEEP_TYPES]
+        total = lambda ls: sum(need(t, k) * bits[t] for t, k in enumerate(ls))  # noqa: E731
+        for i in range(len(levels)):
+            lv = inward(i, lambda lv, i=i: total(levels[:i] + (lv,) + levels[i + 1 :]) <= rf.size_bits)
+            if lv is not None and lv != levels[i]:
+                found.append(levels[:i] + (lv,) + levels[i + 1 :])
+        cur = levels
+        for i in sorted(range(len(levels)), key=lambda i: -need(i, levels[i]) * bits[i]):
+            lv = inward(i, lambda lv, i=i: total(cur[:i] + (lv,) + cur[i + 1 :]) <= rf.size_bits)
+            cur = cur[:i] + (opts[i][-1] if lv is None else lv,) + cur[i + 1 :]
+            if total(cur) <= rf.size_bits:
+                found.append(cur)
+                break
+    out = [space.with_levels(df, m, ls, systolic) for ls in dict.fromkeys(found)]
+    return [c for c in out if space.rf_ok(p, spec, df, c)]
 
 
 def _repairs(p: Problem, spec: HardwareSpec, b: dict[str, int], sizes: tuple[int, ...], k: int) -> list[tuple[int, ...]]:

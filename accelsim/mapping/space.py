@@ -314,20 +314,23 @@ def respan(df: Dataflow, m: Mapping, systolic: bool = False) -> Mapping:
     return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic)
 
 
-def split_moves(df: Dataflow, m: Mapping, systolic: bool = False) -> list[Mapping]:
+def split_moves(df: Dataflow, m: Mapping, systolic: bool = False, between: bool = True, dim: str | None = None) -> list[Mapping]:
     """The split RF nests next to a mapping (the full search's descent): every nest of
     :func:`rf_split_nests` for its extents, each type's level at the nest's loop of the
     block it had (the loops above it those of the dims ``rf_order`` puts above it), and
-    each of those with one type's level between the split loops (a block of the inner part)."""
+    each of those with one type's level between the split loops (a block of the inner part;
+    not with ``between`` False). ``dim``: only the nests that split that dim's loop."""
     base = rf_levels(df, m)
     out = []
     for loops in rf_split_nests(df, m.t3):
         inner = _split_inner(loops)
+        if dim is not None and loops[inner][0] != dim:
+            continue
         big = sum(1 for _, c in loops if c > 1)
         mapped = tuple(len(loops) if k >= len(df.rf_order) else sum(1 for e, _ in loops[:big] if df.rf_order.index(e) < k)
                        for k in base)
         split = dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=())
-        for levels in dict.fromkeys([mapped] + [mapped[:i] + (inner,) + mapped[i + 1 :] for i in range(len(KEEP_TYPES))]):
+        for levels in dict.fromkeys([mapped] + [mapped[:i] + (inner,) + mapped[i + 1 :] for i in range(len(KEEP_TYPES) if between else 0)]):
             out.append(with_levels(df, split, levels, systolic))
     return list(dict.fromkeys(out))
 
