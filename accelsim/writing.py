@@ -442,11 +442,11 @@ def _version() -> str:
 
 def _pause_for_tests(i: int) -> None:
     """With ACCELSIM_TEST_PAUSE_WRITE=PATH: after the first staged file, touch PATH and wait
-    (at most 30 s) — tests kill the process here to check that nothing is left behind."""
+    (at most 120 s) — tests kill the process here to check that nothing is left behind."""
     marker = os.environ.get(PAUSE_ENV)
     if marker and i == 0:
         Path(marker).touch()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             time.sleep(0.05)
 

@@ -314,7 +314,7 @@ def test_a_signal_during_the_write_leaves_nothing(tmp_path, sig):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for(marker)
     p.send_signal(sig)
-    _, err = p.communicate(timeout=30)
+    _, err = p.communicate(timeout=150)
     assert p.returncode in (130, 128 + sig, -sig) and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["paused"]
 
