@@ -87,7 +87,10 @@ def test_one_shared_rf():
     assert len(cases) >= 20
     singles = 0
     for m in cases:
-        levels = SP.keep_levels(df, m)
+        # the levels in canonical form (a block inside loops of one trip is the block outside them)
+        t3 = dict(zip(DIMS, m.t3))
+        counts = [c for _, c in m.rf_loops] if m.rf_loops else [t3[d] for d in df.rf_order]
+        levels = tuple(SP._canonical_level(counts, k) for k in SP.keep_levels(df, m))
         opts = SP.level_options(df, m)
         got = _rf_repairs(LAYER, spec, df, m, False)
         assert got and len(set(got)) == len(got)

@@ -5,6 +5,7 @@ enumeration's pick (mapping/search.py) and from seeded random draws, every step 
 the exact lower bounds of engine/bound.py."""
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -22,7 +23,7 @@ from .search import SLACK, _Bound, _no_fit, _Scorer, glb_fits, search_mapping
 
 
 EXACT_TILINGS = 512  # a layer with at most this many GLB tile-size combinations ...
-EXACT_MAPPINGS = 50_000  # ... and at most this many mappings (space.size_bound) is walked whole
+EXACT_MAPPINGS = 500_000  # ... and at most this many mappings (space.size_bound) is walked whole
 MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than this (or than the seed's)
 MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
 RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
@@ -52,7 +53,11 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       extent to every size ⌈top/k⌉ (where the blocks no longer fit the RF, kept further
       in until they do, :func:`_rf_repairs`), every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
-      one dim), every split of one dim's DRAM loop next to the order, each type's keep
+      one dim), every split of one dim's DRAM loop next to the order, every order of the
+      pass loops of more than one pass and (a nest of one RF loop per dim) of the RF loops
+      of more than one trip (all up to four such loops, else every move of one;
+      :func:`_loop_order_moves`; each type's block under as many of those loops as before
+      or inside the same loop, kept further in until it fits), each type's keep
       level to every level of the space (``space.keep_options``), the RF extents kept or
       the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``),
       every split of one dim's RF loop; and when none of these improves, each free RF
@@ -125,7 +130,7 @@ class _Objective:
     def __call__(self, m: Mapping) -> float:
         s = self.seen.get(m)
         if s is None:
-            plain = self.energy is not None and not m.dram_loops and not m.rf_loops
+            plain = self.energy is not None and not m.dram_loops and not m.rf_loops and not m.pass_order and not m.rf_order
             s = self.energy(m) if plain else fast_score(*self.args, m, self.objective)
             self.seen[m] = s
         return s
@@ -190,6 +195,8 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         overflow is out, or with ``repair`` replaced by its keep levels moved inward
         until they fit (:func:`_rf_repairs`)."""
         m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
+        if m.pass_order:  # the incumbent's pass order on the new passes, in canonical form
+            m = space.with_pass(p, df, m, m.pass_order)
         if m == best[1]:
             return False
         t1 = dict(zip(TILE_DIMS, m.t1))
@@ -319,6 +326,26 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         m = best[1]
         for loops in _split_moves(m.t1, m.dram_order, b):
             improved |= offer(replace(best[1], dram_order=space.nest_label(loops), dram_loops=loops))
+        # pass loop orders (every order of the loops of more than one pass, or each moved to every place)
+        m = best[1]
+        cnt = space.pass_counts(p, m)
+        big = [d for d in df.pass_order if cnt[d] > 1]
+        ones = tuple(d for d in DIMS if cnt[d] == 1)
+        for order in _loop_order_moves(m.pass_order or df.pass_order, big, lambda q: space.with_pass(p, df, m, ones + q).pass_order):
+            improved |= offer(replace(best[1], pass_order=order))
+        # RF loop orders of a nest of one loop per dim (every order of the loops of more than one
+        # trip, or each moved to every place): each type's block under as many loops as before,
+        # or inside the same loop as before (its blocks kept further in until they fit)
+        if space.keep_free(spec, df) and space._split_inner(best[1].rf_loops) < 0:
+            m = best[1]
+            t3 = dict(zip(DIMS, m.t3))
+            cur = space._perm(df, m)
+            levels = space.keep_levels(df, m)
+            for slots in _loop_order_moves(cur, [d for d in df.rf_order if t3[d] > 1], lambda q: space.rf_slots(df, t3, q)):
+                loops = tuple((d, t3[d]) for d in slots)
+                same = tuple(k if k == 0 or k >= len(cur) else slots.index(cur[k - 1]) + 1 for k in levels)
+                for lv in dict.fromkeys((levels, same)):
+                    improved |= offer(replace(m, rf_order=(), rf_loops=loops, keep_at=lv), repair=True)
         # keep levels: each type's to every level of the space, the RF extents kept or the
         # free ones at 1 (a type no longer kept frees the RF, a type now streamed pays per
         # MAC: the extents that paid under the old levels seldom pay under the new)
@@ -486,3 +513,19 @@ def _order_moves(t1: tuple[int, ...], order: str, b: dict[str, int], space) -> l
             if o != cur and o not in out:
                 out.append(o)
     return out
+
+
+def _loop_order_moves(cur: tuple[str, ...], big: list[str], form) -> list[tuple[str, ...]]:
+    """The loop orders next to ``cur`` (pass or RF loops; ``big``: the loops of more than
+    one trip, in the order the space lists them): every order of those up to four of them,
+    else each moved to every other place among them; ``form`` writes an order of them as
+    the mapping's field (the space's canonical form)."""
+    rel = [d for d in cur if d in big]
+    if len(big) <= 4:
+        qs = list(itertools.permutations(big))
+    else:
+        qs = []
+        for i in range(len(rel)):
+            rest = rel[:i] + rel[i + 1 :]
+            qs += [tuple(rest[:j] + [rel[i]] + rest[j:]) for j in range(len(rel))]
+    return list(dict.fromkeys(form(q) for q in qs if list(q) != rel))

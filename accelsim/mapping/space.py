@@ -25,6 +25,13 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   RF loops the dataflow's, one per dim), and every nest splitting one dim's RF loop in
   two (:func:`rf_split_nests`) under every keep level of it; a dataflow with a
   hand-written RF nest (``Dataflow.order``) or no RF keeps its own levels and nest;
+- RF loop order: of such a dataflow, every order of the RF loops of more than one trip
+  (a loop of one trip never advances: it keeps its place in ``rf_order``, :func:`rf_slots`,
+  :func:`rf_orders`), as ``rf_loops`` under every combination of the types' keep levels,
+  and of a split RF nest's other loops (:func:`rf_split_nests` with ``orders``);
+- pass loop order: every order of the pass loops of more than one array pass per GLB
+  tile (``Mapping.pass_order``; :func:`pass_counts`, :func:`pass_orders`: the loops of one
+  pass outermost in DIMS order, the dataflow's relative order its own ``()``);
 - only mappings the engine counts as the reference models do (:func:`counted`), whose
   kept blocks fit the RF (:func:`rf_ok`).
 
@@ -181,24 +188,30 @@ def keep_options(df: Dataflow, t3: tuple[int, ...], systolic: bool = False) -> l
     return _level_options([dict(zip(DIMS, t3))[d] for d in df.rf_order], systolic)
 
 
-def rf_split_nests(df: Dataflow, t3: tuple[int, ...]) -> list[tuple[tuple[str, int], ...]]:
+def rf_split_nests(df: Dataflow, t3: tuple[int, ...], base: tuple[str, ...] | None = None,
+                   orders: bool = False) -> list[tuple[tuple[str, int], ...]]:
     """Every RF nest that splits one dim's RF loop in two (``Mapping.rf_loops`` with a dim
     twice; Timeloop's P4 at pe_spad and P14 at weight_reg): the loops of more than one trip
-    in ``rf_order``'s order, one dim's (t3 = a · c, a, c ≥ 2) as an outer loop (d, a) and an
-    inner loop (d, c) at any two places among the others, then the loops of one trip (which
+    in ``base``'s order (default ``rf_order``; with ``orders``, in every order), one dim's
+    (t3 = a · c, a, c ≥ 2) as an outer loop (d, a) and an inner loop (d, c) at any two
+    places among the others, then the loops of one trip in ``rf_order``'s order (they
     never advance: where they sit changes no count). Two adjacent loops of one dim are its
-    one loop unless a keep level sits between them (:func:`rf_variants`). In order: the split
-    dim in ``rf_order``'s order, its splits by outer count, the outer loop's place, the inner's."""
+    one loop unless a keep level sits between them (:func:`rf_variants`). In order: the
+    split dim in ``base``'s order, its splits by outer count, the other loops' orders
+    (lexicographic), the outer loop's place, the inner's."""
     t3d = dict(zip(DIMS, t3))
-    big = [d for d in df.rf_order if t3d[d] > 1]
+    base = base or df.rf_order
+    big = [d for d in base if t3d[d] > 1]
     ones = tuple((d, 1) for d in df.rf_order if t3d[d] == 1)
     out = []
     for d in big:
-        rest = [(e, t3d[e]) for e in big if e != d]
+        others = [(e, t3d[e]) for e in big if e != d]
         for a, c in _pairs(t3d[d]):
-            for i in range(len(rest) + 1):
-                for j in range(i, len(rest) + 1):
-                    out.append(tuple(rest[:i] + [(d, a)] + rest[i:j] + [(d, c)] + rest[j:]) + ones)
+            for rest in (itertools.permutations(others) if orders else [others]):
+                rest = list(rest)
+                for i in range(len(rest) + 1):
+                    for j in range(i, len(rest) + 1):
+                        out.append(tuple(rest[:i] + [(d, a)] + rest[i:j] + [(d, c)] + rest[j:]) + ones)
     return out
 
 
@@ -222,19 +235,94 @@ def keep_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
     return tuple(nest.keep_level(t) for t in KEEP_TYPES)
 
 
-def with_keep(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False) -> Mapping:
-    """The mapping of the space with RF extents ``m.t3`` and keep levels ``levels`` (indices
-    into ``rf_order``), in canonical form: the dataflow's own levels a mapping without
-    ``rf_loops``, others the dataflow's RF loops one per dim (their counts ``t3``, loops of
-    one trip included) with ``keep_at``."""
+def _perm(df: Dataflow, m: Mapping) -> tuple[str, ...]:
+    """The dims of the mapping's RF nest by their outermost loop (the dataflow's
+    ``rf_order`` for a mapping without ``rf_loops``)."""
+    if m.rf_loops:
+        return tuple(dict.fromkeys(d for d, _ in m.rf_loops))
+    return df.rf_order
+
+
+def rf_slots(df: Dataflow, t3: dict[str, int], perm: tuple[str, ...]) -> tuple[str, ...]:
+    """An RF loop order in canonical form: ``rf_order`` with the places of its loops of
+    more than one trip filled by those loops in ``perm``'s order (a loop of one trip never
+    advances: where it sits changes no count, so it keeps its place in ``rf_order``)."""
+    it = iter([d for d in perm if t3[d] > 1])
+    return tuple(next(it) if t3[d] > 1 else d for d in df.rf_order)
+
+
+def with_keep(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False,
+              perm: tuple[str, ...] | None = None) -> Mapping:
+    """The mapping of the space with RF extents ``m.t3``, its RF loops one per dim in the
+    order ``perm`` (default: the mapping's own, :func:`_perm`) and keep levels ``levels``
+    (indices into ``perm``), in canonical form: the loops of more than one trip in
+    ``perm``'s order in the places :func:`rf_slots` gives them, each block kept inside as
+    many of those loops as before; the dataflow's own order and levels a mapping without
+    ``rf_loops``, others ``rf_loops`` (their counts ``t3``, loops of one trip included)
+    with ``keep_at``."""
+    perm = perm if perm is not None else _perm(df, m)
     t3 = dict(zip(DIMS, m.t3))
-    counts = [t3[d] for d in df.rf_order]
+    slots = rf_slots(df, t3, perm)
+    n = len(slots)
+    if tuple(perm) != slots:  # the block under the same number of loops of more than one trip
+        bigs = [i for i, d in enumerate(slots) if t3[d] > 1]
+
+        def place(k: int) -> int:
+            if k == 0 or k >= n:
+                return min(k, n)
+            nb = sum(1 for d in perm[:k] if t3[d] > 1)
+            return bigs[nb - 1] + 1 if nb else (bigs[0] if bigs else k)
+
+        levels = tuple(place(k) for k in levels)
+    counts = [t3[d] for d in slots]
     floors = _floors(systolic)
     levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, floors))
-    own = tuple(_canonical_level(counts, df.keep_level(t), f) for t, f in zip(KEEP_TYPES, floors))
-    if levels == own:
-        return dataclasses.replace(m, rf_loops=(), keep_at=())
-    return dataclasses.replace(m, rf_order=(), rf_loops=tuple((d, t3[d]) for d in df.rf_order), keep_at=levels)
+    if slots == df.rf_order:
+        own = tuple(_canonical_level(counts, df.keep_level(t), f) for t, f in zip(KEEP_TYPES, floors))
+        if levels == own:
+            return dataclasses.replace(m, rf_order=(), rf_loops=(), keep_at=())
+    return dataclasses.replace(m, rf_order=(), rf_loops=tuple((d, t3[d]) for d in slots), keep_at=levels)
+
+
+def rf_orders(df: Dataflow, t3: tuple[int, ...]) -> list[tuple[str, ...]]:
+    """Every distinct RF loop order of these extents (:func:`rf_slots`): the loops of more
+    than one trip in every order, the dataflow's own first, then the permutations of
+    those loops in lexicographic order of their places in ``rf_order``."""
+    t = dict(zip(DIMS, t3))
+    big = [d for d in df.rf_order if t[d] > 1]
+    return [rf_slots(df, t, q) for q in itertools.permutations(big)]
+
+
+def pass_counts(p: Problem, m: Mapping) -> dict[str, int]:
+    """The array passes per dim in a whole GLB tile: ⌈tile / (spatial factor · RF
+    extent)⌉ (R, S: the whole filter), kernel._npass; a partial last tile has no more."""
+    tile = dict(zip(TILE_DIMS, m.t1))
+    b = dict(zip(DIMS, p.bounds))
+    return {d: -(-min(tile.get(d, b[d]), b[d]) // (sp * t)) for d, sp, t in zip(DIMS, m.sp, m.t3)}
+
+
+def with_pass(p: Problem, df: Dataflow, m: Mapping, order: tuple[str, ...] = ()) -> Mapping:
+    """The mapping with pass loop order ``order`` (the 8 dims, outermost first; (): the
+    dataflow's) in canonical form: only the order of the loops of more than one pass
+    changes a count, so those keep their order after the others (in DIMS order), and an
+    order whose loops of more than one pass are in the dataflow's order is the dataflow's ()."""
+    cnt = pass_counts(p, m)
+    order = tuple(order) or df.pass_order
+    big = tuple(d for d in order if cnt[d] > 1)
+    if big == tuple(d for d in df.pass_order if cnt[d] > 1):
+        return dataclasses.replace(m, pass_order=()) if m.pass_order else m
+    out = tuple(d for d in DIMS if cnt[d] == 1) + big
+    return m if m.pass_order == out else dataclasses.replace(m, pass_order=out)
+
+
+def pass_orders(p: Problem, df: Dataflow, m: Mapping) -> list[tuple[str, ...]]:
+    """Every distinct pass loop order of the mapping's passes (:func:`with_pass`'s form):
+    the dataflow's () first, then every other order of the loops of more than one pass,
+    their permutations in lexicographic order of their places in the dataflow's."""
+    cnt = pass_counts(p, m)
+    big = [d for d in df.pass_order if cnt[d] > 1]
+    ones = tuple(d for d in DIMS if cnt[d] == 1)
+    return [()] + [ones + q for q in itertools.permutations(big) if list(q) != big]
 
 
 def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
@@ -245,12 +333,14 @@ def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
 
 
 def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> list[Mapping]:
-    """The mappings of the space with ``m``'s tiles, layout, factors and RF extents: the
-    dataflow's RF loops under every combination of the types' keep levels
-    (:func:`keep_options`; the dataflow's own first), then every split RF nest
-    (:func:`rf_split_nests`) under every combination of its levels (a nest whose split
-    loops are adjacent: those with a level between them) — those the engine counts
-    (:func:`counted`) whose blocks fit (:func:`rf_ok`)."""
+    """The mappings of the space with ``m``'s tiles, layout, factors, RF extents and pass
+    order: the dataflow's RF loops under every combination of the types' keep levels
+    (:func:`keep_options`; the dataflow's own first), every other order of the RF loops
+    of more than one trip (:func:`rf_orders`) under every combination of its levels, then
+    every split RF nest, its other loops in every order (:func:`rf_split_nests`), under
+    every combination of its levels (a nest whose split loops are adjacent: those with a
+    level between them) — those the engine counts (:func:`counted`) whose blocks fit
+    (:func:`rf_ok`)."""
     systolic = spec.array.kind == "systolic"
     plain = dataclasses.replace(m, rf_loops=(), keep_at=())
     if not keep_free(spec, df):
@@ -259,7 +349,12 @@ def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> lis
         own = keep_levels(df, plain)
         cands = [with_keep(df, m, k, systolic) for k in
                  [own] + [k for k in itertools.product(*keep_options(df, m.t3, systolic)) if with_keep(df, m, k, systolic).rf_loops]]
-        for loops in rf_split_nests(df, m.t3):
+        t3 = dict(zip(DIMS, m.t3))
+        for slots in rf_orders(df, m.t3)[1:]:
+            loops = tuple((d, t3[d]) for d in slots)
+            for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
+                cands.append(dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=k))
+        for loops in rf_split_nests(df, m.t3, orders=True):
             inner = _split_inner(loops)
             adjacent = loops[inner - 1][0] == loops[inner][0]
             for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
@@ -269,12 +364,14 @@ def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> lis
 
 
 def rf_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
-    """Each type's keep level as an index into ``rf_order`` (:func:`keep_levels`); of a
-    split RF nest, the ``rf_order`` place of the dim of its block's outermost loop."""
+    """Each type's keep level as an index into the mapping's RF loops one per dim
+    (:func:`_perm`; :func:`keep_levels`); of a split RF nest, the place in them of the dim
+    of its block's outermost loop."""
     if _split_inner(m.rf_loops) < 0:
         return keep_levels(df, m)
     n = len(m.rf_loops)
-    return tuple(len(df.rf_order) if k >= n else df.rf_order.index(m.rf_loops[k][0]) for k in m.keep_at)
+    perm = _perm(df, m)
+    return tuple(len(perm) if k >= n else perm.index(m.rf_loops[k][0]) for k in m.keep_at)
 
 
 def level_options(df: Dataflow, m: Mapping, systolic: bool = False) -> list[list[int]]:
@@ -295,23 +392,26 @@ def with_levels(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: boo
     counts = [c for _, c in m.rf_loops]
     levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, _floors(systolic)))
     m = dataclasses.replace(m, keep_at=levels)
-    if m.rf_loops[inner - 1][0] == m.rf_loops[inner][0] and inner not in levels:
-        return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic)
+    if m.rf_loops[inner - 1][0] == m.rf_loops[inner][0] and inner not in levels:  # the dim's one loop
+        loops = m.rf_loops[: inner - 1] + ((m.rf_loops[inner][0], m.rf_loops[inner - 1][1] * m.rf_loops[inner][1]),) + m.rf_loops[inner + 1 :]
+        return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), tuple(k - (k > inner) for k in levels), systolic,
+                         perm=tuple(d for d, _ in loops))
     return m
 
 
 def respan(df: Dataflow, m: Mapping, systolic: bool = False) -> Mapping:
     """A mapping of the space built from another by a move of its tiles, factors or RF
     extents (``m.t3`` new, ``m.rf_loops`` and ``keep_at`` the old mapping's), in the space's
-    form: keep levels into ``rf_order`` kept (:func:`with_keep`); a split RF nest kept where
+    form: its RF loop order and keep levels kept (:func:`with_keep`); a split RF nest kept where
     its counts still are the new extents, else its dim's loops merged into one, each type's
-    level at its block's outermost loop (:func:`rf_levels`)."""
+    level at its block's outermost loop (:func:`rf_levels`). (The pass order's canonical
+    form needs the layer: :func:`with_pass`.)"""
     if _split_inner(m.rf_loops) < 0:
         return with_keep(df, m, keep_levels(df, m), systolic)
     t3 = dict(zip(DIMS, m.t3))
     if all(math.prod(c for e, c in m.rf_loops if e == d) == t3[d] for d in df.rf_order):
         return m
-    return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic)
+    return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), rf_levels(df, m), systolic, perm=_perm(df, m))
 
 
 def split_moves(df: Dataflow, m: Mapping, systolic: bool = False, between: bool = True, dim: str | None = None) -> list[Mapping]:
@@ -321,13 +421,14 @@ def split_moves(df: Dataflow, m: Mapping, systolic: bool = False, between: bool 
     each of those with one type's level between the split loops (a block of the inner part;
     not with ``between`` False). ``dim``: only the nests that split that dim's loop."""
     base = rf_levels(df, m)
+    perm = _perm(df, m)
     out = []
-    for loops in rf_split_nests(df, m.t3):
+    for loops in rf_split_nests(df, m.t3, base=perm):
         inner = _split_inner(loops)
         if dim is not None and loops[inner][0] != dim:
             continue
         big = sum(1 for _, c in loops if c > 1)
-        mapped = tuple(len(loops) if k >= len(df.rf_order) else sum(1 for e, _ in loops[:big] if df.rf_order.index(e) < k)
+        mapped = tuple(len(loops) if k >= len(perm) else sum(1 for e, _ in loops[:big] if perm.index(e) < k)
                        for k in base)
         split = dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=())
         for levels in dict.fromkeys([mapped] + [mapped[:i] + (inner,) + mapped[i + 1 :] for i in range(len(KEEP_TYPES) if between else 0)]):
@@ -394,17 +495,22 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
                         t3 = dict(base)
                         t3.update(zip(free, ext))
                         t3_t = tuple(t3[d] for d in DIMS)
-                        for mk in rf_variants(p, spec, df, Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)):
-                            for o in orders:
-                                yield dataclasses.replace(mk, dram_order=o)
-                            for loops in nests:
-                                yield dataclasses.replace(mk, dram_order=nest_label(loops), dram_loops=loops)
+                        base_m = Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)
+                        passes = pass_orders(p, df, base_m)
+                        for mk in rf_variants(p, spec, df, base_m):
+                            for po in passes:
+                                mp = dataclasses.replace(mk, pass_order=po)
+                                for o in orders:
+                                    yield dataclasses.replace(mp, dram_order=o)
+                                for loops in nests:
+                                    yield dataclasses.replace(mp, dram_order=nest_label(loops), dram_loops=loops)
 
 
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
     """An upper bound of the number of mappings :func:`enumerate_space` yields (every
     tile size, its orders, each layout's factors up to the tile and the axis, every free
-    RF extent up to the tile, every type's keep level, fits ignored); the count stops
+    RF extent up to the tile, every RF and pass loop order, every type's keep level, fits
+    ignored); the count stops
     growing past ``stop``."""
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -422,12 +528,16 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
         nests = sum(len(_pairs(c)) for c in cnt) * (math.factorial(tiled) * (tiled - 1) // 2)
         keeps = 1
         if keep_free(spec, df):  # per type: the pass, inside the first loop and each that can have more than one trip, streamed
-            keeps = (3 + min(len(df.rf_order) - 1, sum(1 for d in df.rf_order[:-1] if t1[d] > 1))) ** 3
-            # split RF nests: per split of a dim's extent, (k+1)k/2 places of its two loops among
-            # the k - 1 other loops of more than one trip, each with k + 3 levels per type at most
+            # per order of the k RF loops that can have more than one trip (k! of them)
             k = sum(1 for d in df.rf_order if t1[d] > 1)
+            keeps = (3 + min(len(df.rf_order) - 1, sum(1 for d in df.rf_order[:-1] if t1[d] > 1))) ** 3 * math.factorial(k)
+            # split RF nests: per split of a dim's extent, (k+1)k/2 places of its two loops among
+            # the k - 1 other loops of more than one trip in any of their (k - 1)! orders, each
+            # with k + 3 levels per type at most
             splits = sum(max(len(_pairs(v)) for v in range(1, t1[d] + 1)) for d in df.rf_order)
-            keeps += splits * (k + 1) * k // 2 * (k + 3) ** 3
+            keeps += splits * (k + 1) * k // 2 * math.factorial(max(k - 1, 0)) * (k + 3) ** 3
+        # pass orders: one per order of the dims that can have more than one pass (tile > 1)
+        keeps *= math.factorial(sum(1 for d in DIMS if t1[d] > 1))
         total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1)) * keeps
         if stop is not None and total > stop:
             return total
@@ -456,6 +566,7 @@ def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: 
 
 
 KEEP_SHARE = 0.5  # of the random draws of a dataflow whose keep levels move, the share drawn with random ones
+ORDER_SHARE = 0.5  # of the draws, the share with a random pass order; of those with random keep levels, with a random RF order
 RF_SPLIT_SHARE = 0.25  # of those whose RF extents allow one, the share drawn with a split RF nest (rf_split_nests)
 SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
 
@@ -490,14 +601,20 @@ def random_mappings(
     log-uniform, a random DRAM order (canonical form), for :data:`KEEP_SHARE` of the draws
     (where :func:`keep_free`) each type's keep level uniform among :func:`keep_options`
     (else the dataflow's) — :data:`RF_SPLIT_SHARE` of those, where the extents allow one,
-    on a random split RF nest (:func:`rf_split_nests`) —; kept when the RF blocks fit and
+    on a random split RF nest (:func:`rf_split_nests`), :data:`ORDER_SHARE` of them with
+    their RF loops of more than one trip in a random order —, for :data:`ORDER_SHARE` of
+    all draws a random pass order (:func:`with_pass`); kept when the RF blocks fit and
     the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
-    can be drawn. Seeded by ``rng``: the same draws on every run."""
+    can be drawn. Seeded by ``rng`` (the orders by a stream spawned from its seed): the
+    same draws on every run."""
     from .search import _tiles_fit
 
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
+    # the loop orders from a stream of their own (spawned from ``rng``'s seed, which leaves
+    # its stream as it was): the other choices are those of the draws without orders
+    orng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
     out: list[Mapping] = []
     batch = max(64, 4 * n)
     drawn = 0
@@ -528,6 +645,15 @@ def random_mappings(
                 nests = rf_split_nests(df, m.t3)
                 if nests and rng.random() < RF_SPLIT_SHARE:
                     loops = nests[int(rng.integers(len(nests)))]
+                    if orng.random() < ORDER_SHARE:  # the other loops of more than one trip in a random order
+                        inner = _split_inner(loops)
+                        d = loops[inner][0]
+                        ix = [i for i, (e, c) in enumerate(loops) if c > 1 and e != d]
+                        moved = [loops[i] for i in orng.permutation(ix).tolist()]
+                        lst = list(loops)
+                        for i, x in zip(ix, moved):
+                            lst[i] = x
+                        loops = tuple(lst)
                     levels = [o[int(rng.integers(len(o)))] for o in _level_options([c for _, c in loops], systolic)]
                     inner = _split_inner(loops)
                     if loops[inner - 1][0] == loops[inner][0] and inner not in levels:  # else the dim's one loop
@@ -535,6 +661,11 @@ def random_mappings(
                     m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
                 else:
                     m = with_keep(df, m, tuple(o[int(rng.integers(len(o)))] for o in keep_options(df, m.t3, systolic)), systolic)
+                    if orng.random() < ORDER_SHARE:  # the RF loops of more than one trip in a random order, the levels' places kept
+                        slots = rf_slots(df, dict(zip(DIMS, m.t3)), tuple(orng.permutation(list(df.rf_order)).tolist()))
+                        m = with_keep(df, m, keep_levels(df, m), systolic, perm=slots)
+            if orng.random() < ORDER_SHARE:
+                m = with_pass(p, df, m, tuple(orng.permutation(list(DIMS)).tolist()))
             if not rf_ok(p, spec, df, m) or not counted(p, df, m):
                 continue
             out.append(m)
