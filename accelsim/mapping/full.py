@@ -28,6 +28,7 @@ MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than 
 MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
 RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
 DESCENTS = 6  # descents: from the seed and from the best random draws
+TIE_STARTS = 2  # latency: further descents from the seed's RF variants that tie with it, of distinct energies
 
 
 def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str = "energy", layer: str = "") -> Mapping:
@@ -43,7 +44,11 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       docs/engine.md §6, bound-pruned) and from the best :data:`DESCENTS` − 1 of
       :data:`RANDOM_STARTS` mappings drawn from the space (``space.random_mappings``, seeded
       by the layer's shape and the array, so the same on every run; at most 256 GLB tiles
-      each, 16× more until some fit), and refines each by descent over neighbourhoods of
+      each, 16× more until some fit) and, for latency, from up to :data:`TIE_STARTS` of
+      the pick's RF variants that tie with it (every RF loop order and keep level at its
+      tiles, ``space.rf_variants``, whose cycles equal the pick's: one per distinct energy
+      other than the pick's own, the lowest first, each the first of its score in
+      ``rf_variants``' order; :func:`_tied_variants`), and refines each by descent over neighbourhoods of
       the space, in a fixed order: each GLB tile dim to every size ⌈B/k⌉ (the spatial
       factor and RF extent of that dim clipped to it, or the RF extent the whole share;
       the spatial factor also refilled to what its axis leaves, :func:`_refills`; where
@@ -62,8 +67,8 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``),
       every split of one dim's RF loop; and when none of these improves, each free RF
       dim's tile and RF extent together on every split of that dim's RF loop (the blocks
-      repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower, so
-      ties keep the earlier mapping and the result is deterministic; a neighbour whose
+      repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower
+      (objective alone), so ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
       by benchmarks/mapper_quality.py.
@@ -74,7 +79,7 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
         return _exact(p, spec, df, objective, layer)
     seed = search_mapping(p, spec, df, objective, layer)
     obj = _Objective(p, spec, df, objective)
-    starts = [seed]
+    starts = [seed] + _tied_variants(p, spec, df, seed, obj)
     if RANDOM_STARTS:
         rng = np.random.default_rng(list(p.as_array()) + [spec.array.rows, spec.array.cols])
         drawn, cap = [], 256
@@ -89,6 +94,28 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
         if best is None or r[0] < best[0]:
             best = r
     return best[1]
+
+
+def _tied_variants(p: Problem, spec: HardwareSpec, df: Dataflow, seed: Mapping, obj: "_Objective") -> list[Mapping]:
+    """The seed's RF variants (``space.rf_variants``: every RF loop order and keep level at
+    its tiles) whose objective equals the seed's, one per distinct secondary score
+    (:meth:`_Objective.secondary`), the lowest :data:`TIE_STARTS` of those scores, each the
+    first in ``rf_variants``' order with its score; only for latency (cycles tie on a
+    bottleneck the RF order does not move; for energy, tried, the ties changed no pick of
+    benchmarks/mapper_quality.py and doubled its CPU; EDP: not tried)."""
+    if obj.objective != "latency" or not TIE_STARTS or not space.keep_free(spec, df):
+        return []
+    s0 = obj(seed)
+    t1 = dict(zip(TILE_DIMS, seed.t1))
+    t1["R"], t1["S"] = p.R, p.S
+    by: dict[float, Mapping] = {}
+    s2 = obj.secondary(seed)
+    for v in space.rf_variants(p, spec, df, seed):
+        if v == seed or obj.bound(t1, v) > s0 * (1 + SLACK) or obj(v) != s0:
+            continue
+        by.setdefault(obj.secondary(v), v)
+    by.pop(s2, None)  # the seed's own plateau point
+    return [by[k] for k in sorted(by)[:TIE_STARTS]]
 
 
 class _NestBound(_Bound):
@@ -126,6 +153,8 @@ class _Objective:
         self.bounds: dict[tuple[bool, ...], _NestBound] = {}
         self.macs = p.macs
         self.seen: dict[Mapping, float] = {}  # descents meet: each mapping is scored once
+        self.other = {"energy": "latency", "latency": "energy"}.get(objective)  # the tie-breaking objective
+        self.seen2: dict[Mapping, float] = {}
 
     def __call__(self, m: Mapping) -> float:
         s = self.seen.get(m)
@@ -133,6 +162,16 @@ class _Objective:
             plain = self.energy is not None and not m.dram_loops and not m.rf_loops and not m.pass_order and not m.rf_order
             s = self.energy(m) if plain else fast_score(*self.args, m, self.objective)
             self.seen[m] = s
+        return s
+
+    def secondary(self, m: Mapping) -> float:
+        """The tie-breaking score of ``m``: its cycles for the objective energy, its energy
+        for latency; none (0) for EDP. Computed only for a mapping whose objective ties."""
+        if self.other is None:
+            return 0.0
+        s = self.seen2.get(m)
+        if s is None:
+            s = self.seen2[m] = fast_score(*self.args, m, self.other)
         return s
 
     def bound(self, t1: dict[str, int], m: Mapping) -> float:
