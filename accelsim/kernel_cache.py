@@ -74,8 +74,7 @@ def drop_stale(group: str, root: Path = ROOT, groups: dict[str, tuple[str, ...]]
         return []
     modules = groups[group]
     now = stamps(root, modules)
-    stamp = root / modules[0]
-    stamp = stamp.parent / "__pycache__" / f"accelsim-kernels-{group}.stamp"
+    stamp = (root / modules[0]).parent / "__pycache__" / f"accelsim-kernels-{group}.stamp"
     try:
         if stamp.read_text() == now:
             return []

@@ -19,6 +19,7 @@ from ..engine.problem import DIMS, Problem
 from ..hardware import HardwareSpec
 from . import space
 from .mapping import TILE_DIMS, Mapping
+from .pinned import rf_need
 from .search import SLACK, _Bound, _no_fit, _Scorer, glb_fits, search_mapping
 
 
@@ -425,24 +426,11 @@ def _rf_repairs(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systol
     t3 = dict(zip(DIMS, m.t3))
     loops = m.rf_loops or tuple((d, t3[d]) for d in df.rf_order)
     n = len(loops)
-    ext = [dict.fromkeys(DIMS, 1)]  # ext[j][d]: the span along d of the loops n - j .. n - 1
-    for d, c in reversed(loops):
-        e = dict(ext[-1])
-        e[d] *= c
-        ext.append(e)
-    ext.reverse()
+    # each type's block kept at each level k (k = n: streamed, no block)
+    at = [rf_need(p, loops, (k,) * len(space.KEEP_TYPES)) for k in range(n + 1)]
 
     def need(t: int, k: int) -> int:
-        if k >= n:
-            return 0
-        e = ext[k]
-        if t == 0:
-            return e["G"] * e["M"] * e["C"] * e["R"] * e["S"]
-        if t == 2:
-            return e["N"] * e["G"] * e["M"] * e["E"] * e["F"]
-        rows = min(p.H, (e["E"] - 1) * p.U + (e["R"] - 1) * p.D + 1)
-        cols = min(p.W, (e["F"] - 1) * p.U + (e["S"] - 1) * p.D + 1)
-        return e["N"] * e["G"] * e["C"] * rows * cols
+        return at[min(k, n)][space.KEEP_TYPES[t]]
 
     levels = space.keep_levels(df, m)
     opts = space.level_options(df, m, systolic)
