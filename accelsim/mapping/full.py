@@ -47,15 +47,18 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       by the layer's shape and the array, so the same on every run; at most 256 GLB tiles
       each, 16× more until some fit) and, for latency, from up to :data:`TIE_STARTS` of
       the pick's RF variants that tie with it (every RF loop order and keep level at its
-      tiles, ``space.rf_variants``, whose cycles equal the pick's: one per distinct energy
+      tiles, one RF loop per dim, ``space.rf_variants``, whose cycles equal the pick's: one per distinct energy
       other than the pick's own, the lowest first, each the first of its score in
       ``rf_variants``' order; :func:`_tied_variants`), and refines each by descent over neighbourhoods of
       the space, in a fixed order: each GLB tile dim to every size ⌈B/k⌉ (the spatial
       factor and RF extent of that dim clipped to it, or the RF extent the whole share;
       the spatial factor also refilled to what its axis leaves, :func:`_refills`; where
       the tiling no longer fits a GLB, each other dim shrunk until it does,
-      :func:`_repairs`), in every layout of the space each axis' spatial factors to every
-      combination that fits (RF extents kept or grown to the whole share), each free RF
+      :func:`_repairs`), in every layout of ``space.layouts_of`` and (multicast arrays)
+      every layout next to the pick's — one dim added to an axis or moved to the other,
+      :func:`_layout_moves` — each axis' spatial factors to every combination that fits
+      (RF extents kept or grown to the whole share; the layout then in canonical form,
+      ``space.with_layout``), each free RF
       extent to every size ⌈top/k⌉ (where the blocks no longer fit the RF, kept further
       in until they do, :func:`_rf_repairs`), every DRAM
       loop order of the tiled dims (all of them up to four tiled dims, else every move of
@@ -98,8 +101,9 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
 
 
 def _tied_variants(p: Problem, spec: HardwareSpec, df: Dataflow, seed: Mapping, obj: "_Objective") -> list[Mapping]:
-    """The seed's RF variants (``space.rf_variants``: every RF loop order and keep level at
-    its tiles) whose objective equals the seed's, one per distinct secondary score
+    """The seed's RF variants of one RF loop per dim (``space.rf_variants`` without split
+    nests: every RF loop order and keep level at its tiles; with them VGG-16 conv1_2 on
+    eyeriss/ws scored 30,000 variants, 70 CPU-s) whose objective equals the seed's, one per distinct secondary score
     (:meth:`_Objective.secondary`), the lowest :data:`TIE_STARTS` of those scores, each the
     first in ``rf_variants``' order with its score; only for latency (cycles tie on a
     bottleneck the RF order does not move; for energy, tried, the ties changed no pick of
@@ -111,7 +115,7 @@ def _tied_variants(p: Problem, spec: HardwareSpec, df: Dataflow, seed: Mapping, 
     t1["R"], t1["S"] = p.R, p.S
     by: dict[float, Mapping] = {}
     s2 = obj.secondary(seed)
-    for v in space.rf_variants(p, spec, df, seed):
+    for v in space.rf_variants(p, spec, df, seed, splits=False):
         if v == seed or obj.bound(t1, v) > s0 * (1 + SLACK) or obj(v) != s0:
             continue
         by.setdefault(obj.secondary(v), v)
@@ -235,6 +239,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         overflow is out, or with ``repair`` replaced by its keep levels moved inward
         until they fit (:func:`_rf_repairs`)."""
         m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
+        m = space.with_layout(spec, layouts, m)  # the layout of its spatial factors in canonical form
         if m.pass_order:  # the incumbent's pass order on the new passes, in canonical form
             m = space.with_pass(p, df, m, m.pass_order)
         if m == best[1]:
@@ -318,13 +323,17 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                                     improved |= offer(split, repair=True)
         return improved
 
-    for _ in range(MAX_ROUNDS):
-        improved = tiles(False)
-        # spatial factors, one axis at a time, every combination of its dims; in every
-        # layout of the space (another layout: the dims on no axis of it at 1, the other
-        # axis' dims kept where they stay on it)
-        for rows, cols in layouts:
-            for axis in ("rows", "cols"):
+    def spatial(layouts_moved: bool) -> bool:
+        """Spatial factors, one axis at a time, every combination of its dims: in every
+        layout of ``space.layouts_of`` and the incumbent's, or with ``layouts_moved`` in every layout next to
+        the incumbent's (:func:`_layout_moves`; another layout: the dims on no axis of it
+        at 1, the other axis' dims kept where they stay on it)."""
+        improved = False
+        own = [] if (best[1].rows, best[1].cols) in layouts else [(best[1].rows, best[1].cols)]
+        moves = (_layout_moves(p, spec, best[1], layouts) if layouts_moved
+                 else [(r, c, ("rows", "cols")) for r, c in layouts + own])
+        for rows, cols, axes in moves:
+            for axis in axes:
                 m = best[1]
                 lay = {"rows": rows, "cols": cols}
                 dims = lay[axis]
@@ -345,6 +354,29 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                     for whole in (set(), set(combo)):
                         sp, t3 = fix(t1, sp0, dict(zip(DIMS, m.t3)), whole)
                         improved |= offer(replace(m, sp=sp, t3=t3, rows=rows, cols=cols))
+        return improved
+
+    def rf_orders(m: Mapping) -> bool:
+        """Of a nest of one RF loop per dim, every order of the loops of more than one trip
+        (or each moved to every place, :func:`_loop_order_moves`): each type's block under as
+        many loops as before, or inside the same loop as before (its blocks kept further in
+        until they fit)."""
+        if not space.keep_free(spec, df) or space._split_inner(m.rf_loops) >= 0:
+            return False
+        improved = False
+        t3 = dict(zip(DIMS, m.t3))
+        cur = space._perm(df, m)
+        levels = space.keep_levels(df, m)
+        for slots in _loop_order_moves(cur, [d for d in df.rf_order if t3[d] > 1], lambda q: space.rf_slots(df, t3, q)):
+            loops = tuple((d, t3[d]) for d in slots)
+            same = tuple(k if k == 0 or k >= len(cur) else slots.index(cur[k - 1]) + 1 for k in levels)
+            for lv in dict.fromkeys((levels, same)):
+                improved |= offer(replace(m, rf_order=(), rf_loops=loops, keep_at=lv), repair=True)
+        return improved
+
+    for _ in range(MAX_ROUNDS):
+        improved = tiles(False)
+        improved |= spatial(layouts_moved=False)
         # RF extents
         for d in rf_dims:
             m = best[1]
@@ -373,19 +405,20 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         ones = tuple(d for d in DIMS if cnt[d] == 1)
         for order in _loop_order_moves(m.pass_order or df.pass_order, big, lambda q: space.with_pass(p, df, m, ones + q).pass_order):
             improved |= offer(replace(best[1], pass_order=order))
-        # RF loop orders of a nest of one loop per dim (every order of the loops of more than one
-        # trip, or each moved to every place): each type's block under as many loops as before,
-        # or inside the same loop as before (its blocks kept further in until they fit)
-        if space.keep_free(spec, df) and space._split_inner(best[1].rf_loops) < 0:
+        # RF loop orders of a nest of one loop per dim
+        improved |= rf_orders(best[1])
+        # each spread dim's factor moved into its RF loop (its spatial factor 1, its RF extent
+        # that many times larger, at most its tile), in its own RF order and every other
+        # (AlexNet conv1 on eyeriss/rs: M10 off the PE columns into the RF, inside S: 610 → 504 M pJ)
+        if space.keep_free(spec, df):
             m = best[1]
-            t3 = dict(zip(DIMS, m.t3))
-            cur = space._perm(df, m)
-            levels = space.keep_levels(df, m)
-            for slots in _loop_order_moves(cur, [d for d in df.rf_order if t3[d] > 1], lambda q: space.rf_slots(df, t3, q)):
-                loops = tuple((d, t3[d]) for d in slots)
-                same = tuple(k if k == 0 or k >= len(cur) else slots.index(cur[k - 1]) + 1 for k in levels)
-                for lv in dict.fromkeys((levels, same)):
-                    improved |= offer(replace(m, rf_order=(), rf_loops=loops, keep_at=lv), repair=True)
+            for d in [d for d in df.rf_order if d in free and m.sp[DIMS.index(d)] > 1]:
+                i = DIMS.index(d)
+                t1 = dict(zip(TILE_DIMS, m.t1))
+                moved = space.respan(df, replace(m, sp=m.sp[:i] + (1,) + m.sp[i + 1 :],
+                                                 t3=m.t3[:i] + (min(m.t3[i] * m.sp[i], t1[d]),) + m.t3[i + 1 :]), systolic)
+                improved |= offer(moved, repair=True)
+                improved |= rf_orders(moved)
         # keep levels: each type's to every level of the space, the RF extents kept or the
         # free ones at 1 (a type no longer kept frees the RF, a type now streamed pays per
         # MAC: the extents that paid under the old levels seldom pay under the new)
@@ -407,9 +440,34 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         # every split RF nest of that dim (the blocks' levels repaired to fit)
         if not improved and space.keep_free(spec, df):
             improved = tiles(True)
+        # and then: the layouts next to the incumbent's (multicast arrays)
+        if not improved:
+            improved = spatial(layouts_moved=True)
         if not improved:
             break
     return best[0], best[1]
+
+
+def _layout_moves(p: Problem, spec: HardwareSpec, m: Mapping, layouts: list) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """On a multicast array (``space.free_layouts``), the layouts next to the mapping's,
+    each with the axis that changed: each dim of more than one in its GLB tile (R, S: the
+    filter) and on neither axis added to either, and each dim on an axis moved to the
+    other (ResNet-50 layer3.1.conv1 on eyeriss/rs: C × M on the rows, where RS has R × C)."""
+    if not space.free_layouts(spec):
+        return []
+    t1 = dict(zip(TILE_DIMS, m.t1))
+    t1["R"], t1["S"] = p.R, p.S
+    out = []
+    for d in DIMS:
+        if t1[d] == 1:
+            continue
+        if d in m.rows:
+            out.append((tuple(e for e in m.rows if e != d), m.cols + (d,), ("cols",)))
+        elif d in m.cols:
+            out.append((m.rows + (d,), tuple(e for e in m.cols if e != d), ("rows",)))
+        else:
+            out += [(m.rows + (d,), m.cols, ("rows",)), (m.rows, m.cols + (d,), ("cols",))]
+    return [x for x in out if (x[0], x[1]) not in layouts]
 
 
 def _rf_repairs(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systolic: bool) -> list[Mapping]:

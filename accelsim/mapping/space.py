@@ -9,12 +9,16 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
   arrangement of those (:func:`canonical_order`: the untiled dims outermost, in NGMCEF order);
   and every nest that splits one tiled dim's DRAM loop in two around other loops
   (:func:`split_nests`, ``Mapping.dram_loops``: issue 19's split loops);
-- spatial layout: the dataflow's row and column dims, or the filters spread along an axis
-  the output pixels leave half idle, or RS's PE sets (``search.spatial_layouts``), and for
-  a dataflow that spreads M on no axis (OS) M beside the pixels on either axis
-  (:func:`layouts_of`; systolic arrays: the dataflow's own layout);
-- spatial factors: any factor 1..min(tile, axis) per row/column dim, the product along an
-  axis at most the axis' PEs;
+- spatial layout and factors: on a multicast array (:func:`free_layouts`) any dims across
+  the PE rows and any others across the columns (Timeloop's free spatial factors, pinned
+  ``rows``/``cols``), any factor 1..min(tile, axis) per dim, the product along an axis at
+  most its PEs — every set of factors once, in its canonical layout (:func:`layout_for`:
+  the first of :func:`layouts_of` that holds it, else the first split of its dims over the
+  axes; no count depends on the axis a dim lies along there); on a systolic array the
+  dataflow's own layout (its forwarding pattern), the factors as above. :func:`layouts_of`:
+  the dataflow's row and column dims, or the filters spread along an axis the output
+  pixels leave half idle, or RS's PE sets (``search.spatial_layouts``), and for a
+  dataflow that spreads M on no axis (OS) M beside the pixels on either axis;
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
   halved only where even their smallest block under the dataflow's keep levels does not
@@ -127,6 +131,103 @@ def layouts_of(p: Problem, spec: HardwareSpec, df: Dataflow) -> list[tuple[tuple
                 if alt not in out:
                     out.append(alt)
     return out
+
+
+def free_layouts(spec: HardwareSpec) -> bool:
+    """Whether the space holds every layout (any dims across the PE rows and columns, none
+    on both: Timeloop's free spatial factors, pinned ``rows``/``cols``): on a multicast
+    array, where no count depends on which axis a dim lies along — only the spatial
+    factors do, the products along each axis at most its PEs; a systolic array forwards
+    along the dataflow's own rows and columns."""
+    return spec.array.kind == "spatial"
+
+
+def layout_for(spec: HardwareSpec, layouts: list[tuple[tuple[str, ...], tuple[str, ...]]],
+               sp: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The canonical layout of spatial factors ``sp`` (every layout holding them is the
+    same mapping on a multicast array): the first of ``layouts`` (:func:`layouts_of`)
+    whose axes hold the dims of factor > 1 within their PEs; else, with
+    :func:`free_layouts`, the first split of those dims (in DIMS order; the k-th split
+    puts on the columns the dims whose bit is set in k, the rest on the rows) whose
+    products fit; None where none fits."""
+    rows_n, cols_n = spec.array.rows, spec.array.cols
+    spread = [d for d in DIMS if sp[d] > 1]
+    fits = lambda rows, cols: (math.prod(sp[d] for d in rows) <= rows_n  # noqa: E731
+                               and math.prod(sp[d] for d in cols) <= cols_n)
+    for rows, cols in layouts:
+        if set(spread) <= set(rows + cols) and fits(rows, cols):
+            return rows, cols
+    if not free_layouts(spec):
+        return None
+    for k in range(1 << len(spread)):
+        rows = tuple(d for i, d in enumerate(spread) if not k >> i & 1)
+        cols = tuple(d for i, d in enumerate(spread) if k >> i & 1)
+        if fits(rows, cols):
+            return rows, cols
+    return None
+
+
+def with_layout(spec: HardwareSpec, layouts: list[tuple[tuple[str, ...], tuple[str, ...]]], m: Mapping) -> Mapping:
+    """The mapping with its layout in canonical form (:func:`layout_for`; a systolic
+    array's mapping as it is)."""
+    if not free_layouts(spec):
+        return m
+    lay = layout_for(spec, layouts, dict(zip(DIMS, m.sp)))
+    return m if lay is None or lay == (m.rows, m.cols) else dataclasses.replace(m, rows=lay[0], cols=lay[1])
+
+
+def spatial_choices(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int],
+                    layouts: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...], dict[str, int]]]:
+    """Every (rows, cols, spatial factors) of the space for the GLB tile ``t1``, each set of
+    factors once in its canonical layout (:func:`layout_for`): each layout of ``layouts``
+    with its factors (:func:`_axis_factors`), then, with :func:`free_layouts`, every other
+    set of factors 1..min(tile, larger axis) per dim that some split over the two axes
+    fits (in lexicographic order over DIMS)."""
+    seen: set[tuple[int, ...]] = set()
+    for rows, cols in layouts:
+        for r in _axis_factors(rows, spec.array.rows, t1):
+            for c in _axis_factors(cols, spec.array.cols, t1):
+                sp = dict.fromkeys(DIMS, 1)
+                sp.update(r)
+                sp.update(c)
+                key = tuple(sp[d] for d in DIMS)
+                if key not in seen:
+                    seen.add(key)
+                    yield rows, cols, sp
+    if not free_layouts(spec):
+        return
+    top, pes = max(spec.array.rows, spec.array.cols), spec.array.rows * spec.array.cols
+    for key in _factor_vectors([min(t1[d], top) for d in DIMS], pes):
+        if key in seen:
+            continue
+        sp = dict(zip(DIMS, key))
+        lay = layout_for(spec, [], sp)
+        if lay is not None:
+            yield lay[0], lay[1], sp
+
+
+def _factor_vectors(caps: list[int], limit: int) -> Iterator[tuple[int, ...]]:
+    """Every vector of factors 1..caps[i] whose product is at most ``limit``, lexicographic."""
+    if not caps:
+        yield ()
+        return
+    for f in range(1, min(caps[0], limit) + 1):
+        for tail in _factor_vectors(caps[1:], limit // f):
+            yield (f,) + tail
+
+
+def _count_vectors(caps: tuple[int, ...], limit: int, tiles: tuple[int, ...]) -> int:
+    """Σ k! over the vectors :func:`_factor_vectors` yields, k the number of their factors
+    below ``tiles`` (counted by the product left and k, not vector by vector)."""
+    ways = {(limit, 0): 1}  # (the product still allowed, k so far) -> the number of prefixes
+    for cap, tile in zip(caps, tiles):
+        nxt: dict[tuple[int, int], int] = {}
+        for (left, k), n in ways.items():
+            for f in range(1, min(cap, left) + 1):
+                key = (left // f, k + (f < tile))
+                nxt[key] = nxt.get(key, 0) + n
+        ways = nxt
+    return sum(n * math.factorial(k) for (_, k), n in ways.items())
 
 
 def counted(p: Problem, df: Dataflow, m: Mapping) -> bool:
@@ -332,12 +433,12 @@ def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
     return tuple(k < n for k in keep_levels(df, m))
 
 
-def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> list[Mapping]:
+def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, splits: bool = True) -> list[Mapping]:
     """The mappings of the space with ``m``'s tiles, layout, factors, RF extents and pass
     order: the dataflow's RF loops under every combination of the types' keep levels
     (:func:`keep_options`; the dataflow's own first), every other order of the RF loops
     of more than one trip (:func:`rf_orders`) under every combination of its levels, then
-    every split RF nest, its other loops in every order (:func:`rf_split_nests`), under
+    (with ``splits``) every split RF nest, its other loops in every order (:func:`rf_split_nests`), under
     every combination of its levels (a nest whose split loops are adjacent: those with a
     level between them) — those the engine counts (:func:`counted`) whose blocks fit
     (:func:`rf_ok`)."""
@@ -354,7 +455,7 @@ def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping) -> lis
             loops = tuple((d, t3[d]) for d in slots)
             for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
                 cands.append(dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=k))
-        for loops in rf_split_nests(df, m.t3, orders=True):
+        for loops in rf_split_nests(df, m.t3, orders=True) if splits else ():
             inner = _split_inner(loops)
             adjacent = loops[inner - 1][0] == loops[inner][0]
             for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
@@ -484,26 +585,21 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
         free = free_rf_dims(df, t1)
         orders = orders_of(sizes, b)
         nests = split_nests(sizes, b)
-        for rows, cols in layouts:
-            for r in _axis_factors(rows, spec.array.rows, t1):
-                for c in _axis_factors(cols, spec.array.cols, t1):
-                    sp = dict.fromkeys(DIMS, 1)
-                    sp.update(r)
-                    sp.update(c)
-                    sp_t = tuple(sp[d] for d in DIMS)
-                    for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
-                        t3 = dict(base)
-                        t3.update(zip(free, ext))
-                        t3_t = tuple(t3[d] for d in DIMS)
-                        base_m = Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)
-                        passes = pass_orders(p, df, base_m)
-                        for mk in rf_variants(p, spec, df, base_m):
-                            for po in passes:
-                                mp = dataclasses.replace(mk, pass_order=po)
-                                for o in orders:
-                                    yield dataclasses.replace(mp, dram_order=o)
-                                for loops in nests:
-                                    yield dataclasses.replace(mp, dram_order=nest_label(loops), dram_loops=loops)
+        for rows, cols, sp in spatial_choices(p, spec, df, t1, layouts):
+            sp_t = tuple(sp[d] for d in DIMS)
+            for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
+                t3 = dict(base)
+                t3.update(zip(free, ext))
+                t3_t = tuple(t3[d] for d in DIMS)
+                base_m = Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)
+                passes = pass_orders(p, df, base_m)
+                for mk in rf_variants(p, spec, df, base_m):
+                    for po in passes:
+                        mp = dataclasses.replace(mk, pass_order=po)
+                        for o in orders:
+                            yield dataclasses.replace(mp, dram_order=o)
+                        for loops in nests:
+                            yield dataclasses.replace(mp, dram_order=nest_label(loops), dram_loops=loops)
 
 
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
@@ -519,10 +615,18 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
         t1 = dict(zip(TILE_DIMS, sizes))
         t1["R"], t1["S"] = p.R, p.S
         tiled = sum(1 for d in TILE_DIMS if -(-b[d] // t1[d]) > 1)
-        spatial = sum(
-            math.prod(min(t1[d], spec.array.rows) for d in rows) * math.prod(min(t1[d], spec.array.cols) for d in cols)
-            for rows, cols in layouts
-        )
+        if free_layouts(spec):
+            # every set of factors whose product the PEs hold (:func:`spatial_choices`), each
+            # with the orders of its pass loops that can have more than one pass (k of them:
+            # the dims of a tile larger than their factor, k! orders)
+            top = max(spec.array.rows, spec.array.cols)
+            spatial = _count_vectors(tuple(min(t1[d], top) for d in DIMS), spec.array.rows * spec.array.cols,
+                                     tuple(t1[d] for d in DIMS))
+        else:  # per layout, its factors, each with the orders of the pass loops of every dim of a tile > 1
+            spatial = math.factorial(sum(1 for d in DIMS if t1[d] > 1)) * sum(
+                math.prod(min(t1[d], spec.array.rows) for d in rows) * math.prod(min(t1[d], spec.array.cols) for d in cols)
+                for rows, cols in layouts
+            )
         cnt = [-(-b[d] // t1[d]) for d in TILE_DIMS]
         # split nests: per split of one dim, (k+1)!/2 arrangements of k + 1 loops, k! of them adjacent
         nests = sum(len(_pairs(c)) for c in cnt) * (math.factorial(tiled) * (tiled - 1) // 2)
@@ -536,8 +640,6 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
             # with k + 3 levels per type at most
             splits = sum(max(len(_pairs(v)) for v in range(1, t1[d] + 1)) for d in df.rf_order)
             keeps += splits * (k + 1) * k // 2 * math.factorial(max(k - 1, 0)) * (k + 3) ** 3
-        # pass orders: one per order of the dims that can have more than one pass (tile > 1)
-        keeps *= math.factorial(sum(1 for d in DIMS if t1[d] > 1))
         total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1)) * keeps
         if stop is not None and total > stop:
             return total
@@ -569,6 +671,7 @@ KEEP_SHARE = 0.5  # of the random draws of a dataflow whose keep levels move, th
 ORDER_SHARE = 0.5  # of the draws, the share with a random pass order; of those with random keep levels, with a random RF order
 RF_SPLIT_SHARE = 0.25  # of those whose RF extents allow one, the share drawn with a split RF nest (rf_split_nests)
 SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
+FREE_SHARE = 0.5  # on a multicast array, the share of the draws on a random layout (free_layouts), not one of layouts_of
 
 
 def _draw_split(rng: np.random.Generator, t1: tuple[int, ...], b: dict[str, int], order: str) -> tuple[tuple[str, int], ...]:
@@ -596,8 +699,11 @@ def random_mappings(
 ) -> list[Mapping]:
     """``n`` mappings of the space drawn at random (fewer when ``tries`` × ``n`` draws do
     not yield them): GLB tiles as :func:`_draw_tiles` draws them, in batches, those that
-    fit every buffer kept; per kept tile a random layout and factors (the dims of an axis
-    in random order, each a uniform factor of what the axis has left), RF extents
+    fit every buffer kept; per kept tile a random layout — one of :func:`layouts_of`, or
+    on a multicast array for :data:`FREE_SHARE` of the draws each dim of a tile > 1 on
+    the rows, the columns or neither at random — and factors (the dims of an axis
+    in random order, each a uniform factor of what the axis has left; the layout then
+    in canonical form, :func:`with_layout`), RF extents
     log-uniform, a random DRAM order (canonical form), for :data:`KEEP_SHARE` of the draws
     (where :func:`keep_free`) each type's keep level uniform among :func:`keep_options`
     (else the dataflow's) — :data:`RF_SPLIT_SHARE` of those, where the extents allow one,
@@ -606,8 +712,8 @@ def random_mappings(
     all draws a random pass order (:func:`with_pass`); kept when the RF blocks fit and
     the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
-    can be drawn. Seeded by ``rng`` (the orders by a stream spawned from its seed): the
-    same draws on every run."""
+    can be drawn. Seeded by ``rng`` (the orders and the free layouts' choices by streams
+    spawned from its seed): the same draws on every run."""
     from .search import _tiles_fit
 
     b = dict(zip(DIMS, p.bounds))
@@ -615,6 +721,9 @@ def random_mappings(
     # the loop orders from a stream of their own (spawned from ``rng``'s seed, which leaves
     # its stream as it was): the other choices are those of the draws without orders
     orng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    # the free layouts from a third (spawned after the orders' stream: it stays as it was)
+    lrng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    free = free_layouts(spec)
     out: list[Mapping] = []
     batch = max(64, 4 * n)
     drawn = 0
@@ -625,6 +734,9 @@ def random_mappings(
             t1 = dict(zip(TILE_DIMS, sizes))
             t1["R"], t1["S"] = p.R, p.S
             rows, cols = layouts[int(rng.integers(len(layouts)))]
+            if free and lrng.random() < FREE_SHARE:  # each dim of more than one along a random axis, or none
+                axis = lrng.integers(3, size=len(DIMS)).tolist()
+                rows, cols = (tuple(d for d, a in zip(DIMS, axis) if a == k and t1[d] > 1) for k in (1, 2))
             sp = dict.fromkeys(DIMS, 1)
             for dims, size in ((rows, spec.array.rows), (cols, spec.array.cols)):
                 left = size
@@ -638,8 +750,8 @@ def random_mappings(
                 t3[d] = min(share, max(1, int(math.exp(rng.uniform(0.0, math.log(share + 1))))))
             order = canonical_order("".join(TILE_DIMS[i] for i in rng.permutation(len(TILE_DIMS)).tolist()), sizes, b)
             loops = _draw_split(rng, sizes, b, order)
-            m = Mapping(df.name, sizes, nest_label(loops) if loops else order, tuple(sp[d] for d in DIMS),
-                        tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops)
+            m = with_layout(spec, layouts, Mapping(df.name, sizes, nest_label(loops) if loops else order, tuple(sp[d] for d in DIMS),
+                                                   tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops))
             if keep_free(spec, df) and rng.random() < KEEP_SHARE:
                 systolic = spec.array.kind == "systolic"
                 nests = rf_split_nests(df, m.t3)
