@@ -20,6 +20,7 @@
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -241,6 +242,40 @@ def test_canonical_orders_are_the_same_mapping(config):
         r1, r2 = run_kernel(p, df, m, systolic)[0], run_kernel(p, df, other, systolic)[0]
         np.testing.assert_array_equal(r1[: K.N_OUT], r2[: K.N_OUT])
         assert evaluate(p, spec, df, m).cycles == evaluate(p, spec, df, other).cycles
+
+
+@pytest.mark.parametrize("config", ["eyeriss", "edge_16x16"])
+def test_canonical_layouts_are_the_same_mapping(config):
+    """On a multicast array a mapping's layout (space.layout_for) is one of many that hold
+    its spatial factors: the spread dims split over the axes at random (each product within
+    its axis' PEs), a dim of factor 1 on a random axis or none, the kernel's counts, the
+    timeline's cycles and the reference model's counts are the same."""
+    from test_cycles_reference import check
+
+    rng = np.random.default_rng(19)
+    n = 0
+    for spec, df, p, m in _random_mappings(config, 3):
+        sp = dict(zip(DIMS, m.sp))
+        for _ in range(20):  # a random other layout that holds the factors
+            axis = rng.integers(3, size=len(DIMS)).tolist()
+            rows = tuple(d for d, a in zip(DIMS, axis) if a == 1 or (a == 0 and sp[d] > 1))
+            cols = tuple(d for d, a in zip(DIMS, axis) if a == 2)
+            if (math.prod(sp[d] for d in rows) <= spec.array.rows and math.prod(sp[d] for d in cols) <= spec.array.cols
+                    and (rows, cols) != (m.rows, m.cols)):
+                break
+        else:
+            continue
+        other = replace(m, rows=rows, cols=cols)
+        assert SP.with_layout(spec, SP.layouts_of(p, spec, df), other) == m
+        r1, r2 = run_kernel(p, df, m)[0], run_kernel(p, df, other)[0]
+        np.testing.assert_array_equal(r1[: K.N_OUT], r2[: K.N_OUT])
+        assert evaluate(p, spec, df, m).cycles == evaluate(p, spec, df, other).cycles
+        n += 1
+    assert n >= 20
+    tiny = _tiny(config)  # and the reference model walks such a mapping as the engine counts it
+    df = dataflow_for("ws", tiny.array.kind)
+    m = next(m for m in SP.enumerate_space(TINY, tiny, df) if (m.rows, m.cols) not in SP.layouts_of(TINY, tiny, df))
+    check(df, (TINY, tiny, m))
 
 
 @pytest.mark.parametrize("config", ["eyeriss", "tpu_v1"])
