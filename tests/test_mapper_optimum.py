@@ -181,7 +181,7 @@ def test_cycle_bounds_are_under_the_timeline(config):
 
 
 @pytest.mark.parametrize("config,dataflow,p", [("eyeriss", "rs", TINY_STRIDED), ("eyeriss", "ws", TINY_E4), ("eyeriss", "os", TINY_SPLIT),
-                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)])
+                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)] + MULTI)
 def test_full_search_bounds_hold_on_every_mapping(config, dataflow, p):
     """The bounds the full search prunes with (mapping/full.py: _Objective.bound, per GLB tile,
     DRAM nest and which types the RF keeps; spatial_bound) are under the engine's energy and
@@ -336,11 +336,14 @@ def test_space_holds_every_split_nest_the_engine_counts(config, dataflow, p):
     """The space's split RF nests (any number of dims split, space.rf_split_nests) at each
     tiling, layout, spatial factors and RF extents with two RF extents of 4 are exactly the
     nests written out from Mapping.rf_loops' rules (:func:`_split_nests_written_out`), each
-    once; nests splitting both dims among them, and they pass the pinned checks."""
+    once; nests splitting both dims among them, and they pass the pinned checks. The full
+    search's split moves (space.split_moves) from a nest splitting one dim reach nests
+    splitting both, each one of the space."""
     spec = _tiny(config)
     df = dataflow_for(dataflow, spec.array.kind)
+    space = list(SP.enumerate_space(p, spec, df))
     by: dict = {}
-    for m in SP.enumerate_space(p, spec, df):
+    for m in space:
         if not m.dram_loops and not m.pass_order and m.dram_order == SP.orders_of(m.t1, dict(zip(DIMS, p.bounds)))[0]:
             by.setdefault(replace(m, rf_loops=(), keep_at=()), []).append(m)
     both = 0
@@ -353,6 +356,14 @@ def test_space_holds_every_split_nest_the_engine_counts(config, dataflow, p):
         assert all(m.rf_split_error(p) is None and SP.rf_ok(p, spec, df, m) for m in double)
         both += len(double)
     assert both >= 100
+    members, systolic = set(space), spec.array.kind == "systolic"
+    reached = set()
+    for m in space:
+        if len(m.rf_loops) - len({d for d, _ in m.rf_loops}) == 1 and sum(1 for t in m.t3 if t >= 4) >= 2:
+            moves = [x for x in SP.split_moves(df, m, systolic) if SP.counted(p, df, x) and SP.rf_ok(p, spec, df, x)]
+            assert set(moves) <= members
+            reached |= {x for x in moves if len(x.rf_loops) - len({d for d, _ in x.rf_loops}) == 2}
+    assert len(reached) >= 50, len(reached)
 
 
 def _as_pinned(p, df, m) -> dict:
