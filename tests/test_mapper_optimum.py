@@ -111,6 +111,7 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
     df = dataflow_for(dataflow, spec.array.kind)
     space = list(SP.enumerate_space(p, spec, df))
     assert len(space) > 100 and len(set(space)) == len(space)
+    assert len(space) <= SP.size_bound(p, spec, df)  # the bound the full search walks a layer whole under
     if dataflow == "rs":  # the space holds RS's PE sets (search.SETS): filters beside E on the columns, where E could fill them
         assert 2 * p.E > spec.array.cols and any("M" in m.cols and m.sp[DIMS.index("M")] > 1 for m in space)
     if df.uses_rf:  # the space holds every type's keep level, the dataflow's own and others
