@@ -732,7 +732,9 @@ def random_mappings(
     them with their other RF loops of more than one trip in a random order, and of those,
     while another dim's loop can split, :data:`MULTI_SPLIT_SHARE` with it split too
     (:func:`_draw_more_splits`, from a stream spawned from the orders' seed, the levels
-    then drawn anew from it: the draws splitting one dim stay as they were) —, for :data:`ORDER_SHARE` of
+    then drawn anew from it; where that nest's blocks do not fit or the engine does not
+    count it, the draw keeps its nest splitting one dim: every other draw stays as it
+    was) —, for :data:`ORDER_SHARE` of
     all draws a random pass order (:func:`with_pass`); kept when the RF blocks fit and
     the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
@@ -773,7 +775,7 @@ def random_mappings(
                         tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops)
             if keep_free(spec, df) and rng.random() < KEEP_SHARE:
                 systolic = spec.array.kind == "systolic"
-                nests = rf_split_nests(df, m.t3)
+                nests = rf_split_nests(df, m.t3, max_splits=1)
                 if nests and rng.random() < RF_SPLIT_SHARE:
                     loops = nests[int(rng.integers(len(nests)))]
                     if orng.random() < ORDER_SHARE:  # the other loops of more than one trip in a random order
@@ -789,12 +791,16 @@ def random_mappings(
                     inner = _split_inner(loops)
                     if loops[inner - 1][0] == loops[inner][0] and inner not in levels:  # else the dim's one loop
                         levels[int(rng.integers(len(levels)))] = inner
+                    one = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
                     more = _draw_more_splits(srng, loops)
-                    if more:
-                        loops = more
-                        levels = [o[int(srng.integers(len(o)))] for o in _level_options([c for _, c in loops], systolic)]
-                        _separate(srng, loops, levels)
-                    m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
+                    if more:  # kept where it fits and the engine counts it, else the nest splitting one dim
+                        lv = [o[int(srng.integers(len(o)))] for o in _level_options([c for _, c in more], systolic)]
+                        _separate(srng, more, lv)
+                        m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=more), tuple(lv), systolic)
+                        if not (rf_ok(p, spec, df, m) and counted(p, df, m)):
+                            m = one
+                    else:
+                        m = one
                 else:
                     m = with_keep(df, m, tuple(o[int(rng.integers(len(o)))] for o in keep_options(df, m.t3, systolic)), systolic)
                     if orng.random() < ORDER_SHARE:  # the RF loops of more than one trip in a random order, the levels' places kept
