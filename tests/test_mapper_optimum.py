@@ -4,8 +4,10 @@
 1. On small layers the search returns exactly the exhaustive optimum of the whole space —
    every GLB tile size, every DRAM loop order, every layout, spatial factor, RF extent and
    each type's keep level, each mapping scored by the engine (evaluate.score), no bound
-   used — for energy, latency and EDP, on spatial and systolic arrays: the same mapping
-   (ties: the first in the space's order), not just the same score.
+   used — for energy, latency and EDP, on spatial and systolic arrays: on the layers it
+   walks whole the same mapping (ties: the first in the space's order), not just the same
+   score; on one it is too large to walk (E4 F4 on eyeriss/ws, whose size bound is 64× its
+   18,689 mappings), by descents, the same score.
 2. The bounds the search prunes with never exceed the engine's figure: the cycle bound
    (engine/bound.py: cycles_bound_bw) under the timeline's cycles, the MACs over the PEs the
    spatial factors occupy under the compute cycles, on random mappings of real configs;
@@ -50,6 +52,11 @@ TINY_STRIDED = Problem(N=1, G=1, M=2, C=1, E=2, F=2, R=3, S=1, H=3, W=3, U=2, D=
 # RF extents of 4 along an RF loop (C in tpu_v1's OS, E in WS): split RF nests, C2 ... C2
 TINY_C4 = Problem(N=1, G=1, M=2, C=4, E=2, F=1, R=1, S=1, H=2, W=1, U=1, D=1, pt=0, pl=0)
 TINY_E4 = Problem(N=1, G=1, M=1, C=1, E=4, F=2, R=1, S=1, H=4, W=2, U=1, D=1, pt=0, pl=0)
+# two RF extents of 4 (E and F in eyeriss' WS; C and the whole R in tpu_v1's OS): nests that
+# split both dims' RF loops, E2 F2 E2 F2, C2 R2 C2 R2, ...
+TINY_E4F4 = Problem(N=1, G=1, M=1, C=1, E=4, F=4, R=1, S=1, H=4, W=4, U=1, D=1, pt=0, pl=0)
+TINY_C4R4 = Problem(N=1, G=1, M=1, C=4, E=2, F=1, R=4, S=1, H=5, W=1, U=1, D=1, pt=0, pl=0)
+MULTI = [("eyeriss", "ws", TINY_E4F4), ("tpu_v1", "os", TINY_C4R4)]
 
 
 def _tiny(config: str, glb_bits: int = 1024):
@@ -75,7 +82,7 @@ CASES = [
     ("tpu_v1", "ws", TINY),
     ("tpu_v1", "os", TINY),
     ("tpu_v1", "os", TINY_C4),
-]
+] + MULTI
 
 
 # (config, dataflow) -> the objectives whose optimum on its case has a pass order of its own,
@@ -120,6 +127,7 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
     df = dataflow_for(dataflow, spec.array.kind)
     space = list(SP.enumerate_space(p, spec, df))
     assert len(space) > 100 and len(set(space)) == len(space)
+    assert len(space) <= SP.size_bound(p, spec, df)  # the bound the full search walks a layer whole under
     if dataflow == "rs":  # the space holds RS's PE sets (search.SETS): filters beside E on the columns, where E could fill them
         assert 2 * p.E > spec.array.cols and any("M" in m.cols and m.sp[DIMS.index("M")] > 1 for m in space)
     if df.uses_rf:  # the space holds every type's keep level, the dataflow's own and others
@@ -134,6 +142,8 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
         assert any(not _own_orders(df, m) and m.rf_loops and not m.pass_order for m in space)
     if p in (TINY_C4, TINY_E4) or (p is TINY_SPLIT and dataflow == "os"):  # an RF extent of 4: split RF nests (C2 ... C2)
         assert sum(1 for m in space if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)) >= 100
+    if p in (TINY_E4F4, TINY_C4R4):  # two RF extents of 4: nests splitting both dims
+        assert sum(1 for m in space if len(m.rf_loops) - len({d for d, _ in m.rf_loops}) == 2) >= 200
     layouts = SP.layouts_of(p, spec, df)
     laid = np.array([(m.rows, m.cols) in layouts for m in space])  # the mappings in a layout of layouts_of
     if SP.free_layouts(spec):  # every set of spatial factors some split over the axes fits, each once
@@ -145,13 +155,19 @@ def test_full_search_finds_the_exhaustive_optimum(config, dataflow, p):
                               for ks in np.ndindex(*(2,) * len(sp)))
         assert sps == {sp for sp in np.ndindex(*caps) for sp in [tuple(f + 1 for f in sp)] if fits(sp)}
     table = np.array([_scores(p, spec, df, m) for m in space])
+    from accelsim.mapping import full as F  # the layers the full search walks whole (the others by descents)
+    walked = math.prod(p.bounds[:6]) <= F.EXACT_TILINGS and SP.size_bound(p, spec, df, F.EXACT_MAPPINGS) <= F.EXACT_MAPPINGS
+    assert walked or p is TINY_E4F4
     for i in range(0, len(space), 97):  # the three at once are the engine's score, to the last bit
         assert tuple(table[i]) == tuple(score(p, spec, df, space[i], o) for o in ("energy", "latency", "edp"))
     for k, objective in enumerate(("energy", "latency", "edp")):
         scores = table[:, k]
         best = space[int(np.argmin(scores))]  # the first of the least
         found = S.full_search_mapping(p, spec, df, objective)
-        assert found == best, (objective, score(p, spec, df, found, objective), min(scores))
+        if walked:  # branch and bound: the first of the least, the tie rule of the exact walk
+            assert found == best, (objective, score(p, spec, df, found, objective), min(scores))
+        else:  # descents: the least score (ties: the earlier descent's mapping)
+            assert score(p, spec, df, found, objective) == min(scores), (objective, found)
         if objective in ORDER_OPTIMA.get((config, dataflow), ()):  # an order of its own is strictly the optimum
             own = np.array([_own_orders(df, m) for m in space])  # (among the layouts of layouts_of)
             assert scores[laid].min() < scores[laid & own].min(), (objective, best)
@@ -201,7 +217,7 @@ def test_cycle_bounds_are_under_the_timeline(config):
 
 
 @pytest.mark.parametrize("config,dataflow,p", [("eyeriss", "rs", TINY_STRIDED), ("eyeriss", "ws", TINY_E4), ("eyeriss", "os", TINY_SPLIT),
-                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)])
+                                               ("eyeriss", "is", TINY), ("tpu_v1", "ws", TINY), ("tpu_v1", "os", TINY_C4)] + MULTI)
 def test_full_search_bounds_hold_on_every_mapping(config, dataflow, p):
     """The bounds the full search prunes with (mapping/full.py: _Objective.bound, per GLB tile,
     DRAM nest and which types the RF keeps; spatial_bound) are under the engine's energy and
@@ -351,6 +367,75 @@ def test_space_mappings_pass_the_pinned_checks():
             assert sorted(m.dram_order) == sorted(TILE_DIMS)
 
 
+def _split_nests_written_out(p, spec, df, m) -> set:
+    """The split RF nests (rf_loops, keep_at) of the mappings with ``m``'s tiles, factors,
+    RF extents, layout and DRAM and pass orders that the engine counts and whose blocks
+    fit, written out from Mapping.rf_loops' rules alone: each RF dim of more than one trip
+    one loop or two (a · c = t3, a, c ≥ 2), in every order with each dim's outer loop
+    first, at least one dim with two, then the loops of one trip in rf_order's order; each
+    type's keep level 0 .. n, in canonical form — a level inside a loop of one trip is the
+    level above it, two adjacent loops of one dim with no level between are its one loop."""
+    import itertools
+
+    t3 = dict(zip(DIMS, m.t3))
+    big = [d for d in df.rf_order if t3[d] > 1]
+    ones = tuple((d, 1) for d in df.rf_order if t3[d] == 1)
+    ways = [[((d, t3[d]),)] + [((d, a), (d, t3[d] // a)) for a in range(2, t3[d]) if t3[d] % a == 0 and t3[d] // a >= 2] for d in big]
+    out = set()
+    for pick in itertools.product(*ways):
+        if all(len(w) == 1 for w in pick):
+            continue
+        items = [(d, k, c) for w in pick for k, (d, c) in enumerate(w)]
+        for q in set(itertools.permutations(items)):
+            if any(x[0] == y[0] and x[1] > y[1] for i, x in enumerate(q) for y in q[i + 1 :]):
+                continue  # a dim's inner loop above its outer one
+            loops = tuple((d, c) for d, _, c in q) + ones
+            n = len(loops)
+            adjacent = [i + 1 for i in range(n - 1) if loops[i][0] == loops[i + 1][0]]
+            for keep in itertools.product(range(n + 1), repeat=3):
+                if any(0 < k < n and loops[k - 1][1] == 1 for k in keep) or not all(j in keep for j in adjacent):
+                    continue
+                x = replace(m, rf_order=(), rf_loops=loops, keep_at=keep)
+                if SP.counted(p, df, x) and SP.rf_ok(p, spec, df, x):
+                    out.add((loops, keep))
+    return out
+
+
+@pytest.mark.parametrize("config,dataflow,p", MULTI)
+def test_space_holds_every_split_nest_the_engine_counts(config, dataflow, p):
+    """The space's split RF nests (any number of dims split, space.rf_split_nests) at each
+    tiling, layout, spatial factors and RF extents with two RF extents of 4 are exactly the
+    nests written out from Mapping.rf_loops' rules (:func:`_split_nests_written_out`), each
+    once; nests splitting both dims among them, and they pass the pinned checks. The full
+    search's split moves (space.split_moves) from a nest splitting one dim reach nests
+    splitting both, each one of the space."""
+    spec = _tiny(config)
+    df = dataflow_for(dataflow, spec.array.kind)
+    space = list(SP.enumerate_space(p, spec, df))
+    by: dict = {}
+    for m in space:
+        if not m.dram_loops and not m.pass_order and m.dram_order == SP.orders_of(m.t1, dict(zip(DIMS, p.bounds)))[0]:
+            by.setdefault(replace(m, rf_loops=(), keep_at=()), []).append(m)
+    both = 0
+    for base, ms in by.items():
+        if sum(1 for t in base.t3 if t >= 4) < 2:
+            continue
+        split = [(m.rf_loops, m.keep_at) for m in ms if len({d for d, _ in m.rf_loops}) < len(m.rf_loops)]
+        assert len(split) == len(set(split)) and set(split) == _split_nests_written_out(p, spec, df, base), base
+        double = [m for m in ms if len(m.rf_loops) - len({d for d, _ in m.rf_loops}) == 2]
+        assert all(m.rf_split_error(p) is None and SP.rf_ok(p, spec, df, m) for m in double)
+        both += len(double)
+    assert both >= 100
+    members, systolic = set(space), spec.array.kind == "systolic"
+    reached = set()
+    for m in space:
+        if len(m.rf_loops) - len({d for d, _ in m.rf_loops}) == 1 and sum(1 for t in m.t3 if t >= 4) >= 2:
+            moves = [x for x in SP.split_moves(df, m, systolic) if SP.counted(p, df, x) and SP.rf_ok(p, spec, df, x)]
+            assert set(moves) <= members
+            reached |= {x for x in moves if len(x.rf_loops) - len({d for d, _ in x.rf_loops}) == 2}
+    assert len(reached) >= 50, len(reached)
+
+
 def _as_pinned(p, df, m) -> dict:
     """The mapping written as a ``--mapping`` YAML entry (mapping/pinned.py)."""
     b = dict(zip(DIMS, p.bounds))
@@ -408,6 +493,33 @@ def test_random_draws_read_back_as_pinned_and_equal_the_cycle_model(config, data
                 free += (m.rows, m.cols) not in layouts
     assert keeps >= 10 and splits >= 1 and orders >= 10
     assert free >= 30 if SP.free_layouts(spec) else free == 0
+
+
+@pytest.mark.parametrize("config,dataflow,p", MULTI)
+def test_random_draws_split_two_dims(config, dataflow, p):
+    """Random draws of the space include nests splitting two dims' RF loops
+    (space.MULTI_SPLIT_SHARE), each a mapping of the space; written as pinned mappings
+    they read back as the same mapping and count as the cycle-by-cycle reference model
+    walks them."""
+    from accelsim.mapping.pinned import pinned_mapping
+    from test_cycles_reference import check
+
+    spec = _tiny(config)
+    df = dataflow_for(dataflow, spec.array.kind)
+    space = set(SP.enumerate_space(p, spec, df))
+    double = lambda m: len(m.rf_loops) - len({d for d, _ in m.rf_loops}) == 2  # noqa: E731
+    drawn = SP.random_mappings(p, spec, df, np.random.default_rng(31), 30_000)
+    assert set(drawn) <= space
+    # rare: both RF extents 4, the passes whole, a split drawn, and on eyeriss half the draws on
+    # a layout of their own that spreads E or F (5 and 18 distinct of 30,000)
+    got = {m for m in drawn if double(m)}
+    assert len(got) >= 3, len(got)
+    for m in sorted(got, key=drawn.index)[:4]:
+        back = pinned_mapping(_as_pinned(p, df, m), p, spec, df, "c", "pins.yaml")
+        assert replace(back, dram_loops=tuple(x for x in back.dram_loops if x[1] > 1)) == m
+        check(df, (p, spec, m))
+
+
 def test_unknown_search_is_refused():
     from accelsim.api import run
     from accelsim.errors import AccelsimError

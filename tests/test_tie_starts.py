@@ -34,7 +34,7 @@ def test_tie_starts_are_the_lowest_distinct_energies_among_equal_cycles() -> Non
     ref = evaluate(p, spec, df, seed)
     key = lambda e: round(e / ref.total_energy, 9)  # noqa: E731  (fsum vs dot: equal to ~1e-15)
     first: dict[float, object] = {}
-    for v in SP.rf_variants(p, spec, df, seed, splits=False):
+    for v in SP.rf_variants(p, spec, df, seed, max_splits=0):
         c = evaluate(p, spec, df, v)
         if v != seed and c.cycles == ref.cycles:
             first.setdefault(key(c.total_energy), v)

@@ -69,9 +69,11 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       or inside the same loop, kept further in until it fits), each type's keep
       level to every level of the space (``space.keep_options``), the RF extents kept or
       the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``),
-      every split of one dim's RF loop; and when none of these improves, each free RF
-      dim's tile and RF extent together on every split of that dim's RF loop (the blocks
-      repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower
+      every split of one dim's RF loop (of a nest already split, also every split of
+      another dim's loop beside its splits: ``space.split_moves``, so the descent reaches
+      nests of two and more split dims a split at a time); and when none of these
+      improves, each free RF dim's tile and RF extent together on every split of that
+      dim's RF loop (the blocks repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower
       (objective alone), so ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
@@ -115,7 +117,7 @@ def _tied_variants(p: Problem, spec: HardwareSpec, df: Dataflow, seed: Mapping, 
     t1["R"], t1["S"] = p.R, p.S
     by: dict[float, Mapping] = {}
     s2 = obj.secondary(seed)
-    for v in space.rf_variants(p, spec, df, seed, splits=False):
+    for v in space.rf_variants(p, spec, df, seed, max_splits=0):
         if v == seed or obj.bound(t1, v) > s0 * (1 + SLACK) or obj(v) != s0:
             continue
         by.setdefault(obj.secondary(v), v)
@@ -432,7 +434,8 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
                     improved |= offer(moved)
                     if ones != m.t3:
                         improved |= offer(replace(moved, t3=ones))
-            # split RF nests: one dim's RF loop in two (every split and placement), the types' blocks kept
+            # split RF nests: one dim's RF loop in two (every split and placement; of a split
+            # nest, also one more dim's), the types' blocks kept
             m = best[1]
             for moved in space.split_moves(df, m, systolic):
                 improved |= offer(moved)

@@ -26,8 +26,9 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
 - keep levels: for each of weight, ifmap, psum, where the PE's RF keeps its block —
   the pass, inside any RF loop, or nowhere (streamed) — not only the dataflow's own
   (:func:`keep_options`; ``Mapping.rf_loops`` / ``keep_at`` of docs/engine.md §2, the
-  RF loops the dataflow's, one per dim), and every nest splitting one dim's RF loop in
-  two (:func:`rf_split_nests`) under every keep level of it; a dataflow with a
+  RF loops the dataflow's, one per dim), and every nest splitting one or more dims' RF
+  loops in two each (:func:`rf_split_nests`: the nests of one split dim first, then of
+  two, ...) under every keep level of it; a dataflow with a
   hand-written RF nest (``Dataflow.order``) or no RF keeps its own levels and nest;
 - RF loop order: of such a dataflow, every order of the RF loops of more than one trip
   (a loop of one trip never advances: it keeps its place in ``rf_order``, :func:`rf_slots`,
@@ -290,34 +291,51 @@ def keep_options(df: Dataflow, t3: tuple[int, ...], systolic: bool = False) -> l
 
 
 def rf_split_nests(df: Dataflow, t3: tuple[int, ...], base: tuple[str, ...] | None = None,
-                   orders: bool = False) -> list[tuple[tuple[str, int], ...]]:
-    """Every RF nest that splits one dim's RF loop in two (``Mapping.rf_loops`` with a dim
-    twice; Timeloop's P4 at pe_spad and P14 at weight_reg): the loops of more than one trip
-    in ``base``'s order (default ``rf_order``; with ``orders``, in every order), one dim's
-    (t3 = a · c, a, c ≥ 2) as an outer loop (d, a) and an inner loop (d, c) at any two
-    places among the others, then the loops of one trip in ``rf_order``'s order (they
-    never advance: where they sit changes no count). Two adjacent loops of one dim are its
-    one loop unless a keep level sits between them (:func:`rf_variants`). In order: the
-    split dim in ``base``'s order, its splits by outer count, the other loops' orders
-    (lexicographic), the outer loop's place, the inner's."""
+                   orders: bool = False, max_splits: int | None = None) -> list[tuple[tuple[str, int], ...]]:
+    """Every RF nest that splits one or more dims' RF loops in two each (``Mapping.rf_loops``
+    with those dims twice; Timeloop's P4 at pe_spad and P14 at weight_reg): the loops of
+    more than one trip in ``base``'s order (default ``rf_order``; with ``orders``, in every
+    order), each split dim's (t3 = a · c, a, c ≥ 2) as an outer loop (d, a) and an inner
+    loop (d, c) at any two places among the others (:func:`_insert_splits`), then the loops
+    of one trip in ``rf_order``'s order (they never advance: where they sit changes no
+    count); at most ``max_splits`` dims split (default: any number). Two adjacent loops of
+    one dim are its one loop unless a keep level sits between them (:func:`rf_variants`).
+    In order: the number of split dims (one first), the set of split dims (combinations in
+    ``base``'s order), their splits by outer count (the first dim's slowest), the other
+    loops' orders (lexicographic), the split loops' places (:func:`_insert_splits`)."""
     t3d = dict(zip(DIMS, t3))
     base = base or df.rf_order
     big = [d for d in base if t3d[d] > 1]
     ones = tuple((d, 1) for d in df.rf_order if t3d[d] == 1)
+    can = [d for d in big if _pairs(t3d[d])]
     out = []
-    for d in big:
-        others = [(e, t3d[e]) for e in big if e != d]
-        for a, c in _pairs(t3d[d]):
-            for rest in (itertools.permutations(others) if orders else [others]):
-                rest = list(rest)
-                for i in range(len(rest) + 1):
-                    for j in range(i, len(rest) + 1):
-                        out.append(tuple(rest[:i] + [(d, a)] + rest[i:j] + [(d, c)] + rest[j:]) + ones)
+    for s in range(1, min(len(can), len(can) if max_splits is None else max_splits) + 1):
+        for dims in itertools.combinations(can, s):
+            others = [(e, t3d[e]) for e in big if e not in dims]
+            for cuts in itertools.product(*(_pairs(t3d[d]) for d in dims)):
+                for rest in (itertools.permutations(others) if orders else [others]):
+                    for loops in _insert_splits(list(rest), list(zip(dims, cuts))):
+                        out.append(tuple(loops) + ones)
     return out
 
 
+def _insert_splits(seq: list[tuple[str, int]], cuts: list[tuple[str, tuple[int, int]]]) -> Iterator[list[tuple[str, int]]]:
+    """Every nest of the loops ``seq`` (kept in their order) with, for each ``(d, (a, c))``
+    of ``cuts``, an outer loop (d, a) and after it an inner loop (d, c): the first cut's
+    outer loop at each place i of ``seq`` (0 .. len), its inner loop at each place j ≥ i of
+    the rest, then the next cut's into that nest, likewise. Each nest once (removing the
+    last cut's two loops gives back the nest it was inserted into)."""
+    if not cuts:
+        yield seq
+        return
+    (d, (a, c)), rest = cuts[0], cuts[1:]
+    for i in range(len(seq) + 1):
+        for j in range(i, len(seq) + 1):
+            yield from _insert_splits(seq[:i] + [(d, a)] + seq[i:j] + [(d, c)] + seq[j:], rest)
+
+
 def _split_inner(loops: tuple[tuple[str, int], ...]) -> int:
-    """The index of the split dim's inner loop in a split RF nest (-1: no dim split)."""
+    """The index of the first inner loop of a split dim in an RF nest (-1: no dim split)."""
     seen: set[str] = set()
     for i, (d, _) in enumerate(loops):
         if d in seen:
@@ -326,10 +344,39 @@ def _split_inner(loops: tuple[tuple[str, int], ...]) -> int:
     return -1
 
 
+def _split_dims(loops: tuple[tuple[str, int], ...]) -> dict[str, tuple[int, int]]:
+    """Each split dim of an RF nest (a dim with two loops) with the indices of its outer
+    and inner loop, in the order of their outer loops."""
+    first: dict[str, int] = {}
+    out: dict[str, tuple[int, int]] = {}
+    for i, (d, _) in enumerate(loops):
+        if d in first:
+            out[d] = (first[d], i)
+        else:
+            first[d] = i
+    return dict(sorted(out.items(), key=lambda x: x[1][0]))
+
+
+def _merged(loops: tuple[tuple[str, int], ...], levels: tuple[int, ...]) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    """The nest and keep levels in canonical form of the splits: each split dim whose two
+    loops are adjacent with no keep level between them (the inner loop's index not a
+    level) as its one loop (count a · c, at the outer loop's place), the levels below it
+    one loop fewer; the other splits kept."""
+    loops = list(loops)
+    while True:
+        for d, (i, j) in _split_dims(tuple(loops)).items():
+            if j == i + 1 and j not in levels:
+                loops[i : j + 1] = [(d, loops[i][1] * loops[j][1])]
+                levels = tuple(k - (k > j) for k in levels)
+                break
+        else:
+            return tuple(loops), levels
+
+
 def keep_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
     """The mapping's keep levels of weight, ifmap, psum as indices into its RF loops: the
     dataflow's ``rf_order`` (a mapping of the space with ``rf_loops`` has the dataflow's RF
-    loops, or a split nest of them: :func:`rf_split_nests`)."""
+    loops, or a nest of them with one or more dims split: :func:`rf_split_nests`)."""
     if m.rf_loops:
         return m.keep_at
     nest = m.nest(df)
@@ -433,15 +480,16 @@ def kept(df: Dataflow, m: Mapping) -> tuple[bool, ...]:
     return tuple(k < n for k in keep_levels(df, m))
 
 
-def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, splits: bool = True) -> list[Mapping]:
+def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, max_splits: int | None = None) -> list[Mapping]:
     """The mappings of the space with ``m``'s tiles, layout, factors, RF extents and pass
     order: the dataflow's RF loops under every combination of the types' keep levels
     (:func:`keep_options`; the dataflow's own first), every other order of the RF loops
     of more than one trip (:func:`rf_orders`) under every combination of its levels, then
-    (with ``splits``) every split RF nest, its other loops in every order (:func:`rf_split_nests`), under
-    every combination of its levels (a nest whose split loops are adjacent: those with a
-    level between them) — those the engine counts (:func:`counted`) whose blocks fit
-    (:func:`rf_ok`)."""
+    every split RF nest (one dim split, then two, ...), its other loops in every order
+    (:func:`rf_split_nests`), under every combination of its levels (a nest with a split
+    dim's two loops adjacent: those with a level between them, else it is the nest with
+    that dim's one loop, :func:`_merged`; at most ``max_splits`` dims split, default any
+    number) — those the engine counts (:func:`counted`) whose blocks fit (:func:`rf_ok`)."""
     systolic = spec.array.kind == "systolic"
     plain = dataclasses.replace(m, rf_loops=(), keep_at=())
     if not keep_free(spec, df):
@@ -455,19 +503,18 @@ def rf_variants(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, splits
             loops = tuple((d, t3[d]) for d in slots)
             for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
                 cands.append(dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=k))
-        for loops in rf_split_nests(df, m.t3, orders=True) if splits else ():
-            inner = _split_inner(loops)
-            adjacent = loops[inner - 1][0] == loops[inner][0]
+        for loops in rf_split_nests(df, m.t3, orders=True, max_splits=max_splits):
+            adjacent = [j for i, j in _split_dims(loops).values() if j == i + 1]
             for k in itertools.product(*_level_options([c for _, c in loops], systolic)):
-                if not adjacent or inner in k:
+                if all(j in k for j in adjacent):
                     cands.append(dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=k))
     return [mk for mk in cands if rf_ok(p, spec, df, mk) and counted(p, df, mk)]
 
 
 def rf_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
     """Each type's keep level as an index into the mapping's RF loops one per dim
-    (:func:`_perm`; :func:`keep_levels`); of a split RF nest, the place in them of the dim
-    of its block's outermost loop."""
+    (:func:`_perm`; :func:`keep_levels`); of a split RF nest (any number of dims split),
+    the place in them of the dim of the outermost loop inside its block's level."""
     if _split_inner(m.rf_loops) < 0:
         return keep_levels(df, m)
     n = len(m.rf_loops)
@@ -477,7 +524,7 @@ def rf_levels(df: Dataflow, m: Mapping) -> tuple[int, ...]:
 
 def level_options(df: Dataflow, m: Mapping, systolic: bool = False) -> list[list[int]]:
     """Per type the keep levels of the mapping's own RF nest (:func:`keep_options`, or a
-    split nest's :func:`_level_options`)."""
+    split nest's :func:`_level_options`, any number of dims split)."""
     if _split_inner(m.rf_loops) < 0:
         return keep_options(df, m.t3, systolic)
     return _level_options([c for _, c in m.rf_loops], systolic)
@@ -485,27 +532,24 @@ def level_options(df: Dataflow, m: Mapping, systolic: bool = False) -> list[list
 
 def with_levels(df: Dataflow, m: Mapping, levels: tuple[int, ...], systolic: bool = False) -> Mapping:
     """The mapping with keep levels ``levels`` of its own RF nest, in the space's form
-    (:func:`with_keep`; a split nest whose adjacent loops of one dim no level separates is
-    that dim's one loop: merged)."""
-    inner = _split_inner(m.rf_loops)
-    if inner < 0:
+    (:func:`with_keep`; of a split nest, each split dim whose two adjacent loops no level
+    separates as that dim's one loop: :func:`_merged`; no split left, :func:`with_keep`)."""
+    if _split_inner(m.rf_loops) < 0:
         return with_keep(df, m, levels, systolic)
     counts = [c for _, c in m.rf_loops]
     levels = tuple(_canonical_level(counts, k, f) for k, f in zip(levels, _floors(systolic)))
-    m = dataclasses.replace(m, keep_at=levels)
-    if m.rf_loops[inner - 1][0] == m.rf_loops[inner][0] and inner not in levels:  # the dim's one loop
-        loops = m.rf_loops[: inner - 1] + ((m.rf_loops[inner][0], m.rf_loops[inner - 1][1] * m.rf_loops[inner][1]),) + m.rf_loops[inner + 1 :]
-        return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), tuple(k - (k > inner) for k in levels), systolic,
-                         perm=tuple(d for d, _ in loops))
-    return m
+    loops, levels = _merged(m.rf_loops, levels)
+    if _split_inner(loops) < 0:  # every split dim's one loop
+        return with_keep(df, dataclasses.replace(m, rf_loops=(), keep_at=()), levels, systolic, perm=tuple(d for d, _ in loops))
+    return dataclasses.replace(m, rf_loops=loops, keep_at=levels)
 
 
 def respan(df: Dataflow, m: Mapping, systolic: bool = False) -> Mapping:
     """A mapping of the space built from another by a move of its tiles, factors or RF
     extents (``m.t3`` new, ``m.rf_loops`` and ``keep_at`` the old mapping's), in the space's
     form: its RF loop order and keep levels kept (:func:`with_keep`); a split RF nest kept where
-    its counts still are the new extents, else its dim's loops merged into one, each type's
-    level at its block's outermost loop (:func:`rf_levels`). (The pass order's canonical
+    its counts still are the new extents, else every split dim's loops merged into one, each
+    type's level at its block's outermost loop (:func:`rf_levels`). (The pass order's canonical
     form needs the layer: :func:`with_pass`.)"""
     if _split_inner(m.rf_loops) < 0:
         return with_keep(df, m, keep_levels(df, m), systolic)
@@ -517,14 +561,17 @@ def respan(df: Dataflow, m: Mapping, systolic: bool = False) -> Mapping:
 
 def split_moves(df: Dataflow, m: Mapping, systolic: bool = False, between: bool = True, dim: str | None = None) -> list[Mapping]:
     """The split RF nests next to a mapping (the full search's descent): every nest of
-    :func:`rf_split_nests` for its extents, each type's level at the nest's loop of the
-    block it had (the loops above it those of the dims ``rf_order`` puts above it), and
-    each of those with one type's level between the split loops (a block of the inner part;
-    not with ``between`` False). ``dim``: only the nests that split that dim's loop."""
+    :func:`rf_split_nests` splitting one dim for its extents (of a split nest: of its
+    dims' one loop each, in the order of their outermost loops), each type's level at the
+    nest's loop of the block it had (the loops above it those of the dims ``rf_order``
+    puts above it), and each of those with one type's level between the split loops (a
+    block of the inner part; not with ``between`` False); then, of a split nest, the
+    nests that also split another dim's loop (:func:`_split_more`). ``dim``: only the
+    nests that split that dim's loop."""
     base = rf_levels(df, m)
     perm = _perm(df, m)
     out = []
-    for loops in rf_split_nests(df, m.t3, base=perm):
+    for loops in rf_split_nests(df, m.t3, base=perm, max_splits=1):
         inner = _split_inner(loops)
         if dim is not None and loops[inner][0] != dim:
             continue
@@ -534,7 +581,38 @@ def split_moves(df: Dataflow, m: Mapping, systolic: bool = False, between: bool 
         split = dataclasses.replace(m, rf_order=(), rf_loops=loops, keep_at=())
         for levels in dict.fromkeys([mapped] + [mapped[:i] + (inner,) + mapped[i + 1 :] for i in range(len(KEEP_TYPES) if between else 0)]):
             out.append(with_levels(df, split, levels, systolic))
+    if _split_inner(m.rf_loops) >= 0:
+        out += _split_more(df, m, systolic, between, dim)
     return list(dict.fromkeys(out))
+
+
+def _split_more(df: Dataflow, m: Mapping, systolic: bool = False, between: bool = True, dim: str | None = None) -> list[Mapping]:
+    """The nests next to a split RF nest that also split one more dim's loop: each loop of
+    a dim not yet split (in the nest's order; only ``dim``'s with ``dim``) whose count t
+    splits (t = a · c, a, c ≥ 2, by outer count) taken out and put back as (d, a) and (d, c)
+    at every two places among the other loops of more than one trip (:func:`_insert_splits`),
+    each type's block under the loops it was under (those above its level, both of d's
+    where d's loop was), and each of those with one type's level between d's two loops
+    (not with ``between`` False); in the space's form (:func:`with_levels`)."""
+    loops, n = m.rf_loops, len(m.rf_loops)
+    big = sum(1 for _, c in loops if c > 1)
+    done = _split_dims(loops)
+    out = []
+    for x, (d, t) in enumerate(loops[:big]):
+        if d in done or (dim is not None and d != dim):
+            continue
+        seq = [(o, loops[o]) for o in range(big) if o != x]  # each loop tagged with its index in m's nest
+        for a, c in _pairs(t):
+            for i in range(len(seq) + 1):
+                for j in range(i, len(seq) + 1):
+                    tagged = seq[:i] + [(x, (d, a))] + seq[i:j] + [(x, (d, c))] + seq[j:]
+                    nest = tuple(lp for _, lp in tagged) + loops[big:]
+                    mapped = tuple(n + 1 if k >= n else sum(1 for o, _ in tagged if o < k) for k in m.keep_at)
+                    split = dataclasses.replace(m, rf_loops=nest, keep_at=())
+                    inner = j + 1
+                    for levels in dict.fromkeys([mapped] + [mapped[:q] + (inner,) + mapped[q + 1 :] for q in range(len(KEEP_TYPES) if between else 0)]):
+                        out.append(with_levels(df, split, levels, systolic))
+    return out
 
 
 def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int]) -> dict[str, int]:
@@ -605,8 +683,8 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
 def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = None) -> int:
     """An upper bound of the number of mappings :func:`enumerate_space` yields (every
     tile size, its orders, each layout's factors up to the tile and the axis, every free
-    RF extent up to the tile, every RF and pass loop order, every type's keep level, fits
-    ignored); the count stops
+    RF extent up to the tile, every RF and pass loop order, every split RF nest of any
+    number of split dims, every type's keep level, fits ignored); the count stops
     growing past ``stop``."""
     b = dict(zip(DIMS, p.bounds))
     layouts = layouts_of(p, spec, df)
@@ -638,8 +716,15 @@ def size_bound(p: Problem, spec: HardwareSpec, df: Dataflow, stop: int | None = 
             # split RF nests: per split of a dim's extent, (k+1)k/2 places of its two loops among
             # the k - 1 other loops of more than one trip in any of their (k - 1)! orders, each
             # with k + 3 levels per type at most
-            splits = sum(max(len(_pairs(v)) for v in range(1, t1[d] + 1)) for d in df.rf_order)
+            cuts = [max(len(_pairs(v)) for v in range(1, t1[d] + 1)) for d in df.rf_order]
+            splits = sum(cuts)
             keeps += splits * (k + 1) * k // 2 * math.factorial(max(k - 1, 0)) * (k + 3) ** 3
+            # s ≥ 2 dims split: per set of them and split of each, (k + s)! / 2^s arrangements of
+            # their k + s loops (each dim's outer loop before its inner), k + s + 3 levels per type at most
+            can = [x for x in cuts if x]
+            for s in range(2, min(len(can), k) + 1):
+                sets = sum(math.prod(q) for q in itertools.combinations(can, s))
+                keeps += sets * math.factorial(k + s) // 2**s * (k + s + 3) ** 3
         total += (math.factorial(tiled) + nests) * spatial * math.prod(t1[d] for d in free_rf_dims(df, t1)) * keeps
         if stop is not None and total > stop:
             return total
@@ -670,6 +755,7 @@ def _draw_tiles(b: dict[str, int], rng: np.random.Generator, k: int, max_tiles: 
 KEEP_SHARE = 0.5  # of the random draws of a dataflow whose keep levels move, the share drawn with random ones
 ORDER_SHARE = 0.5  # of the draws, the share with a random pass order; of those with random keep levels, with a random RF order
 RF_SPLIT_SHARE = 0.25  # of those whose RF extents allow one, the share drawn with a split RF nest (rf_split_nests)
+MULTI_SPLIT_SHARE = 0.5  # of the split RF nests drawn, while another dim's loop can split, the share with it split too
 SPLIT_SHARE = 0.25  # of the random draws whose tiling can split a dim's DRAM loop, the share drawn split
 FREE_SHARE = 0.5  # on a multicast array, the share of the draws on a random layout (free_layouts), not one of layouts_of
 
@@ -694,6 +780,47 @@ def _draw_split(rng: np.random.Generator, t1: tuple[int, ...], b: dict[str, int]
     return tuple(loops)
 
 
+def _draw_more_splits(rng: np.random.Generator, loops: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """The split RF nest ``loops`` with further dims split, while a loop of more than one
+    trip of a dim not yet split has a split (``_pairs``) and with :data:`MULTI_SPLIT_SHARE`
+    each time: such a loop drawn uniformly, a split of it, its loop taken out and the outer
+    (d, a) put back at a uniform place among the loops of more than one trip, the inner
+    (d, c) at a uniform place at or after it; () where no further dim is split."""
+    loops, added = list(loops), False
+    while True:
+        done = _split_dims(tuple(loops))
+        can = [x for x, (d, c) in enumerate(loops) if c > 1 and d not in done and _pairs(c)]
+        if not can or rng.random() >= MULTI_SPLIT_SHARE:
+            return tuple(loops) if added else ()
+        x = can[int(rng.integers(len(can)))]
+        d, t = loops[x]
+        big = sum(1 for _, c in loops if c > 1)
+        seq, ones = loops[:x] + loops[x + 1 : big], loops[big:]
+        pairs = _pairs(t)
+        a, c = pairs[int(rng.integers(len(pairs)))]
+        i = int(rng.integers(len(seq) + 1))
+        j = int(rng.integers(i, len(seq) + 1))
+        loops, added = seq[:i] + [(d, a)] + seq[i:j] + [(d, c)] + seq[j:] + ones, True
+
+
+def _separate(rng: np.random.Generator, loops: tuple[tuple[str, int], ...], levels: list[int]) -> None:
+    """Keep levels (in place) that keep a split nest's dims split: for each split dim whose
+    two loops are adjacent with no level between them, a type not already at such a place
+    (drawn uniformly) moved between them, while there is one (the others merge:
+    :func:`_merged`)."""
+    need = [j for i, j in _split_dims(loops).values() if j == i + 1]
+    held = {t for t, k in enumerate(levels) if k in need}
+    for j in need:
+        if j in levels:
+            continue
+        free = [t for t in range(len(levels)) if t not in held]
+        if not free:
+            return
+        t = free[int(rng.integers(len(free)))]
+        levels[t] = j
+        held.add(t)
+
+
 def random_mappings(
     p: Problem, spec: HardwareSpec, df: Dataflow, rng: np.random.Generator, n: int, max_tiles: int | None = None, tries: int = 1000
 ) -> list[Mapping]:
@@ -707,8 +834,13 @@ def random_mappings(
     log-uniform, a random DRAM order (canonical form), for :data:`KEEP_SHARE` of the draws
     (where :func:`keep_free`) each type's keep level uniform among :func:`keep_options`
     (else the dataflow's) — :data:`RF_SPLIT_SHARE` of those, where the extents allow one,
-    on a random split RF nest (:func:`rf_split_nests`), :data:`ORDER_SHARE` of them with
-    their RF loops of more than one trip in a random order —, for :data:`ORDER_SHARE` of
+    on a random nest splitting one dim (:func:`rf_split_nests`), :data:`ORDER_SHARE` of
+    them with their other RF loops of more than one trip in a random order, and of those,
+    while another dim's loop can split, :data:`MULTI_SPLIT_SHARE` with it split too
+    (:func:`_draw_more_splits`, from a stream spawned from the orders' seed, the levels
+    then drawn anew from it; where that nest's blocks do not fit or the engine does not
+    count it, the draw keeps its nest splitting one dim: every other draw stays as it
+    was) —, for :data:`ORDER_SHARE` of
     all draws a random pass order (:func:`with_pass`); kept when the RF blocks fit and
     the engine counts it. Not
     uniform over the space; every mapping of it (with at most ``max_tiles`` GLB tiles)
@@ -724,6 +856,7 @@ def random_mappings(
     # the free layouts from a third (spawned after the orders' stream: it stays as it was)
     lrng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
     free = free_layouts(spec)
+    srng = np.random.default_rng(orng.bit_generator.seed_seq.spawn(1)[0])  # the further split dims'
     out: list[Mapping] = []
     batch = max(64, 4 * n)
     drawn = 0
@@ -754,7 +887,7 @@ def random_mappings(
                                                    tuple(t3[d] for d in DIMS), rows, cols, dram_loops=loops))
             if keep_free(spec, df) and rng.random() < KEEP_SHARE:
                 systolic = spec.array.kind == "systolic"
-                nests = rf_split_nests(df, m.t3)
+                nests = rf_split_nests(df, m.t3, max_splits=1)
                 if nests and rng.random() < RF_SPLIT_SHARE:
                     loops = nests[int(rng.integers(len(nests)))]
                     if orng.random() < ORDER_SHARE:  # the other loops of more than one trip in a random order
@@ -770,7 +903,16 @@ def random_mappings(
                     inner = _split_inner(loops)
                     if loops[inner - 1][0] == loops[inner][0] and inner not in levels:  # else the dim's one loop
                         levels[int(rng.integers(len(levels)))] = inner
-                    m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
+                    one = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=loops), tuple(levels), systolic)
+                    more = _draw_more_splits(srng, loops)
+                    if more:  # kept where it fits and the engine counts it, else the nest splitting one dim
+                        lv = [o[int(srng.integers(len(o)))] for o in _level_options([c for _, c in more], systolic)]
+                        _separate(srng, more, lv)
+                        m = with_levels(df, dataclasses.replace(m, rf_order=(), rf_loops=more), tuple(lv), systolic)
+                        if not (rf_ok(p, spec, df, m) and counted(p, df, m)):
+                            m = one
+                    else:
+                        m = one
                 else:
                     m = with_keep(df, m, tuple(o[int(rng.integers(len(o)))] for o in keep_options(df, m.t3, systolic)), systolic)
                     if orng.random() < ORDER_SHARE:  # the RF loops of more than one trip in a random order, the levels' places kept
