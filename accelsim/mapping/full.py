@@ -29,6 +29,8 @@ MAX_TILES = 4096  # refinement never proposes a tiling with more GLB tiles than 
 MAX_ROUNDS = 8  # refinement rounds (each: every neighbourhood once) at most
 RANDOM_STARTS = 64  # random mappings of the space drawn (seeded by the layer) as further starts
 DESCENTS = 6  # descents: from the seed and from the best random draws
+KICK = 3.0  # the best descent's end is descended again from keep-level moves scoring at most this × its score ...
+KICKS = 3  # ... the lowest-scoring this many of them
 TIE_STARTS = 2  # latency: further descents from the seed's RF variants that tie with it, of distinct energies
 
 
@@ -99,7 +101,36 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
         r = _refine(p, spec, df, objective, m, space, obj)
         if best is None or r[0] < best[0]:
             best = r
+    for m in _kicks(p, spec, df, best, obj):  # the best descent's end, one type's keep level moved, descended again
+        r = _refine(p, spec, df, objective, m, space, obj)
+        if r[0] < best[0]:
+            best = r
     return best[1]
+
+
+def _kicks(p: Problem, spec: HardwareSpec, df: Dataflow, best: tuple[float, Mapping], obj: "_Objective") -> list[Mapping]:
+    """Where the best descent ended, each type's keep level moved to every other level of its
+    nest (its spread dims' passes made whole where it then needs them, :func:`_whole_passes`),
+    those that fit, count and score at most :data:`KICK` × its score, the :data:`KICKS`
+    lowest: further starts, each a step up out of the descent's basin (VGG-16 conv1_2 on
+    edge_16x16/rs: the psum kept one loop further in scores 1.02× the pick and descends to
+    0.64 of it)."""
+    systolic = spec.array.kind == "systolic"
+    if not KICK or not space.keep_free(spec, df):
+        return []
+    s0, m0 = best
+    levels = space.keep_levels(df, m0)
+    out = []
+    for i, opts in enumerate(space.level_options(df, m0, systolic)):
+        for level in opts:
+            if level == levels[i]:
+                continue
+            m = space.with_levels(df, m0, levels[:i] + (level,) + levels[i + 1 :], systolic)
+            if m.rf_loops and not space.counted(p, df, m):
+                m = _whole_passes(p, spec, df, m, systolic) or m
+            if m != m0 and m not in out and space.rf_ok(p, spec, df, m) and space.counted(p, df, m) and obj(m) <= KICK * s0:
+                out.append(m)
+    return sorted(out, key=obj)[:KICKS]  # (a stable sort: ties in the order of the moves)
 
 
 def _tied_variants(p: Problem, spec: HardwareSpec, df: Dataflow, seed: Mapping, obj: "_Objective") -> list[Mapping]:
@@ -242,6 +273,8 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         until they fit (:func:`_rf_repairs`)."""
         m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
         m = space.with_layout(spec, layouts, m)  # the layout of its spatial factors in canonical form
+        if m.rf_loops and not space.counted(p, df, m):  # a spread dim's passes made whole, where that is all it lacks
+            m = _whole_passes(p, spec, df, m, systolic) or m
         if m.pass_order:  # the incumbent's pass order on the new passes, in canonical form
             m = space.with_pass(p, df, m, m.pass_order)
         if m == best[1]:
@@ -449,6 +482,37 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         if not improved:
             break
     return best[0], best[1]
+
+
+def _whole_passes(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systolic: bool) -> Mapping | None:
+    """A mapping with its own RF nest that the engine does not count only because some
+    spread dim's passes do not each cover sp × t3 of it whole (``Mapping.rf_split_error``),
+    with each such dim's sp × t3 cut to the largest divisor P of its GLB tile's extent (and
+    of the last tile's) below it, the spatial factor the largest divisor of P its axis has
+    room for, the RF extent the rest; None where that does not make it counted. (VGG-16
+    conv1_2 on edge_16x16/rs: its psum streamed pays only with C13 · 5 over a tile of 64
+    as C16 · 4.)"""
+    b = dict(zip(DIMS, p.bounds))
+    tile = dict(zip(TILE_DIMS, m.t1))
+    sp, t3 = dict(zip(DIMS, m.sp)), dict(zip(DIMS, m.t3))
+    changed = False
+    for d in DIMS:
+        if sp[d] == 1 or t3[d] == 1:
+            continue
+        whole = min(tile.get(d, b[d]), b[d])
+        g = math.gcd(whole, b[d] % whole if d in tile else 0)
+        if g % (sp[d] * t3[d]) == 0:
+            continue
+        axis, size = (m.rows, spec.array.rows) if d in m.rows else (m.cols, spec.array.cols)
+        room = size // math.prod(sp[e] for e in axis if e != d) if d in axis else sp[d]
+        top = next(x for x in range(sp[d] * t3[d], 0, -1) if g % x == 0)
+        sp[d] = next(x for x in range(min(room, top), 0, -1) if top % x == 0)
+        t3[d] = top // sp[d]
+        changed = True
+    if not changed:
+        return None
+    out = space.respan(df, replace(m, sp=tuple(sp[d] for d in DIMS), t3=tuple(t3[d] for d in DIMS)), systolic)
+    return out if space.counted(p, df, out) else None
 
 
 def _layout_moves(p: Problem, spec: HardwareSpec, m: Mapping, layouts: list) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
