@@ -10,9 +10,11 @@ EfficientNet-B0 squeeze-excite fc) x eyeriss (rs, ws) and edge_16x16 (its datafl
 the objectives energy, latency and EDP: the best of ``--samples`` distinct valid mappings
 drawn at random from the whole space (accelsim/mapping/space.py: random_mappings, at most
 256 GLB tiles each — 16× more until one fits where none does — seeded; the space the full
-search covers: OS's filters on either axis, a quarter of the draws whose tiling allows it
-with one dim's DRAM loop split in two around others, half the draws of a dataflow with an
-RF with each type's keep level drawn too), next to the pick of the fast search (the fixed enumeration,
+search covers: on a multicast array half the draws on a random layout of their own, a
+quarter of the draws whose tiling allows it with one dim's DRAM loop split in two around
+others, half the draws of a dataflow with an RF with each type's keep level drawn too, a
+quarter of those on a split RF nest, half of those with a further dim split where one can
+be, loop orders of their own), next to the pick of the fast search (the fixed enumeration,
 what runs use by default) and of the full search (``--search full``).
 
 Every draw is priced as engine/evaluate.py's ``score`` prices a mapping (the kernel's
