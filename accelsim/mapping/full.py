@@ -314,7 +314,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         for d in rf_dims:
             share = -(-t1[d] // sp2[d])
             if base[d] > 1 or d in df.full_in_pass or d in ("R", "S"):
-                t32[d] = base[d]
+                t32[d] = -(-base[d] // sp2[d])  # space.whole_share
             elif d in whole:
                 t32[d] = share
             else:

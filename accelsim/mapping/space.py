@@ -22,7 +22,8 @@ layer, machine and dataflow: every mapping the engine counts and the pinned-mapp
 - RF extents: for each RF loop the dataflow does not cover whole in a pass, any extent
   1..⌈tile / factor⌉; the dims it covers whole (R, S, and e.g. F in RS) at the tile's size,
   halved only where even their smallest block under the dataflow's keep levels does not
-  fit (``search.t3_options``);
+  fit (``search.t3_options``), over the spatial factor where a layout also spreads them
+  (:func:`whole_share`);
 - keep levels: for each of weight, ifmap, psum, where the PE's RF keeps its block —
   the pass, inside any RF loop, or nowhere (streamed) — not only the dataflow's own
   (:func:`keep_options`; ``Mapping.rf_loops`` / ``keep_at`` of docs/engine.md §2, the
@@ -634,6 +635,13 @@ def whole_dims(p: Problem, spec: HardwareSpec, df: Dataflow, t1: dict[str, int])
     return base
 
 
+def whole_share(base: dict[str, int], sp: dict[str, int]) -> dict[str, int]:
+    """:func:`whole_dims`' extents per PE where the PEs also spread such a dim (a free
+    layout can: R across the rows under WS): ⌈extent / spatial factor⌉, each PE its share of
+    what the pass covers (at the full extent all but one PE along it would idle)."""
+    return {d: -(-v // sp[d]) for d, v in base.items()}
+
+
 def free_rf_dims(df: Dataflow, t1: dict[str, int]) -> list[str]:
     return [d for d in df.rf_order if d not in df.full_in_pass and d not in ("R", "S") and t1[d] > 1]
 
@@ -665,8 +673,9 @@ def enumerate_space(p: Problem, spec: HardwareSpec, df: Dataflow) -> Iterator[Ma
         nests = split_nests(sizes, b)
         for rows, cols, sp in spatial_choices(p, spec, df, t1, layouts):
             sp_t = tuple(sp[d] for d in DIMS)
+            share = whole_share(base, sp)
             for ext in itertools.product(*(range(1, -(-t1[d] // sp[d]) + 1) for d in free)):
-                t3 = dict(base)
+                t3 = dict(share)
                 t3.update(zip(free, ext))
                 t3_t = tuple(t3[d] for d in DIMS)
                 base_m = Mapping(df.name, sizes, orders[0], sp_t, t3_t, rows, cols)
@@ -877,7 +886,7 @@ def random_mappings(
                     f = int(rng.integers(1, min(t1[dims[d]], left) + 1))
                     sp[dims[d]] = f
                     left //= f
-            t3 = whole_dims(p, spec, df, t1)
+            t3 = whole_share(whole_dims(p, spec, df, t1), sp)
             for d in free_rf_dims(df, t1):
                 share = -(-t1[d] // sp[d])
                 t3[d] = min(share, max(1, int(math.exp(rng.uniform(0.0, math.log(share + 1))))))
