@@ -56,9 +56,8 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       factor and RF extent of that dim clipped to it, or the RF extent the whole share;
       the spatial factor also refilled to what its axis leaves, :func:`_refills`; where
       the tiling no longer fits a GLB, each other dim shrunk until it does,
-      :func:`_repairs`), in every layout of ``space.layouts_of`` and (multicast arrays)
-      every layout next to the pick's — one dim added to an axis or moved to the other,
-      :func:`_layout_moves` — each axis' spatial factors to every combination that fits
+      :func:`_repairs`), in every layout of ``space.layouts_of`` and the incumbent's
+      each axis' spatial factors to every combination that fits
       (RF extents kept or grown to the whole share; the layout then in canonical form,
       ``space.with_layout``), each free RF
       extent to every size ⌈top/k⌉ (where the blocks no longer fit the RF, kept further
@@ -71,11 +70,18 @@ def full_search_mapping(p: Problem, spec: HardwareSpec, df: Dataflow, objective:
       or inside the same loop, kept further in until it fits), each type's keep
       level to every level of the space (``space.keep_options``), the RF extents kept or
       the free ones at 1 (a move of the RF extents keeps the levels, ``space.with_keep``),
-      every split of one dim's RF loop (of a nest already split, also every split of
+      each spread dim's spatial factor moved into its RF loop under every RF order, every
+      split of one dim's RF loop (of a nest already split, also every split of
       another dim's loop beside its splits: ``space.split_moves``, so the descent reaches
-      nests of two and more split dims a split at a time); and when none of these
+      nests of two and more split dims a split at a time); when none of these
       improves, each free RF dim's tile and RF extent together on every split of that
-      dim's RF loop (the blocks repaired to fit). A neighbour replaces the incumbent only when it scores strictly lower
+      dim's RF loop (the blocks repaired to fit), then (multicast arrays) the spatial
+      factors in every layout next to the incumbent's — one dim added to an axis or moved
+      to the other, :func:`_layout_moves`.
+      A neighbour whose own RF nest the engine refuses only for a spread dim's partial
+      passes is offered with those passes made whole (:func:`_whole_passes`). The best
+      descent's end is descended again from its :data:`KICKS` lowest-scoring keep-level
+      moves (:func:`_kicks`). A neighbour replaces the incumbent only when it scores strictly lower
       (objective alone), so ties keep the earlier mapping and the result is deterministic; a neighbour whose
       lower bound is not below the incumbent's score is not scored. The best descent wins
       (ties: the earlier start). The distance of this search to the optimum is measured
@@ -125,9 +131,7 @@ def _kicks(p: Problem, spec: HardwareSpec, df: Dataflow, best: tuple[float, Mapp
         for level in opts:
             if level == levels[i]:
                 continue
-            m = space.with_levels(df, m0, levels[:i] + (level,) + levels[i + 1 :], systolic)
-            if m.rf_loops and not space.counted(p, df, m):
-                m = _whole_passes(p, spec, df, m, systolic) or m
+            m = _counted_form(p, spec, df, space.with_levels(df, m0, levels[:i] + (level,) + levels[i + 1 :], systolic), systolic)
             if m != m0 and m not in out and space.rf_ok(p, spec, df, m) and space.counted(p, df, m) and obj(m) <= KICK * s0:
                 out.append(m)
     return sorted(out, key=obj)[:KICKS]  # (a stable sort: ties in the order of the moves)
@@ -273,8 +277,7 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         until they fit (:func:`_rf_repairs`)."""
         m = space.respan(df, m, systolic)  # the incumbent's keep levels (and split RF nest) on the new RF extents
         m = space.with_layout(spec, layouts, m)  # the layout of its spatial factors in canonical form
-        if m.rf_loops and not space.counted(p, df, m):  # a spread dim's passes made whole, where that is all it lacks
-            m = _whole_passes(p, spec, df, m, systolic) or m
+        m = _counted_form(p, spec, df, m, systolic)
         if m.pass_order:  # the incumbent's pass order on the new passes, in canonical form
             m = space.with_pass(p, df, m, m.pass_order)
         if m == best[1]:
@@ -310,11 +313,12 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         if base is None:
             base = wholes[key] = space.whole_dims(p, spec, df, t1)
         sp2 = {d: min(sp[d], t1[d]) for d in DIMS}
+        shares = space.whole_share(base, sp2)
         t32 = dict(t3)
         for d in rf_dims:
             share = -(-t1[d] // sp2[d])
             if base[d] > 1 or d in df.full_in_pass or d in ("R", "S"):
-                t32[d] = -(-base[d] // sp2[d])  # space.whole_share
+                t32[d] = shares[d]
             elif d in whole:
                 t32[d] = share
             else:
@@ -482,6 +486,14 @@ def _refine(p: Problem, spec: HardwareSpec, df: Dataflow, objective: str, seed: 
         if not improved:
             break
     return best[0], best[1]
+
+
+def _counted_form(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systolic: bool) -> Mapping:
+    """``m``, or where the engine refuses its own RF nest only because a spread dim's passes
+    are not whole, :func:`_whole_passes`' mapping."""
+    if m.rf_loops and not space.counted(p, df, m):
+        return _whole_passes(p, spec, df, m, systolic) or m
+    return m
 
 
 def _whole_passes(p: Problem, spec: HardwareSpec, df: Dataflow, m: Mapping, systolic: bool) -> Mapping | None:
